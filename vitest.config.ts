@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for everything: unit tests sit next to the code, integration tests talk to a real
+// PostgreSQL, workerd tests start the real Worker in Miniflare/workerd, e2e tests spawn processes.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // 2 cores: a few files at once is the sweet spot; each file creates its own database.
+    maxWorkers: 3,
+    reporters: ['default'],
+  },
+});
