@@ -1,0 +1,26 @@
+// The one database type every driver adapter produces: a Drizzle Postgres database.
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+/** An open database and how to let go of it. */
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'pglite' | 'node-postgres' | 'neon-http';
+  close(): Promise<void>;
+}
+
+/**
+ * Runs raw SQL and returns its rows. Every driver's `execute` result carries `rows`
+ * (node-postgres QueryResult, PGlite Results, Neon's FullQueryResults).
+ */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Timestamps come back as Date (pg, PGlite) or as text (some HTTP paths); accept both. */
+export function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}

@@ -1,0 +1,14 @@
+// The dev mailbox: used when RESEND_API_KEY is unset. Keeps every message in the database (so it
+// survives restarts) and shows it at /dev/mail. Idempotent per key, like Resend.
+import type { Mailer } from '../../ports/mailer.js';
+import type { Store } from '../../ports/store.js';
+
+export function createDevMailbox(store: Pick<Store, 'saveDevMail'>): Mailer {
+  return {
+    async send(message, { idempotencyKey, signal }) {
+      signal?.throwIfAborted();
+      const id = await store.saveDevMail(message, idempotencyKey, crypto.randomUUID());
+      return { id };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+// Everything the app needs, handed in by an entry (Node or Worker). Nothing runtime-specific here.
+import type { Race } from '../domain/race.js';
+import type { Logger } from '../ports/logger.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { Store } from '../ports/store.js';
+import type { TaskEngine } from '../tasks/engine.js';
+
+export interface AppDeps {
+  race: Race;
+  store: Store;
+  mailer: Mailer;
+  engine: TaskEngine;
+  logger: Logger;
+  emailFrom: string;
+  /** Time limit for an email sent inline by a seed strategy (TASK_TIMEOUT_MS). */
+  sendTimeoutMs: number;
+  /** True when the dev mailbox is the mailer: its routes exist only then. */
+  devMailbox: boolean;
+}

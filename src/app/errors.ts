@@ -1,0 +1,90 @@
+// One error type at the HTTP edge, turned into the one envelope by one onError (DESIGN §5):
+//   { "error": { "code", "message", "details"? } }
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../adapters/db/errors.js';
+import type { Logger } from '../ports/logger.js';
+import { describeError } from '../tasks/errors.js';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends HTTPException {
+  override name = 'ApiError';
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+}
+
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export const apiErrors = {
+  invalidJson: () => new ApiError(400, 'invalid_json', 'body is not valid JSON'),
+  unsupportedMediaType: (expected: string) =>
+    new ApiError(415, 'unsupported_media_type', `content type must be ${expected}`),
+  payloadTooLarge: (limit: number) => new ApiError(413, 'payload_too_large', `body must be at most ${limit} bytes`),
+  validationFailed: (details: ErrorDetail[]) =>
+    new ApiError(
+      422,
+      'validation_failed',
+      details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '),
+      details,
+    ),
+  alreadyRegistered: () => new ApiError(409, 'already_registered', 'this email is already registered for the race'),
+  notFound: (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`),
+  unavailable: () =>
+    new ApiError(503, 'unavailable', 'the service is temporarily unavailable, try again shortly', undefined, {
+      'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
+    }),
+  emailFailed: () => new ApiError(502, 'email_failed', 'registered, but the confirmation email could not be sent'),
+};
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export function errorBody(code: string, message: string, details?: ErrorDetail[]) {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+/** The app's one onError: known errors keep their status; everything else is a bare 500. */
+export function handleError(logger: Logger) {
+  return (error: Error, c: Context) => {
+    let apiError: ApiError;
+    if (error instanceof ApiError) apiError = error;
+    else if (isDatabaseUnavailable(error)) apiError = apiErrors.unavailable();
+    else if (error instanceof HTTPException && error.status < 500) {
+      apiError = new ApiError(
+        error.status as ContentfulStatusCode,
+        CODE_BY_STATUS[error.status] ?? 'bad_request',
+        error.message || 'bad request',
+      );
+    } else apiError = new ApiError(500, 'internal', 'something went wrong on our side');
+
+    if (apiError.status >= 500) {
+      // Names and codes only: driver messages can carry SQL and the runner's data.
+      logger.error('request.error', { route: c.req.routePath, code: apiError.code, error: describeError(error) });
+    }
+    for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+    return c.json(
+      errorBody(apiError.code, apiError.message, apiError.details),
+      apiError.status as ContentfulStatusCode,
+    );
+  };
+}

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.js';
+import { apiErrors } from '../errors.js';
+
+export function healthRoutes(deps: AppDeps) {
+  const app = new Hono();
+  // Liveness: the process answers. No dependency is checked, so a database outage does not restart us.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Readiness: the database answers.
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.ping();
+    } catch {
+      throw apiErrors.unavailable();
+    }
+    return c.json({ status: 'ready' });
+  });
+  return app;
+}

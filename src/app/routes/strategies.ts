@@ -1,0 +1,78 @@
+// The seed's strategies, kept side by side so they can be run, traced and compared (DESIGN §3).
+// Only `outbox` is durable; the weaknesses of the others are documented in the README, not hidden.
+import { Hono } from 'hono';
+import { describeError } from '../../tasks/errors.js';
+import type { AppDeps } from '../deps.js';
+import { apiErrors } from '../errors.js';
+import { limitBody } from '../middleware/json-body.js';
+import { type PreparedRegistration, prepareRegistration, registerWithOutbox, sendDirect } from '../register.js';
+
+export const THANKS = 'Thanks for registering for our Marathon';
+
+export function strategyRoutes(deps: AppDeps) {
+  const app = new Hono();
+  const logFailure = (strategy: string, step: string) => (error: unknown) =>
+    deps.logger.error('strategy.background_failed', { strategy, step, error: describeError(error) });
+
+  async function insertOrConflict(prepared: PreparedRegistration) {
+    if (!(await deps.store.insertRegistration(prepared.registration))) throw apiErrors.alreadyRegistered();
+  }
+
+  // Await the insert, await the email, then answer: slow (the provider's latency is the user's).
+  app.post('/api/marathon-sequential', limitBody, async (c) => {
+    const prepared = await prepareRegistration(c, deps, 'sequential');
+    await insertOrConflict(prepared);
+    try {
+      await sendDirect(deps, prepared);
+    } catch (error) {
+      logFailure('sequential', 'email')(error);
+      throw apiErrors.emailFailed();
+    }
+    return c.text(THANKS, 200);
+  });
+
+  // Await the insert; start the email and forget it. On Workers the runtime may cancel it after the
+  // response; anywhere, a failure is only a log line.
+  app.post('/api/marathon-fire-and-forget', limitBody, async (c) => {
+    const prepared = await prepareRegistration(c, deps, 'fire-and-forget');
+    await insertOrConflict(prepared);
+    sendDirect(deps, prepared).catch(logFailure('fire-and-forget', 'email'));
+    return c.text(THANKS, 201);
+  });
+
+  // Await the insert; the email runs after the response in waitUntil. Fast, but a failed or
+  // interrupted send is lost: nothing records that it still has to happen.
+  app.post('/api/marathon-waituntil', limitBody, async (c) => {
+    const prepared = await prepareRegistration(c, deps, 'wait-until');
+    await insertOrConflict(prepared);
+    c.executionCtx.waitUntil(sendDirect(deps, prepared).catch(logFailure('wait-until', 'email')));
+    return c.text(THANKS, 201);
+  });
+
+  // Insert and email both in waitUntil, answer at once: fastest, but the answer promises a
+  // registration that may never be stored (duplicate, database down), and emails it anyway.
+  app.post('/api/marathon-parallel', limitBody, async (c) => {
+    const prepared = await prepareRegistration(c, deps, 'parallel');
+    c.executionCtx.waitUntil(
+      Promise.all([
+        deps.store
+          .insertRegistration(prepared.registration)
+          .then((stored) => {
+            if (!stored) deps.logger.warn('strategy.duplicate_after_response', { strategy: 'parallel' });
+          })
+          .catch(logFailure('parallel', 'insert')),
+        sendDirect(deps, prepared).catch(logFailure('parallel', 'email')),
+      ]),
+    );
+    return c.text(THANKS, 202);
+  });
+
+  // The durable one, with the seed's plain-text answer.
+  app.post('/api/marathon-outbox', limitBody, async (c) => {
+    const prepared = await prepareRegistration(c, deps, 'outbox');
+    await registerWithOutbox(c, deps, prepared);
+    return c.text(THANKS, 201);
+  });
+
+  return app;
+}

@@ -1,0 +1,57 @@
+// The race: what runners sign up for. Pure data and rules — no HTTP, no database.
+import { z } from 'zod';
+
+const distanceSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{1,20}$/, 'lowercase letters, digits and dashes, up to 20'),
+  label: z.string().min(1).max(60),
+  // Local wall-clock start time, e.g. "08:30", in the race's time zone.
+  startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+  cap: z.number().int().positive(),
+});
+
+export const raceSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'lowercase letters, digits and dashes'),
+    name: z.string().min(1).max(120),
+    date: z.iso.date(),
+    place: z.string().min(1).max(120),
+    timeZone: z.string().min(1).max(60),
+    senderName: z.string().min(1).max(60),
+    distances: z.array(distanceSchema).min(1).max(20),
+  })
+  .refine((race) => new Set(race.distances.map((d) => d.id)).size === race.distances.length, {
+    message: 'distance ids must be unique',
+    path: ['distances'],
+  });
+
+export type Race = z.infer<typeof raceSchema>;
+export type Distance = Race['distances'][number];
+
+export const DEFAULT_RACE: Race = {
+  id: 'riverside-2027',
+  name: 'Riverside Marathon 2027',
+  date: '2027-04-18',
+  place: 'Riverside Park',
+  timeZone: 'Europe/Amsterdam',
+  senderName: 'Riverside Marathon',
+  distances: [
+    { id: '10', label: '10 km', startTime: '09:30', cap: 2000 },
+    { id: 'half', label: 'Half marathon', startTime: '09:00', cap: 3000 },
+    { id: 'full', label: 'Marathon', startTime: '08:30', cap: 2000 },
+  ],
+};
+
+export function findDistance(race: Race, id: string): Distance | undefined {
+  return race.distances.find((d) => d.id === id);
+}
+
+/** Parses a race description, throwing a message that names the offending field. */
+export function parseRace(input: unknown): Race {
+  const result = raceSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'race';
+    throw new Error(`${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}

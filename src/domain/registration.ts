@@ -1,0 +1,77 @@
+// What a runner sends, and the rules it must meet (DESIGN §5). Pure: used by routes and docs alike.
+import { z } from 'zod';
+import type { Race } from './race.js';
+
+// Control characters are never accepted; the address alone may contain line breaks.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function textField(max: number, allowNewline = false) {
+  const forbidden = allowNewline ? CONTROL_EXCEPT_NEWLINE : CONTROL;
+  return z
+    .string({ error: 'must be a string' })
+    .transform((s) => (allowNewline ? s.replace(/\r\n/g, '\n') : s).trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(max, `must be at most ${max} characters`)
+        .refine((s) => !forbidden.test(s), 'must not contain control characters'),
+    );
+}
+
+// A pragmatic address check: one @, a dotted domain, no spaces. Deliverability is the provider's job.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+export function registrationInputSchema(race: Race) {
+  const ids = race.distances.map((d) => d.id);
+  return z.strictObject(
+    {
+      firstName: textField(100),
+      lastName: textField(100),
+      email: z
+        .string({ error: 'must be a string' })
+        .trim()
+        .max(254, 'must be at most 254 characters')
+        .refine((s) => EMAIL.test(s) && !CONTROL.test(s), 'must be a valid address'),
+      address: textField(300, true),
+      distance: z
+        .string({ error: 'must be a string' })
+        .refine((s) => ids.includes(s), `must be one of: ${ids.join(', ')}`),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : undefined) },
+  );
+}
+
+export type RegistrationInput = z.infer<ReturnType<typeof registrationInputSchema>>;
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true; value: RegistrationInput } | { ok: false; problems: FieldProblem[] };
+
+export function validateRegistration(race: Race, input: unknown): ValidationResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, problems: [{ path: '', message: 'body must be a JSON object' }] };
+  }
+  const result = registrationInputSchema(race).safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const problems: FieldProblem[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: key, message: 'unknown field' });
+      continue;
+    }
+    const path = issue.path.join('.');
+    const missing = issue.code === 'invalid_type' && !Object.hasOwn(input, String(issue.path[0]));
+    const message = missing ? 'is required' : issue.message;
+    problems.push({ path, message });
+  }
+  return { ok: false, problems };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,98 @@
+// Starts the whole service on Node: database (PGlite or a server), migrations, the app on
+// @hono/node-server, the sweeper, and a graceful stop. `node.ts` calls this with process.env.
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { DatabaseHandle } from '../adapters/db/database.js';
+import { migrateEmbedded, migrateServer } from '../adapters/db/migrate.js';
+import { openNodePostgres } from '../adapters/db/node-postgres.js';
+import { openPglite } from '../adapters/db/pglite.js';
+import { createApp } from '../app/create-app.js';
+import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
+import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
+import { createJsonLogger, type Logger } from '../ports/logger.js';
+import { buildServices } from '../services.js';
+import { BackgroundWork } from './node-background.js';
+import { startSweeper } from './node-sweeper.js';
+
+export interface NodeService {
+  url: string;
+  config: Config;
+  /** Graceful stop: stop accepting, drain requests and background work (grace period), close the db. */
+  stop(): Promise<void>;
+}
+
+async function loadRace(path: string | undefined): Promise<Race> {
+  if (!path) return DEFAULT_RACE;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    throw new ConfigError('RACE_CONFIG must name a readable JSON file');
+  }
+  try {
+    return parseRace(json);
+  } catch (error) {
+    throw new ConfigError(`RACE_CONFIG is invalid: ${(error as Error).message}`);
+  }
+}
+
+async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  if (!config.databaseUrl) {
+    const handle = await openPglite(config.dataDir);
+    await migrateEmbedded(handle);
+    return handle;
+  }
+  await migrateServer(config.databaseUrl);
+  return openNodePostgres(config.databaseUrl);
+}
+
+export async function startNodeService(env: Env, logger: Logger = createJsonLogger()): Promise<NodeService> {
+  const config = parseConfig(env);
+  const race = await loadRace(config.raceConfig);
+  const database = await openDatabase(config);
+  const deps = buildServices({ config, race, database, logger });
+  const app = createApp(deps);
+  const background = new BackgroundWork();
+
+  const server = serve({
+    fetch: (request) => app.fetch(request, {}, background),
+    port: config.port,
+    hostname: config.host,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const sweeper = startSweeper(deps.engine, config.taskSweepIntervalMs, logger);
+  logger.info('service.started', {
+    port,
+    database: database.driver,
+    mailer: deps.devMailbox ? 'dev-mailbox' : 'resend',
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const deadline = Date.now() + config.shutdownGraceMs;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, config.shutdownGraceMs).unref())]);
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await sweeper.stop();
+      const drained = await background.drain(Math.max(0, deadline - Date.now()));
+      if (!drained) {
+        // Past the grace period: abort what still runs. Unfinished tasks keep their lease, which
+        // expires, and a sweeper elsewhere (or at the next start) runs them again.
+        deps.engine.abort();
+        await background.drain(1000);
+      }
+      await database.close();
+      logger.info('service.stopped', { drained });
+    })();
+    return stopping;
+  };
+
+  return { url: `http://${config.host}:${port}`, config, stop };
+}

@@ -1,0 +1,87 @@
+// The store port: the few operations the routes and the task engine need. The Postgres adapter
+// (src/adapters/db) implements it for every driver; the core never sees SQL or a driver.
+import type { EmailMessage } from '../domain/confirmation-email.js';
+
+export type Strategy = 'sequential' | 'fire-and-forget' | 'wait-until' | 'parallel' | 'outbox';
+
+export interface NewRegistration {
+  id: string;
+  raceId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  address: string;
+  distance: string;
+  strategy: Strategy;
+}
+
+export interface Registration extends NewRegistration {
+  createdAt: Date;
+}
+
+export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'dead';
+
+/** A task as the engine sees it while it holds the lease. */
+export interface LeasedTask {
+  id: string;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+  leaseOwner: string;
+}
+
+export interface NewLeasedTask {
+  id: string;
+  kind: string;
+  payload: unknown;
+  maxAttempts: number;
+  leaseOwner: string;
+  leaseMs: number;
+}
+
+/** What the runner is told about their confirmation email. */
+export type EmailDeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'not_tracked';
+
+export interface RegistrationWithDelivery {
+  registration: Registration;
+  email: { status: EmailDeliveryStatus; attempts: number; sentAt: Date | null };
+}
+
+export interface AttemptRecord {
+  startedAt: Date;
+  durationMs: number;
+  error?: string;
+}
+
+export interface DevMailMessage extends EmailMessage {
+  id: string;
+  idempotencyKey: string;
+  createdAt: Date;
+}
+
+export interface Store {
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  /** Stores a registration alone (the seed strategies). `false` when the email is already registered. */
+  insertRegistration(registration: NewRegistration): Promise<boolean>;
+  /**
+   * Stores a registration and its task in ONE statement (the outbox): neither exists without the other.
+   * The task is written already leased (`running`, attempt 1) for the fast path. `false` when the email
+   * is already registered (then nothing is written).
+   */
+  insertRegistrationWithTask(registration: NewRegistration, task: NewLeasedTask): Promise<boolean>;
+  findRegistration(id: string): Promise<RegistrationWithDelivery | null>;
+  countRegistrationsByDistance(raceId: string): Promise<Record<string, number>>;
+
+  /** The task transitions; each returns false when the lease was lost meanwhile (nothing written). */
+  completeTask(task: LeasedTask, attempt: AttemptRecord, result: unknown): Promise<boolean>;
+  retryTask(task: LeasedTask, attempt: AttemptRecord, delayMs: number): Promise<boolean>;
+  deadLetterTask(task: LeasedTask, attempt: AttemptRecord): Promise<boolean>;
+  /** Leases up to `limit` due tasks (pending and due, or running with an expired lease). */
+  claimTasks(owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]>;
+
+  /** The dev mailbox. Idempotent per key: the same key returns the first message's id. */
+  saveDevMail(message: EmailMessage, idempotencyKey: string, id: string): Promise<string>;
+  listDevMail(limit: number): Promise<DevMailMessage[]>;
+}

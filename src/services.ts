@@ -1,0 +1,49 @@
+// Wiring shared by both entries: from configuration and an open database to the app's dependencies.
+// Runtime-neutral (fetch, Web Crypto); the entries decide which database driver and how to serve.
+import type { DatabaseHandle } from './adapters/db/database.js';
+import { createStore } from './adapters/db/store.js';
+import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
+import { createResendMailer } from './adapters/mail/resend.js';
+import type { AppDeps } from './app/deps.js';
+import type { Config } from './config.js';
+import type { Race } from './domain/race.js';
+import type { Logger } from './ports/logger.js';
+import { createTaskEngine } from './tasks/engine.js';
+import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
+
+export interface ServiceOptions {
+  config: Config;
+  race: Race;
+  database: DatabaseHandle;
+  logger: Logger;
+  /** Engine id for leases; defaults to a random one. */
+  owner?: string;
+}
+
+export function buildServices({ config, race, database, logger, owner }: ServiceOptions): AppDeps {
+  const store = createStore(database.db);
+  const mailer = config.resendApiKey
+    ? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl })
+    : createDevMailbox(store);
+  const engine = createTaskEngine({
+    store,
+    logger,
+    owner,
+    handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
+    maxAttempts: config.taskMaxAttempts,
+    timeoutMs: config.taskTimeoutMs,
+    leaseMs: config.taskLeaseMs,
+    retryBaseMs: config.taskRetryBaseMs,
+    retryMaxMs: config.taskRetryMaxMs,
+  });
+  return {
+    race,
+    store,
+    mailer,
+    engine,
+    logger,
+    emailFrom: config.emailFrom,
+    sendTimeoutMs: config.taskTimeoutMs,
+    devMailbox: !config.resendApiKey,
+  };
+}

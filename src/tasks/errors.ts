@@ -1,0 +1,32 @@
+// Errors defined by what the engine does with them. Anything else thrown by a handler is retryable.
+
+/** Retrying cannot help: dead-letter at once. */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+}
+
+/** Retry, but not before `retryAfterMs` (the provider said when). */
+export class RetryAfterError extends Error {
+  override name = 'RetryAfterError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A short, data-free description of an error for the task row and logs. */
+export function describeError(error: unknown): string {
+  // Drizzle's wrapper carries the SQL and its parameters (personal data) in its message: use its cause.
+  if (error instanceof Error && error.message.startsWith('Failed query') && error.cause) {
+    return describeError(error.cause);
+  }
+  if (error instanceof Error) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown }).code;
+    const text = typeof code === 'string' ? `${error.name}: ${code}` : `${error.name}: ${error.message}`;
+    return text.slice(0, 500);
+  }
+  return 'unknown error';
+}

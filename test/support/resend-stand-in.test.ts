@@ -1,0 +1,492 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const email = (overrides: Record<string, unknown> = {}) => ({
+  from: 'Finishline <race@finishline.test>',
+  to: 'runner@example.com',
+  subject: 'You are in',
+  html: '<p>See you at the start</p>',
+  ...overrides,
+});
+
+let standIn: ResendStandIn;
+
+interface PostOptions {
+  key?: string;
+  auth?: string | null;
+  signal?: AbortSignal;
+}
+
+function post(path: string, body: unknown, options: PostOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const auth = options.auth === undefined ? `Bearer ${standIn.apiKey}` : options.auth;
+  if (auth !== null) headers.authorization = auth;
+  if (options.key !== undefined) headers['idempotency-key'] = options.key;
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  return fetch(`${standIn.url}${path}`, { method: 'POST', headers, body: payload, signal: options.signal });
+}
+
+const get = (path: string, method = 'GET') =>
+  fetch(`${standIn.url}${path}`, { method, headers: { authorization: `Bearer ${standIn.apiKey}` } });
+
+async function expectError(response: Promise<Response>, status: number, name: string): Promise<Response> {
+  const res = await response;
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/json');
+  const body = (await res.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ statusCode: status, name, message: expect.any(String) });
+  return res;
+}
+
+async function sendOk(body: unknown = email(), options: PostOptions = {}): Promise<string> {
+  const res = await post('/emails', body, options);
+  expect(res.status).toBe(200);
+  const { id } = (await res.json()) as { id: string };
+  expect(id).toMatch(UUID);
+  return id;
+}
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+beforeEach(async () => {
+  standIn = await startResendStandIn();
+});
+
+afterEach(async () => {
+  await standIn.close();
+});
+
+describe('auth', () => {
+  it('answers 401 missing_api_key without an Authorization header', async () => {
+    await expectError(post('/emails', email(), { auth: null }), 401, 'missing_api_key');
+  });
+
+  it('answers 403 invalid_api_key for a wrong key', async () => {
+    await expectError(post('/emails', email(), { auth: 'Bearer re_wrong' }), 403, 'invalid_api_key');
+    await expectError(post('/emails', email(), { auth: 're_test_key' }), 403, 'invalid_api_key');
+    expect(standIn.acceptedCount()).toBe(0);
+  });
+
+  it('uses the configured key', async () => {
+    await standIn.close();
+    standIn = await startResendStandIn({ apiKey: 're_other' });
+    expect(standIn.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await sendOk();
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    ['from', email({ from: undefined }), 'missing_required_field'],
+    ['to', email({ to: undefined }), 'missing_required_field'],
+    ['empty to', email({ to: [] }), 'missing_required_field'],
+    ['subject', email({ subject: undefined }), 'missing_required_field'],
+    ['html or text', email({ html: undefined }), 'missing_required_field'],
+    ['bad from', email({ from: 'not an address' }), 'validation_error'],
+    ['bad to', email({ to: ['runner@example.com', 'nope'] }), 'validation_error'],
+    ['51 recipients', email({ to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`) }), 'validation_error'],
+    ['subject type', email({ subject: 42 }), 'validation_error'],
+    ['to type', email({ to: 7 }), 'validation_error'],
+    ['bad tag', email({ tags: [{ name: 'bad tag!', value: 'x' }] }), 'validation_error'],
+    ['tag without value', email({ tags: [{ name: 'kind' }] }), 'validation_error'],
+    ['headers type', email({ headers: { 'X-Count': 1 } }), 'validation_error'],
+    ['an array', [email()], 'validation_error'],
+  ])('rejects a missing or bad %s with 422', async (_label, body, name) => {
+    await expectError(post('/emails', body), 422, name);
+    expect(standIn.acceptedCount()).toBe(0);
+  });
+
+  it('accepts text only, 50 recipients and named addresses', async () => {
+    await sendOk(email({ html: undefined, text: 'plain' }));
+    await sendOk(email({ to: Array.from({ length: 50 }, (_, i) => `Runner ${i} <r${i}@example.com>`) }));
+    expect(standIn.acceptedCount()).toBe(2);
+  });
+
+  it('answers 400 validation_error for invalid JSON', async () => {
+    await expectError(post('/emails', '{"from":'), 400, 'validation_error');
+    expect(standIn.requestCount()).toBe(1);
+    expect(standIn.acceptedCount()).toBe(0);
+  });
+});
+
+describe('send and read back', () => {
+  it('accepts an email, stores it and serves it on GET /emails/:id', async () => {
+    const id = await sendOk(
+      email({ text: 'plain', headers: { 'X-Entity-Ref-ID': 'r1' }, tags: [{ name: 'kind', value: 'confirmation' }] }),
+    );
+    const [stored] = standIn.accepted();
+    expect(stored).toMatchObject({
+      id,
+      to: ['runner@example.com'],
+      from: 'Finishline <race@finishline.test>',
+      subject: 'You are in',
+      html: '<p>See you at the start</p>',
+      text: 'plain',
+      headers: { 'X-Entity-Ref-ID': 'r1' },
+      tags: [{ name: 'kind', value: 'confirmation' }],
+      idempotencyKey: null,
+    });
+
+    const res = await get(`/emails/${id}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      object: 'email',
+      id,
+      to: ['runner@example.com'],
+      subject: 'You are in',
+      last_event: 'delivered',
+    });
+    expect(Number.isNaN(Date.parse(String(body.created_at)))).toBe(false);
+  });
+
+  it('answers 404 not_found for an unknown email or route and 405 for a wrong method', async () => {
+    await expectError(get('/emails/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+    await expectError(get('/domains'), 404, 'not_found');
+    await expectError(get('/emails/batch'), 405, 'method_not_allowed');
+    await expectError(get('/emails/some-id', 'DELETE'), 405, 'method_not_allowed');
+  });
+
+  it('puts ratelimit headers on every response', async () => {
+    for (const res of [
+      await post('/emails', email()),
+      await post('/emails', email(), { auth: null }),
+      await get('/nope'),
+    ]) {
+      expect(res.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
+      expect(res.headers.get('ratelimit-remaining')).toMatch(/^\d+$/);
+      expect(Number(res.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+describe('batch', () => {
+  it('accepts up to 100 emails and answers their ids', async () => {
+    const res = await post('/emails/batch', [email(), email({ to: 'other@example.com' })]);
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as { data: { id: string }[] };
+    expect(data).toHaveLength(2);
+    expect(data.map((d) => d.id)).toEqual(standIn.accepted().map((e) => e.id));
+    expect(standIn.acceptedFor('other@example.com')).toBe(1);
+
+    const hundred = await post(
+      '/emails/batch',
+      Array.from({ length: 100 }, () => email()),
+    );
+    expect(hundred.status).toBe(200);
+    expect(standIn.acceptedCount()).toBe(102);
+  });
+
+  it('rejects 101 emails, an empty batch, a non-array and a batch with one bad email, accepting none', async () => {
+    await expectError(
+      post(
+        '/emails/batch',
+        Array.from({ length: 101 }, () => email()),
+      ),
+      422,
+      'validation_error',
+    );
+    await expectError(post('/emails/batch', []), 422, 'validation_error');
+    await expectError(post('/emails/batch', email()), 422, 'validation_error');
+    await expectError(post('/emails/batch', [email(), email({ subject: undefined })]), 422, 'missing_required_field');
+    await expectError(post('/emails/batch', [email({ attachments: [] })]), 422, 'validation_error');
+    expect(standIn.acceptedCount()).toBe(0);
+    expect(standIn.requestCount()).toBe(5);
+  });
+});
+
+describe('idempotency', () => {
+  it('replays the original response for the same key and payload', async () => {
+    const first = await sendOk(email(), { key: 'reg-1' });
+    // Same payload with keys in another order is the same payload.
+    const reordered = {
+      html: '<p>See you at the start</p>',
+      subject: 'You are in',
+      to: 'runner@example.com',
+      from: 'Finishline <race@finishline.test>',
+    };
+    const second = await sendOk(reordered, { key: 'reg-1' });
+    expect(second).toBe(first);
+    expect(standIn.acceptedCount()).toBe(1);
+    expect(standIn.acceptedForKey('reg-1')).toBe(1);
+    expect(standIn.requestCount()).toBe(2);
+  });
+
+  it('replays a batch response too', async () => {
+    const a = await (await post('/emails/batch', [email(), email()], { key: 'b-1' })).json();
+    const b = await (await post('/emails/batch', [email(), email()], { key: 'b-1' })).json();
+    expect(b).toEqual(a);
+    expect(standIn.acceptedForKey('b-1')).toBe(2);
+  });
+
+  it('answers 409 invalid_idempotent_request for the same key with another payload', async () => {
+    await sendOk(email(), { key: 'reg-2' });
+    await expectError(
+      post('/emails', email({ subject: 'Other' }), { key: 'reg-2' }),
+      409,
+      'invalid_idempotent_request',
+    );
+    await expectError(post('/emails/batch', [email()], { key: 'reg-2' }), 409, 'invalid_idempotent_request');
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('answers 409 concurrent_idempotent_requests while the first request is in flight', async () => {
+    standIn.setLatency(300);
+    const first = sendOk(email(), { key: 'reg-3' });
+    await new Promise((r) => setTimeout(r, 50));
+    await expectError(post('/emails', email(), { key: 'reg-3' }), 409, 'concurrent_idempotent_requests');
+    const id = await first;
+    expect(await sendOk(email(), { key: 'reg-3' })).toBe(id);
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('accepts exactly one email for many simultaneous requests with one key', async () => {
+    standIn.setLatency(100);
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => post('/emails', email(), { key: 'burst' }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    expect(standIn.acceptedForKey('burst')).toBe(1);
+  });
+
+  it('checks the key length (1–256)', async () => {
+    await expectError(post('/emails', email(), { key: 'k'.repeat(257) }), 400, 'invalid_idempotency_key');
+    await expectError(post('/emails', email(), { key: '' }), 400, 'invalid_idempotency_key');
+    await sendOk(email(), { key: 'k'.repeat(256) });
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('forgets a key after 24 hours', async () => {
+    let now = Date.parse('2026-05-01T08:00:00Z');
+    await standIn.close();
+    standIn = await startResendStandIn({ now: () => now });
+    const first = await sendOk(email(), { key: 'reg-4' });
+    now += 24 * 60 * 60 * 1000 - 1;
+    expect(await sendOk(email(), { key: 'reg-4' })).toBe(first);
+    now += 1;
+    expect(await sendOk(email({ subject: 'New payload' }), { key: 'reg-4' })).not.toBe(first);
+    expect(standIn.acceptedForKey('reg-4')).toBe(2);
+  });
+
+  it('does not record the key of a failed request, so a retry succeeds', async () => {
+    standIn.failNext(1, 'error500');
+    standIn.failNext(1, 'rateLimit429');
+    await expectError(post('/emails', email(), { key: 'reg-5' }), 500, 'application_error');
+    await expectError(post('/emails', email(), { key: 'reg-5' }), 429, 'rate_limit_exceeded');
+    await sendOk(email(), { key: 'reg-5' });
+    expect(standIn.acceptedForKey('reg-5')).toBe(1);
+    expect(standIn.requestCount()).toBe(3);
+  });
+});
+
+describe('gate', () => {
+  it('holds sends until released', async () => {
+    const gate = standIn.hold();
+    const sends = [sendOk(), sendOk(email({ to: 'b@example.com' })), sendOk(email(), { key: 'held' })];
+    await gate.waitForHeld(3);
+    expect(gate.waiting()).toBe(3);
+    expect(standIn.acceptedCount()).toBe(0);
+    // A held request is in flight for its key.
+    await expectError(post('/emails', email(), { key: 'held' }), 409, 'concurrent_idempotent_requests');
+
+    gate.release();
+    expect(gate.waiting()).toBe(0);
+    await Promise.all(sends);
+    expect(standIn.acceptedCount()).toBe(3);
+    await sendOk(); // the hold has ended
+    expect(standIn.acceptedCount()).toBe(4);
+  });
+
+  it('waitForHeld rejects with a clear error on timeout', async () => {
+    const gate = standIn.hold();
+    await expect(gate.waitForHeld(1, 50)).rejects.toThrow(/expected 1 held requests, have 0/);
+    gate.release();
+  });
+});
+
+describe('latency', () => {
+  it('delays the response and accepts at the end of the delay', async () => {
+    standIn.setLatency(200);
+    const started = Date.now();
+    const pending = sendOk();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(standIn.requestCount()).toBe(1);
+    expect(standIn.acceptedCount()).toBe(0);
+    await pending;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('can be set at start', async () => {
+    await standIn.close();
+    standIn = await startResendStandIn({ latencyMs: 100 });
+    const started = Date.now();
+    await sendOk();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+});
+
+describe('faults', () => {
+  it('error500: 500 application_error, nothing accepted', async () => {
+    standIn.setFaults({ error500: 1 });
+    await expectError(post('/emails', email()), 500, 'application_error');
+    await expectError(post('/emails/batch', [email()]), 500, 'application_error');
+    expect(standIn.acceptedCount()).toBe(0);
+    expect(standIn.requestCount()).toBe(2);
+  });
+
+  it('rateLimit429: 429 rate_limit_exceeded with retry-after 1, nothing accepted', async () => {
+    standIn.setFaults({ rateLimit429: 1 });
+    const res = await expectError(post('/emails', email()), 429, 'rate_limit_exceeded');
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(standIn.acceptedCount()).toBe(0);
+  });
+
+  it('hang: never answers; the client times out and nothing is accepted', async () => {
+    standIn.setFaults({ hang: 1 });
+    await expect(post('/emails', email(), { key: 'hung', signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    expect(standIn.acceptedCount()).toBe(0);
+    // The key was not kept in flight: a retry can go through.
+    standIn.setFaults({});
+    await sendOk(email(), { key: 'hung' });
+    expect(standIn.acceptedForKey('hung')).toBe(1);
+  });
+
+  it('acceptThenDrop: accepted and counted, the client sees a network error, a retry replays the id', async () => {
+    standIn.setFaults({ acceptThenDrop: 1 });
+    await expect(post('/emails', email(), { key: 'drop' })).rejects.toThrow();
+    expect(standIn.acceptedCount()).toBe(1);
+
+    standIn.setFaults({});
+    const id = await sendOk(email(), { key: 'drop' });
+    expect(id).toBe(standIn.accepted()[0]?.id);
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('does not apply to GET', async () => {
+    const id = await sendOk();
+    standIn.setFaults({ error500: 1 });
+    expect((await get(`/emails/${id}`)).status).toBe(200);
+  });
+
+  it('is deterministic with an injected random, drawing faults in a fixed order', async () => {
+    // One draw per non-zero fault, in order (error500, then rateLimit429); the first hit wins.
+    const draws = [0.9, 0.1, 0.1, 0.9, 0.9];
+    standIn.setFaults({ error500: 0.5, rateLimit429: 0.5 }, { random: () => draws.shift() ?? 0 });
+    await expectError(post('/emails', email()), 429, 'rate_limit_exceeded'); // 0.9 misses 500, 0.1 hits 429
+    await expectError(post('/emails', email()), 500, 'application_error'); // 0.1 hits 500
+    await sendOk(); // 0.9, 0.9: no fault
+    expect(draws).toEqual([]);
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('rejects a probability outside [0, 1]', () => {
+    expect(() => standIn.setFaults({ error500: 1.5 })).toThrow(RangeError);
+  });
+
+  it('failNext forces the next outcomes, including a permanent 422', async () => {
+    standIn.failNext(2, { status: 422, name: 'validation_error', message: 'Testing accounts can only send to you' });
+    await expectError(post('/emails', email()), 422, 'validation_error');
+    await expectError(post('/emails/batch', [email()]), 422, 'validation_error');
+    await sendOk();
+    expect(standIn.acceptedCount()).toBe(1);
+    expect(standIn.requestCount()).toBe(3);
+  });
+});
+
+describe('own rate limit', () => {
+  it('answers 429 with retry-after beyond the limit per second', async () => {
+    let now = 1_000_000;
+    await standIn.close();
+    standIn = await startResendStandIn({ rateLimitPerSec: 2, now: () => now });
+    const first = await post('/emails', email());
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-limit')).toBe('2');
+    expect(first.headers.get('ratelimit-remaining')).toBe('1');
+    expect((await post('/emails', email())).headers.get('ratelimit-remaining')).toBe('0');
+
+    const limited = await expectError(post('/emails', email()), 429, 'rate_limit_exceeded');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number.isInteger(Number(limited.headers.get('retry-after')))).toBe(true);
+    expect(standIn.acceptedCount()).toBe(2);
+    expect(standIn.requestCount()).toBe(3);
+
+    now += 1000;
+    await sendOk();
+    standIn.setRateLimit(undefined);
+    for (let i = 0; i < 5; i++) await sendOk();
+    expect(standIn.acceptedCount()).toBe(8);
+  });
+});
+
+describe('counters', () => {
+  it('counts per recipient (case-insensitive) and per key; reset clears everything', async () => {
+    await sendOk(email({ to: ['Ada <ADA@example.com>', 'bob@example.com'] }), { key: 'k1' });
+    await sendOk(email({ to: 'ada@example.com' }), { key: 'k2' });
+    await post('/emails/batch', [email({ to: 'bob@example.com' }), email({ to: 'carl@example.com' })], { key: 'k3' });
+    expect(standIn.acceptedCount()).toBe(4);
+    expect(standIn.acceptedFor('ada@example.com')).toBe(2);
+    expect(standIn.acceptedFor('Bob@Example.com')).toBe(2);
+    expect(standIn.acceptedFor('nobody@example.com')).toBe(0);
+    expect(standIn.acceptedForKey('k3')).toBe(2);
+    expect(standIn.acceptedForKey('k9')).toBe(0);
+
+    standIn.setLatency(5000);
+    standIn.setFaults({ error500: 1 });
+    standIn.failNext(1, 'hang');
+    standIn.hold();
+    standIn.reset();
+    expect(standIn.acceptedCount()).toBe(0);
+    expect(standIn.requestCount()).toBe(0);
+    expect(standIn.accepted()).toEqual([]);
+    // Keys, faults, latency and the gate are gone too.
+    const again = await sendOk(email(), { key: 'k1' });
+    expect(again).toMatch(UUID);
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('waitForAccepted resolves when enough emails are accepted and rejects on timeout', async () => {
+    standIn.setLatency(100);
+    const waiting = standIn.waitForAccepted(2, 5000);
+    await Promise.all([sendOk(), sendOk()]);
+    await waiting;
+    await expect(standIn.waitForAccepted(3, 50)).rejects.toThrow(/expected 3 accepted emails, have 2/);
+  });
+});
+
+describe('close', () => {
+  it('does not hang with a hanging request pending', async () => {
+    standIn.failNext(1, 'hang');
+    const pending = post('/emails', email()).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    await until(() => standIn.requestCount() === 1);
+    await new Promise((r) => setTimeout(r, 50)); // let it reach the hang
+    await standIn.close();
+    expect(await pending).toBe('failed');
+    expect(standIn.acceptedCount()).toBe(0);
+    await standIn.close(); // twice is fine (afterEach closes again)
+  });
+
+  it('does not hang with requests held by latency or by the gate', async () => {
+    standIn.setLatency(60_000);
+    const slow = post('/emails', email()).catch(() => 'failed');
+    await until(() => standIn.requestCount() === 1);
+    const gate = standIn.hold();
+    const held = post('/emails', email()).catch(() => 'failed');
+    await gate.waitForHeld(1);
+    await standIn.close();
+    expect(await Promise.all([slow, held])).toEqual(['failed', 'failed']);
+    expect(standIn.acceptedCount()).toBe(0);
+  });
+});

@@ -1,0 +1,619 @@
+// A local stand-in for Resend's REST API (facts: /work/shared/reference/resend-api.md), because the
+// real Resend cannot be reached from tests or benchmarks. It behaves as Resend documents:
+//
+//   POST /emails, POST /emails/batch (1–100), GET /emails/:id, Bearer auth, JSON error bodies
+//   `{ statusCode, name, message }`, Idempotency-Key (1–256 chars, remembered 24 h), `ratelimit-*`
+//   headers on every response and an optional own rate limit (429 + `retry-after`).
+//
+// On top of that it can misbehave on purpose (latency, a gate, 500, 429, hangs, "accepted then the
+// connection dropped") and it counts what it accepted, so tests can prove "exactly once" and "nothing lost".
+//
+// Life of a POST send: auth → rate limit → key + body + payload checks → idempotency (replay or 409)
+// → the key is in flight → fault chosen → gate → latency → fault applied, or accepted and answered.
+// Replays of a stored idempotent response and request errors skip faults and the gate, not latency.
+// Not modelled: attachments content, `x-batch-validation: permissive`, quotas, scheduled delivery.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export type FaultName = 'error500' | 'rateLimit429' | 'hang' | 'acceptThenDrop';
+/** Probability in [0, 1] of each fault per POST send; missing = 0. */
+export type Faults = Partial<Record<FaultName, number>>;
+/** A fault forced by `failNext`; the object form answers a permanent error (e.g. 422) and accepts nothing. */
+export type ForcedFault = FaultName | { status: number; name: string; message?: string };
+
+export interface AcceptedEmail {
+  id: string;
+  /** Recipients as sent (a single string becomes a one-element list). */
+  to: string[];
+  from: string;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string>;
+  tags: { name: string; value: string }[];
+  idempotencyKey: string | null;
+  /** Milliseconds from the injected clock. */
+  createdAt: number;
+}
+
+export interface Gate {
+  /** Requests currently held by this gate. */
+  waiting(): number;
+  waitForHeld(n: number, timeoutMs?: number): Promise<void>;
+  /** Lets every held and future request through and ends the hold. */
+  release(): void;
+}
+
+export interface ResendStandInOptions {
+  apiKey?: string;
+  latencyMs?: number;
+  rateLimitPerSec?: number;
+  now?: () => number;
+}
+
+export interface ResendStandIn {
+  /** Base URL, e.g. http://127.0.0.1:54321 (no trailing slash). */
+  url: string;
+  apiKey: string;
+  accepted(): AcceptedEmail[];
+  acceptedCount(): number;
+  /** Accepted emails whose `to` includes this address (case-insensitive, `Name <a@b>` allowed). */
+  acceptedFor(recipient: string): number;
+  acceptedForKey(key: string): number;
+  /** Every POST /emails and /emails/batch received, whatever its outcome. */
+  requestCount(): number;
+  waitForAccepted(n: number, timeoutMs?: number): Promise<void>;
+  setLatency(ms: number): void;
+  /** `undefined` turns the own rate limit off. */
+  setRateLimit(perSec: number | undefined): void;
+  setFaults(faults: Faults, options?: { random?: () => number }): void;
+  failNext(n: number, fault: ForcedFault): void;
+  hold(): Gate;
+  /** Clears emails, keys, counters, faults, latency and the gate; requests in progress are dropped. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const FAULT_ORDER: readonly FaultName[] = ['error500', 'rateLimit429', 'hang', 'acceptThenDrop'];
+const MAX_RECIPIENTS = 50;
+const MAX_BATCH = 100;
+// What the `ratelimit-limit` header reports when the own limit is off (nothing is enforced then).
+const REPORTED_LIMIT_WHEN_OFF = 1000;
+
+/** An answer in Resend's error envelope; thrown anywhere in a handler, written by one place. */
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+  body() {
+    return { statusCode: this.status, name: this.code, message: this.message };
+  }
+}
+
+const asApiError = (err: unknown) =>
+  err instanceof ApiError ? err : new ApiError(500, 'internal_server_error', `Stand-in bug: ${String(err)}`);
+const missing = (field: string) => new ApiError(422, 'missing_required_field', `Missing \`${field}\` field.`);
+const invalid = (message: string) => new ApiError(422, 'validation_error', message);
+const rateLimited = (retryAfterSec: number) =>
+  new ApiError(429, 'rate_limit_exceeded', 'Too many requests.', { 'retry-after': String(retryAfterSec) });
+
+// ---------------------------------------------------------------- payload validation
+
+type Draft = Omit<AcceptedEmail, 'id' | 'idempotencyKey' | 'createdAt'>;
+type Body = Record<string, unknown>;
+
+const BARE_ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+const NAMED_ADDRESS = /^[^<>]*<([^<>]+)>$/;
+const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/;
+const ADDRESS_FORMAT = 'needs to follow the `email@example.com` or `Name <email@example.com>` format';
+
+/** `Name <a@b.c>` → `a@b.c`; a bare address is returned trimmed. */
+function addressOf(value: string): string {
+  return (NAMED_ADDRESS.exec(value.trim())?.[1] ?? value).trim();
+}
+
+const isAddress = (value: unknown) => typeof value === 'string' && BARE_ADDRESS.test(addressOf(value));
+const absent = (value: unknown) => value === undefined || value === null;
+
+/** `to`, `cc`, `bcc`, `reply_to`: one address or a list of at most 50. */
+function addressList(body: Body, field: string, required: boolean): string[] {
+  const value = body[field];
+  const list = absent(value) ? [] : typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list)) throw invalid(`The \`${field}\` field must be a string or an array of strings.`);
+  if (list.length === 0 && required) throw missing(field);
+  if (list.length > MAX_RECIPIENTS)
+    throw invalid(`The \`${field}\` field accepts at most ${MAX_RECIPIENTS} addresses.`);
+  if (!list.every(isAddress)) throw invalid(`Invalid \`${field}\` field. The email address ${ADDRESS_FORMAT}.`);
+  return list as string[];
+}
+
+function optionalString(body: Body, field: string): string | null {
+  const value = body[field];
+  if (absent(value)) return null;
+  if (typeof value !== 'string') throw invalid(`The \`${field}\` field must be a string.`);
+  return value;
+}
+
+function customHeaders(value: unknown): Record<string, string> {
+  if (absent(value)) return {};
+  if (
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    !Object.values(value as Body).every((v) => typeof v === 'string')
+  ) {
+    throw invalid('The `headers` field must be an object of string values.');
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+function tags(value: unknown): { name: string; value: string }[] {
+  if (absent(value)) return [];
+  const part = (v: unknown) => typeof v === 'string' && TAG_PART.test(v);
+  const valid = (t: Body | null) => part(t?.name) && part(t?.value);
+  if (!Array.isArray(value) || !value.every(valid)) {
+    throw invalid('Tag names and values may only contain ASCII letters, numbers, underscores or dashes (≤ 256).');
+  }
+  return value.map((t: { name: string; value: string }) => ({ name: t.name, value: t.value }));
+}
+
+function validateEmail(input: unknown, inBatch: boolean): Draft {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw invalid('The email must be an object.');
+  const body = input as Body;
+  if (absent(body.from)) throw missing('from');
+  if (!isAddress(body.from)) throw invalid(`Invalid \`from\` field. The email address ${ADDRESS_FORMAT}.`);
+  const to = addressList(body, 'to', true);
+  if (absent(body.subject)) throw missing('subject');
+  const subject = optionalString(body, 'subject') ?? '';
+  const html = optionalString(body, 'html');
+  const text = optionalString(body, 'text');
+  if (html === null && text === null) throw new ApiError(422, 'missing_required_field', 'Missing `html` or `text`.');
+  for (const field of ['cc', 'bcc', 'reply_to']) addressList(body, field, false);
+  for (const field of ['attachments', 'scheduled_at']) {
+    if (inBatch && body[field] !== undefined) throw invalid(`\`${field}\` is not supported in batch emails.`);
+  }
+  return {
+    to,
+    from: body.from as string,
+    subject,
+    html,
+    text,
+    headers: customHeaders(body.headers),
+    tags: tags(body.tags),
+  };
+}
+
+function validateBatch(input: unknown): Draft[] {
+  if (!Array.isArray(input)) throw invalid('The batch must be a JSON array of emails.');
+  if (input.length < 1 || input.length > MAX_BATCH)
+    throw invalid(`A batch must contain between 1 and ${MAX_BATCH} emails.`);
+  return input.map((email, index) => {
+    try {
+      return validateEmail(email, true);
+    } catch (err) {
+      if (err instanceof ApiError) throw new ApiError(err.status, err.code, `emails[${index}]: ${err.message}`);
+      throw err;
+    }
+  });
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same payload for idempotency. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+// ---------------------------------------------------------------- idempotency keys
+
+interface Reply {
+  status: number;
+  body: unknown;
+}
+type KeyEntry = { fingerprint: string; at: number; reply?: Reply };
+const IN_PROGRESS = 'Same idempotency key used while the original request is still in progress.';
+const OTHER_PAYLOAD = 'Same idempotency key used with a different request payload.';
+
+class IdempotencyStore {
+  private entries = new Map<string, KeyEntry>();
+  constructor(private readonly now: () => number) {}
+
+  /** The reply to replay, or a fresh in-flight entry owned by the caller; 409s are thrown. */
+  begin(key: string, fingerprint: string): { replay: Reply } | { entry: KeyEntry } {
+    const existing = this.entries.get(key);
+    if (existing?.reply && this.now() - existing.at >= DAY_MS) this.entries.delete(key);
+    else if (existing && !existing.reply) throw new ApiError(409, 'concurrent_idempotent_requests', IN_PROGRESS);
+    else if (existing?.reply) {
+      if (existing.fingerprint === fingerprint) return { replay: existing.reply };
+      throw new ApiError(409, 'invalid_idempotent_request', OTHER_PAYLOAD);
+    }
+    const entry: KeyEntry = { fingerprint, at: this.now() };
+    this.entries.set(key, entry);
+    return { entry };
+  }
+
+  complete(entry: KeyEntry, reply: Reply): void {
+    entry.reply = reply;
+    entry.at = this.now(); // the 24 h start when the response exists
+  }
+
+  /** A failed request leaves no trace, so a retry with the same key can succeed. */
+  abandon(key: string, entry: KeyEntry): void {
+    if (this.entries.get(key) === entry && !entry.reply) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+function readIdempotencyKey(req: IncomingMessage): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || key.length < 1 || key.length > 256) {
+    throw new ApiError(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.');
+  }
+  return key;
+}
+
+// ---------------------------------------------------------------- rate limit (fixed 1 s windows)
+
+class RateWindow {
+  private second = Number.NaN;
+  private used = 0;
+  constructor(
+    private readonly now: () => number,
+    public limit: number | undefined,
+  ) {}
+
+  private roll(): void {
+    const second = Math.floor(this.now() / 1000);
+    if (second !== this.second) [this.second, this.used] = [second, 0];
+  }
+
+  private resetSeconds(): number {
+    return Math.max(1, Math.ceil(((this.second + 1) * 1000 - this.now()) / 1000));
+  }
+
+  take(): void {
+    this.roll();
+    if (this.limit !== undefined && this.used >= this.limit) throw rateLimited(this.resetSeconds());
+    this.used++;
+  }
+
+  headers(): Record<string, string> {
+    this.roll();
+    const limit = this.limit ?? REPORTED_LIMIT_WHEN_OFF;
+    return {
+      'ratelimit-limit': String(limit),
+      'ratelimit-remaining': String(Math.max(0, limit - this.used)),
+      'ratelimit-reset': String(this.resetSeconds()),
+    };
+  }
+}
+
+// ---------------------------------------------------------------- waiting helpers
+
+/** Lets tests await a condition on the stand-in's state without polling. */
+class Changes {
+  private readonly checks = new Set<() => void>();
+
+  notify(): void {
+    for (const check of [...this.checks]) check();
+  }
+
+  /** Resolves once `ready()` holds, re-checked on every notify(); rejects after timeoutMs. */
+  waitFor(ready: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (ready()) return resolve();
+      const stop = () => {
+        clearTimeout(timer);
+        this.checks.delete(check);
+      };
+      const check = () => {
+        if (!ready()) return;
+        stop();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`Resend stand-in: ${describe()} (waited ${timeoutMs} ms)`));
+      }, timeoutMs);
+      this.checks.add(check);
+    });
+  }
+}
+
+class HoldGate implements Gate {
+  private held = 0;
+  private open = false;
+  private openNow = () => {};
+  private readonly opened = new Promise<void>((resolve) => {
+    this.openNow = resolve;
+  });
+
+  constructor(
+    private readonly changes: Changes,
+    private readonly onRelease: (gate: HoldGate) => void,
+  ) {}
+
+  async pass(): Promise<void> {
+    if (this.open) return;
+    this.held++;
+    this.changes.notify();
+    await this.opened;
+  }
+
+  waiting(): number {
+    return this.open ? 0 : this.held;
+  }
+
+  waitForHeld(n: number, timeoutMs = 10_000): Promise<void> {
+    const describe = () => `expected ${n} held requests, have ${this.waiting()}`;
+    return this.changes.waitFor(() => this.waiting() >= n, timeoutMs, describe);
+  }
+
+  release(): void {
+    if (this.open) return;
+    this.open = true;
+    this.openNow();
+    this.onRelease(this);
+    this.changes.notify();
+  }
+}
+
+// ---------------------------------------------------------------- the server
+
+class StandIn implements ResendStandIn {
+  url = '';
+  private emails: AcceptedEmail[] = [];
+  private byId = new Map<string, AcceptedEmail>();
+  private requests = 0;
+  private latencyMs: number;
+  private faults: Faults = {};
+  private random: () => number = Math.random;
+  private forced: ForcedFault[] = [];
+  private gate: HoldGate | undefined;
+  private readonly changes = new Changes();
+  private readonly keys: IdempotencyStore;
+  private readonly rate: RateWindow;
+  // Aborted by reset() and close(): wakes sleeping requests, which then drop their connection.
+  private epoch = new AbortController();
+  private readonly server = createServer((req, res) => void this.onRequest(req, res));
+
+  constructor(
+    readonly apiKey: string,
+    private readonly now: () => number,
+    options: ResendStandInOptions,
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.keys = new IdempotencyStore(now);
+    this.rate = new RateWindow(now, options.rateLimitPerSec);
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', resolve);
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  accepted = () => [...this.emails];
+  acceptedCount = () => this.emails.length;
+  acceptedFor = (recipient: string) => {
+    const wanted = addressOf(recipient).toLowerCase();
+    return this.emails.filter((e) => e.to.some((to) => addressOf(to).toLowerCase() === wanted)).length;
+  };
+  acceptedForKey = (key: string) => this.emails.filter((e) => e.idempotencyKey === key).length;
+  requestCount = () => this.requests;
+
+  waitForAccepted = (n: number, timeoutMs = 10_000) => {
+    const describe = () => `expected ${n} accepted emails, have ${this.emails.length}`;
+    return this.changes.waitFor(() => this.emails.length >= n, timeoutMs, describe);
+  };
+
+  setLatency = (ms: number) => {
+    this.latencyMs = Math.max(0, ms);
+  };
+
+  setRateLimit = (perSec: number | undefined) => {
+    this.rate.limit = perSec;
+  };
+
+  setFaults = (faults: Faults, options: { random?: () => number } = {}) => {
+    for (const [name, p] of Object.entries(faults)) {
+      if (p !== undefined && !(p >= 0 && p <= 1))
+        throw new RangeError(`Fault ${name} must be a probability in [0, 1], got ${p}`);
+    }
+    this.faults = { ...faults };
+    this.random = options.random ?? Math.random;
+  };
+
+  failNext = (n: number, fault: ForcedFault) => {
+    if (typeof fault === 'object' && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+      throw new RangeError(`failNext needs an error status (400–599), got ${fault.status}`);
+    }
+    for (let i = 0; i < n; i++) this.forced.push(fault);
+  };
+
+  hold = (): Gate => {
+    this.gate ??= new HoldGate(this.changes, (g) => {
+      if (this.gate === g) this.gate = undefined;
+    });
+    return this.gate;
+  };
+
+  reset = () => {
+    this.emails = [];
+    this.byId.clear();
+    this.keys.clear();
+    this.requests = 0;
+    this.faults = {};
+    this.random = Math.random;
+    this.forced = [];
+    this.latencyMs = 0;
+    this.epoch.abort();
+    this.epoch = new AbortController();
+    this.gate?.release();
+    this.changes.notify();
+  };
+
+  close = async () => {
+    if (!this.server.listening) return;
+    this.epoch.abort();
+    this.gate?.release();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections(); // includes hanging requests, so close() never waits on a client
+    await closed;
+  };
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const signal = this.epoch.signal;
+    const path = new URL(req.url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '');
+    const isSend = req.method === 'POST' && (path === '/emails' || path === '/emails/batch');
+    if (isSend) this.requests++;
+    try {
+      this.authenticate(req);
+      this.rate.take();
+      if (isSend) return await this.send(req, res, path === '/emails/batch', signal);
+      this.respond(res, 200, this.describe(route(req.method ?? '', path)));
+    } catch (err) {
+      const error = asApiError(err);
+      if (isSend) await this.sleep(this.latencyMs, signal); // latency applies to every send response
+      this.respond(res, error.status, error.body(), error.headers);
+    }
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const header = req.headers.authorization;
+    if (!header) throw new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.');
+    if (header !== `Bearer ${this.apiKey}`) throw new ApiError(403, 'invalid_api_key', 'API key is invalid');
+  }
+
+  private async send(req: IncomingMessage, res: ServerResponse, batch: boolean, signal: AbortSignal): Promise<void> {
+    const key = readIdempotencyKey(req);
+    const payload = await readJson(req);
+    const drafts = batch ? validateBatch(payload) : [validateEmail(payload, false)];
+
+    const claim =
+      key === undefined ? undefined : this.keys.begin(key, `${batch ? 'batch' : 'single'} ${canonical(payload)}`);
+    if (claim && 'replay' in claim) {
+      await this.sleep(this.latencyMs, signal);
+      return this.respond(res, claim.replay.status, claim.replay.body);
+    }
+    const entry = claim?.entry;
+    try {
+      // Chosen on arrival, so failNext(1, …) targets the next request even if it is then held.
+      const fault = this.pickFault();
+      await this.gate?.pass();
+      await this.sleep(this.latencyMs, signal);
+      if (signal.aborted) return void res.destroy(); // reset() or close() while in progress
+      if (fault === 'hang') return; // never answered; the socket ends when the client or close() gives up
+      if (fault === 'error500') throw new ApiError(500, 'application_error', 'Unable to process your request now.');
+      if (fault === 'rateLimit429') throw rateLimited(1);
+      if (typeof fault === 'object')
+        throw new ApiError(fault.status, fault.name, fault.message ?? `Injected ${fault.name}.`);
+
+      const reply = this.accept(drafts, key, batch);
+      if (entry) this.keys.complete(entry, reply);
+      if (fault === 'acceptThenDrop') return void res.socket?.destroy();
+      this.respond(res, reply.status, reply.body);
+    } catch (err) {
+      // Written here, not by onRequest, because latency has already been served.
+      const error = asApiError(err);
+      this.respond(res, error.status, error.body(), error.headers);
+    } finally {
+      if (key !== undefined && entry) this.keys.abandon(key, entry); // no-op once completed
+    }
+  }
+
+  /** One forced fault if any is queued, else one draw per fault in FAULT_ORDER; the first hit wins. */
+  private pickFault(): ForcedFault | undefined {
+    const forced = this.forced.shift();
+    if (forced !== undefined) return forced;
+    return FAULT_ORDER.find((name) => {
+      const p = this.faults[name] ?? 0;
+      return p > 0 && this.random() < p;
+    });
+  }
+
+  private accept(drafts: Draft[], key: string | undefined, batch: boolean): Reply {
+    const createdAt = this.now();
+    const emails = drafts.map((d) => ({ ...d, id: randomUUID(), idempotencyKey: key ?? null, createdAt }));
+    for (const email of emails) {
+      this.emails.push(email);
+      this.byId.set(email.id, email);
+    }
+    this.changes.notify();
+    const ids = emails.map((e) => ({ id: e.id }));
+    return { status: 200, body: batch ? { data: ids } : ids[0] };
+  }
+
+  private describe(id: string) {
+    const email = this.byId.get(id);
+    if (!email) throw new ApiError(404, 'not_found', 'Email not found');
+    return {
+      object: 'email',
+      id: email.id,
+      to: email.to,
+      from: email.from,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      created_at: new Date(email.createdAt).toISOString(),
+      last_event: 'delivered',
+    };
+  }
+
+  private async sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms > 0 && !signal.aborted) await delay(ms, undefined, { signal }).catch(() => undefined);
+  }
+
+  private respond(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (res.headersSent || res.destroyed) return; // the client already gave up
+    res.writeHead(status, { 'content-type': 'application/json', ...this.rate.headers(), ...headers });
+    res.end(JSON.stringify(body));
+  }
+}
+
+/** The id of a `GET /emails/:id`; other routes and methods are 404 / 405 (POST sends never get here). */
+function route(method: string, path: string): string {
+  if (path === '/emails' || path === '/emails/batch')
+    throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
+  const match = /^\/emails\/([^/]+)$/.exec(path);
+  if (!match?.[1]) throw new ApiError(404, 'not_found', 'The requested endpoint does not exist.');
+  if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'Method not allowed');
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    throw new ApiError(404, 'not_found', 'Email not found');
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'validation_error', 'Invalid JSON in the request body.');
+  }
+}
+
+export async function startResendStandIn(options: ResendStandInOptions = {}): Promise<ResendStandIn> {
+  const standIn = new StandIn(options.apiKey ?? 're_test_key', options.now ?? Date.now, options);
+  await standIn.listen();
+  return standIn;
+}
