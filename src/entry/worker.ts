@@ -1,0 +1,101 @@
+// Worker entry: the same app in workerd. Postgres through Hyperdrive (node-postgres over Cloudflare
+// sockets) or Neon's HTTP driver. Sockets cannot outlive the invocation that opened them, so each
+// invocation opens its own small pool and closes it once its background work is done.
+import type { ExecutionContext } from 'hono';
+import type { DatabaseHandle } from '../adapters/db/database.js';
+import { isNeonUrl, openNeonHttp } from '../adapters/db/neon-http.js';
+import { openNodePostgres } from '../adapters/db/node-postgres.js';
+import { createApp } from '../app/create-app.js';
+import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
+import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
+import { createJsonLogger } from '../ports/logger.js';
+import { buildServices } from '../services.js';
+import { describeError } from '../tasks/errors.js';
+
+export interface WorkerBindings {
+  HYPERDRIVE?: { connectionString: string };
+  /** A race description: a JSON object in `vars`, or a JSON string. */
+  RACE_CONFIG?: unknown;
+  [name: string]: unknown;
+}
+
+const logger = createJsonLogger();
+// Parsed once per isolate: env is the same object for every invocation of one deployment.
+let parsed: { env: WorkerBindings; config: Config; race: Race } | undefined;
+
+function settings(env: WorkerBindings): { config: Config; race: Race } {
+  if (parsed?.env === env) return parsed;
+  const strings: Env = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') strings[name] = value;
+  delete strings.RACE_CONFIG;
+  const config = parseConfig(strings);
+  let race = DEFAULT_RACE;
+  if (env.RACE_CONFIG !== undefined) {
+    try {
+      race = parseRace(typeof env.RACE_CONFIG === 'string' ? JSON.parse(env.RACE_CONFIG) : env.RACE_CONFIG);
+    } catch (error) {
+      throw new ConfigError(`RACE_CONFIG is invalid: ${(error as Error).message}`);
+    }
+  }
+  parsed = { env, config, race };
+  return parsed;
+}
+
+function openDatabase(env: WorkerBindings, config: Config): DatabaseHandle {
+  if (config.databaseUrl && isNeonUrl(config.databaseUrl)) return openNeonHttp(config.databaseUrl);
+  const connectionString = env.HYPERDRIVE?.connectionString ?? config.databaseUrl;
+  if (!connectionString) throw new ConfigError('set the HYPERDRIVE binding or DATABASE_URL');
+  // Hyperdrive pools at the edge; a handful of connections per invocation is plenty.
+  return openNodePostgres(connectionString, { max: 5 });
+}
+
+/** Collects this invocation's waitUntil promises so the pool closes only after all of them. */
+function trackingContext(ctx: ExecutionContext) {
+  const pending: Promise<unknown>[] = [];
+  const tracked: ExecutionContext = {
+    waitUntil: (promise) => {
+      pending.push(promise);
+      ctx.waitUntil(promise);
+    },
+    passThroughOnException: () => ctx.passThroughOnException(),
+    props: ctx.props,
+  };
+  return { tracked, settled: async () => void (await Promise.allSettled(pending)) };
+}
+
+function withServices<T>(env: WorkerBindings, ctx: ExecutionContext, work: (deps: ReturnType<typeof buildServices>, tracked: ExecutionContext) => Promise<T>) {
+  const { config, race } = settings(env);
+  const database = openDatabase(env, config);
+  const deps = buildServices({ config, race, database, logger });
+  const { tracked, settled } = trackingContext(ctx);
+  const closeAfterwards = () => ctx.waitUntil(settled().then(() => database.close()).catch(() => {}));
+  return work(deps, tracked).finally(closeAfterwards);
+}
+
+/** How long one Cron invocation keeps claiming, within the Workers limits for scheduled events. */
+const SWEEP_BUDGET_MS = 25_000;
+
+export default {
+  async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
+    try {
+      return await withServices(env, ctx, async (deps, tracked) => createApp(deps).fetch(request, env, tracked));
+    } catch (error) {
+      logger.error('worker.start_failed', { error: describeError(error) });
+      return Response.json({ error: { code: 'internal', message: 'the service is misconfigured' } }, { status: 500 });
+    }
+  },
+
+  // The Workers sweeper: each minute, claim and run due tasks until none are left or the budget is spent.
+  async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
+    await withServices(env, ctx, async (deps) => {
+      const deadline = Date.now() + SWEEP_BUDGET_MS;
+      let claimed = 0;
+      while (Date.now() < deadline) {
+        const n = await deps.engine.sweep();
+        claimed += n;
+        if (n === 0) break;
+      }
+      logger.info('sweeper.run', { claimed });
+    });
+  },
+};
