@@ -1,0 +1,56 @@
+// The same HTTP tests run against two targets: the Node service (in this process, on
+// @hono/node-server) and the Worker inside workerd (Miniflare running the bundle wrangler builds),
+// both against a real PostgreSQL (the Worker through its Hyperdrive binding).
+import { Miniflare } from 'miniflare';
+import { startNodeService } from '../../src/entry/node-service.js';
+import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
+
+export const WORKER_BUNDLE = '.wrangler/test-build/worker.js';
+
+export interface TargetOptions {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** Receives the service's log lines (Node target). */
+  log?: (line: string) => void;
+}
+
+export interface Target {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export type StartTarget = (options: TargetOptions) => Promise<Target>;
+
+export const startNodeTarget: StartTarget = async ({ databaseUrl, env = {}, log }) => {
+  const logger: Logger = createJsonLogger(log ?? (() => {}));
+  const service = await startNodeService({ PORT: '0', DATABASE_URL: databaseUrl, ...env }, logger);
+  return { url: service.url, stop: service.stop };
+};
+
+export const startWorkerdTarget: StartTarget = async ({ databaseUrl, env = {}, log }) => {
+  const mf = new Miniflare({
+    scriptPath: WORKER_BUNDLE,
+    modules: true,
+    compatibilityDate: '2026-04-20',
+    compatibilityFlags: ['nodejs_compat'],
+    hyperdrives: { HYPERDRIVE: databaseUrl },
+    bindings: env,
+    host: '127.0.0.1',
+    port: 0,
+    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+      for (const stream of [stdout, stderr]) {
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => {
+          for (const line of chunk.split('\n')) if (line.trim()) log?.(line);
+        });
+      }
+    },
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, stop: () => mf.dispose() };
+};
+
+export const TARGETS: [string, StartTarget][] = [
+  ['node', startNodeTarget],
+  ['workerd', startWorkerdTarget],
+];
