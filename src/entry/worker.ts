@@ -63,12 +63,21 @@ function trackingContext(ctx: ExecutionContext) {
   return { tracked, settled: async () => void (await Promise.allSettled(pending)) };
 }
 
-function withServices<T>(env: WorkerBindings, ctx: ExecutionContext, work: (deps: ReturnType<typeof buildServices>, tracked: ExecutionContext) => Promise<T>) {
+function withServices<T>(
+  env: WorkerBindings,
+  ctx: ExecutionContext,
+  work: (deps: ReturnType<typeof buildServices>, tracked: ExecutionContext) => Promise<T>,
+) {
   const { config, race } = settings(env);
   const database = openDatabase(env, config);
   const deps = buildServices({ config, race, database, logger });
   const { tracked, settled } = trackingContext(ctx);
-  const closeAfterwards = () => ctx.waitUntil(settled().then(() => database.close()).catch(() => {}));
+  const closeAfterwards = () =>
+    ctx.waitUntil(
+      settled()
+        .then(() => database.close())
+        .catch(() => {}),
+    );
   return work(deps, tracked).finally(closeAfterwards);
 }
 

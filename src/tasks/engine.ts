@@ -51,7 +51,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
       options.random,
     );
-    const delayMs = error instanceof RetryAfterError ? Math.max(backoff, error.retryAfterMs) : backoff;
+    // The provider's Retry-After wins over a shorter backoff, within the configured cap.
+    const delayMs =
+      error instanceof RetryAfterError ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs)) : backoff;
     const held = await store.retryTask(task, attempt, delayMs);
     logger.info('task.retry', {
       taskId: task.id,
@@ -66,15 +68,27 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   async function run(task: LeasedTask): Promise<AttemptResult> {
     const startedAt = new Date();
     const handler = options.handlers[task.kind];
+    // One controller per attempt, aborted by its timer or by shutdown. (Not AbortSignal.any with
+    // AbortSignal.timeout: on Node 20 the inner timeout signal can be garbage-collected before it fires,
+    // and a hanging provider would then hang the attempt forever — nodejs/node#57736.)
+    const attempt = new AbortController();
+    const timer = setTimeout(
+      () => attempt.abort(new DOMException('attempt timed out', 'TimeoutError')),
+      options.timeoutMs,
+    );
+    const onShutdown = () => attempt.abort(shutdown.signal.reason);
+    shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     try {
       let outcome: unknown;
       let failure: unknown;
       try {
         if (!handler) throw new PermanentError(`no handler for task kind ${task.kind}`);
-        const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), shutdown.signal]);
-        outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal });
+        outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal: attempt.signal });
       } catch (error) {
         failure = error ?? new Error('handler threw nothing');
+      } finally {
+        clearTimeout(timer);
+        shutdown.signal.removeEventListener('abort', onShutdown);
       }
       if (failure !== undefined) return await finish(task, startedAt, failure);
       const durationMs = Date.now() - startedAt.getTime();

@@ -24,7 +24,9 @@ export function describeError(error: unknown): string {
     return describeError(error.cause);
   }
   if (error instanceof Error) {
-    const code = (error.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown }).code;
+    const own = (error as { code?: unknown }).code;
+    const fromCause = (error.cause as { code?: unknown } | undefined)?.code;
+    const code = typeof own === 'string' ? own : fromCause;
     const text = typeof code === 'string' ? `${error.name}: ${code}` : `${error.name}: ${error.message}`;
     return text.slice(0, 500);
   }

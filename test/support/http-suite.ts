@@ -132,7 +132,12 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         const res = await post(target, '/api/registrations', input);
         expect(res.status).toBe(201);
         const body = await res.json();
-        expect(body).toEqual({ id: expect.any(String), status: 'registered', distance: 'half', email: { status: 'sending' } });
+        expect(body).toEqual({
+          id: expect.any(String),
+          status: 'registered',
+          distance: 'half',
+          email: { status: 'sending' },
+        });
         expect(res.headers.get('location')).toBe(`/api/registrations/${body.id}`);
         // The answer came while the provider still holds the email.
         await gate.waitForHeld(1);
@@ -211,7 +216,9 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         const res = await post(target, '/api/marathon-sequential', input);
         expect(res.status).toBe(502);
         expect((await res.json()).error.code).toBe('email_failed');
-        expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+        expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
+          1,
+        );
       });
 
       for (const [route, status] of [
@@ -225,7 +232,9 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
           const res = await post(target, route, input);
           expect(res.status).toBe(status);
           expect(await res.text()).toBe(THANKS);
-          expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+          expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
+            1,
+          );
           await gate.waitForHeld(1);
           expect(resend.acceptedFor(input.email)).toBe(0);
           gate.release();
@@ -250,7 +259,9 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
           expect(before.rows).toHaveLength(0);
           await locker.query('COMMIT');
           await eventually(async () => {
-            expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+            expect(
+              await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+            ).toHaveLength(1);
           });
           await resend.waitForAccepted(1);
           expect(resend.acceptedFor(input.email)).toBe(1);

@@ -21,7 +21,10 @@ export function urlFor(database: string, base = POSTGRES_ADMIN_URL): string {
   return url.toString();
 }
 
-export async function createTestDatabase(prefix = 'fl_test', options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  prefix = 'fl_test',
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();

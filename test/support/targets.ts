@@ -10,6 +10,12 @@ export const WORKER_BUNDLE = '.wrangler/test-build/worker.js';
 export interface TargetOptions {
   databaseUrl: string;
   env?: Record<string, string>;
+  /**
+   * Workerd only: connect through the Hyperdrive binding (default) or straight to DATABASE_URL over
+   * Cloudflare sockets. Fault tests use the latter: Miniflare's local Hyperdrive proxy has no socket
+   * error listeners, so a cut connection would crash the test process instead of failing a query.
+   */
+  hyperdrive?: boolean;
   /** Receives the service's log lines (Node target). */
   log?: (line: string) => void;
 }
@@ -27,14 +33,14 @@ export const startNodeTarget: StartTarget = async ({ databaseUrl, env = {}, log 
   return { url: service.url, stop: service.stop };
 };
 
-export const startWorkerdTarget: StartTarget = async ({ databaseUrl, env = {}, log }) => {
+export const startWorkerdTarget: StartTarget = async ({ databaseUrl, env = {}, log, hyperdrive = true }) => {
   const mf = new Miniflare({
     scriptPath: WORKER_BUNDLE,
     modules: true,
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat'],
-    hyperdrives: { HYPERDRIVE: databaseUrl },
-    bindings: env,
+    hyperdrives: hyperdrive ? { HYPERDRIVE: databaseUrl } : {},
+    bindings: hyperdrive ? env : { ...env, DATABASE_URL: databaseUrl },
     host: '127.0.0.1',
     port: 0,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {

@@ -1,5 +1,7 @@
 // A TCP proxy in front of PostgreSQL that a test can cut and restore: "the database is down" without
-// stopping the shared server. While cut, existing connections are destroyed and new ones are reset.
+// stopping the shared server. While cut, existing connections are closed and new ones are closed at
+// once. Closing (FIN), not resetting (RST): Miniflare's own Hyperdrive proxy sits between workerd and
+// us and has no error listener, so a reset would crash the test process instead of failing a query.
 import net from 'node:net';
 
 export interface TcpProxy {
@@ -13,8 +15,11 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const sockets = new Set<net.Socket>();
   let cut = false;
   const server = net.createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
     if (cut) {
-      client.resetAndDestroy();
+      client.on('error', () => {});
+      client.end();
       return;
     }
     const upstream = net.connect(targetPort, targetHost);
@@ -31,7 +36,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   const dropAll = () => {
-    for (const s of sockets) s.destroy();
+    for (const s of sockets) s.end(() => s.destroy());
   };
   return {
     port,
@@ -43,7 +48,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       cut = false;
     },
     async close() {
-      dropAll();
+      for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -31,8 +31,11 @@ export function classifyResendError(status: number, name: string): MailErrorKind
   return 'permanent';
 }
 
-/** `retry-after` (seconds or an HTTP date), else `ratelimit-reset` (seconds). */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+/**
+ * `retry-after` (seconds or an HTTP date), else — on a 429 only, since Resend sends the rate-limit
+ * headers on every response — `ratelimit-reset` (seconds).
+ */
+export function retryAfterMs(headers: Headers, status = 429, now = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -40,6 +43,7 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
+  if (status !== 429) return undefined;
   const reset = Number(headers.get('ratelimit-reset'));
   return headers.get('ratelimit-reset') && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
 }
@@ -99,7 +103,7 @@ export function createResendMailer(options: ResendOptions): Mailer {
       const { name, message: text } = await errorBody(response);
       throw new MailError(classifyResendError(response.status, name), name, text, {
         status: response.status,
-        retryAfterMs: retryAfterMs(response.headers),
+        retryAfterMs: retryAfterMs(response.headers, response.status),
       });
     },
   };

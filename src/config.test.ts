@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, type Env, parseConfig } from './config.js';
+
+/** Runs parseConfig expecting a ConfigError, and returns its message. */
+function configError(env: Env): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).name).toBe('ConfigError');
+    return (error as Error).message;
+  }
+  throw new Error(`expected a ConfigError for ${Object.keys(env).join(', ')}`);
+}
+
+describe('parseConfig defaults (DESIGN §6)', () => {
+  it('an empty environment gives the documented defaults', () => {
+    expect(parseConfig({})).toEqual({
+      port: 8787,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: './.data',
+      resendApiKey: undefined,
+      resendBaseUrl: 'https://api.resend.com',
+      emailFrom: 'Marathon <onboarding@resend.dev>',
+      adminToken: undefined,
+      raceConfig: undefined,
+      taskMaxAttempts: 10,
+      taskRetryBaseMs: 1000,
+      taskRetryMaxMs: 900_000,
+      taskTimeoutMs: 10_000,
+      taskLeaseMs: 60_000,
+      taskSweepIntervalMs: 5000,
+      emailRateLimitPerSec: 2,
+      shutdownGraceMs: 10_000,
+    });
+  });
+
+  it('empty strings count as unset', () => {
+    const env: Env = {};
+    for (const name of [
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'DATA_DIR',
+      'RESEND_API_KEY',
+      'RESEND_BASE_URL',
+      'EMAIL_FROM',
+      'ADMIN_TOKEN',
+      'RACE_CONFIG',
+      'TASK_MAX_ATTEMPTS',
+      'TASK_RETRY_BASE_MS',
+      'TASK_RETRY_MAX_MS',
+      'TASK_TIMEOUT_MS',
+      'TASK_LEASE_MS',
+      'TASK_SWEEP_INTERVAL_MS',
+      'EMAIL_RATE_LIMIT_PER_SEC',
+      'SHUTDOWN_GRACE_MS',
+    ]) {
+      env[name] = '';
+    }
+    expect(parseConfig(env)).toEqual(parseConfig({}));
+  });
+
+  it('reads every variable when set', () => {
+    const config = parseConfig({
+      PORT: '3000',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgresql://app:secret@db.internal:5432/finishline',
+      DATA_DIR: '/var/lib/finishline',
+      RESEND_API_KEY: 're_live_123',
+      RESEND_BASE_URL: 'http://127.0.0.1:4010//',
+      EMAIL_FROM: 'Riverside <race@example.com>',
+      ADMIN_TOKEN: 'a-very-long-admin-token',
+      RACE_CONFIG: './race.json',
+      TASK_MAX_ATTEMPTS: '3',
+      TASK_RETRY_BASE_MS: '500',
+      TASK_RETRY_MAX_MS: '60000',
+      TASK_TIMEOUT_MS: '2000',
+      TASK_LEASE_MS: '2001',
+      TASK_SWEEP_INTERVAL_MS: '250',
+      EMAIL_RATE_LIMIT_PER_SEC: '5',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect(config).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: 'postgresql://app:secret@db.internal:5432/finishline',
+      dataDir: '/var/lib/finishline',
+      resendApiKey: 're_live_123',
+      resendBaseUrl: 'http://127.0.0.1:4010', // trailing slashes removed
+      emailFrom: 'Riverside <race@example.com>',
+      adminToken: 'a-very-long-admin-token',
+      raceConfig: './race.json',
+      taskMaxAttempts: 3,
+      taskRetryBaseMs: 500,
+      taskRetryMaxMs: 60_000,
+      taskTimeoutMs: 2000,
+      taskLeaseMs: 2001,
+      taskSweepIntervalMs: 250,
+      emailRateLimitPerSec: 5,
+      shutdownGraceMs: 0,
+    });
+  });
+
+  it('accepts postgres:// as well as postgresql://, and trims values', () => {
+    expect(parseConfig({ DATABASE_URL: ' postgres://localhost/db ' }).databaseUrl).toBe('postgres://localhost/db');
+    expect(parseConfig({ PORT: ' 8080 ' }).port).toBe(8080);
+    expect(parseConfig({ PORT: '0' }).port).toBe(0);
+    expect(parseConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+});
+
+describe('parseConfig rejects invalid values, naming the variable', () => {
+  const cases: { env: Env; variable: string; secret?: string }[] = [
+    { env: { PORT: 'abc' }, variable: 'PORT' },
+    { env: { PORT: '-1' }, variable: 'PORT' },
+    { env: { PORT: '80.5' }, variable: 'PORT' },
+    { env: { PORT: '1e3' }, variable: 'PORT' },
+    { env: { PORT: '65536' }, variable: 'PORT' },
+    { env: { TASK_MAX_ATTEMPTS: '0' }, variable: 'TASK_MAX_ATTEMPTS' },
+    { env: { TASK_MAX_ATTEMPTS: '101' }, variable: 'TASK_MAX_ATTEMPTS' },
+    { env: { TASK_RETRY_BASE_MS: '0' }, variable: 'TASK_RETRY_BASE_MS' },
+    { env: { TASK_TIMEOUT_MS: 'ten' }, variable: 'TASK_TIMEOUT_MS' },
+    { env: { TASK_SWEEP_INTERVAL_MS: '9' }, variable: 'TASK_SWEEP_INTERVAL_MS' },
+    { env: { EMAIL_RATE_LIMIT_PER_SEC: '0' }, variable: 'EMAIL_RATE_LIMIT_PER_SEC' },
+    { env: { SHUTDOWN_GRACE_MS: '600001' }, variable: 'SHUTDOWN_GRACE_MS' },
+    {
+      env: { DATABASE_URL: 'mysql://root:hunter2-secret@db.example.com/app' },
+      variable: 'DATABASE_URL',
+      secret: 'hunter2-secret',
+    },
+    { env: { DATABASE_URL: 'not a url at all s3cr3t' }, variable: 'DATABASE_URL', secret: 's3cr3t' },
+    { env: { RESEND_BASE_URL: 'notaurl' }, variable: 'RESEND_BASE_URL' },
+    { env: { RESEND_BASE_URL: 'ftp://files.example.com' }, variable: 'RESEND_BASE_URL' },
+    { env: { TASK_LEASE_MS: '10000' }, variable: 'TASK_LEASE_MS' }, // equal to the default timeout
+    { env: { TASK_LEASE_MS: '5000', TASK_TIMEOUT_MS: '6000' }, variable: 'TASK_LEASE_MS' },
+    { env: { TASK_RETRY_BASE_MS: '2000', TASK_RETRY_MAX_MS: '1000' }, variable: 'TASK_RETRY_MAX_MS' },
+    { env: { ADMIN_TOKEN: 'short-tok3n' }, variable: 'ADMIN_TOKEN', secret: 'short-tok3n' },
+    { env: { ADMIN_TOKEN: '123456789012345' }, variable: 'ADMIN_TOKEN', secret: '123456789012345' },
+    { env: { EMAIL_FROM: 'Race <race@example.com>\r\nBcc: victim@example.com' }, variable: 'EMAIL_FROM' },
+    { env: { EMAIL_FROM: 'Race <race@example.com>\nBcc: victim@example.com' }, variable: 'EMAIL_FROM' },
+    { env: { EMAIL_FROM: 'no address here' }, variable: 'EMAIL_FROM' },
+  ];
+
+  for (const { env, variable, secret } of cases) {
+    const [name, value] = Object.entries(env).at(-1) ?? [];
+    it(`${name}=${JSON.stringify(value)} → ConfigError naming ${variable}`, () => {
+      const text = configError(env);
+      expect(text).toContain(variable);
+      if (secret) expect(text).not.toContain(secret);
+      // No message echoes a value that might be a secret (URLs with passwords, tokens).
+      for (const v of Object.values(env)) if (v && v.length > 4) expect(text).not.toContain(v);
+    });
+  }
+
+  it('ADMIN_TOKEN of exactly 16 characters is accepted', () => {
+    expect(parseConfig({ ADMIN_TOKEN: '1234567890123456' }).adminToken).toBe('1234567890123456');
+  });
+
+  it('TASK_LEASE_MS just above TASK_TIMEOUT_MS is accepted', () => {
+    const config = parseConfig({ TASK_TIMEOUT_MS: '1000', TASK_LEASE_MS: '1001' });
+    expect(config.taskLeaseMs).toBeGreaterThan(config.taskTimeoutMs);
+  });
+});

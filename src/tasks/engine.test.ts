@@ -1,0 +1,347 @@
+// The task engine with real parts: a Store on in-memory PGlite (migrated with the committed migrations)
+// and a Mailer over the local Resend stand-in through the real Resend adapter.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ResendStandIn, startResendStandIn } from '../../test/support/resend-stand-in.js';
+import { type DatabaseHandle, queryRows } from '../adapters/db/database.js';
+import { migrateEmbedded } from '../adapters/db/migrate.js';
+import { openPglite } from '../adapters/db/pglite.js';
+import { createStore } from '../adapters/db/store.js';
+import { createResendMailer } from '../adapters/mail/resend.js';
+import { buildConfirmationEmail } from '../domain/confirmation-email.js';
+import { DEFAULT_RACE } from '../domain/race.js';
+import { createJsonLogger } from '../ports/logger.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { LeasedTask, NewRegistration, Store } from '../ports/store.js';
+import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from './engine.js';
+import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './handlers/send-confirmation-email.js';
+
+let handle: DatabaseHandle;
+let store: Store;
+let standIn: ResendStandIn;
+let mailer: Mailer;
+let logLines: string[];
+
+beforeAll(async () => {
+  handle = await openPglite();
+  await migrateEmbedded(handle);
+  store = createStore(handle.db);
+  standIn = await startResendStandIn();
+  mailer = createResendMailer({ apiKey: standIn.apiKey, baseUrl: standIn.url });
+});
+afterAll(async () => {
+  await standIn?.close();
+  await handle?.close();
+});
+beforeEach(async () => {
+  await handle.db.execute(sql`TRUNCATE task_attempts, tasks, registrations, dev_mail`);
+  logLines = [];
+});
+afterEach(() => {
+  standIn.reset();
+  // DESIGN §8: logs carry ids and codes, never personal data.
+  for (const line of logLines) {
+    expect(line).not.toContain('@example.com');
+    expect(line).not.toContain('Lovelace');
+    expect(line).not.toContain('Analytical');
+  }
+});
+
+const raw = <T>(text: string) => queryRows<T>(handle.db, sql.raw(text));
+
+function engineWith(overrides: Partial<TaskEngineOptions> = {}): TaskEngine {
+  return createTaskEngine({
+    store,
+    handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
+    logger: createJsonLogger((line) => logLines.push(line)),
+    maxAttempts: 5,
+    timeoutMs: 5000,
+    leaseMs: 60_000,
+    retryBaseMs: 1000,
+    retryMaxMs: 900_000,
+    random: () => 0,
+    ...overrides,
+  });
+}
+
+/** The outbox enqueue (what POST /api/registrations does): registration + task leased to `engine`. */
+async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL) {
+  const registration: NewRegistration = {
+    id: crypto.randomUUID(),
+    raceId: DEFAULT_RACE.id,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: `runner-${crypto.randomUUID()}@example.com`,
+    address: '1 Analytical Way',
+    distance: 'half',
+    strategy: 'outbox',
+  };
+  const message = buildConfirmationEmail(DEFAULT_RACE, 'Riverside Marathon <race@example.com>', {
+    registrationId: registration.id,
+    firstName: registration.firstName,
+    email: registration.email,
+    distance: registration.distance,
+  });
+  const task = engine.leasedTask(kind, message);
+  expect(await store.insertRegistrationWithTask(registration, task)).toBe(true);
+  const leased: LeasedTask = { ...task, attempts: 1 };
+  return { registration, task: leased, message };
+}
+
+async function delivery(registrationId: string) {
+  return (await store.findRegistration(registrationId))?.email;
+}
+
+async function attempts(taskId: string) {
+  return raw<{ number: number; outcome: string; error: string | null }>(
+    `SELECT number, outcome, error FROM task_attempts WHERE task_id = '${taskId}' ORDER BY number`,
+  );
+}
+
+async function taskRow(taskId: string) {
+  const [row] = await raw<{
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    result: unknown;
+    delay_ms: number;
+  }>(
+    `SELECT status, attempts, last_error, result,
+            (extract(epoch FROM run_at - updated_at) * 1000)::float8 AS delay_ms
+     FROM tasks WHERE id = '${taskId}'`,
+  );
+  return row;
+}
+
+/** Makes every pending task due now (instead of waiting for its backoff). */
+const makeDue = () => raw(`UPDATE tasks SET run_at = now() - interval '1 second' WHERE status = 'pending'`);
+
+describe('task engine', () => {
+  it('fast path: the leased task runs at once → succeeded, one email keyed by the task id', async () => {
+    const engine = engineWith();
+    const { registration, task, message } = await enqueue(engine);
+    expect(task.leaseOwner).toBe(engine.owner);
+
+    expect(await engine.run(task)).toBe('succeeded');
+
+    expect(standIn.acceptedCount()).toBe(1);
+    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    const [email] = standIn.accepted();
+    expect(email).toMatchObject({ to: [registration.email], subject: message.subject, text: message.text });
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect((await taskRow(task.id))?.result).toEqual({ id: email?.id });
+    expect(await attempts(task.id)).toEqual([{ number: 1, outcome: 'succeeded', error: null }]);
+    // Nothing left to do.
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it('a 500 → retry scheduled with backoff (pending, attempt recorded as failed)', async () => {
+    const engine = engineWith({ retryBaseMs: 60_000 });
+    const { registration, task } = await enqueue(engine);
+    standIn.failNext(1, 'error500');
+
+    expect(await engine.run(task)).toBe('retry-scheduled');
+
+    expect(await delivery(registration.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    const [attempt] = await attempts(task.id);
+    expect(attempt).toMatchObject({ number: 1, outcome: 'failed' });
+    expect(attempt?.error).toContain('application_error');
+    const row = await taskRow(task.id);
+    expect(row?.status).toBe('pending');
+    expect(row?.last_error).toContain('application_error');
+    // random = 0 → half the ceiling of attempt 1: 30 s.
+    expect(row?.delay_ms).toBe(30_000);
+    expect(standIn.acceptedCount()).toBe(0);
+    // Not due yet.
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it("a 429 → the provider's Retry-After is honoured when longer than the backoff", async () => {
+    const engine = engineWith({ retryBaseMs: 10 });
+    const { task } = await enqueue(engine);
+    standIn.failNext(1, 'rateLimit429');
+    expect(await engine.run(task)).toBe('retry-scheduled');
+    const row = await taskRow(task.id);
+    expect(row?.delay_ms).toBe(1000); // retry-after: 1
+    expect(row?.last_error).toContain('rate_limit_exceeded');
+  });
+
+  it('a 422 → dead letter after one attempt, no email', async () => {
+    const engine = engineWith();
+    const { registration, task } = await enqueue(engine);
+    standIn.failNext(1, { status: 422, name: 'validation_error', message: 'Invalid `to` field.' });
+
+    expect(await engine.run(task)).toBe('dead');
+
+    expect(await delivery(registration.id)).toMatchObject({ status: 'failed', attempts: 1, sentAt: null });
+    const history = await attempts(task.id);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ number: 1, outcome: 'dead' });
+    expect(history[0]?.error).toContain('validation_error');
+    expect((await taskRow(task.id))?.status).toBe('dead');
+    expect(standIn.acceptedCount()).toBe(0);
+    await makeDue();
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it('with maxAttempts 2, a second failure → dead', async () => {
+    const engine = engineWith({ maxAttempts: 2 });
+    const { registration, task } = await enqueue(engine);
+    standIn.failNext(2, 'error500');
+
+    expect(await engine.run(task)).toBe('retry-scheduled');
+    await makeDue();
+    expect(await engine.sweep()).toBe(1);
+
+    expect(await delivery(registration.id)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect((await attempts(task.id)).map((a) => [a.number, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'dead'],
+    ]);
+    expect(standIn.requestCount()).toBe(2);
+    expect(standIn.acceptedCount()).toBe(0);
+    await makeDue();
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it('sweep() claims due tasks (expired leases of a crashed process, due retries) and runs them', async () => {
+    // A "crashed" request process: its tasks were leased for 1 ms and never run.
+    const crashed = engineWith({ leaseMs: 1 });
+    const orphans = [await enqueue(crashed), await enqueue(crashed), await enqueue(crashed)];
+    // And a task whose first attempt failed and whose retry is now due.
+    const engine = engineWith();
+    const retried = await enqueue(engine);
+    standIn.failNext(1, 'error500');
+    expect(await engine.run(retried.task)).toBe('retry-scheduled');
+    await makeDue();
+    await sleep(20);
+
+    expect(await engine.sweep()).toBe(4);
+
+    expect(standIn.acceptedCount()).toBe(4);
+    for (const { registration, task } of [...orphans, retried]) {
+      expect(standIn.acceptedForKey(task.id)).toBe(1);
+      expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    }
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it('sweep() respects its limit', async () => {
+    const crashed = engineWith({ leaseMs: 1 });
+    for (let i = 0; i < 5; i++) await enqueue(crashed);
+    await sleep(20);
+    const engine = engineWith();
+    expect(await engine.sweep(2)).toBe(2);
+    expect(await engine.sweep(2)).toBe(2);
+    expect(await engine.sweep(2)).toBe(1);
+    expect(standIn.acceptedCount()).toBe(5);
+  });
+
+  // Regression: with `AbortSignal.any([AbortSignal.timeout(ms), …])` the inner timeout signal can be
+  // garbage-collected on Node 20 before it fires (nodejs/node#57736), so a hanging provider hung the
+  // attempt forever. The GC loop below makes that failure certain if it ever comes back.
+  it('the attempt time limit fires even while the garbage collector runs', async () => {
+    const gc = exposeGc();
+    const engine = engineWith({ timeoutMs: 200 });
+    const { registration, task } = await enqueue(engine);
+    standIn.failNext(1, 'hang');
+
+    const running = engine.run(task);
+    const gcLoop = setInterval(gc, 20);
+    const outcome = await Promise.race([running, sleep(3000).then(() => 'still hanging after 3 s')]);
+    clearInterval(gcLoop);
+    engine.abort(); // ends the hung attempt either way, so nothing outlives the test
+    await running;
+
+    expect(outcome).toBe('retry-scheduled');
+    expect((await attempts(task.id))[0]?.error).toBe('MailError: timeout');
+    await makeDue();
+    expect(await engine.sweep()).toBe(1);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(standIn.acceptedForKey(task.id)).toBe(1);
+  });
+
+  it('accepted-then-dropped: the retry gets the same id back, exactly one email', async () => {
+    const engine = engineWith();
+    const { registration, task } = await enqueue(engine);
+    standIn.failNext(1, 'acceptThenDrop');
+
+    expect(await engine.run(task)).toBe('retry-scheduled');
+    expect(standIn.acceptedCount()).toBe(1);
+    expect((await attempts(task.id))[0]?.error).toContain('network_error');
+
+    await makeDue();
+    expect(await engine.sweep()).toBe(1);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(standIn.acceptedCount()).toBe(1);
+    expect((await taskRow(task.id))?.result).toEqual({ id: standIn.accepted()[0]?.id });
+  });
+
+  it('a stale holder whose lease was re-claimed gets lease-lost, and no second email', async () => {
+    const slow = engineWith({ leaseMs: 1 });
+    const { registration, task } = await enqueue(slow);
+    await sleep(20);
+    const sweeper = engineWith();
+    expect(await sweeper.sweep()).toBe(1); // attempt 2 under the sweeper's lease: sent
+
+    expect(await slow.run(task)).toBe('lease-lost'); // attempt 1, too late
+    expect(standIn.acceptedCount()).toBe(1);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((await attempts(task.id)).map((a) => [a.number, a.outcome])).toEqual([[2, 'succeeded']]);
+  });
+
+  it('a task kind without a handler is dead-lettered at once', async () => {
+    const engine = engineWith();
+    const { registration, task } = await enqueue(engine, 'no-such-kind');
+    expect(await engine.run(task)).toBe('dead');
+    expect(await delivery(registration.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await attempts(task.id))[0]?.error).toContain('no handler');
+  });
+
+  it('run() never throws: a store failure while recording becomes lease-lost', async () => {
+    const broken: Store = {
+      ...store,
+      completeTask: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+    };
+    const engine = engineWith({ store: broken });
+    const { registration, task } = await enqueue(engine);
+    expect(await engine.run(task)).toBe('lease-lost');
+    // The email went out; the task stays leased, so a later sweep re-sends with the same key (no duplicate).
+    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(logLines.some((l) => l.includes('task.record_failed'))).toBe(true);
+  });
+
+  it('abort() ends an attempt whose outcome is unknown; the retry sends no second email', async () => {
+    const engine = engineWith();
+    const { registration, task } = await enqueue(engine);
+    const gate = standIn.hold();
+    const running = engine.run(task);
+    await gate.waitForHeld(1);
+    engine.abort();
+    expect(await running).toBe('retry-scheduled');
+    expect(await delivery(registration.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    // The provider goes on with the request it had received and accepts it, although we gave up on it.
+    gate.release();
+    await standIn.waitForAccepted(1);
+
+    // Another engine (the next process) retries with the same key: the provider's id, no second email.
+    const next = engineWith();
+    await makeDue();
+    expect(await next.sweep()).toBe(1);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    expect((await taskRow(task.id))?.result).toEqual({ id: standIn.accepted()[0]?.id });
+  });
+});
+
+/** The V8 garbage collector as a function, without --expose-gc on the command line. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}

@@ -1,0 +1,53 @@
+// The database goes away (a TCP proxy in front of PostgreSQL is cut) and comes back: the service
+// answers 503 unavailable with Retry-After quickly, writes nothing half, and recovers without a restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, post, runner } from '../support/http-suite.js';
+import { createTestDatabase, type TestDatabase, urlFor } from '../support/postgres.js';
+import { TARGETS, type Target } from '../support/targets.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+
+for (const [name, startTarget] of TARGETS) {
+  describe(`database down on ${name}`, () => {
+    let db: TestDatabase;
+    let proxy: TcpProxy;
+    let target: Target;
+
+    beforeAll(async () => {
+      db = await createTestDatabase(`fl_down_${name}`);
+      proxy = await startTcpProxy(5432);
+      const viaProxy = new URL(urlFor(db.name));
+      viaProxy.port = String(proxy.port);
+      target = await startTarget({ databaseUrl: viaProxy.toString(), hyperdrive: false });
+    });
+    afterAll(async () => {
+      await target?.stop();
+      await proxy?.close();
+      await db?.drop();
+    });
+
+    it('answers 503 with Retry-After while the database is unreachable, then recovers', async () => {
+      expect((await post(target, '/api/registrations', runner())).status).toBe(201);
+
+      proxy.cut();
+      const started = Date.now();
+      const input = runner();
+      const res = await post(target, '/api/registrations', input);
+      expect(res.status).toBe(503);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await res.json()).error.code).toBe('unavailable');
+      expect(Date.now() - started).toBeLessThan(8000);
+      const ready = await fetch(`${target.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).error.code).toBe('unavailable');
+
+      proxy.restore();
+      await eventually(async () => {
+        expect((await fetch(`${target.url}/readyz`)).status).toBe(200);
+      }, 15_000);
+      const again = await post(target, '/api/registrations', input);
+      expect(again.status).toBe(201);
+      const rows = await db.query('SELECT id FROM registrations WHERE email_normalized = $1', [input.email]);
+      expect(rows).toHaveLength(1);
+    });
+  });
+}

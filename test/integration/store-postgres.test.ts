@@ -1,0 +1,22 @@
+// The Store contract on a real PostgreSQL server through node-postgres (a fresh database for this file).
+import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
+import { createStore } from '../../src/adapters/db/store.js';
+import { createTestDatabase } from '../support/postgres.js';
+import { describeStoreContract } from './store.contract.js';
+
+describeStoreContract('node-postgres', async () => {
+  const db = await createTestDatabase('fl_store_pg');
+  const handle = openNodePostgres(db.url);
+  return {
+    store: createStore(handle.db),
+    // Raw SQL through the test's own pool, outside the app's code.
+    query: <T>(text: string) => db.query(text) as Promise<T[]>,
+    reset: async () => {
+      await db.query('TRUNCATE task_attempts, tasks, registrations, dev_mail');
+    },
+    async close() {
+      await handle.close();
+      await db.drop();
+    },
+  };
+});

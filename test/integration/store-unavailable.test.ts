@@ -1,0 +1,95 @@
+// "Database unreachable" (503 + Retry-After) must be told apart from every other database error (500).
+// Real failures only: a port nobody listens on, a backend killed mid-query, and real SQL errors.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable, postgresErrorCode } from '../../src/adapters/db/errors.js';
+import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
+import { createStore } from '../../src/adapters/db/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('an unreachable server', () => {
+  it('ping rejects quickly and the error is classified unavailable', async () => {
+    const handle = openNodePostgres('postgres://postgres:x@127.0.0.1:1/none', { connectionTimeoutMillis: 500 });
+    try {
+      const store = createStore(handle.db);
+      const started = Date.now();
+      const error = await rejection(store.ping());
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      // Every store operation fails the same way, not only ping.
+      expect(isDatabaseUnavailable(await rejection(store.findRegistration(crypto.randomUUID())))).toBe(true);
+      expect(isDatabaseUnavailable(await rejection(store.claimTasks('owner', 5, 1000)))).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('a reachable server', () => {
+  let db: TestDatabase;
+  let handle: ReturnType<typeof openNodePostgres>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_unavail');
+    handle = openNodePostgres(db.url, { max: 2 });
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await db?.drop();
+  });
+
+  it('ping resolves', async () => {
+    await expect(createStore(handle.db).ping()).resolves.toBeUndefined();
+  });
+
+  it('a syntax error is NOT unavailable', async () => {
+    const error = await rejection(handle.db.execute(sql.raw('SELEC 1')));
+    expect(postgresErrorCode(error)).toBe('42601');
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+
+  it('an undefined table is NOT unavailable', async () => {
+    const error = await rejection(handle.db.execute(sql.raw('SELECT * FROM no_such_table')));
+    expect(postgresErrorCode(error)).toBe('42P01');
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+
+  it('a constraint violation is NOT unavailable', async () => {
+    const error = await rejection(
+      handle.db.execute(
+        sql.raw(`INSERT INTO tasks (id, kind, payload, status, max_attempts)
+                 VALUES ('${crypto.randomUUID()}', 'k', '{}', 'bogus', 1)`),
+      ),
+    );
+    expect(postgresErrorCode(error)).toBe('23514');
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+
+  it('a backend terminated mid-query (admin shutdown) IS unavailable', async () => {
+    const running = rejection(handle.db.execute(sql.raw("SELECT pg_sleep(10), 'fl-terminate-me'")));
+    // Find the backend running that query and terminate it from outside.
+    let terminated = 0;
+    for (let i = 0; i < 100 && terminated === 0; i++) {
+      const rows = await db.query<{ ok: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+         WHERE query LIKE '%fl-terminate-me%' AND pid <> pg_backend_pid()`,
+      );
+      terminated = rows.filter((r) => r.ok).length;
+      if (terminated === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(terminated).toBe(1);
+    const error = await running;
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    // The pool recovers with a new connection.
+    await expect(createStore(handle.db).ping()).resolves.toBeUndefined();
+  });
+});

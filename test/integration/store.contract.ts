@@ -1,0 +1,511 @@
+// The Store contract: the SAME cases run against every database driver (DESIGN §7 "contract suites").
+// Each driver's *.test.ts file calls `describeStoreContract(name, open)`.
+//
+// `open()` is called once per file (beforeAll) and must return a store on a fresh, migrated database.
+// Every case starts from a clean state: when the fixture offers `reset()` (truncate) it runs before each
+// case; otherwise a fresh fixture is opened for each case. Fixtures may also offer `query()` (raw SQL
+// outside the port) so a case can look at rows the port does not expose (tasks, task_attempts); cases
+// make their port-level assertions in any case.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Database, queryRows } from '../../src/adapters/db/database.js';
+import type { EmailMessage } from '../../src/domain/confirmation-email.js';
+import type { AttemptRecord, LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+
+export interface StoreFixture {
+  store: Store;
+  close(): Promise<void>;
+  /** Empties every table; makes the next case start clean without a new database. */
+  reset?(): Promise<void>;
+  /** Raw SQL, outside the port, for assertions. Cast counts to int in the SQL (drivers differ). */
+  query?<T = Record<string, unknown>>(text: string): Promise<T[]>;
+}
+
+/** `reset` and `query` for any Drizzle database (all three drivers). */
+export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | 'query'>> {
+  return {
+    reset: async () => {
+      await db.execute(sql`TRUNCATE task_attempts, tasks, registrations, dev_mail`);
+    },
+    query: <T>(text: string) => queryRows<T>(db, sql.raw(text)),
+  };
+}
+
+const RACE = 'contract-race-2027';
+const KIND = 'send-confirmation-email';
+
+function newRegistration(overrides: Partial<NewRegistration> = {}): NewRegistration {
+  return {
+    id: randomUUID(),
+    raceId: RACE,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: `runner-${randomUUID()}@example.com`,
+    address: '1 Analytical Way\nLondon',
+    distance: 'half',
+    strategy: 'outbox',
+    ...overrides,
+  };
+}
+
+function newTask(owner: string, overrides: Partial<NewLeasedTask> = {}): NewLeasedTask {
+  const id = randomUUID();
+  return {
+    id,
+    kind: KIND,
+    payload: { to: 'runner@example.com', subject: 'You are in', marker: id },
+    maxAttempts: 5,
+    leaseOwner: owner,
+    leaseMs: 60_000,
+    ...overrides,
+  };
+}
+
+/** The task as its holder sees it after `attempts` claims (1 = the fast-path lease). */
+function leased(task: NewLeasedTask, attempts = 1, owner = task.leaseOwner): LeasedTask {
+  return {
+    id: task.id,
+    kind: task.kind,
+    payload: task.payload,
+    attempts,
+    maxAttempts: task.maxAttempts,
+    leaseOwner: owner,
+  };
+}
+
+function attemptRecord(error?: string): AttemptRecord {
+  return error === undefined
+    ? { startedAt: new Date(Date.now() - 25), durationMs: 25 }
+    : { startedAt: new Date(Date.now() - 25), durationMs: 25, error };
+}
+
+function message(n: number): EmailMessage {
+  return {
+    from: 'Riverside Marathon <race@example.com>',
+    to: `runner${n}@example.com`,
+    subject: `Message ${n}`,
+    html: `<p>${n}</p>`,
+    text: `${n}`,
+  };
+}
+
+interface TaskRow {
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_live: boolean | null;
+  registration_id: string | null;
+  last_error: string | null;
+  payload: unknown;
+  result: unknown;
+}
+
+interface AttemptRow {
+  number: number;
+  outcome: string;
+  error: string | null;
+  duration_ms: number;
+}
+
+export function describeStoreContract(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let shared: StoreFixture | undefined;
+    let f: StoreFixture;
+
+    beforeAll(async () => {
+      shared = await open();
+    });
+    afterAll(async () => {
+      await shared?.close();
+    });
+    beforeEach(async () => {
+      if (!shared) throw new Error('fixture did not open');
+      if (shared.reset) {
+        await shared.reset();
+        f = shared;
+      } else {
+        f = await open();
+      }
+    });
+    afterEach(async () => {
+      if (f !== shared) await f.close();
+    });
+
+    const count = async (table: string, where = 'true'): Promise<number | undefined> => {
+      if (!f.query) return undefined;
+      const rows = await f.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`);
+      return Number(rows[0]?.n);
+    };
+    /** Asserts a row count when the fixture can run raw SQL (every fixture in this repo can). */
+    const expectCount = async (expected: number, table: string, where?: string) => {
+      const n = await count(table, where);
+      if (n !== undefined) expect(n, `rows in ${table}`).toBe(expected);
+    };
+    const taskRow = async (id: string): Promise<TaskRow | undefined> => {
+      if (!f.query) return undefined;
+      const rows = await f.query<TaskRow>(
+        `SELECT status, attempts, max_attempts, lease_owner, (lease_expires_at > now()) AS lease_live,
+                registration_id, last_error, payload, result
+         FROM tasks WHERE id = '${id}'`,
+      );
+      expect(rows).toHaveLength(1);
+      const row = rows[0] as TaskRow;
+      return { ...row, attempts: Number(row.attempts), max_attempts: Number(row.max_attempts) };
+    };
+    const attemptRows = async (taskId: string): Promise<AttemptRow[] | undefined> => {
+      if (!f.query) return undefined;
+      const rows = await f.query<AttemptRow>(
+        `SELECT number, outcome, error, duration_ms FROM task_attempts WHERE task_id = '${taskId}' ORDER BY number`,
+      );
+      return rows.map((r) => ({ ...r, number: Number(r.number), duration_ms: Number(r.duration_ms) }));
+    };
+
+    it('ping resolves', async () => {
+      await expect(f.store.ping()).resolves.toBeUndefined();
+    });
+
+    describe('insertRegistration / findRegistration', () => {
+      it('stores a registration once per normalized email (lower(trim(email))) and finds it', async () => {
+        const first = newRegistration({ email: ' ADA@Example.com ' });
+        expect(await f.store.insertRegistration(first)).toBe(true);
+        const again = newRegistration({ email: 'ada@example.com', firstName: 'Other' });
+        expect(await f.store.insertRegistration(again)).toBe(false);
+        expect(await f.store.insertRegistration(newRegistration({ email: '\tAda@EXAMPLE.COM' }))).toBe(false);
+        expect(await f.store.findRegistration(again.id)).toBeNull();
+
+        const found = await f.store.findRegistration(first.id);
+        expect(found).not.toBeNull();
+        expect(found?.registration).toMatchObject({
+          id: first.id,
+          raceId: RACE,
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          email: ' ADA@Example.com ',
+          address: '1 Analytical Way\nLondon',
+          distance: 'half',
+          strategy: 'outbox',
+        });
+        expect(found?.registration.createdAt).toBeInstanceOf(Date);
+        expect(Number.isNaN(found?.registration.createdAt.getTime())).toBe(false);
+        expect(found?.registration).not.toHaveProperty('emailNormalized');
+        expect(found?.email).toEqual({ status: 'not_tracked', attempts: 0, sentAt: null });
+        await expectCount(1, 'registrations');
+      });
+
+      it('lets the same email register for another race', async () => {
+        expect(await f.store.insertRegistration(newRegistration({ email: 'ada@example.com' }))).toBe(true);
+        const other = newRegistration({ email: 'ada@example.com', raceId: 'another-race' });
+        expect(await f.store.insertRegistration(other)).toBe(true);
+        expect((await f.store.findRegistration(other.id))?.registration.raceId).toBe('another-race');
+      });
+
+      it('returns null for an unknown id', async () => {
+        expect(await f.store.findRegistration(randomUUID())).toBeNull();
+      });
+    });
+
+    describe('insertRegistrationWithTask (the outbox enqueue)', () => {
+      it('writes the registration and its already-leased task together', async () => {
+        const registration = newRegistration();
+        const task = newTask('owner-a', { maxAttempts: 7 });
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe(true);
+
+        const found = await f.store.findRegistration(registration.id);
+        expect(found?.registration.id).toBe(registration.id);
+        expect(found?.email).toEqual({ status: 'sending', attempts: 1, sentAt: null });
+
+        const row = await taskRow(task.id);
+        if (row) {
+          expect(row).toMatchObject({
+            status: 'running',
+            attempts: 1,
+            max_attempts: 7,
+            lease_owner: 'owner-a',
+            lease_live: true,
+            registration_id: registration.id,
+            last_error: null,
+          });
+          expect(row.payload).toEqual(task.payload);
+        }
+        // Leased for 60 s: nobody else can claim it.
+        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+      });
+
+      it('writes NEITHER row for a duplicate email', async () => {
+        const first = newRegistration({ email: 'grace@example.com' });
+        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'))).toBe(true);
+        const tasksBefore = await count('tasks');
+
+        const duplicate = newRegistration({ email: '  GRACE@example.COM' });
+        // A 1 ms lease: had this task been written, it would be claimable after the sleep below.
+        const duplicateTask = newTask('owner-a', { leaseMs: 1 });
+        expect(await f.store.insertRegistrationWithTask(duplicate, duplicateTask)).toBe(false);
+
+        expect(await f.store.findRegistration(duplicate.id)).toBeNull();
+        expect(await count('tasks')).toBe(tasksBefore);
+        await expectCount(0, 'tasks', `id = '${duplicateTask.id}'`);
+        await expectCount(1, 'registrations');
+        await sleep(20);
+        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        // The first registration's delivery is untouched.
+        expect((await f.store.findRegistration(first.id))?.email).toMatchObject({ status: 'sending', attempts: 1 });
+      });
+
+      it('writes no task when the email was registered by a seed strategy (insertRegistration)', async () => {
+        expect(await f.store.insertRegistration(newRegistration({ email: 'lin@example.com' }))).toBe(true);
+        const registration = newRegistration({ email: 'LIN@example.com' });
+        const task = newTask('owner-a', { leaseMs: 1 });
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe(false);
+        await expectCount(0, 'tasks');
+        await sleep(20);
+        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+      });
+
+      it('of 20 concurrent duplicates, exactly one is stored (with exactly one task)', async () => {
+        const attempts = Array.from({ length: 20 }, (_, i) => ({
+          registration: newRegistration({ email: i % 2 ? 'Same@Example.com' : ' same@example.com' }),
+          task: newTask(`owner-${i}`, { leaseMs: 1 }),
+        }));
+        const results = await Promise.all(
+          attempts.map(({ registration, task }) => f.store.insertRegistrationWithTask(registration, task)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = attempts[results.indexOf(true)];
+        if (!winner) throw new Error('no winner');
+
+        const found = await Promise.all(attempts.map(({ registration }) => f.store.findRegistration(registration.id)));
+        expect(found.filter((r) => r !== null).map((r) => r?.registration.id)).toEqual([winner.registration.id]);
+        await expectCount(1, 'registrations');
+        await expectCount(1, 'tasks');
+
+        // Only the winner's task exists: after its 1 ms lease expires it is the one and only claimable task.
+        await sleep(20);
+        const claimed = await f.store.claimTasks('sweeper', 50, 60_000);
+        expect(claimed.map((t) => t.id)).toEqual([winner.task.id]);
+      });
+    });
+
+    describe('task transitions', () => {
+      async function enqueue(overrides: Partial<NewLeasedTask> = {}) {
+        const registration = newRegistration();
+        const task = newTask('owner-a', overrides);
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe(true);
+        return { registration, task };
+      }
+
+      it('completeTask with the right lease → sent, attempt recorded; again (lease gone) → false', async () => {
+        const { registration, task } = await enqueue();
+        // Wrong owner, wrong attempt number: not the holder.
+        expect(await f.store.completeTask(leased(task, 1, 'intruder'), attemptRecord(), { id: 'x' })).toBe(false);
+        expect(await f.store.completeTask(leased(task, 2), attemptRecord(), { id: 'x' })).toBe(false);
+
+        expect(await f.store.completeTask(leased(task), attemptRecord(), { id: 'provider-id-1' })).toBe(true);
+        const found = await f.store.findRegistration(registration.id);
+        expect(found?.email.status).toBe('sent');
+        expect(found?.email.attempts).toBe(1);
+        expect(found?.email.sentAt).toBeInstanceOf(Date);
+
+        const row = await taskRow(task.id);
+        if (row) {
+          expect(row).toMatchObject({ status: 'succeeded', attempts: 1, lease_owner: null, last_error: null });
+          expect(row.result).toEqual({ id: 'provider-id-1' });
+        }
+        const history = await attemptRows(task.id);
+        if (history) expect(history).toEqual([{ number: 1, outcome: 'succeeded', error: null, duration_ms: 25 }]);
+
+        // The lease is gone: a second completion (or any other transition) writes nothing.
+        expect(await f.store.completeTask(leased(task), attemptRecord(), { id: 'provider-id-2' })).toBe(false);
+        expect(await f.store.retryTask(leased(task), attemptRecord('late'), 0)).toBe(false);
+        expect(await f.store.deadLetterTask(leased(task), attemptRecord('late'))).toBe(false);
+        expect((await f.store.findRegistration(registration.id))?.email.status).toBe('sent');
+        if (f.query) expect(await attemptRows(task.id)).toHaveLength(1);
+        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+      });
+
+      it('retryTask → pending, not claimable before the delay', async () => {
+        const { registration, task } = await enqueue();
+        expect(await f.store.retryTask(leased(task), attemptRecord('MailError: application_error'), 60_000)).toBe(true);
+        const found = await f.store.findRegistration(registration.id);
+        expect(found?.email).toMatchObject({ status: 'pending', attempts: 1, sentAt: null });
+        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+
+        const row = await taskRow(task.id);
+        if (row)
+          expect(row).toMatchObject({
+            status: 'pending',
+            lease_owner: null,
+            last_error: 'MailError: application_error',
+          });
+        const history = await attemptRows(task.id);
+        if (history)
+          expect(history).toMatchObject([{ number: 1, outcome: 'failed', error: 'MailError: application_error' }]);
+        // The old holder cannot finish it any more.
+        expect(await f.store.completeTask(leased(task), attemptRecord(), null)).toBe(false);
+      });
+
+      it('retryTask with a 0 ms delay → claimable at once, attempts 2, new owner', async () => {
+        const { registration, task } = await enqueue({ maxAttempts: 4 });
+        expect(await f.store.retryTask(leased(task), attemptRecord('boom'), 0)).toBe(true);
+
+        const claimed = await f.store.claimTasks('owner-b', 10, 60_000);
+        expect(claimed).toEqual([
+          { id: task.id, kind: KIND, payload: task.payload, attempts: 2, maxAttempts: 4, leaseOwner: 'owner-b' },
+        ]);
+        expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
+          status: 'sending',
+          attempts: 2,
+        });
+        // Claimed under a 60 s lease: not claimable again.
+        expect(await f.store.claimTasks('owner-c', 10, 60_000)).toEqual([]);
+
+        const [leaseB] = claimed;
+        if (!leaseB) throw new Error('nothing claimed');
+        expect(await f.store.completeTask(leaseB, attemptRecord(), { id: 'p' })).toBe(true);
+        const history = await attemptRows(task.id);
+        if (history)
+          expect(history.map((a) => [a.number, a.outcome])).toEqual([
+            [1, 'failed'],
+            [2, 'succeeded'],
+          ]);
+      });
+
+      it('deadLetterTask → failed, never claimed again', async () => {
+        const { registration, task } = await enqueue();
+        expect(await f.store.deadLetterTask(leased(task), attemptRecord('PermanentError: validation_error'))).toBe(
+          true,
+        );
+        const found = await f.store.findRegistration(registration.id);
+        expect(found?.email).toMatchObject({ status: 'failed', attempts: 1, sentAt: null });
+
+        const row = await taskRow(task.id);
+        if (row)
+          expect(row).toMatchObject({
+            status: 'dead',
+            lease_owner: null,
+            last_error: 'PermanentError: validation_error',
+          });
+        const history = await attemptRows(task.id);
+        if (history)
+          expect(history).toMatchObject([{ number: 1, outcome: 'dead', error: 'PermanentError: validation_error' }]);
+
+        await sleep(10);
+        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        if (f.query) {
+          // Even long overdue, a dead task stays put.
+          await f.query(`UPDATE tasks SET run_at = now() - interval '1 day' WHERE id = '${task.id}'`);
+          expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        }
+        expect(await f.store.deadLetterTask(leased(task), attemptRecord('again'))).toBe(false);
+      });
+
+      it('an expired lease is re-claimed by another owner; the old owner has lost it', async () => {
+        const { registration, task } = await enqueue({ leaseMs: 1 });
+        await sleep(20);
+        const claimed = await f.store.claimTasks('owner-b', 10, 60_000);
+        expect(claimed).toHaveLength(1);
+        expect(claimed[0]).toMatchObject({ id: task.id, attempts: 2, leaseOwner: 'owner-b', payload: task.payload });
+
+        expect(await f.store.completeTask(leased(task), attemptRecord(), { id: 'old' })).toBe(false);
+        expect(await f.store.retryTask(leased(task), attemptRecord('old'), 0)).toBe(false);
+        expect(await f.store.deadLetterTask(leased(task), attemptRecord('old'))).toBe(false);
+        expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
+          status: 'sending',
+          attempts: 2,
+        });
+
+        const [leaseB] = claimed;
+        if (!leaseB) throw new Error('nothing claimed');
+        expect(await f.store.completeTask(leaseB, attemptRecord(), { id: 'new' })).toBe(true);
+        expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({ status: 'sent', attempts: 2 });
+        const history = await attemptRows(task.id);
+        if (history) expect(history.map((a) => [a.number, a.outcome])).toEqual([[2, 'succeeded']]);
+      });
+
+      it('claimTasks honours the limit and leases with the given length', async () => {
+        for (let i = 0; i < 3; i++) await enqueue({ leaseMs: 1 });
+        await sleep(20);
+        const first = await f.store.claimTasks('owner-b', 2, 400);
+        expect(first).toHaveLength(2);
+        const second = await f.store.claimTasks('owner-c', 2, 60_000);
+        expect(second).toHaveLength(1);
+        expect(await f.store.claimTasks('owner-d', 10, 60_000)).toEqual([]);
+        await sleep(450);
+        // owner-b's 400 ms leases expired; owner-c's 60 s lease did not.
+        const third = await f.store.claimTasks('owner-d', 10, 60_000);
+        expect(third.map((t) => t.id).sort()).toEqual(first.map((t) => t.id).sort());
+        expect(third.every((t) => t.attempts === 3)).toBe(true);
+      });
+
+      it('two concurrent claims never return the same task twice', async () => {
+        // A few rounds; earlier rounds' tasks stay leased for 60 s, so each round sees only its own 8.
+        for (let round = 0; round < 3; round++) {
+          const enqueued: string[] = [];
+          for (let i = 0; i < 8; i++) enqueued.push((await enqueue({ leaseMs: 1 })).task.id);
+          await sleep(20);
+          const [a, b] = await Promise.all([
+            f.store.claimTasks('sweeper-a', 5, 60_000),
+            f.store.claimTasks('sweeper-b', 5, 60_000),
+          ]);
+          const ids = [...a, ...b].map((t) => t.id);
+          expect(new Set(ids).size).toBe(ids.length);
+          expect(a.length).toBeLessThanOrEqual(5);
+          expect(b.length).toBeLessThanOrEqual(5);
+          expect(a.every((t) => t.leaseOwner === 'sweeper-a')).toBe(true);
+          expect(b.every((t) => t.leaseOwner === 'sweeper-b')).toBe(true);
+          // Whatever is left is claimed by a third sweeper, again without overlap: nothing lost, nothing twice.
+          const rest = await f.store.claimTasks('sweeper-c', 10, 60_000);
+          const all = [...ids, ...rest.map((t) => t.id)];
+          expect(new Set(all).size).toBe(all.length);
+          expect(all.sort()).toEqual(enqueued.sort());
+        }
+      });
+    });
+
+    it('countRegistrationsByDistance groups by distance for the given race only', async () => {
+      expect(await f.store.countRegistrationsByDistance(RACE)).toEqual({});
+      await f.store.insertRegistration(newRegistration({ distance: '10' }));
+      await f.store.insertRegistration(newRegistration({ distance: '10' }));
+      await f.store.insertRegistrationWithTask(newRegistration({ distance: '10' }), newTask('owner-a'));
+      await f.store.insertRegistrationWithTask(newRegistration({ distance: 'full' }), newTask('owner-a'));
+      await f.store.insertRegistration(newRegistration({ distance: 'half', raceId: 'other-race' }));
+      await f.store.insertRegistration(newRegistration({ distance: '10', raceId: 'other-race' }));
+      // A rejected duplicate is not counted.
+      await f.store.insertRegistration(newRegistration({ distance: 'full', email: 'dup@example.com' }));
+      await f.store.insertRegistration(newRegistration({ distance: 'half', email: 'DUP@example.com' }));
+
+      expect(await f.store.countRegistrationsByDistance(RACE)).toEqual({ '10': 3, full: 2 });
+      expect(await f.store.countRegistrationsByDistance('other-race')).toEqual({ half: 1, '10': 1 });
+      expect(await f.store.countRegistrationsByDistance('no-such-race')).toEqual({});
+    });
+
+    describe('dev mailbox', () => {
+      it('saveDevMail is idempotent per key', async () => {
+        const firstId = randomUUID();
+        expect(await f.store.saveDevMail(message(1), 'key-1', firstId)).toBe(firstId);
+        // Same key, another id and even another message: the first one stays.
+        expect(await f.store.saveDevMail(message(2), 'key-1', randomUUID())).toBe(firstId);
+
+        const listed = await f.store.listDevMail(10);
+        expect(listed).toHaveLength(1);
+        expect(listed[0]).toMatchObject({ id: firstId, idempotencyKey: 'key-1', ...message(1) });
+        expect(listed[0]?.createdAt).toBeInstanceOf(Date);
+      });
+
+      it('listDevMail lists newest first, up to the limit', async () => {
+        const ids: string[] = [];
+        for (let i = 1; i <= 3; i++) {
+          ids.push(await f.store.saveDevMail(message(i), `key-${i}`, randomUUID()));
+          await sleep(5);
+        }
+        const listed = await f.store.listDevMail(10);
+        expect(listed.map((m) => m.id)).toEqual([...ids].reverse());
+        expect(listed.map((m) => m.subject)).toEqual(['Message 3', 'Message 2', 'Message 1']);
+        expect((await f.store.listDevMail(2)).map((m) => m.id)).toEqual([ids[2], ids[1]]);
+        expect(await f.store.listDevMail(0)).toEqual([]);
+      });
+    });
+  });
+}
