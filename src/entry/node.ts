@@ -8,7 +8,7 @@ const logger = createJsonLogger();
 
 try {
   const service = await startNodeService(process.env, logger);
-  console.error(`finishline listening on ${service.url}`);
+  console.error(`finishline listening on ${service.url} (pid ${process.pid})`);
   const shutdown = (signal: string) => {
     logger.info('service.stopping', { signal });
     service.stop().then(

@@ -1,0 +1,63 @@
+// The README's start command on the embedded defaults: `npm start` with no DATABASE_URL and no
+// Resend key. Register, see the email in the dev mailbox, restart, and the registration is still there.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/http-suite.js';
+import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
+
+describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'finishline-e2e-'));
+  let service: ServiceProcess | undefined;
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers, mails, stops gracefully, and keeps the registration across a restart', async () => {
+    service = await startServiceProcess({ DATA_DIR: dataDir });
+    const res = await fetch(`${service.url}/api/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        email: 'grace@example.com',
+        address: '1 Harbour Street',
+        distance: 'full',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = await res.json();
+
+    await eventually(async () => {
+      const { messages } = await (await fetch(`${service!.url}/api/dev/mail`)).json();
+      expect(messages).toHaveLength(1);
+      expect(messages[0].to).toBe('grace@example.com');
+      expect(messages[0].text).toContain(id);
+    });
+    const page = await fetch(`${service.url}/dev/mail`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('You&#39;re registered for Riverside Marathon 2027');
+
+    expect(await service.stop('SIGTERM')).toBe(0);
+    expect(service.output()).toContain('"event":"service.stopped"');
+    // No personal data in the logs.
+    expect(service.output()).not.toContain('grace@example.com');
+    expect(service.output()).not.toContain('Harbour');
+
+    service = await startServiceProcess({ DATA_DIR: dataDir });
+    const found = await fetch(`${service.url}/api/registrations/${id}`);
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({ id, firstName: 'Grace', distance: 'full', email: { status: 'sent' } });
+    const { messages } = await (await fetch(`${service.url}/api/dev/mail`)).json();
+    expect(messages).toHaveLength(1);
+  });
+
+  it('refuses to start on invalid configuration, naming the variable', async () => {
+    await expect(startServiceProcess({ DATA_DIR: dataDir, TASK_MAX_ATTEMPTS: 'lots' }, 30_000)).rejects.toThrow(
+      /TASK_MAX_ATTEMPTS must be a whole number/,
+    );
+  });
+});
