@@ -1,0 +1,22 @@
+// Migrations run at every Node start; several processes may start at once against one server.
+import { afterAll, expect, it } from 'vitest';
+import { migrateServer } from '../../src/adapters/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+let db: TestDatabase | undefined;
+afterAll(() => db?.drop());
+
+it('applies the migrations once when several processes migrate at the same time', async () => {
+  db = await createTestDatabase('fl_migrate', { migrate: false });
+  const url = db.url;
+  await Promise.all(Array.from({ length: 5 }, () => migrateServer(url)));
+  const tables = await db.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+  );
+  expect(tables.map((t) => t.table_name)).toEqual(['dev_mail', 'registrations', 'task_attempts', 'tasks']);
+  const applied = await db.query('SELECT * FROM drizzle.__drizzle_migrations');
+  expect(applied).toHaveLength(1);
+  // And again later: nothing left to do, nothing fails.
+  await migrateServer(url);
+  expect(await db.query('SELECT * FROM drizzle.__drizzle_migrations')).toHaveLength(1);
+});
