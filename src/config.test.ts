@@ -32,6 +32,7 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       taskLeaseMs: 60_000,
       taskSweepIntervalMs: 5000,
       emailRateLimitPerSec: 2,
+      taskConcurrency: 10,
       shutdownGraceMs: 10_000,
     });
   });
@@ -99,6 +100,7 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       taskLeaseMs: 2001,
       taskSweepIntervalMs: 250,
       emailRateLimitPerSec: 5,
+      taskConcurrency: 10,
       shutdownGraceMs: 0,
     });
   });

@@ -21,6 +21,7 @@ export interface Config {
   taskTimeoutMs: number;
   taskLeaseMs: number;
   taskSweepIntervalMs: number;
+  taskConcurrency: number;
   emailRateLimitPerSec: number;
   shutdownGraceMs: number;
 }
@@ -84,7 +85,8 @@ export function parseConfig(env: Env): Config {
     taskTimeoutMs: int(env, 'TASK_TIMEOUT_MS', 10_000, 1, 600_000),
     taskLeaseMs: int(env, 'TASK_LEASE_MS', 60_000, 1, 3_600_000),
     taskSweepIntervalMs: int(env, 'TASK_SWEEP_INTERVAL_MS', 5000, 10, 3_600_000),
-    emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 2, 1, 10_000),
+    taskConcurrency: int(env, 'TASK_CONCURRENCY', 10, 1, 1000),
+    emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 2, 1, 100_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {

@@ -35,6 +35,9 @@ export function buildServices({ config, race, database, logger, owner }: Service
     leaseMs: config.taskLeaseMs,
     retryBaseMs: config.taskRetryBaseMs,
     retryMaxMs: config.taskRetryMaxMs,
+    concurrency: config.taskConcurrency,
+    // The send rate protects the provider's limits; the dev mailbox has none.
+    ratePerSecond: config.resendApiKey ? config.emailRateLimitPerSec : undefined,
   });
   return {
     race,

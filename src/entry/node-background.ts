@@ -17,21 +17,8 @@ export class BackgroundWork implements ExecutionContext {
     return this.#pending.size;
   }
 
-  /** Resolves when all work is done (including work started meanwhile) or `timeoutMs` passed. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#pending.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        Promise.all(this.#pending),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, left);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
-    return true;
+  /** Resolves when all work is done, including work started meanwhile. */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
   }
 }

@@ -76,18 +76,23 @@ export async function startNodeService(env: Env, logger: Logger = createJsonLogg
   const stop = () => {
     stopping ??= (async () => {
       const deadline = Date.now() + config.shutdownGraceMs;
+      const untilDeadline = () => new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
+      // 1. Stop accepting; let requests in flight finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, config.shutdownGraceMs).unref())]);
+      await Promise.race([closed, untilDeadline()]);
       if ('closeAllConnections' in server) server.closeAllConnections();
-      await sweeper.stop();
-      const drained = await background.drain(Math.max(0, deadline - Date.now()));
+      // 2. No new sweeps; let attempts in flight (sweeps and fast paths) finish within the grace period.
+      const swept = sweeper.stop();
+      const finished = Promise.all([swept, background.drain()]).then(() => true);
+      const drained = await Promise.race([finished, untilDeadline().then(() => false)]);
       if (!drained) {
-        // Past the grace period: abort what still runs. Unfinished tasks keep their lease, which
-        // expires, and a sweeper elsewhere (or at the next start) runs them again.
+        // 3. Past the grace period: abort. Aborted attempts are recorded as failed (retried later);
+        // tasks still waiting for a send slot are released without burning an attempt.
         deps.engine.abort();
-        await background.drain(1000);
+        await Promise.race([finished, new Promise((r) => setTimeout(r, 2000).unref())]);
       }
+      // 4. Only then close the database, so every outcome above was written.
       await database.close();
       logger.info('service.stopped', { drained });
     })();

@@ -5,7 +5,7 @@ import type { TaskEngine } from '../tasks/engine.js';
 import { describeError } from '../tasks/errors.js';
 
 export interface Sweeper {
-  /** Stops the interval and waits for a running sweep to finish. */
+  /** Stops the interval; resolves when the sweep in progress (if any) has finished. */
   stop(): Promise<void>;
 }
 

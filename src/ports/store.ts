@@ -78,6 +78,8 @@ export interface Store {
   completeTask(task: LeasedTask, attempt: AttemptRecord, result: unknown): Promise<boolean>;
   retryTask(task: LeasedTask, attempt: AttemptRecord, delayMs: number): Promise<boolean>;
   deadLetterTask(task: LeasedTask, attempt: AttemptRecord): Promise<boolean>;
+  /** Back to pending without burning an attempt (never started, or hit an account-wide failure). */
+  releaseTask(task: LeasedTask, delayMs: number, attempt?: AttemptRecord): Promise<boolean>;
   /** Leases up to `limit` due tasks (pending and due, or running with an expired lease). */
   claimTasks(owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]>;
 

@@ -1,8 +1,12 @@
 // The task engine: runs leased tasks and records each attempt's outcome. See ./types.ts for the glossary.
+//
+// One attempt:  [delivery paused? → release]  →  wait for a send slot (rate limit)  →  handler under a
+// timeout  →  complete | retry with backoff | dead letter | release (account-wide failure: pause).
 import type { Logger } from '../ports/logger.js';
 import type { AttemptRecord, LeasedTask, NewLeasedTask, Store } from '../ports/store.js';
 import { backoffDelay } from './backoff.js';
-import { describeError, PermanentError, RetryAfterError } from './errors.js';
+import { describeError, PauseDeliveryError, PermanentError, RetryAfterError } from './errors.js';
+import { createRateLimiter, type RateLimiter, sleep } from './rate-limiter.js';
 import type { AttemptResult, TaskHandler } from './types.js';
 
 export interface TaskEngineOptions {
@@ -14,10 +18,19 @@ export interface TaskEngineOptions {
   leaseMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Attempts one sweep runs at once (TASK_CONCURRENCY). */
+  concurrency?: number;
+  /** Attempts started per second, across this engine (EMAIL_RATE_LIMIT_PER_SEC). */
+  ratePerSecond?: number;
+  /** How long delivery pauses after an account-wide failure when the provider gave no time. */
+  pauseMs?: number;
   /** Identifies this engine's leases. One per process (Node) or invocation (Workers). */
   owner?: string;
   random?: () => number;
+  now?: () => number;
 }
+
+export type DeliveryState = { state: 'running' } | { state: 'paused'; reason: string; until: string };
 
 export interface TaskEngine {
   readonly owner: string;
@@ -25,25 +38,52 @@ export interface TaskEngine {
   leasedTask(kind: string, payload: unknown): NewLeasedTask;
   /** Runs one attempt of a task this engine holds, and records its outcome. Never throws. */
   run(task: LeasedTask): Promise<AttemptResult>;
-  /** Claims up to `limit` due tasks and runs them. Returns how many were claimed. */
+  /** Claims up to `concurrency` due tasks and runs them. Returns how many were claimed. */
   sweep(limit?: number): Promise<number>;
-  /** Aborts running attempts (shutdown). */
+  /** Whether delivery is paused (account-wide failure), and why. */
+  deliveryState(): DeliveryState;
+  /** Shutdown: attempts in flight are aborted (and recorded); tasks still waiting to start are released. */
   abort(): void;
 }
 
 export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   const owner = options.owner ?? `engine-${crypto.randomUUID()}`;
   const { store, logger } = options;
+  const now = options.now ?? Date.now;
+  const concurrency = options.concurrency ?? 10;
+  const limiter: RateLimiter | undefined = options.ratePerSecond
+    ? createRateLimiter(options.ratePerSecond, now)
+    : undefined;
+  // Waiting longer than this for a send slot risks the lease: give the task back instead.
+  const maxSlotWaitMs = Math.max(1000, options.leaseMs - options.timeoutMs) / 2;
   const shutdown = new AbortController();
+  let paused: { reason: string; until: number } | undefined;
 
-  async function finish(task: LeasedTask, startedAt: Date, error: unknown): Promise<AttemptResult> {
-    const attempt: AttemptRecord = { startedAt, durationMs: Date.now() - startedAt.getTime() };
-    if (error === undefined) return 'succeeded';
-    attempt.error = describeError(error);
-    const permanent = error instanceof PermanentError;
-    if (permanent || task.attempts >= task.maxAttempts) {
+  const pausedFor = () => (paused && paused.until > now() ? paused.until - now() : 0);
+
+  async function release(task: LeasedTask, delayMs: number, why: string): Promise<AttemptResult> {
+    const held = await store.releaseTask(task, delayMs);
+    logger.info('task.released', { taskId: task.id, kind: task.kind, why, delayMs: Math.round(delayMs) });
+    return held ? 'released' : 'lease-lost';
+  }
+
+  async function finish(task: LeasedTask, startedAt: number, error: unknown): Promise<AttemptResult> {
+    const attempt: AttemptRecord = {
+      startedAt: new Date(startedAt),
+      durationMs: now() - startedAt,
+      error: describeError(error),
+    };
+    const log = { taskId: task.id, kind: task.kind, attempt: task.attempts, error: attempt.error };
+    if (error instanceof PauseDeliveryError) {
+      const pauseMs = Math.min(options.retryMaxMs, error.pauseMs ?? options.pauseMs ?? 60_000);
+      paused = { reason: error.message, until: now() + pauseMs };
+      logger.error('delivery.paused', { reason: error.message, pauseMs });
+      const held = await store.releaseTask(task, pauseMs, attempt);
+      return held ? 'released' : 'lease-lost';
+    }
+    if (error instanceof PermanentError || task.attempts >= task.maxAttempts) {
       const held = await store.deadLetterTask(task, attempt);
-      logger.warn('task.dead', { taskId: task.id, kind: task.kind, attempt: task.attempts, error: attempt.error });
+      logger.warn('task.dead', log);
       return held ? 'dead' : 'lease-lost';
     }
     const backoff = backoffDelay(
@@ -55,46 +95,52 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     const delayMs =
       error instanceof RetryAfterError ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs)) : backoff;
     const held = await store.retryTask(task, attempt, delayMs);
-    logger.info('task.retry', {
-      taskId: task.id,
-      kind: task.kind,
-      attempt: task.attempts,
-      delayMs,
-      error: attempt.error,
-    });
+    logger.info('task.retry', { ...log, delayMs });
     return held ? 'retry-scheduled' : 'lease-lost';
   }
 
-  async function run(task: LeasedTask): Promise<AttemptResult> {
-    const startedAt = new Date();
+  async function attempt(task: LeasedTask): Promise<AttemptResult> {
+    if (pausedFor() > 0) return release(task, pausedFor(), 'delivery paused');
+    if (shutdown.signal.aborted) return release(task, 0, 'shutting down');
+    if (limiter) {
+      if (limiter.wouldWait() > maxSlotWaitMs) return release(task, limiter.wouldWait(), 'send rate');
+      try {
+        await sleep(limiter.take(), shutdown.signal);
+      } catch {
+        return release(task, 0, 'shutting down');
+      }
+    }
     const handler = options.handlers[task.kind];
+    const startedAt = now();
     // One controller per attempt, aborted by its timer or by shutdown. (Not AbortSignal.any with
     // AbortSignal.timeout: on Node 20 the inner timeout signal can be garbage-collected before it fires,
     // and a hanging provider would then hang the attempt forever — nodejs/node#57736.)
-    const attempt = new AbortController();
+    const controller = new AbortController();
     const timer = setTimeout(
-      () => attempt.abort(new DOMException('attempt timed out', 'TimeoutError')),
+      () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
       options.timeoutMs,
     );
-    const onShutdown = () => attempt.abort(shutdown.signal.reason);
+    const onShutdown = () => controller.abort(shutdown.signal.reason);
     shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    let outcome: unknown;
     try {
-      let outcome: unknown;
-      let failure: unknown;
-      try {
-        if (!handler) throw new PermanentError(`no handler for task kind ${task.kind}`);
-        outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal: attempt.signal });
-      } catch (error) {
-        failure = error ?? new Error('handler threw nothing');
-      } finally {
-        clearTimeout(timer);
-        shutdown.signal.removeEventListener('abort', onShutdown);
-      }
-      if (failure !== undefined) return await finish(task, startedAt, failure);
-      const durationMs = Date.now() - startedAt.getTime();
-      const held = await store.completeTask(task, { startedAt, durationMs }, outcome);
-      logger.info('task.succeeded', { taskId: task.id, kind: task.kind, attempt: task.attempts, durationMs });
-      return held ? 'succeeded' : 'lease-lost';
+      if (!handler) throw new PermanentError(`no handler for task kind ${task.kind}`);
+      outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal: controller.signal });
+    } catch (error) {
+      return finish(task, startedAt, error ?? new Error('handler threw nothing'));
+    } finally {
+      clearTimeout(timer);
+      shutdown.signal.removeEventListener('abort', onShutdown);
+    }
+    const durationMs = now() - startedAt;
+    const held = await store.completeTask(task, { startedAt: new Date(startedAt), durationMs }, outcome);
+    logger.info('task.succeeded', { taskId: task.id, kind: task.kind, attempt: task.attempts, durationMs });
+    return held ? 'succeeded' : 'lease-lost';
+  }
+
+  async function run(task: LeasedTask): Promise<AttemptResult> {
+    try {
+      return await attempt(task);
     } catch (error) {
       // Recording the outcome failed (database down). The lease will expire and a sweeper will run the
       // task again; the provider's idempotency key keeps that from sending twice.
@@ -114,11 +160,19 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       leaseMs: options.leaseMs,
     }),
     run,
-    async sweep(limit = 20) {
+    async sweep(limit = concurrency) {
+      // While paused or stopping, leave due tasks in the table: nothing is claimed, nothing is burned.
+      if (pausedFor() > 0 || shutdown.signal.aborted) return 0;
       const claimed = await store.claimTasks(owner, limit, options.leaseMs);
       await Promise.all(claimed.map(run));
       return claimed.length;
     },
-    abort: () => shutdown.abort(),
+    deliveryState: () => {
+      const left = pausedFor();
+      return left > 0 && paused
+        ? { state: 'paused', reason: paused.reason, until: new Date(now() + left).toISOString() }
+        : { state: 'running' };
+    },
+    abort: () => shutdown.abort(new DOMException('shutting down', 'AbortError')),
   };
 }

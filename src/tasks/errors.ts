@@ -17,6 +17,21 @@ export class RetryAfterError extends Error {
   }
 }
 
+/**
+ * Nothing can be delivered by anyone right now (invalid key, quota exhausted): pause delivery for the
+ * whole engine instead of burning every task's attempts. `pauseMs` when the provider said how long.
+ */
+export class PauseDeliveryError extends Error {
+  override name = 'PauseDeliveryError';
+  constructor(
+    message: string,
+    readonly pauseMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A short, data-free description of an error for the task row and logs. */
 export function describeError(error: unknown): string {
   // Drizzle's wrapper carries the SQL and its parameters (personal data) in its message: use its cause.

@@ -35,4 +35,4 @@ export interface TaskContext {
 /** Does the work of one kind of task. Throws a task error (./errors.ts) to say what happens next. */
 export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<unknown>;
 
-export type AttemptResult = 'succeeded' | 'retry-scheduled' | 'dead' | 'lease-lost';
+export type AttemptResult = 'succeeded' | 'retry-scheduled' | 'dead' | 'released' | 'lease-lost';

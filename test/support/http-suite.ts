@@ -89,6 +89,7 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
           RESEND_API_KEY: resend.apiKey,
           RESEND_BASE_URL: resend.url,
           TASK_TIMEOUT_MS: '5000',
+          EMAIL_RATE_LIMIT_PER_SEC: '50',
           TASK_LEASE_MS: '60000',
         },
       });
@@ -105,7 +106,7 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         expect(await (await fetch(`${target.url}/healthz`)).json()).toEqual({ status: 'ok' });
         const ready = await fetch(`${target.url}/readyz`);
         expect(ready.status).toBe(200);
-        expect(await ready.json()).toEqual({ status: 'ready' });
+        expect(await ready.json()).toEqual({ status: 'ready', delivery: { state: 'running' } });
       });
 
       it('shows the race with spots left per distance', async () => {

@@ -79,7 +79,9 @@ export const taskAttempts = pgTable(
     outcome: text('outcome').notNull(),
     error: text('error'),
   },
-  (t) => [uniqueIndex('task_attempts_task_number_key').on(t.taskId, t.number)],
+  // Not unique on (task, number): an attempt that hit an account-wide pause is recorded but gives its
+  // number back (it burns no attempt), so the next attempt carries the same number.
+  (t) => [index('task_attempts_task_idx').on(t.taskId, t.id)],
 );
 
 // The dev mailbox: every message "sent" while no Resend key is configured.

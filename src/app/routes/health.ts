@@ -13,7 +13,8 @@ export function healthRoutes(deps: AppDeps) {
     } catch {
       throw apiErrors.unavailable();
     }
-    return c.json({ status: 'ready' });
+    // Still ready while delivery is paused (registrations are stored and their emails wait), but say so.
+    return c.json({ status: 'ready', delivery: deps.engine.deliveryState() });
   });
   return app;
 }

@@ -3,7 +3,7 @@
 
 import type { EmailMessage } from '../../domain/confirmation-email.js';
 import { MailError, type Mailer } from '../../ports/mailer.js';
-import { PermanentError, RetryAfterError } from '../errors.js';
+import { PauseDeliveryError, PermanentError, RetryAfterError } from '../errors.js';
 import type { TaskHandler } from '../types.js';
 
 export const SEND_CONFIRMATION_EMAIL = 'send-confirmation-email';
@@ -15,6 +15,7 @@ export function sendConfirmationEmail(mailer: Mailer): TaskHandler {
     } catch (error) {
       if (!(error instanceof MailError)) throw error;
       if (error.kind === 'permanent') throw new PermanentError(error.code, { cause: error });
+      if (error.kind === 'account') throw new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
       if (error.retryAfterMs !== undefined) throw new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
       throw error;
     }

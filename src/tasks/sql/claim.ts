@@ -1,5 +1,10 @@
 // pending (due) → running, and running (lease expired) → running under a new lease.
 // FOR UPDATE SKIP LOCKED: any number of sweepers can claim side by side without taking the same task.
+//
+// A running task whose lease expired was being attempted by a process that died: that attempt is
+// recorded as `abandoned` (its outcome is unknown — the provider may have accepted the email, which the
+// Idempotency-Key makes harmless). If it was the last allowed attempt, the task becomes a dead letter
+// instead of being retried forever.
 import { sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../../adapters/db/database.js';
 import type { LeasedTask } from '../../ports/store.js';
@@ -11,6 +16,7 @@ interface ClaimedRow {
   attempts: number;
   max_attempts: number;
   lease_owner: string;
+  status: string;
 }
 
 export async function claimTasks(db: Database, owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]> {
@@ -18,24 +24,41 @@ export async function claimTasks(db: Database, owner: string, limit: number, lea
     db,
     sql`
       WITH due AS (
-        SELECT id FROM tasks
+        SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
+               (status = 'running' AND attempts >= max_attempts) AS exhausted
+        FROM tasks
         WHERE (status = 'pending' AND run_at <= now())
            OR (status = 'running' AND lease_expires_at < now())
         ORDER BY run_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
+      ),
+      abandoned AS (
+        INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
+        SELECT id, attempts, leased_at, GREATEST(0, (extract(epoch FROM expired_at - leased_at) * 1000)::int),
+               'abandoned', 'lease expired: the process running the attempt stopped'
+        FROM due WHERE was = 'running'
       )
-      UPDATE tasks SET status = 'running', attempts = tasks.attempts + 1, lease_owner = ${owner},
-        lease_expires_at = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
+      UPDATE tasks SET
+        status = CASE WHEN due.exhausted THEN 'dead' ELSE 'running' END,
+        attempts = CASE WHEN due.exhausted THEN tasks.attempts ELSE tasks.attempts + 1 END,
+        lease_owner = CASE WHEN due.exhausted THEN NULL ELSE ${owner} END,
+        lease_expires_at = CASE WHEN due.exhausted THEN NULL
+                                ELSE now() + ${leaseMs} * interval '1 millisecond' END,
+        last_error = CASE WHEN due.exhausted THEN 'lease expired on the last attempt' ELSE tasks.last_error END,
+        updated_at = now()
       FROM due WHERE tasks.id = due.id
-      RETURNING tasks.id, tasks.kind, tasks.payload, tasks.attempts, tasks.max_attempts, tasks.lease_owner`,
+      RETURNING tasks.id, tasks.kind, tasks.payload, tasks.attempts, tasks.max_attempts, tasks.lease_owner,
+                tasks.status`,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-    attempts: Number(r.attempts),
-    maxAttempts: Number(r.max_attempts),
-    leaseOwner: r.lease_owner,
-  }));
+  return rows
+    .filter((r) => r.status === 'running')
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      attempts: Number(r.attempts),
+      maxAttempts: Number(r.max_attempts),
+      leaseOwner: r.lease_owner,
+    }));
 }

@@ -1,0 +1,221 @@
+// The AdminStore port on a Drizzle database (every driver). Lists are keyset-paged newest first on
+// (created_at desc, id desc); each read is one statement, and so is the one write (the replay).
+import { type SQL, sql } from 'drizzle-orm';
+import type {
+  AdminStore,
+  Page,
+  PagePosition,
+  RegistrationListQuery,
+  RegistrationView,
+  ReplayResult,
+  TaskAttemptView,
+  TaskListQuery,
+  TaskView,
+} from '../../ports/admin-store.js';
+import type { EmailDeliveryStatus, Strategy, TaskStatus } from '../../ports/store.js';
+import { type Database, queryRows, toDate } from './database.js';
+
+/** created_at as UTC text with microseconds: the exact value, so a cursor never skips or repeats rows. */
+function positionOf(table: 't' | 'r'): SQL {
+  return sql.raw(`to_char(${table}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+}
+
+/** Rows strictly after `after` in (created_at desc, id desc) order. */
+function afterPosition(table: 't' | 'r', after: PagePosition): SQL {
+  return sql`(${sql.raw(`${table}.created_at`)}, ${sql.raw(`${table}.id`)}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
+}
+
+function where(conditions: SQL[]): SQL {
+  return conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions, sql` AND `)}`;
+}
+
+/** Fetches limit + 1 rows to know whether another page follows. */
+function toPage<R extends { position: string; id: string }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(map),
+    next: rows.length > limit && last ? { createdAt: last.position, id: last.id } : null,
+  };
+}
+
+/** `%`, `_` and the escape character itself match literally. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function deliveryStatus(status: TaskStatus | null): EmailDeliveryStatus {
+  switch (status) {
+    case null:
+      return 'not_tracked';
+    case 'pending':
+      return 'pending';
+    case 'running':
+      return 'sending';
+    case 'succeeded':
+      return 'sent';
+    case 'dead':
+      return 'failed';
+  }
+}
+
+interface TaskRow {
+  id: string;
+  kind: string;
+  status: TaskStatus;
+  attempts: number;
+  max_attempts: number;
+  run_at: unknown;
+  lease_expires_at: unknown;
+  last_error: string | null;
+  registration_id: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+  position: string;
+  attempts_log: unknown;
+}
+
+interface AttemptJson {
+  number: number;
+  startedAtMs: number | string;
+  durationMs: number;
+  outcome: string;
+  error: string | null;
+}
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toTaskView(row: TaskRow): TaskView {
+  const log = parseJson<AttemptJson[] | null>(row.attempts_log) ?? [];
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    runAt: toDate(row.run_at),
+    leaseExpiresAt: row.lease_expires_at == null ? null : toDate(row.lease_expires_at),
+    lastError: row.last_error,
+    registrationId: row.registration_id,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    attemptsLog: log.map(
+      (a): TaskAttemptView => ({
+        number: Number(a.number),
+        startedAt: new Date(Number(a.startedAtMs)),
+        durationMs: Number(a.durationMs),
+        outcome: a.outcome,
+        error: a.error ?? null,
+      }),
+    ),
+  };
+}
+
+export async function listTasks(db: Database, query: TaskListQuery): Promise<Page<TaskView>> {
+  const conditions: SQL[] = [];
+  if (query.status) conditions.push(sql`t.status = ${query.status}`);
+  if (query.after) conditions.push(afterPosition('t', query.after));
+  // Deliberately no t.payload: it carries the runner's email.
+  const rows = await queryRows<TaskRow>(
+    db,
+    sql`
+      SELECT t.id, t.kind, t.status, t.attempts, t.max_attempts, t.run_at, t.lease_expires_at, t.last_error,
+             t.registration_id, t.created_at, t.updated_at, ${positionOf('t')} AS position,
+             (SELECT json_agg(json_build_object(
+                       'number', a.number,
+                       'startedAtMs', floor(extract(epoch FROM a.started_at) * 1000),
+                       'durationMs', a.duration_ms,
+                       'outcome', a.outcome,
+                       'error', a.error) ORDER BY a.id)
+                FROM task_attempts a WHERE a.task_id = t.id) AS attempts_log
+      FROM tasks t
+      ${where(conditions)}
+      ORDER BY t.created_at DESC, t.id DESC
+      LIMIT ${query.limit + 1}`,
+  );
+  return toPage(rows, query.limit, toTaskView);
+}
+
+export async function replayDeadTask(db: Database, id: string, extraAttempts: number): Promise<ReplayResult> {
+  const replayed = await queryRows<{ id: string; attempts: number; max_attempts: number }>(
+    db,
+    sql`
+      UPDATE tasks SET status = 'pending', run_at = now(), max_attempts = attempts + ${extraAttempts},
+        lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE id = ${id} AND status = 'dead'
+      RETURNING id, attempts, max_attempts`,
+  );
+  const row = replayed[0];
+  if (row) {
+    return { outcome: 'replayed', id: row.id, attempts: Number(row.attempts), maxAttempts: Number(row.max_attempts) };
+  }
+  // Nothing replayed: say why (read after the update, so a concurrent replay shows as `pending`).
+  const found = await queryRows<{ status: TaskStatus }>(db, sql`SELECT status FROM tasks WHERE id = ${id}`);
+  const current = found[0];
+  return current ? { outcome: 'not_dead', status: current.status } : { outcome: 'not_found' };
+}
+
+interface RegistrationRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  address: string;
+  distance: string;
+  strategy: string;
+  created_at: unknown;
+  position: string;
+  task_status: TaskStatus | null;
+}
+
+function toRegistrationView(row: RegistrationRow): RegistrationView {
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    address: row.address,
+    distance: row.distance,
+    strategy: row.strategy as Strategy,
+    createdAt: toDate(row.created_at),
+    emailStatus: deliveryStatus(row.task_status ?? null),
+  };
+}
+
+export async function listRegistrations(db: Database, query: RegistrationListQuery): Promise<Page<RegistrationView>> {
+  const conditions: SQL[] = [];
+  if (query.distance !== undefined) conditions.push(sql`r.distance = ${query.distance}`);
+  if (query.strategy !== undefined) conditions.push(sql`r.strategy = ${query.strategy}`);
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    conditions.push(
+      sql`(r.first_name ILIKE ${pattern} ESCAPE '\\' OR r.last_name ILIKE ${pattern} ESCAPE '\\'
+           OR r.email ILIKE ${pattern} ESCAPE '\\')`,
+    );
+  }
+  if (query.after) conditions.push(afterPosition('r', query.after));
+  // The email status is the latest task's, as for GET /api/registrations/:id.
+  const rows = await queryRows<RegistrationRow>(
+    db,
+    sql`
+      SELECT r.id, r.first_name, r.last_name, r.email, r.address, r.distance, r.strategy, r.created_at,
+             ${positionOf('r')} AS position,
+             (SELECT t.status FROM tasks t WHERE t.registration_id = r.id
+               ORDER BY t.created_at DESC LIMIT 1) AS task_status
+      FROM registrations r
+      ${where(conditions)}
+      ORDER BY r.created_at DESC, r.id DESC
+      LIMIT ${query.limit + 1}`,
+  );
+  return toPage(rows, query.limit, toRegistrationView);
+}
+
+export function createAdminStore(db: Database): AdminStore {
+  return {
+    listTasks: (query) => listTasks(db, query),
+    replayDeadTask: (id, extraAttempts) => replayDeadTask(db, id, extraAttempts),
+    listRegistrations: (query) => listRegistrations(db, query),
+  };
+}

@@ -1,0 +1,256 @@
+// The admin API (DESIGN §5): tasks and dead letters, their replay, registrations as JSON and CSV.
+// Every route needs `Authorization: Bearer $ADMIN_TOKEN` and answers `cache-control: no-store`.
+// Lists are newest first and cursor-paged; a cursor is opaque (base64url of `createdAt|id`).
+import { Hono, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
+import type { Logger } from '../../ports/logger.js';
+import type { Strategy, TaskStatus } from '../../ports/store.js';
+import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
+import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
+import { adminAuth } from '../middleware/admin-auth.js';
+
+export interface AdminRouteDeps {
+  admin: AdminStore;
+  /** ADMIN_TOKEN; unset → every admin request is refused. */
+  adminToken: string | undefined;
+  logger: Logger;
+  /** TASK_MAX_ATTEMPTS: a replayed dead letter gets this many more attempts. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+export const CSV_MAX_ROWS = 50_000;
+const CSV_BATCH = 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const satisfies readonly TaskStatus[];
+const STRATEGIES = [
+  'sequential',
+  'fire-and-forget',
+  'wait-until',
+  'parallel',
+  'outbox',
+] as const satisfies readonly Strategy[];
+
+// --- cursors ---------------------------------------------------------------------------------------
+
+export function encodeCursor(position: PagePosition): string {
+  // Both parts are ASCII, so btoa (Web API, also in workerd) is enough.
+  return btoa(`${position.createdAt}|${position.id}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** The position a cursor names, or null when it is not one this API produced. */
+export function decodeCursor(cursor: string): PagePosition | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  let text: string;
+  try {
+    text = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    return null;
+  }
+  const [createdAt, id, ...rest] = text.split('|');
+  if (rest.length > 0 || !createdAt || !id || !UUID.test(id) || !CURSOR_TIME.test(createdAt)) return null;
+  // A real instant (no 2027-02-31), so the database never sees an impossible timestamp.
+  const millis = new Date(`${createdAt.slice(0, 23)}Z`);
+  if (Number.isNaN(millis.getTime()) || millis.toISOString().slice(0, 23) !== createdAt.slice(0, 23)) return null;
+  return { createdAt, id: id.toLowerCase() };
+}
+
+// --- query validation ------------------------------------------------------------------------------
+
+const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+
+const cursorField = z.string().transform((value, ctx) => {
+  const position = decodeCursor(value);
+  if (!position) {
+    ctx.issues.push({ code: 'custom', message: 'is not a valid cursor', input: value });
+    return z.NEVER;
+  }
+  return position;
+});
+
+const pageFields = {
+  limit: z
+    .string()
+    .regex(/^\d{1,6}$/, LIMIT_MESSAGE)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, LIMIT_MESSAGE)
+    .optional(),
+  cursor: cursorField.optional(),
+};
+
+const taskQuerySchema = z.object({
+  status: z.enum(TASK_STATUSES, { error: `must be one of: ${TASK_STATUSES.join(', ')}` }).optional(),
+  ...pageFields,
+});
+
+const registrationFilterFields = {
+  distance: z.string().max(20, 'must be at most 20 characters').optional(),
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  strategy: z.enum(STRATEGIES, { error: `must be one of: ${STRATEGIES.join(', ')}` }).optional(),
+};
+
+const registrationQuerySchema = z.object({ ...registrationFilterFields, ...pageFields });
+const registrationExportSchema = z.object(registrationFilterFields);
+
+/** Validates the query string; empty values count as absent (as an HTML form sends them). */
+function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+  const present = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
+    path: issue.path.join('.'),
+    message: issue.message,
+  }));
+  throw apiErrors.validationFailed(details);
+}
+
+function registrationFilters(parsed: { distance?: string; q?: string; strategy?: Strategy }) {
+  const filters: Omit<RegistrationListQuery, 'limit' | 'after'> = {};
+  if (parsed.distance !== undefined) filters.distance = parsed.distance;
+  if (parsed.q) filters.q = parsed.q;
+  if (parsed.strategy !== undefined) filters.strategy = parsed.strategy;
+  return filters;
+}
+
+// --- JSON shapes -----------------------------------------------------------------------------------
+
+function taskJson(task: TaskView) {
+  return {
+    id: task.id,
+    kind: task.kind,
+    status: task.status,
+    attempts: task.attempts,
+    maxAttempts: task.maxAttempts,
+    runAt: task.runAt.toISOString(),
+    leaseExpiresAt: task.leaseExpiresAt?.toISOString() ?? null,
+    lastError: task.lastError,
+    registrationId: task.registrationId,
+    createdAt: task.createdAt.toISOString(),
+    updatedAt: task.updatedAt.toISOString(),
+    attemptsLog: task.attemptsLog.map((a) => ({
+      number: a.number,
+      startedAt: a.startedAt.toISOString(),
+      durationMs: a.durationMs,
+      outcome: a.outcome,
+      error: a.error,
+    })),
+  };
+}
+
+export const CSV_HEADER = [
+  'id',
+  'first_name',
+  'last_name',
+  'email',
+  'address',
+  'distance',
+  'strategy',
+  'created_at',
+  'email_status',
+] as const;
+
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  // After next(): also covers error responses (401, 422, …) rendered by onError.
+  c.header('cache-control', 'no-store');
+};
+
+export function adminRoutes(deps: AdminRouteDeps) {
+  const app = new Hono();
+  app.use('/api/admin/*', noStore, adminAuth(deps.adminToken));
+
+  app.get('/api/admin/tasks', async (c) => {
+    const query = parseQuery(taskQuerySchema, c.req.query());
+    const page = await deps.admin.listTasks({
+      ...(query.status ? { status: query.status } : {}),
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      ...(query.cursor ? { after: query.cursor } : {}),
+    });
+    return c.json({ tasks: page.items.map(taskJson), nextCursor: page.next ? encodeCursor(page.next) : null });
+  });
+
+  app.post('/api/admin/tasks/:id/retry', async (c) => {
+    const id = c.req.param('id');
+    if (!UUID.test(id)) throw apiErrors.notFound('task');
+    const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
+    if (result.outcome === 'not_found') throw apiErrors.notFound('task');
+    if (result.outcome === 'not_dead') {
+      throw new ApiError(409, 'not_dead', `the task is ${result.status}: only a dead task can be replayed`);
+    }
+    deps.logger.info('admin.task.replayed', {
+      taskId: result.id,
+      attempts: result.attempts,
+      maxAttempts: result.maxAttempts,
+    });
+    return c.json({ id: result.id, status: 'pending' as const });
+  });
+
+  app.get('/api/admin/registrations', async (c) => {
+    const query = parseQuery(registrationQuerySchema, c.req.query());
+    const page = await deps.admin.listRegistrations({
+      ...registrationFilters(query),
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      ...(query.cursor ? { after: query.cursor } : {}),
+    });
+    return c.json({
+      registrations: page.items.map((r) => ({
+        id: r.id,
+        firstName: r.firstName,
+        lastName: r.lastName,
+        email: r.email,
+        address: r.address,
+        distance: r.distance,
+        strategy: r.strategy,
+        createdAt: r.createdAt.toISOString(),
+        emailStatus: r.emailStatus,
+      })),
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    });
+  });
+
+  // Built whole (in batches of CSV_BATCH rows) before answering, so a failure is an error response and
+  // never a silently truncated file. At most CSV_MAX_ROWS rows, newest first; `x-truncated: true` says
+  // there were more (narrow the filters).
+  app.get('/api/admin/registrations.csv', async (c) => {
+    const filters = registrationFilters(parseQuery(registrationExportSchema, c.req.query()));
+    const parts: string[] = [csvRow(CSV_HEADER)];
+    let rows = 0;
+    let after: PagePosition | undefined;
+    let truncated = false;
+    while (rows < CSV_MAX_ROWS) {
+      const limit = Math.min(CSV_BATCH, CSV_MAX_ROWS - rows);
+      const page = await deps.admin.listRegistrations({ ...filters, limit, ...(after ? { after } : {}) });
+      for (const r of page.items) {
+        parts.push(
+          csvRow([
+            r.id,
+            r.firstName,
+            r.lastName,
+            r.email,
+            r.address,
+            r.distance,
+            r.strategy,
+            r.createdAt,
+            r.emailStatus,
+          ]),
+        );
+      }
+      rows += page.items.length;
+      if (!page.next) break;
+      after = page.next;
+      truncated = rows >= CSV_MAX_ROWS;
+    }
+    if (truncated) deps.logger.warn('admin.export.truncated', { rows });
+    return c.body(parts.join(''), 200, {
+      'content-type': CSV_CONTENT_TYPE,
+      'content-disposition': 'attachment; filename="registrations.csv"',
+      ...(truncated ? { 'x-truncated': 'true' } : {}),
+    });
+  });
+
+  return app;
+}

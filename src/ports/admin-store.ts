@@ -1,0 +1,92 @@
+// The admin port: what the admin API reads and the one write it makes (replaying a dead letter).
+// Lists are keyset-paged newest first (created_at desc, id desc). A position is where a page ended;
+// the HTTP edge turns it into an opaque cursor. Nothing here exposes a task's payload (it carries the
+// runner's email): admins see registrations through their own list.
+import type { EmailDeliveryStatus, Strategy, TaskStatus } from './store.js';
+
+/**
+ * Where a page ended: the last row's `created_at` and `id`. `createdAt` is the database's timestamp
+ * in UTC with microseconds (`2027-04-18T08:30:00.123456Z`): a JS Date would drop the microseconds and
+ * make rows created within the same millisecond skip or repeat across pages.
+ */
+export interface PagePosition {
+  createdAt: string;
+  id: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Position of the last item when more rows follow; null on the last page. */
+  next: PagePosition | null;
+}
+
+export interface TaskAttemptView {
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  outcome: string;
+  error: string | null;
+}
+
+/** A task as an admin sees it: its state and history, never its payload. */
+export interface TaskView {
+  id: string;
+  kind: string;
+  status: TaskStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: Date;
+  leaseExpiresAt: Date | null;
+  lastError: string | null;
+  registrationId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Every recorded attempt, oldest first. */
+  attemptsLog: TaskAttemptView[];
+}
+
+export interface TaskListQuery {
+  status?: TaskStatus;
+  limit: number;
+  after?: PagePosition;
+}
+
+export interface RegistrationView {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  address: string;
+  distance: string;
+  strategy: Strategy;
+  createdAt: Date;
+  /** The delivery status of the registration's latest task (`not_tracked` when it has none). */
+  emailStatus: EmailDeliveryStatus;
+}
+
+export interface RegistrationListQuery {
+  /** Exact distance id. */
+  distance?: string;
+  /** Case-insensitive substring of first name, last name or email; `%` and `_` match literally. */
+  q?: string;
+  strategy?: Strategy;
+  limit: number;
+  after?: PagePosition;
+}
+
+export type ReplayResult =
+  | { outcome: 'replayed'; id: string; attempts: number; maxAttempts: number }
+  | { outcome: 'not_dead'; status: TaskStatus }
+  | { outcome: 'not_found' };
+
+export interface AdminStore {
+  listTasks(query: TaskListQuery): Promise<Page<TaskView>>;
+  /**
+   * Replays a dead letter: dead → pending, due now, lease cleared, with `extraAttempts` more attempts
+   * on top of those already used (`max_attempts = attempts + extraAttempts`). `attempts` is kept, so
+   * attempt numbers keep increasing and the history stays intact; the id (the provider's
+   * Idempotency-Key) is unchanged, so a replay of a task that was in fact delivered cannot send twice.
+   */
+  replayDeadTask(id: string, extraAttempts: number): Promise<ReplayResult>;
+  listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView>>;
+}
