@@ -1,0 +1,601 @@
+// The admin API on a real PostgreSQL: the admin routes in a Hono app with the app's error handler,
+// called in-process (app.request), seeded through the real Store port and raw SQL.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAdminStore } from '../../src/adapters/db/admin-store.js';
+import type { DatabaseHandle } from '../../src/adapters/db/database.js';
+import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
+import { createStore } from '../../src/adapters/db/store.js';
+import { parseCsv } from '../../src/app/csv.js';
+import { handleError } from '../../src/app/errors.js';
+import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
+import type { AdminStore } from '../../src/ports/admin-store.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+const MAX_ATTEMPTS = 3;
+const RACE = 'admin-race-2027';
+
+let db: TestDatabase;
+let handle: DatabaseHandle;
+let store: Store;
+let admin: AdminStore;
+let app: Hono;
+
+function buildApp(adminToken: string | undefined): Hono {
+  const hono = new Hono();
+  hono.route('/', adminRoutes({ admin, adminToken, logger: silentLogger, maxAttempts: MAX_ATTEMPTS }));
+  hono.onError(handleError(silentLogger));
+  return hono;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('fl_admin');
+  handle = openNodePostgres(db.url);
+  store = createStore(handle.db);
+  admin = createAdminStore(handle.db);
+  app = buildApp(TOKEN);
+});
+
+afterAll(async () => {
+  await handle?.close();
+  await db?.drop();
+});
+
+beforeEach(async () => {
+  await db.query('TRUNCATE task_attempts, tasks, registrations, dev_mail');
+});
+
+// --- helpers ---------------------------------------------------------------------------------------
+
+function request(path: string, init: { method?: string; authorization?: string | null; on?: Hono } = {}) {
+  const headers: Record<string, string> = {};
+  const authorization = init.authorization === undefined ? `Bearer ${TOKEN}` : init.authorization;
+  if (authorization !== null) headers.authorization = authorization;
+  return (init.on ?? app).request(path, { method: init.method ?? 'GET', headers });
+}
+
+function newRegistration(overrides: Partial<NewRegistration> = {}): NewRegistration {
+  return {
+    id: randomUUID(),
+    raceId: RACE,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: `runner-${randomUUID()}@example.com`,
+    address: '12 Analytical Row\nLondon',
+    distance: 'half',
+    strategy: 'outbox',
+    ...overrides,
+  };
+}
+
+/** A registration with its task, written as the outbox does (running, attempt 1, leased). */
+async function enqueue(overrides: Partial<NewRegistration> = {}) {
+  const registration = newRegistration(overrides);
+  const task: NewLeasedTask = {
+    id: randomUUID(),
+    kind: 'send-confirmation-email',
+    payload: { to: registration.email, subject: 'You are in' },
+    maxAttempts: MAX_ATTEMPTS,
+    leaseOwner: 'request-owner',
+    leaseMs: 60_000,
+  };
+  expect(await store.insertRegistrationWithTask(registration, task)).toBe(true);
+  const leased: LeasedTask = {
+    id: task.id,
+    kind: task.kind,
+    payload: task.payload,
+    attempts: 1,
+    maxAttempts: task.maxAttempts,
+    leaseOwner: task.leaseOwner,
+  };
+  return { registration, task: leased };
+}
+
+async function enqueueDead(overrides: Partial<NewRegistration> = {}) {
+  const seeded = await enqueue(overrides);
+  const attempt = { startedAt: new Date(Date.now() - 40), durationMs: 40, error: 'PermanentError: validation_error' };
+  expect(await store.deadLetterTask(seeded.task, attempt)).toBe(true);
+  return seeded;
+}
+
+interface TaskJson {
+  id: string;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  registrationId: string | null;
+  leaseExpiresAt: string | null;
+  attemptsLog: { number: number; startedAt: string; durationMs: number; outcome: string; error: string | null }[];
+}
+
+interface RegistrationJson {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  distance: string;
+  strategy: string;
+  emailStatus: string;
+}
+
+async function listTasks(query = '') {
+  const res = await request(`/api/admin/tasks${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as { tasks: TaskJson[]; nextCursor: string | null };
+}
+
+async function listRegistrations(query = '') {
+  const res = await request(`/api/admin/registrations${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as { registrations: RegistrationJson[]; nextCursor: string | null };
+}
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
+  expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+// --- auth ------------------------------------------------------------------------------------------
+
+describe('admin credentials', () => {
+  const paths = [
+    ['GET', '/api/admin/tasks'],
+    ['GET', '/api/admin/registrations'],
+    ['GET', '/api/admin/registrations.csv'],
+    ['POST', `/api/admin/tasks/${randomUUID()}/retry`],
+  ] as const;
+
+  it.each(paths)('%s %s without Authorization → 401 with WWW-Authenticate', async (method, path) => {
+    const res = await request(path, { method, authorization: null });
+    const error = await expectError(res, 401, 'unauthorized');
+    expect(error.message).toBe('missing or wrong admin credentials');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="admin"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it.each([
+    ['a wrong token', 'Bearer wrong-token-0123456789abcd'],
+    ['a prefix of the token', `Bearer ${TOKEN.slice(0, -1)}`],
+    ['the token and more', `Bearer ${TOKEN}x`],
+    ['the Basic scheme', `Basic ${btoa(`admin:${TOKEN}`)}`],
+    ['the token without a scheme', TOKEN],
+    ['an empty bearer', 'Bearer '],
+    ['two tokens', `Bearer ${TOKEN} ${TOKEN}`],
+  ])('%s → 401', async (_name, authorization) => {
+    await expectError(await request('/api/admin/tasks', { authorization }), 401, 'unauthorized');
+  });
+
+  it('refuses everything when no token is configured', async () => {
+    const closed = buildApp(undefined);
+    for (const authorization of [null, 'Bearer ', `Bearer ${TOKEN}`, 'Bearer undefined']) {
+      await expectError(await request('/api/admin/tasks', { authorization, on: closed }), 401, 'unauthorized');
+    }
+  });
+
+  it('accepts the right token, with the scheme in any case', async () => {
+    expect((await request('/api/admin/tasks')).status).toBe(200);
+    expect((await request('/api/admin/tasks', { authorization: `bearer ${TOKEN}` })).status).toBe(200);
+  });
+
+  it('answers unknown admin paths 401 before 404, so they reveal nothing', async () => {
+    expect((await request('/api/admin/secrets', { authorization: null })).status).toBe(401);
+  });
+});
+
+// --- tasks -----------------------------------------------------------------------------------------
+
+describe('GET /api/admin/tasks', () => {
+  it('lists tasks newest first with their history, no-store, and never their payload', async () => {
+    const first = await enqueueDead({ email: 'first.runner@example.com' });
+    const second = await enqueue({ email: 'second.runner@example.com' });
+
+    const res = await request('/api/admin/tasks');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const text = await res.text();
+    // The payload carries the runner's email: it must not be in the admin's task view.
+    expect(text).not.toContain('first.runner@example.com');
+    expect(text).not.toContain('second.runner@example.com');
+    expect(text).not.toContain('payload');
+
+    const body = JSON.parse(text) as { tasks: TaskJson[]; nextCursor: string | null };
+    expect(body.nextCursor).toBeNull();
+    expect(body.tasks.map((t) => t.id)).toEqual([second.task.id, first.task.id]);
+    const [running, dead] = body.tasks;
+    expect(running).toMatchObject({
+      status: 'running',
+      attempts: 1,
+      maxAttempts: MAX_ATTEMPTS,
+      lastError: null,
+      registrationId: second.registration.id,
+      attemptsLog: [],
+    });
+    expect(running?.leaseExpiresAt).not.toBeNull();
+    expect(dead).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'PermanentError: validation_error',
+      leaseExpiresAt: null,
+      registrationId: first.registration.id,
+      attemptsLog: [{ number: 1, durationMs: 40, outcome: 'dead', error: 'PermanentError: validation_error' }],
+    });
+    expect(Object.keys(dead ?? {}).sort()).toEqual(
+      [
+        'attempts',
+        'attemptsLog',
+        'createdAt',
+        'id',
+        'kind',
+        'lastError',
+        'leaseExpiresAt',
+        'maxAttempts',
+        'registrationId',
+        'runAt',
+        'status',
+        'updatedAt',
+      ].sort(),
+    );
+    expect(Number.isNaN(Date.parse(dead?.attemptsLog[0]?.startedAt ?? ''))).toBe(false);
+  });
+
+  it('filters by status', async () => {
+    const dead = await enqueueDead();
+    const running = await enqueue();
+    expect((await listTasks('?status=dead')).tasks.map((t) => t.id)).toEqual([dead.task.id]);
+    expect((await listTasks('?status=running')).tasks.map((t) => t.id)).toEqual([running.task.id]);
+    expect((await listTasks('?status=succeeded')).tasks).toEqual([]);
+    // An empty value is no filter (as a form sends it).
+    expect((await listTasks('?status=')).tasks).toHaveLength(2);
+  });
+
+  it('pages with a cursor: 3 pages of limit 2 return every task exactly once, ties and microseconds included', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await enqueue()).task.id);
+    // Two rows in the same microsecond (the id breaks the tie) and one a microsecond apart, in the
+    // same millisecond: a millisecond cursor would skip or repeat rows here.
+    await db.query(`UPDATE tasks SET created_at = '2027-01-01T00:00:00.123456Z' WHERE id = ANY($1)`, [ids.slice(0, 2)]);
+    await db.query(`UPDATE tasks SET created_at = '2027-01-01T00:00:00.123457Z' WHERE id = $1`, [ids[2]]);
+    const expected = (await db.query<{ id: string }>('SELECT id FROM tasks ORDER BY created_at DESC, id DESC')).map(
+      (r) => r.id,
+    );
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listTasks(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      pages += 1;
+      expect(page.tasks.length).toBeLessThanOrEqual(2);
+      seen.push(...page.tasks.map((t) => t.id));
+      cursor = page.nextCursor;
+      if (cursor) expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    } while (cursor && pages < 10);
+
+    expect(pages).toBe(3);
+    expect(seen).toEqual(expected);
+    expect(new Set(seen).size).toBe(5);
+  });
+
+  it('pages within a status filter', async () => {
+    const dead: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      dead.push((await enqueueDead()).task.id);
+      await enqueue();
+    }
+    const first = await listTasks('?status=dead&limit=2');
+    expect(first.tasks).toHaveLength(2);
+    const second = await listTasks(`?status=dead&limit=2&cursor=${first.nextCursor}`);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.tasks, ...second.tasks].map((t) => t.id).sort()).toEqual([...dead].sort());
+  });
+
+  it('defaults to 50 per page', async () => {
+    await db.query(`
+      INSERT INTO tasks (id, kind, payload, status, max_attempts)
+      SELECT gen_random_uuid(), 'send-confirmation-email', '{}'::jsonb, 'pending', 3 FROM generate_series(1, 51)`);
+    const page = await listTasks();
+    expect(page.tasks).toHaveLength(50);
+    expect(page.nextCursor).not.toBeNull();
+    expect((await listTasks('?limit=200')).tasks).toHaveLength(51);
+  });
+
+  it.each([
+    ['?status=failed', 'status'],
+    ['?status=DEAD', 'status'],
+    ['?limit=0', 'limit'],
+    ['?limit=201', 'limit'],
+    ['?limit=abc', 'limit'],
+    ['?limit=1.5', 'limit'],
+    ['?limit=-1', 'limit'],
+    ['?cursor=not-a-cursor', 'cursor'],
+    ['?cursor=%2B%2B%2B', 'cursor'],
+    [`?cursor=${btoa('2027-01-01T00:00:00.000000Z|not-a-uuid')}`, 'cursor'],
+    [`?cursor=${btoa(`2027-02-31T00:00:00.000000Z|${randomUUID()}`)}`, 'cursor'],
+    [`?cursor=${btoa(`yesterday|${randomUUID()}`)}`, 'cursor'],
+  ])('%s → 422 validation_failed on %s', async (query, path) => {
+    const res = await request(`/api/admin/tasks${query}`);
+    const error = await expectError(res, 422, 'validation_failed');
+    expect(error.details).toEqual([expect.objectContaining({ path })]);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('says what is wrong with a bad cursor', async () => {
+    const error = await expectError(await request('/api/admin/tasks?cursor=garbage!'), 422, 'validation_failed');
+    expect(error.details).toEqual([{ path: 'cursor', message: 'is not a valid cursor' }]);
+  });
+
+  it('reports every bad parameter at once', async () => {
+    const error = await expectError(await request('/api/admin/tasks?status=x&limit=0'), 422, 'validation_failed');
+    expect((error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['limit', 'status']);
+  });
+
+  it('accepts a well-formed cursor that matches no row (an empty page)', async () => {
+    await enqueue();
+    const past = encodeCursor({ createdAt: '2000-01-01T00:00:00.000000Z', id: randomUUID() });
+    expect(await listTasks(`?cursor=${past}`)).toEqual({ tasks: [], nextCursor: null });
+  });
+});
+
+describe('POST /api/admin/tasks/:id/retry', () => {
+  it('replays a dead letter: same id, pending and due now, attempts and history kept, a fresh budget', async () => {
+    const { task, registration } = await enqueueDead();
+
+    const res = await request(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ id: task.id, status: 'pending' });
+
+    const [row] = await db.query<{
+      status: string;
+      attempts: number;
+      max_attempts: number;
+      due: boolean;
+      lease_owner: string | null;
+      lease_expires_at: Date | null;
+    }>(
+      `SELECT status, attempts, max_attempts, run_at <= now() AS due, lease_owner, lease_expires_at
+       FROM tasks WHERE id = $1`,
+      [task.id],
+    );
+    expect(row).toEqual({
+      status: 'pending',
+      attempts: 1,
+      max_attempts: 1 + MAX_ATTEMPTS,
+      due: true,
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+    expect(await db.query('SELECT number, outcome FROM task_attempts WHERE task_id = $1', [task.id])).toEqual([
+      { number: 1, outcome: 'dead' },
+    ]);
+    expect((await store.findRegistration(registration.id))?.email.status).toBe('pending');
+
+    // The sweeper claims it as the next attempt (numbers keep increasing: the history never collides).
+    const claimed = await store.claimTasks('sweeper', 10, 60_000);
+    expect(claimed).toEqual([expect.objectContaining({ id: task.id, attempts: 2, maxAttempts: 1 + MAX_ATTEMPTS })]);
+    const again = claimed[0]!;
+    expect(await store.deadLetterTask(again, { startedAt: new Date(), durationMs: 5, error: 'still failing' })).toBe(
+      true,
+    );
+    const [listed] = (await listTasks('?status=dead')).tasks;
+    expect(listed?.attemptsLog.map((a) => [a.number, a.outcome])).toEqual([
+      [1, 'dead'],
+      [2, 'dead'],
+    ]);
+  });
+
+  it('is answered 409 not_dead for a task that is not dead, saying its status', async () => {
+    const { task } = await enqueue();
+    const error = await expectError(
+      await request(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' }),
+      409,
+      'not_dead',
+    );
+    expect(error.message).toContain('running');
+  });
+
+  it('replays once: a second replay is 409 (the task is pending)', async () => {
+    const { task } = await enqueueDead();
+    expect((await request(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' })).status).toBe(200);
+    const error = await expectError(
+      await request(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' }),
+      409,
+      'not_dead',
+    );
+    expect(error.message).toContain('pending');
+  });
+
+  it('accepts the id in upper case', async () => {
+    const { task } = await enqueueDead();
+    const res = await request(`/api/admin/tasks/${task.id.toUpperCase()}/retry`, { method: 'POST' });
+    expect(await res.json()).toEqual({ id: task.id, status: 'pending' });
+  });
+
+  it.each([
+    ['an unknown id', randomUUID()],
+    ['a malformed id', 'not-a-uuid'],
+  ])('%s → 404 not_found', async (_name, id) => {
+    await expectError(await request(`/api/admin/tasks/${id}/retry`, { method: 'POST' }), 404, 'not_found');
+  });
+});
+
+// --- registrations ---------------------------------------------------------------------------------
+
+describe('GET /api/admin/registrations', () => {
+  it('lists registrations newest first with their email status', async () => {
+    const tracked = await enqueue({ firstName: 'Ada', email: 'ada@example.com' });
+    const failed = await enqueueDead({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' });
+    const seed = newRegistration({ firstName: 'Alan', lastName: 'Turing', strategy: 'sequential' });
+    expect(await store.insertRegistration(seed)).toBe(true);
+
+    const res = await request('/api/admin/registrations');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { registrations: RegistrationJson[]; nextCursor: string | null };
+    expect(body.nextCursor).toBeNull();
+    expect(body.registrations.map((r) => [r.id, r.emailStatus])).toEqual([
+      [seed.id, 'not_tracked'],
+      [failed.registration.id, 'failed'],
+      [tracked.registration.id, 'sending'],
+    ]);
+    expect(body.registrations[2]).toEqual({
+      id: tracked.registration.id,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      address: '12 Analytical Row\nLondon',
+      distance: 'half',
+      strategy: 'outbox',
+      createdAt: expect.any(String),
+      emailStatus: 'sending',
+    });
+  });
+
+  it('filters by q: case-insensitive substring of first name, last name or email', async () => {
+    const ada = await enqueue({ firstName: 'Ada', lastName: 'Lovelace', email: 'countess@example.com' });
+    const grace = await enqueue({ firstName: 'Grace', lastName: 'Hopper', email: 'admiral@navy.example' });
+    const ids = async (q: string) =>
+      (await listRegistrations(`?q=${encodeURIComponent(q)}`)).registrations.map((r) => r.id);
+    expect(await ids('LOVE')).toEqual([ada.registration.id]);
+    expect(await ids('grAce')).toEqual([grace.registration.id]);
+    expect(await ids('ADMIRAL@')).toEqual([grace.registration.id]);
+    expect(await ids('example')).toEqual([grace.registration.id, ada.registration.id]);
+    expect(await ids('  hopper  ')).toEqual([grace.registration.id]);
+    expect(await ids('nobody')).toEqual([]);
+  });
+
+  it('matches % and _ in q literally', async () => {
+    const percent = await enqueue({ lastName: 'Fifty%Off' });
+    const other = await enqueue({ lastName: 'FiftyXOff' });
+    const underscore = await enqueue({ lastName: 'snake_case' });
+    await enqueue({ lastName: 'snakeXcase' });
+    const backslash = await enqueue({ lastName: 'back\\slash' });
+    const ids = async (q: string) =>
+      (await listRegistrations(`?q=${encodeURIComponent(q)}`)).registrations.map((r) => r.id);
+    expect(await ids('y%o')).toEqual([percent.registration.id]);
+    expect(await ids('%')).toEqual([percent.registration.id]);
+    expect(await ids('e_c')).toEqual([underscore.registration.id]);
+    expect(await ids('k\\s')).toEqual([backslash.registration.id]);
+    expect(await ids('fiftyxoff')).toEqual([other.registration.id]);
+  });
+
+  it('filters by distance (exact) and strategy', async () => {
+    const full = await enqueue({ distance: 'full' });
+    const half = await enqueue({ distance: 'half' });
+    const seed = newRegistration({ distance: 'full', strategy: 'parallel' });
+    await store.insertRegistration(seed);
+    const ids = async (query: string) => (await listRegistrations(query)).registrations.map((r) => r.id);
+    expect(await ids('?distance=full')).toEqual([seed.id, full.registration.id]);
+    expect(await ids('?distance=half')).toEqual([half.registration.id]);
+    expect(await ids('?distance=hal')).toEqual([]);
+    expect(await ids('?distance=full&strategy=outbox')).toEqual([full.registration.id]);
+    expect(await ids('?strategy=parallel')).toEqual([seed.id]);
+  });
+
+  it('pages with a cursor, keeping the filters', async () => {
+    const expected: string[] = [];
+    for (let i = 0; i < 5; i++) expected.unshift((await enqueue({ firstName: `Zed${i}` })).registration.id);
+    await enqueue({ firstName: 'Other' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listRegistrations(`?q=ZED&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.registrations.map((r) => r.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(expected);
+  });
+
+  it.each([
+    ['?strategy=carrier-pigeon', 'strategy'],
+    ['?limit=500', 'limit'],
+    ['?cursor=%%%', 'cursor'],
+    [`?q=${'x'.repeat(201)}`, 'q'],
+  ])('%s → 422 on %s', async (query, path) => {
+    const error = await expectError(await request(`/api/admin/registrations${query}`), 422, 'validation_failed');
+    expect(error.details).toEqual([expect.objectContaining({ path })]);
+  });
+});
+
+describe('GET /api/admin/registrations.csv', () => {
+  it('exports every matching registration as CSV, neutralising formulas and quoting what needs it', async () => {
+    const formula = await enqueue({ firstName: '=SUM(A1)', lastName: '@Evil', email: 'formula@example.com' });
+    const tricky = await enqueueDead({
+      firstName: 'Jean, "JJ"',
+      lastName: 'de la\nCroix',
+      email: 'jj@example.com',
+      address: 'Rue "Haute", 3\r\nBruxelles',
+      distance: 'full',
+    });
+
+    const res = await request('/api/admin/registrations.csv');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="registrations.csv"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const text = await res.text();
+    expect(text.startsWith('id,first_name,last_name,email,address,distance,strategy,created_at,email_status\r\n')).toBe(
+      true,
+    );
+
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual([
+      'id',
+      'first_name',
+      'last_name',
+      'email',
+      'address',
+      'distance',
+      'strategy',
+      'created_at',
+      'email_status',
+    ]);
+    expect(rows).toHaveLength(2);
+    const byId = new Map(rows.map((r) => [r[0], r]));
+    const formulaRow = byId.get(formula.registration.id);
+    expect(formulaRow?.slice(1, 4)).toEqual(["'=SUM(A1)", "'@Evil", 'formula@example.com']);
+    expect(formulaRow?.[8]).toBe('sending');
+    const trickyRow = byId.get(tricky.registration.id);
+    expect(trickyRow).toEqual([
+      tricky.registration.id,
+      'Jean, "JJ"',
+      'de la\nCroix',
+      'jj@example.com',
+      'Rue "Haute", 3\r\nBruxelles',
+      'full',
+      'outbox',
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      'failed',
+    ]);
+    expect(rows[0]?.[0]).toBe(tricky.registration.id); // newest first
+    expect(res.headers.get('x-truncated')).toBeNull();
+  });
+
+  it('applies the same filters, without paging', async () => {
+    for (let i = 0; i < 3; i++) await enqueue({ distance: 'full', lastName: `Full${i}` });
+    await enqueue({ distance: 'half' });
+    const res = await request('/api/admin/registrations.csv?distance=full&q=FULL&limit=1');
+    const [, ...rows] = parseCsv(await res.text());
+    expect(rows.map((r) => r[5])).toEqual(['full', 'full', 'full']);
+  });
+
+  it('is only the header when nothing matches', async () => {
+    const res = await request('/api/admin/registrations.csv?q=nobody');
+    expect(await res.text()).toBe(
+      'id,first_name,last_name,email,address,distance,strategy,created_at,email_status\r\n',
+    );
+  });
+
+  it('refuses invalid filters', async () => {
+    await expectError(await request('/api/admin/registrations.csv?strategy=nope'), 422, 'validation_failed');
+  });
+});
