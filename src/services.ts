@@ -1,5 +1,6 @@
 // Wiring shared by both entries: from configuration and an open database to the app's dependencies.
 // Runtime-neutral (fetch, Web Crypto); the entries decide which database driver and how to serve.
+import { createAdminStore } from './adapters/db/admin-store.js';
 import type { DatabaseHandle } from './adapters/db/database.js';
 import { createStore } from './adapters/db/store.js';
 import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
@@ -48,5 +49,8 @@ export function buildServices({ config, race, database, logger, owner }: Service
     emailFrom: config.emailFrom,
     sendTimeoutMs: config.taskTimeoutMs,
     devMailbox: !config.resendApiKey,
+    admin: createAdminStore(database.db),
+    adminToken: config.adminToken,
+    maxAttempts: config.taskMaxAttempts,
   };
 }

@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import { errorBody, handleError } from './errors.js';
 import { requestLog } from './middleware/request-log.js';
+import { adminRoutes } from './routes/admin.js';
 import { devMailRoutes } from './routes/dev-mail.js';
 import { healthRoutes } from './routes/health.js';
 import { raceRoutes } from './routes/race.js';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', registrationRoutes(deps));
   app.route('/', strategyRoutes(deps));
   app.route('/', devMailRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.get('/', (c) =>
     c.json({
       name: deps.race.name,

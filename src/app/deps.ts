@@ -1,5 +1,6 @@
 // Everything the app needs, handed in by an entry (Node or Worker). Nothing runtime-specific here.
 import type { Race } from '../domain/race.js';
+import type { AdminStore } from '../ports/admin-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
@@ -16,4 +17,9 @@ export interface AppDeps {
   sendTimeoutMs: number;
   /** True when the dev mailbox is the mailer: its routes exist only then. */
   devMailbox: boolean;
+  admin: AdminStore;
+  /** ADMIN_TOKEN; undefined disables the admin API (every call is 401). */
+  adminToken: string | undefined;
+  /** TASK_MAX_ATTEMPTS: the fresh budget a replayed dead letter gets. */
+  maxAttempts: number;
 }

@@ -18,6 +18,8 @@ import { startSweeper } from './node-sweeper.js';
 export interface NodeService {
   url: string;
   config: Config;
+  /** ADMIN_TOKEN, or the random one generated because it was unset. */
+  adminToken: string;
   /** Graceful stop: stop accepting, drain requests and background work (grace period), close the db. */
   stop(): Promise<void>;
 }
@@ -49,6 +51,9 @@ async function openDatabase(config: Config): Promise<DatabaseHandle> {
 
 export async function startNodeService(env: Env, logger: Logger = createJsonLogger()): Promise<NodeService> {
   const config = parseConfig(env);
+  // No ADMIN_TOKEN: a random one for this run, which node.ts prints once at start.
+  const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
+  config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
   const database = await openDatabase(config);
   const deps = buildServices({ config, race, database, logger });
@@ -99,5 +104,5 @@ export async function startNodeService(env: Env, logger: Logger = createJsonLogg
     return stopping;
   };
 
-  return { url: `http://${config.host}:${port}`, config, stop };
+  return { url: `http://${config.host}:${port}`, config, adminToken, stop };
 }

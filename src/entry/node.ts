@@ -9,6 +9,7 @@ const logger = createJsonLogger();
 try {
   const service = await startNodeService(process.env, logger);
   console.error(`finishline listening on ${service.url} (pid ${process.pid})`);
+  if (!process.env.ADMIN_TOKEN) console.error(`ADMIN_TOKEN is unset; this run's admin token: ${service.adminToken}`);
   const shutdown = (signal: string) => {
     logger.info('service.stopping', { signal });
     service.stop().then(

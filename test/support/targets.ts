@@ -23,6 +23,8 @@ export interface TargetOptions {
 export interface Target {
   url: string;
   stop(): Promise<void>;
+  /** Workerd only: runs the Worker's `scheduled` handler once, as the Cron Trigger would. */
+  scheduled?(): Promise<void>;
 }
 
 export type StartTarget = (options: TargetOptions) => Promise<Target>;
@@ -53,7 +55,15 @@ export const startWorkerdTarget: StartTarget = async ({ databaseUrl, env = {}, l
     },
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
-  return { url, stop: () => mf.dispose() };
+  return {
+    url,
+    stop: () => mf.dispose(),
+    async scheduled() {
+      const worker = await mf.getWorker();
+      const result = await worker.scheduled({ cron: '* * * * *', scheduledTime: new Date() });
+      if (result.outcome !== 'ok') throw new Error(`scheduled handler ended with ${result.outcome}`);
+    },
+  };
 };
 
 export const TARGETS: [string, StartTarget][] = [

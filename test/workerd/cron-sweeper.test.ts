@@ -1,0 +1,59 @@
+// The Workers sweeper: the Cron Trigger's `scheduled` handler, run inside workerd, claims due tasks
+// (a retry scheduled after a failed first attempt) and delivers them exactly once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post, runner } from '../support/http-suite.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import { startWorkerdTarget, type Target } from '../support/targets.js';
+
+describe('Cron sweeper in workerd', () => {
+  let db: TestDatabase;
+  let resend: ResendStandIn;
+  let target: Target;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_cron');
+    resend = await startResendStandIn();
+    target = await startWorkerdTarget({
+      databaseUrl: db.url,
+      env: {
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        TASK_RETRY_BASE_MS: '1',
+        TASK_RETRY_MAX_MS: '1',
+      },
+    });
+  });
+  afterAll(async () => {
+    await target?.stop();
+    await resend?.close();
+    await db?.drop();
+  });
+
+  it('retries what the fast path could not deliver', async () => {
+    resend.failNext(3, 'error500');
+    const inputs = [runner(), runner(), runner()];
+    for (const input of inputs) expect((await post(target, '/api/registrations', input)).status).toBe(201);
+    // The three fast-path attempts fail; their tasks wait for the sweeper.
+    const waitForPending = async () => {
+      for (let i = 0; i < 100; i++) {
+        const rows = await db.query("SELECT 1 FROM tasks WHERE status = 'pending'");
+        if (rows.length === 3) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the fast-path attempts did not fail as injected');
+    };
+    await waitForPending();
+    expect(resend.acceptedCount()).toBe(0);
+    await new Promise((r) => setTimeout(r, 20)); // past run_at (1 ms backoff)
+
+    await target.scheduled!();
+
+    for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
+    const tasks = await db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM tasks');
+    expect(tasks).toEqual(Array(3).fill({ status: 'succeeded', attempts: 2 }));
+    // A second run finds nothing to do and sends nothing.
+    await target.scheduled!();
+    expect(resend.acceptedCount()).toBe(3);
+  });
+});
