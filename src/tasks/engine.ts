@@ -57,6 +57,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   // Waiting longer than this for a send slot risks the lease: give the task back instead.
   const maxSlotWaitMs = Math.max(1000, options.leaseMs - options.timeoutMs) / 2;
   const shutdown = new AbortController();
+  // Attempts in progress (waiting for a send slot or running), aborted together at shutdown. One set
+  // rather than one listener per attempt on a shared signal.
+  const inFlight = new Set<AbortController>();
   let paused: { reason: string; until: number } | undefined;
 
   const pausedFor = () => (paused && paused.until > now() ? paused.until - now() : 0);
@@ -102,40 +105,45 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   async function attempt(task: LeasedTask): Promise<AttemptResult> {
     if (pausedFor() > 0) return release(task, pausedFor(), 'delivery paused');
     if (shutdown.signal.aborted) return release(task, 0, 'shutting down');
-    if (limiter) {
-      if (limiter.wouldWait() > maxSlotWaitMs) return release(task, limiter.wouldWait(), 'send rate');
-      try {
-        await sleep(limiter.take(), shutdown.signal);
-      } catch {
-        return release(task, 0, 'shutting down');
-      }
-    }
-    const handler = options.handlers[task.kind];
-    const startedAt = now();
-    // One controller per attempt, aborted by its timer or by shutdown. (Not AbortSignal.any with
-    // AbortSignal.timeout: on Node 20 the inner timeout signal can be garbage-collected before it fires,
-    // and a hanging provider would then hang the attempt forever — nodejs/node#57736.)
+    if (limiter && limiter.wouldWait() > maxSlotWaitMs) return release(task, limiter.wouldWait(), 'send rate');
+    // One controller per attempt, aborted by shutdown, or by its timer once the attempt has started.
+    // (Not AbortSignal.any with AbortSignal.timeout: on Node 20 the inner timeout signal can be
+    // garbage-collected before it fires, and a hanging provider would then hang the attempt forever —
+    // nodejs/node#57736.)
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
-      options.timeoutMs,
-    );
-    const onShutdown = () => controller.abort(shutdown.signal.reason);
-    shutdown.signal.addEventListener('abort', onShutdown, { once: true });
-    let outcome: unknown;
+    inFlight.add(controller);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      if (!handler) throw new PermanentError(`no handler for task kind ${task.kind}`);
-      outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal: controller.signal });
-    } catch (error) {
-      return finish(task, startedAt, error ?? new Error('handler threw nothing'));
+      if (limiter) {
+        try {
+          await sleep(limiter.take(), controller.signal);
+        } catch {
+          return release(task, 0, 'shutting down');
+        }
+      }
+      const handler = options.handlers[task.kind];
+      const startedAt = now();
+      timer = setTimeout(
+        () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
+        options.timeoutMs,
+      );
+      let outcome: unknown;
+      try {
+        if (!handler) throw new PermanentError(`no handler for task kind ${task.kind}`);
+        outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal: controller.signal });
+      } catch (error) {
+        clearTimeout(timer);
+        return finish(task, startedAt, error ?? new Error('handler threw nothing'));
+      }
+      clearTimeout(timer);
+      const durationMs = now() - startedAt;
+      const held = await store.completeTask(task, { startedAt: new Date(startedAt), durationMs }, outcome);
+      logger.info('task.succeeded', { taskId: task.id, kind: task.kind, attempt: task.attempts, durationMs });
+      return held ? 'succeeded' : 'lease-lost';
     } finally {
       clearTimeout(timer);
-      shutdown.signal.removeEventListener('abort', onShutdown);
+      inFlight.delete(controller);
     }
-    const durationMs = now() - startedAt;
-    const held = await store.completeTask(task, { startedAt: new Date(startedAt), durationMs }, outcome);
-    logger.info('task.succeeded', { taskId: task.id, kind: task.kind, attempt: task.attempts, durationMs });
-    return held ? 'succeeded' : 'lease-lost';
   }
 
   async function run(task: LeasedTask): Promise<AttemptResult> {
@@ -173,6 +181,10 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         ? { state: 'paused', reason: paused.reason, until: new Date(now() + left).toISOString() }
         : { state: 'running' };
     },
-    abort: () => shutdown.abort(new DOMException('shutting down', 'AbortError')),
+    abort: () => {
+      const reason = new DOMException('shutting down', 'AbortError');
+      shutdown.abort(reason);
+      for (const controller of inFlight) controller.abort(reason);
+    },
   };
 }

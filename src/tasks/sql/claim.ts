@@ -23,16 +23,27 @@ export async function claimTasks(db: Database, owner: string, limit: number, lea
   const rows = await queryRows<ClaimedRow>(
     db,
     sql`
-      WITH due AS (
+      -- Two index-friendly scans (an OR of both conditions would read and sort every due row).
+      WITH expired AS (
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
-               (status = 'running' AND attempts >= max_attempts) AS exhausted
+               attempts >= max_attempts AS exhausted
         FROM tasks
-        WHERE (status = 'pending' AND run_at <= now())
-           OR (status = 'running' AND lease_expires_at < now())
+        WHERE status = 'running' AND lease_expires_at < now()
+        ORDER BY lease_expires_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      ),
+      pending AS (
+        SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
+               false AS exhausted
+        FROM tasks
+        WHERE status = 'pending' AND run_at <= now()
         ORDER BY run_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       ),
+      -- Abandoned attempts first: they have waited longest.
+      due AS (SELECT * FROM expired UNION ALL SELECT * FROM pending LIMIT ${limit}),
       abandoned AS (
         INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
         SELECT id, attempts, leased_at, GREATEST(0, (extract(epoch FROM expired_at - leased_at) * 1000)::int),
