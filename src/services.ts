@@ -7,7 +7,7 @@ import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
 import { createResendMailer } from './adapters/mail/resend.js';
 import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
-import type { Race } from './domain/race.js';
+import { findDistance, type Race } from './domain/race.js';
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
@@ -22,7 +22,10 @@ export interface ServiceOptions {
 }
 
 export function buildServices({ config, race, database, logger, owner }: ServiceOptions): AppDeps {
-  const store = createStore(database.db);
+  // Caps come from the race configuration; the store enforces them inside the insert statement.
+  const store = createStore(database.db, (raceId, distance) =>
+    raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0,
+  );
   const mailer = config.resendApiKey
     ? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl })
     : createDevMailbox(store);

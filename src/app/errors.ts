@@ -40,6 +40,9 @@ export const apiErrors = {
       details,
     ),
   alreadyRegistered: () => new ApiError(409, 'already_registered', 'this email is already registered for the race'),
+  distanceFull: () => new ApiError(409, 'distance_full', 'this distance is full'),
+  idempotencyKeyReused: () =>
+    new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request body'),
   notFound: (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`),
   unavailable: () =>
     new ApiError(503, 'unavailable', 'the service is temporarily unavailable, try again shortly', undefined, {

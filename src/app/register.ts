@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmation-email.js';
 import { validateRegistration } from '../domain/registration.js';
-import type { NewRegistration, Strategy } from '../ports/store.js';
+import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
 import { SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
 import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
@@ -38,21 +38,31 @@ export async function prepareRegistration(
   return { registration, email };
 }
 
+/** 409s for a registration that was not stored. */
+export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
+  return outcome === 'distance_full' ? apiErrors.distanceFull() : apiErrors.alreadyRegistered();
+}
+
 /**
- * The outbox: one statement stores the registration and its task (already leased to us), then the
- * first attempt runs in waitUntil after the response. If this process dies before or during that
- * attempt, the lease expires and a sweeper runs it.
+ * The outbox: one statement stores the registration and its task (already leased to us) — and, given
+ * an Idempotency-Key, the response to replay — then the first attempt runs in waitUntil after the
+ * response. If this process dies before or during that attempt, the lease expires and a sweeper runs it.
  */
-export async function registerWithOutbox(c: Context, deps: AppDeps, prepared: PreparedRegistration): Promise<string> {
+export async function registerWithOutbox(
+  c: Context,
+  deps: AppDeps,
+  prepared: PreparedRegistration,
+  idempotency?: IdempotentResponse,
+): Promise<InsertOutcome | 'idempotency_key_taken'> {
   const task = deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, prepared.email);
-  const stored = await deps.store.insertRegistrationWithTask(prepared.registration, task);
-  if (!stored) throw apiErrors.alreadyRegistered();
+  const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
+  if (outcome !== 'stored') return outcome;
   c.executionCtx.waitUntil(
     deps.engine.run({ ...task, attempts: 1 }).then((result) => {
       if (result === 'lease-lost') deps.logger.warn('task.lease_lost', { taskId: task.id });
     }),
   );
-  return task.id;
+  return outcome;
 }
 
 /** Sends inline (seed strategies): idempotency key = registration id, bounded by a timeout. */

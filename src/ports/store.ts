@@ -19,6 +19,21 @@ export interface Registration extends NewRegistration {
   createdAt: Date;
 }
 
+/** What storing a registration came to. */
+export type InsertOutcome = 'stored' | 'already_registered' | 'distance_full';
+
+/** A response remembered under an `Idempotency-Key`. */
+export interface IdempotentResponse {
+  key: string;
+  /** SHA-256 of the canonical request body: the same key with another body is refused. */
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+/** The places of each distance, for the cap check inside the insert statement. */
+export type CapOf = (raceId: string, distance: string) => number;
+
 export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'dead';
 
 /** A task as the engine sees it while it holds the lease. */
@@ -63,14 +78,22 @@ export interface DevMailMessage extends EmailMessage {
 export interface Store {
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
-  /** Stores a registration alone (the seed strategies). `false` when the email is already registered. */
-  insertRegistration(registration: NewRegistration): Promise<boolean>;
   /**
-   * Stores a registration and its task in ONE statement (the outbox): neither exists without the other.
-   * The task is written already leased (`running`, attempt 1) for the fast path. `false` when the email
-   * is already registered (then nothing is written).
+   * Stores a registration alone (the seed strategies), taking a place of its distance atomically:
+   * nothing is written when the email is already registered or the distance is full.
    */
-  insertRegistrationWithTask(registration: NewRegistration, task: NewLeasedTask): Promise<boolean>;
+  insertRegistration(registration: NewRegistration): Promise<InsertOutcome>;
+  /**
+   * Stores a registration, its task and (given a key) its idempotent response in ONE statement (the
+   * outbox): none exists without the others. The task is written already leased (`running`, attempt 1)
+   * for the fast path. `idempotency_key_taken` when another request stored that key first.
+   */
+  insertRegistrationWithTask(
+    registration: NewRegistration,
+    task: NewLeasedTask,
+    idempotency?: IdempotentResponse,
+  ): Promise<InsertOutcome | 'idempotency_key_taken'>;
+  findIdempotentResponse(key: string): Promise<IdempotentResponse | null>;
   findRegistration(id: string): Promise<RegistrationWithDelivery | null>;
   countRegistrationsByDistance(raceId: string): Promise<Record<string, number>>;
 

@@ -37,7 +37,9 @@ afterAll(async () => {
   await handle?.close();
 });
 beforeEach(async () => {
-  await handle.db.execute(sql`TRUNCATE task_attempts, tasks, registrations, dev_mail`);
+  await handle.db.execute(
+    sql`TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail`,
+  );
   logLines = [];
 });
 afterEach(() => {
@@ -86,7 +88,7 @@ async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL) {
     distance: registration.distance,
   });
   const task = engine.leasedTask(kind, message);
-  expect(await store.insertRegistrationWithTask(registration, task)).toBe(true);
+  expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
   const leased: LeasedTask = { ...task, attempts: 1 };
   return { registration, task: leased, message };
 }

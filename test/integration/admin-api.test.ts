@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.query('TRUNCATE task_attempts, tasks, registrations, dev_mail');
+  await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
 });
 
 // --- helpers ---------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ async function enqueue(overrides: Partial<NewRegistration> = {}) {
     leaseOwner: 'request-owner',
     leaseMs: 60_000,
   };
-  expect(await store.insertRegistrationWithTask(registration, task)).toBe(true);
+  expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
   const leased: LeasedTask = {
     id: task.id,
     kind: task.kind,
@@ -433,7 +433,7 @@ describe('GET /api/admin/registrations', () => {
     const tracked = await enqueue({ firstName: 'Ada', email: 'ada@example.com' });
     const failed = await enqueueDead({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' });
     const seed = newRegistration({ firstName: 'Alan', lastName: 'Turing', strategy: 'sequential' });
-    expect(await store.insertRegistration(seed)).toBe(true);
+    expect(await store.insertRegistration(seed)).toBe('stored');
 
     const res = await request('/api/admin/registrations');
     expect(res.headers.get('cache-control')).toBe('no-store');

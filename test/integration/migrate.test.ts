@@ -14,7 +14,14 @@ it('applies the migrations once when several processes migrate at the same time'
   const tables = await db.query<{ table_name: string }>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
   );
-  expect(tables.map((t) => t.table_name)).toEqual(['dev_mail', 'registrations', 'task_attempts', 'tasks']);
+  expect(tables.map((t) => t.table_name)).toEqual([
+    'dev_mail',
+    'distance_counts',
+    'idempotency_keys',
+    'registrations',
+    'task_attempts',
+    'tasks',
+  ]);
   const applied = await db.query('SELECT * FROM drizzle.__drizzle_migrations');
   expect(applied).toHaveLength(journal.entries.length);
   // And again later: nothing left to do, nothing fails.

@@ -12,7 +12,7 @@ describeStoreContract('node-postgres', async () => {
     // Raw SQL through the test's own pool, outside the app's code.
     query: <T>(text: string) => db.query(text) as Promise<T[]>,
     reset: async () => {
-      await db.query('TRUNCATE task_attempts, tasks, registrations, dev_mail');
+      await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
     },
     async close() {
       await handle.close();

@@ -27,7 +27,7 @@ export interface StoreFixture {
 export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | 'query'>> {
   return {
     reset: async () => {
-      await db.execute(sql`TRUNCATE task_attempts, tasks, registrations, dev_mail`);
+      await db.execute(sql`TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail`);
     },
     query: <T>(text: string) => queryRows<T>(db, sql.raw(text)),
   };
@@ -170,10 +170,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
     describe('insertRegistration / findRegistration', () => {
       it('stores a registration once per normalized email (lower(trim(email))) and finds it', async () => {
         const first = newRegistration({ email: ' ADA@Example.com ' });
-        expect(await f.store.insertRegistration(first)).toBe(true);
+        expect(await f.store.insertRegistration(first)).toBe('stored');
         const again = newRegistration({ email: 'ada@example.com', firstName: 'Other' });
-        expect(await f.store.insertRegistration(again)).toBe(false);
-        expect(await f.store.insertRegistration(newRegistration({ email: '\tAda@EXAMPLE.COM' }))).toBe(false);
+        expect(await f.store.insertRegistration(again)).toBe('already_registered');
+        expect(await f.store.insertRegistration(newRegistration({ email: '\tAda@EXAMPLE.COM' }))).toBe(
+          'already_registered',
+        );
         expect(await f.store.findRegistration(again.id)).toBeNull();
 
         const found = await f.store.findRegistration(first.id);
@@ -196,9 +198,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
 
       it('lets the same email register for another race', async () => {
-        expect(await f.store.insertRegistration(newRegistration({ email: 'ada@example.com' }))).toBe(true);
+        expect(await f.store.insertRegistration(newRegistration({ email: 'ada@example.com' }))).toBe('stored');
         const other = newRegistration({ email: 'ada@example.com', raceId: 'another-race' });
-        expect(await f.store.insertRegistration(other)).toBe(true);
+        expect(await f.store.insertRegistration(other)).toBe('stored');
         expect((await f.store.findRegistration(other.id))?.registration.raceId).toBe('another-race');
       });
 
@@ -211,7 +213,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('writes the registration and its already-leased task together', async () => {
         const registration = newRegistration();
         const task = newTask('owner-a', { maxAttempts: 7 });
-        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe(true);
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('stored');
 
         const found = await f.store.findRegistration(registration.id);
         expect(found?.registration.id).toBe(registration.id);
@@ -236,13 +238,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
       it('writes NEITHER row for a duplicate email', async () => {
         const first = newRegistration({ email: 'grace@example.com' });
-        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'))).toBe(true);
+        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'))).toBe('stored');
         const tasksBefore = await count('tasks');
 
         const duplicate = newRegistration({ email: '  GRACE@example.COM' });
         // A 1 ms lease: had this task been written, it would be claimable after the sleep below.
         const duplicateTask = newTask('owner-a', { leaseMs: 1 });
-        expect(await f.store.insertRegistrationWithTask(duplicate, duplicateTask)).toBe(false);
+        expect(await f.store.insertRegistrationWithTask(duplicate, duplicateTask)).toBe('already_registered');
 
         expect(await f.store.findRegistration(duplicate.id)).toBeNull();
         expect(await count('tasks')).toBe(tasksBefore);
@@ -255,10 +257,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
 
       it('writes no task when the email was registered by a seed strategy (insertRegistration)', async () => {
-        expect(await f.store.insertRegistration(newRegistration({ email: 'lin@example.com' }))).toBe(true);
+        expect(await f.store.insertRegistration(newRegistration({ email: 'lin@example.com' }))).toBe('stored');
         const registration = newRegistration({ email: 'LIN@example.com' });
         const task = newTask('owner-a', { leaseMs: 1 });
-        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe(false);
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('already_registered');
         await expectCount(0, 'tasks');
         await sleep(20);
         expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
@@ -272,8 +274,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const results = await Promise.all(
           attempts.map(({ registration, task }) => f.store.insertRegistrationWithTask(registration, task)),
         );
-        expect(results.filter(Boolean)).toHaveLength(1);
-        const winner = attempts[results.indexOf(true)];
+        expect(results.filter((r) => r === 'stored')).toHaveLength(1);
+        expect(results.filter((r) => r === 'already_registered')).toHaveLength(19);
+        const winner = attempts[results.indexOf('stored')];
         if (!winner) throw new Error('no winner');
 
         const found = await Promise.all(attempts.map(({ registration }) => f.store.findRegistration(registration.id)));
@@ -292,7 +295,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       async function enqueue(overrides: Partial<NewLeasedTask> = {}) {
         const registration = newRegistration();
         const task = newTask('owner-a', overrides);
-        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe(true);
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('stored');
         return { registration, task };
       }
 

@@ -39,12 +39,17 @@ function* causes(error: unknown): Generator<unknown> {
   }
 }
 
-export function postgresErrorCode(error: unknown): string | undefined {
+/** A field of the driver's Postgres error (`code`, `constraint`, …), wherever it sits in the chain. */
+export function postgresErrorField(error: unknown, field: 'code' | 'constraint'): string | undefined {
   for (const e of causes(error)) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    const value = (e as Record<string, unknown>)[field];
+    if (typeof value === 'string') return value;
   }
   return undefined;
+}
+
+export function postgresErrorCode(error: unknown): string | undefined {
+  return postgresErrorField(error, 'code');
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -1,55 +1,99 @@
-// Registration statements. Each write is ONE statement, so it works on HTTP-only drivers (Neon)
-// and needs no interactive transaction.
-import { count, desc, eq, sql } from 'drizzle-orm';
+// Registration statements. Each write is ONE statement, so it works on HTTP-only drivers (Neon) and
+// needs no interactive transaction:
+//
+//   slot          take a place: upsert the distance's counter, only while it is below the cap
+//                 (a row lock, re-checked on the latest row version: concurrent sign-ups queue here)
+//   registration  insert the runner — only if a place was taken. A duplicate email raises a unique
+//                 violation, which undoes the whole statement, place included
+//   task, key     the outbox task (already leased) and the idempotent response, from the registration
+import { count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
 import type {
+  CapOf,
   EmailDeliveryStatus,
+  IdempotentResponse,
+  InsertOutcome,
   NewLeasedTask,
   NewRegistration,
   RegistrationWithDelivery,
   TaskStatus,
 } from '../../ports/store.js';
 import { type Database, queryRows } from './database.js';
-import { registrations, tasks } from './schema.js';
+import { postgresErrorCode, postgresErrorField } from './errors.js';
+import { idempotencyKeys, registrations, tasks } from './schema.js';
 
-function registrationValues(r: NewRegistration) {
-  return sql`(${r.id}, ${r.raceId}, ${r.firstName}, ${r.lastName}, ${r.email}, ${normalizeEmail(r.email)},
-    ${r.address}, ${r.distance}, ${r.strategy})`;
-}
+const UNLIMITED = 2_147_483_647;
 
-// ON CONFLICT DO NOTHING on (race, normalized email): of concurrent duplicates, exactly one row is
-// written; the others wait for it and then write nothing.
-function insertRegistrationSql(r: NewRegistration) {
+function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``): SQL {
+  const email = normalizeEmail(r.email);
   return sql`
-    INSERT INTO registrations (id, race_id, first_name, last_name, email, email_normalized, address, distance, strategy)
-    VALUES ${registrationValues(r)}
-    ON CONFLICT (race_id, email_normalized) DO NOTHING
-    RETURNING id`;
+    WITH slot AS (
+      INSERT INTO distance_counts AS c (race_id, distance, taken) VALUES (${r.raceId}, ${r.distance}, 1)
+      ON CONFLICT (race_id, distance) DO UPDATE SET taken = c.taken + 1 WHERE c.taken < ${cap}
+      RETURNING taken
+    ),
+    registration AS (
+      INSERT INTO registrations (id, race_id, first_name, last_name, email, email_normalized, address, distance, strategy)
+      SELECT ${r.id}, ${r.raceId}, ${r.firstName}, ${r.lastName}, ${r.email}, ${email}, ${r.address}, ${r.distance},
+             ${r.strategy}
+      FROM slot
+      RETURNING id
+    )${rest}
+    SELECT (SELECT count(*) FROM registration)::int AS stored,
+           EXISTS (SELECT 1 FROM registrations WHERE race_id = ${r.raceId} AND email_normalized = ${email}) AS duplicate`;
 }
 
-export async function insertRegistration(db: Database, r: NewRegistration): Promise<boolean> {
-  const rows = await queryRows(db, insertRegistrationSql(r));
-  return rows.length === 1;
+async function runStore(db: Database, statement: SQL): Promise<InsertOutcome | 'idempotency_key_taken'> {
+  try {
+    const [row] = await queryRows<{ stored: number; duplicate: boolean }>(db, statement);
+    if (row && Number(row.stored) === 1) return 'stored';
+    // No place was left. Someone already registered hears that rather than "full".
+    return row?.duplicate ? 'already_registered' : 'distance_full';
+  } catch (error) {
+    if (postgresErrorCode(error) !== '23505') throw error;
+    const constraint = postgresErrorField(error, 'constraint');
+    return constraint === 'idempotency_keys_pkey' ? 'idempotency_key_taken' : 'already_registered';
+  }
 }
 
-/** The outbox enqueue: registration and its (already leased) task in one statement. */
+export async function insertRegistration(db: Database, r: NewRegistration, capOf?: CapOf): Promise<InsertOutcome> {
+  const outcome = await runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED));
+  if (outcome === 'idempotency_key_taken') throw new Error('no idempotency key was given');
+  return outcome;
+}
+
+/** The outbox enqueue: registration, its (already leased) task and its idempotent response, at once. */
 export async function insertRegistrationWithTask(
   db: Database,
   r: NewRegistration,
   task: NewLeasedTask,
-): Promise<boolean> {
-  const rows = await queryRows(
-    db,
-    sql`
-      WITH registration AS (${insertRegistrationSql(r)})
+  idempotency: IdempotentResponse | undefined,
+  capOf?: CapOf,
+): Promise<InsertOutcome | 'idempotency_key_taken'> {
+  const rest = sql`,
+    task AS (
       INSERT INTO tasks (id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_expires_at,
                          registration_id)
       SELECT ${task.id}, ${task.kind}, ${JSON.stringify(task.payload)}::jsonb, 'running', 1, ${task.maxAttempts},
              now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond', registration.id
       FROM registration
-      RETURNING id`,
-  );
-  return rows.length === 1;
+    )${
+      idempotency
+        ? sql`,
+    remembered AS (
+      INSERT INTO idempotency_keys (key, request_hash, registration_id, status, body)
+      SELECT ${idempotency.key}, ${idempotency.requestHash}, registration.id, ${idempotency.status},
+             ${JSON.stringify(idempotency.body)}::jsonb
+      FROM registration
+    )`
+        : sql``
+    }`;
+  return runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED, rest));
+}
+
+export async function findIdempotentResponse(db: Database, key: string): Promise<IdempotentResponse | null> {
+  const [row] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).limit(1);
+  return row ? { key: row.key, requestHash: row.requestHash, status: row.status, body: row.body } : null;
 }
 
 function deliveryStatus(status: TaskStatus | null): EmailDeliveryStatus {

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -93,5 +94,30 @@ export const devMail = pgTable('dev_mail', {
   subject: text('subject').notNull(),
   html: text('html').notNull(),
   text: text('text').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// Places taken per distance: the cap is enforced on this row (a row lock and a conditional update), in
+// the same statement that stores the registration, so concurrent sign-ups can never exceed it.
+export const distanceCounts = pgTable(
+  'distance_counts',
+  {
+    raceId: text('race_id').notNull(),
+    distance: text('distance').notNull(),
+    taken: integer('taken').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.raceId, t.distance] })],
+);
+
+// `Idempotency-Key` on POST /api/registrations: written in the registration's own statement, so a key
+// exists exactly when its registration does. Kept (never purged automatically): well beyond 24 h.
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  key: text('key').primaryKey(),
+  requestHash: text('request_hash').notNull(),
+  registrationId: uuid('registration_id')
+    .notNull()
+    .references(() => registrations.id, { onDelete: 'cascade' }),
+  status: integer('status').notNull(),
+  body: jsonb('body').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

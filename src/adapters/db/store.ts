@@ -1,6 +1,6 @@
 // The Store port on a Drizzle database: the same code for PGlite, node-postgres, Hyperdrive and Neon.
 import { sql } from 'drizzle-orm';
-import type { Store } from '../../ports/store.js';
+import type { CapOf, Store } from '../../ports/store.js';
 import { claimTasks } from '../../tasks/sql/claim.js';
 import { completeTask } from '../../tasks/sql/complete.js';
 import { deadLetterTask } from '../../tasks/sql/dead-letter.js';
@@ -10,18 +10,21 @@ import type { Database } from './database.js';
 import { listDevMail, saveDevMail } from './dev-mail.js';
 import {
   countRegistrationsByDistance,
+  findIdempotentResponse,
   findRegistration,
   insertRegistration,
   insertRegistrationWithTask,
 } from './registrations.js';
 
-export function createStore(db: Database): Store {
+/** `capOf` gives each distance's places; without it nothing is capped (store tests). */
+export function createStore(db: Database, capOf?: CapOf): Store {
   return {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    insertRegistration: (r) => insertRegistration(db, r),
-    insertRegistrationWithTask: (r, t) => insertRegistrationWithTask(db, r, t),
+    insertRegistration: (r) => insertRegistration(db, r, capOf),
+    insertRegistrationWithTask: (r, t, idempotency) => insertRegistrationWithTask(db, r, t, idempotency, capOf),
+    findIdempotentResponse: (key) => findIdempotentResponse(db, key),
     findRegistration: (id) => findRegistration(db, id),
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
     completeTask: (task, attempt, result) => completeTask(db, task, attempt, result),

@@ -2,8 +2,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
+import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
 import { limitBody } from '../middleware/json-body.js';
-import { prepareRegistration, registerWithOutbox } from '../register.js';
+import { prepareRegistration, refusal, registerWithOutbox } from '../register.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,11 +12,27 @@ export function registrationRoutes(deps: AppDeps) {
   const app = new Hono();
 
   app.post('/api/registrations', limitBody, async (c) => {
+    const key = readIdempotencyKey(c);
     const prepared = await prepareRegistration(c, deps, 'outbox');
-    await registerWithOutbox(c, deps, prepared);
     const { id, distance } = prepared.registration;
+    const body = { id, status: 'registered', distance, email: { status: 'sending' } };
+    if (key === undefined) {
+      const outcome = await registerWithOutbox(c, deps, prepared);
+      if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
+    } else {
+      const hash = await requestHash(prepared.registration);
+      const remembered = await deps.store.findIdempotentResponse(key);
+      if (remembered) return replay(c, remembered, hash);
+      const outcome = await registerWithOutbox(c, deps, prepared, { key, requestHash: hash, status: 201, body });
+      if (outcome !== 'stored') {
+        // A concurrent request with the same key may have stored first: answer as it did.
+        const stored = await deps.store.findIdempotentResponse(key);
+        if (stored) return replay(c, stored, hash);
+        throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
+      }
+    }
     c.header('location', `/api/registrations/${id}`);
-    return c.json({ id, status: 'registered', distance, email: { status: 'sending' } }, 201);
+    return c.json(body, 201);
   });
 
   app.get('/api/registrations/:id', async (c) => {

@@ -5,7 +5,13 @@ import { describeError } from '../../tasks/errors.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { limitBody } from '../middleware/json-body.js';
-import { type PreparedRegistration, prepareRegistration, registerWithOutbox, sendDirect } from '../register.js';
+import {
+  type PreparedRegistration,
+  prepareRegistration,
+  refusal,
+  registerWithOutbox,
+  sendDirect,
+} from '../register.js';
 
 export const THANKS = 'Thanks for registering for our Marathon';
 
@@ -15,7 +21,8 @@ export function strategyRoutes(deps: AppDeps) {
     deps.logger.error('strategy.background_failed', { strategy, step, error: describeError(error) });
 
   async function insertOrConflict(prepared: PreparedRegistration) {
-    if (!(await deps.store.insertRegistration(prepared.registration))) throw apiErrors.alreadyRegistered();
+    const outcome = await deps.store.insertRegistration(prepared.registration);
+    if (outcome !== 'stored') throw refusal(outcome);
   }
 
   // Await the insert, await the email, then answer: slow (the provider's latency is the user's).
@@ -57,8 +64,9 @@ export function strategyRoutes(deps: AppDeps) {
       Promise.all([
         deps.store
           .insertRegistration(prepared.registration)
-          .then((stored) => {
-            if (!stored) deps.logger.warn('strategy.duplicate_after_response', { strategy: 'parallel' });
+          .then((outcome) => {
+            if (outcome !== 'stored')
+              deps.logger.warn('strategy.refused_after_response', { strategy: 'parallel', outcome });
           })
           .catch(logFailure('parallel', 'insert')),
         sendDirect(deps, prepared).catch(logFailure('parallel', 'email')),
@@ -70,7 +78,8 @@ export function strategyRoutes(deps: AppDeps) {
   // The durable one, with the seed's plain-text answer.
   app.post('/api/marathon-outbox', limitBody, async (c) => {
     const prepared = await prepareRegistration(c, deps, 'outbox');
-    await registerWithOutbox(c, deps, prepared);
+    const outcome = await registerWithOutbox(c, deps, prepared);
+    if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
     return c.text(THANKS, 201);
   });
 
