@@ -9,6 +9,7 @@ describeStoreContract('node-postgres', async () => {
   const handle = openNodePostgres(db.url);
   return {
     store: createStore(handle.db),
+    withCaps: (capOf) => createStore(handle.db, capOf),
     // Raw SQL through the test's own pool, outside the app's code.
     query: <T>(text: string) => db.query(text) as Promise<T[]>,
     reset: async () => {

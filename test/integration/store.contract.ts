@@ -11,8 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, queryRows } from '../../src/adapters/db/database.js';
+import { createStore } from '../../src/adapters/db/store.js';
 import type { EmailMessage } from '../../src/domain/confirmation-email.js';
-import type { AttemptRecord, LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import type { AttemptRecord, CapOf, LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
 
 export interface StoreFixture {
   store: Store;
@@ -21,11 +22,14 @@ export interface StoreFixture {
   reset?(): Promise<void>;
   /** Raw SQL, outside the port, for assertions. Cast counts to int in the SQL (drivers differ). */
   query?<T = Record<string, unknown>>(text: string): Promise<T[]>;
+  /** The same database behind a store that enforces caps. */
+  withCaps?(capOf: CapOf): Store;
 }
 
-/** `reset` and `query` for any Drizzle database (all three drivers). */
-export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | 'query'>> {
+/** `reset`, `query` and a capped store for any Drizzle database (all three drivers). */
+export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | 'query' | 'withCaps'>> {
   return {
+    withCaps: (capOf) => createStore(db, capOf),
     reset: async () => {
       await db.execute(sql`TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail`);
     },
@@ -486,6 +490,50 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(await f.store.countRegistrationsByDistance(RACE)).toEqual({ '10': 3, full: 2 });
       expect(await f.store.countRegistrationsByDistance('other-race')).toEqual({ half: 1, '10': 1 });
       expect(await f.store.countRegistrationsByDistance('no-such-race')).toEqual({});
+    });
+
+    describe('caps', () => {
+      it('of 30 concurrent sign-ups for 10 places, exactly 10 are stored; duplicates take no place', async () => {
+        if (!f.withCaps) throw new Error('the fixture must offer withCaps');
+        const capped = f.withCaps((_race, distance) => (distance === '10' ? 10 : 1000));
+        const first = newRegistration({ distance: '10', email: 'first@example.com' });
+        expect(await capped.insertRegistration(first)).toBe('stored');
+        // A duplicate while places are left: refused, and its place given back.
+        expect(await capped.insertRegistration(newRegistration({ distance: '10', email: 'FIRST@example.com' }))).toBe(
+          'already_registered',
+        );
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            i % 2
+              ? capped.insertRegistration(newRegistration({ distance: '10' }))
+              : capped.insertRegistrationWithTask(newRegistration({ distance: '10' }), newTask(`owner-${i}`)),
+          ),
+        );
+        expect(results.filter((r) => r === 'stored')).toHaveLength(9);
+        expect(results.filter((r) => r === 'distance_full')).toHaveLength(21);
+        expect((await capped.countRegistrationsByDistance(RACE))['10']).toBe(10);
+        // Full: a newcomer hears "full", someone already registered hears "already registered".
+        expect(await capped.insertRegistration(newRegistration({ distance: '10' }))).toBe('distance_full');
+        expect(await capped.insertRegistration(newRegistration({ distance: '10', email: 'first@example.com' }))).toBe(
+          'already_registered',
+        );
+        // Other distances are not affected.
+        expect(await capped.insertRegistration(newRegistration({ distance: 'half' }))).toBe('stored');
+      });
+
+      it('an idempotency key is stored with its registration, and only once', async () => {
+        const registration = newRegistration();
+        const remembered = { key: 'key-1', requestHash: 'h1', status: 201, body: { id: registration.id } };
+        expect(await f.store.insertRegistrationWithTask(registration, newTask('owner-a'), remembered)).toBe('stored');
+        expect(await f.store.findIdempotentResponse('key-1')).toEqual(remembered);
+        expect(await f.store.findIdempotentResponse('key-2')).toBeNull();
+        const other = newRegistration();
+        expect(
+          await f.store.insertRegistrationWithTask(other, newTask('owner-b'), { ...remembered, requestHash: 'h2' }),
+        ).toBe('idempotency_key_taken');
+        // Nothing of the second request was written.
+        expect(await f.store.findRegistration(other.id)).toBeNull();
+      });
     });
 
     describe('dev mailbox', () => {

@@ -1,0 +1,190 @@
+// A real race: caps under a stampede, one registration per email, idempotent retries — over HTTP,
+// on the Node service and a real PostgreSQL.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeService } from '../../src/entry/node-service.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { post, runner } from '../support/http-suite.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import { startNodeTarget, type Target } from '../support/targets.js';
+
+const RACE = {
+  id: 'small-race-2027',
+  name: 'Small Race 2027',
+  date: '2027-06-06',
+  place: 'Harbour Park',
+  timeZone: 'Europe/Amsterdam',
+  senderName: 'Small Race',
+  distances: [
+    { id: '5k', label: '5 km', startTime: '10:00', cap: 100 },
+    { id: '10k', label: '10 km', startTime: '09:00', cap: 5000 },
+  ],
+};
+
+describe('a real race', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'finishline-race-'));
+  const raceFile = join(dir, 'race.json');
+  let db: TestDatabase;
+  let resend: ResendStandIn;
+  let target: Target;
+
+  beforeAll(async () => {
+    writeFileSync(raceFile, JSON.stringify(RACE));
+    db = await createTestDatabase('fl_race');
+    resend = await startResendStandIn();
+    target = await startNodeTarget({
+      databaseUrl: db.url,
+      env: {
+        RACE_CONFIG: raceFile,
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        EMAIL_RATE_LIMIT_PER_SEC: '5000',
+        TASK_CONCURRENCY: '50',
+      },
+    });
+  });
+  afterAll(async () => {
+    await target?.stop();
+    await resend?.close();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('500 concurrent sign-ups for 100 places: exactly 100 × 201 and 400 × 409 distance_full', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        post(target, i % 2 ? '/api/registrations' : '/api/marathon-outbox', runner({ distance: '5k' })).then(
+          async (res) => ({ status: res.status, body: await res.text() }),
+        ),
+      ),
+    );
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(100);
+    const refused = responses.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(400);
+    for (const r of refused) expect(JSON.parse(r.body).error.code).toBe('distance_full');
+    const [row] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM registrations WHERE distance = '5k'");
+    expect(row!.n).toBe(100);
+    const race = await (await fetch(`${target.url}/api/race`)).json();
+    expect(race.distances.find((d: { id: string }) => d.id === '5k')).toMatchObject({ cap: 100, spotsLeft: 0 });
+    // Every strategy refuses a full distance.
+    for (const route of ['/api/marathon-sequential', '/api/marathon-waituntil', '/api/marathon-fire-and-forget']) {
+      const res = await post(target, route, runner({ distance: '5k' }));
+      expect(res.status, route).toBe(409);
+      expect((await res.json()).error.code).toBe('distance_full');
+    }
+  });
+
+  it('50 concurrent sign-ups with one email: exactly one 201', async () => {
+    const input = runner({ distance: '10k' });
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        post(target, '/api/registrations', {
+          ...input,
+          email: i % 3 === 0 ? input.email.toUpperCase() : i % 3 === 1 ? ` ${input.email} ` : input.email,
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const rows = await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]);
+    expect(rows).toHaveLength(1);
+  });
+
+  describe('Idempotency-Key', () => {
+    it('the same key and body replay the original answer; one registration, one email', async () => {
+      const input = runner({ distance: '10k' });
+      const key = crypto.randomUUID();
+      const first = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      const original = await first.json();
+      // Same content, other spelling (key order, padding): the same request.
+      const { firstName, ...rest } = input;
+      const again = await post(
+        target,
+        '/api/registrations',
+        { ...rest, firstName: ` ${firstName}` },
+        { 'idempotency-key': key },
+      );
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.headers.get('location')).toBe(`/api/registrations/${original.id}`);
+      expect(await again.json()).toEqual(original);
+      await resend.waitForAccepted(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(resend.acceptedFor(input.email)).toBe(1);
+      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+    });
+
+    it('the same key with another body is 422 idempotency_key_reused, and writes nothing', async () => {
+      const key = crypto.randomUUID();
+      expect(
+        (await post(target, '/api/registrations', runner({ distance: '10k' }), { 'idempotency-key': key })).status,
+      ).toBe(201);
+      const other = runner({ distance: '10k' });
+      const res = await post(target, '/api/registrations', other, { 'idempotency-key': key });
+      expect(res.status).toBe(422);
+      expect((await res.json()).error.code).toBe('idempotency_key_reused');
+      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [other.email])).toHaveLength(0);
+    });
+
+    it('10 concurrent retries with one key all get the one registration', async () => {
+      const input = runner({ distance: '10k' });
+      const key = crypto.randomUUID();
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          post(target, '/api/registrations', input, { 'idempotency-key': key }).then(async (r) => ({
+            status: r.status,
+            body: await r.json(),
+          })),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+    });
+
+    it('a malformed key is refused before anything is written', async () => {
+      for (const key of ['', 'x'.repeat(256), 'has space', 'caf\u00e9']) {
+        const input = runner({ distance: '10k' });
+        const res = await fetch(`${target.url}/api/registrations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify(input),
+        });
+        expect(res.status, JSON.stringify(key)).toBe(422);
+        expect((await res.json()).error.details[0].path).toBe('Idempotency-Key');
+        expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
+          0,
+        );
+      }
+    });
+
+    it('keys are kept: a replay a day later still answers the same (no expiry is applied)', async () => {
+      const input = runner({ distance: '10k' });
+      const key = crypto.randomUUID();
+      const original = await (await post(target, '/api/registrations', input, { 'idempotency-key': key })).json();
+      await db.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1", [key]);
+      const again = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect((await again.json()).id).toBe(original.id);
+    });
+  });
+
+  it('an invalid race file stops the start with a message naming RACE_CONFIG', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ ...RACE, distances: [{ id: '5k', label: '5 km', startTime: '25:00', cap: 1 }] }),
+    );
+    await expect(startNodeService({ RACE_CONFIG: bad, DATABASE_URL: db.url, PORT: '0' }, silentLogger)).rejects.toThrow(
+      /RACE_CONFIG is invalid: distances\.0\.startTime/,
+    );
+    await expect(
+      startNodeService({ RACE_CONFIG: join(dir, 'missing.json'), DATABASE_URL: db.url, PORT: '0' }, silentLogger),
+    ).rejects.toThrow(/RACE_CONFIG must name a readable JSON file/);
+  });
+});
