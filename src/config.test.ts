@@ -34,6 +34,7 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       emailRateLimitPerSec: 2,
       taskConcurrency: 10,
       shutdownGraceMs: 10_000,
+      rateLimitPerMinute: 20,
     });
   });
 
@@ -81,7 +82,9 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       TASK_LEASE_MS: '2001',
       TASK_SWEEP_INTERVAL_MS: '250',
       EMAIL_RATE_LIMIT_PER_SEC: '5',
+      TASK_CONCURRENCY: '4',
       SHUTDOWN_GRACE_MS: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
     });
     expect(config).toEqual({
       port: 3000,
@@ -100,8 +103,9 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       taskLeaseMs: 2001,
       taskSweepIntervalMs: 250,
       emailRateLimitPerSec: 5,
-      taskConcurrency: 10,
+      taskConcurrency: 4,
       shutdownGraceMs: 0,
+      rateLimitPerMinute: 0,
     });
   });
 

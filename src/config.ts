@@ -24,6 +24,8 @@ export interface Config {
   taskConcurrency: number;
   emailRateLimitPerSec: number;
   shutdownGraceMs: number;
+  /** Registrations one client may attempt per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -88,6 +90,7 @@ export function parseConfig(env: Env): Config {
     taskConcurrency: int(env, 'TASK_CONCURRENCY', 10, 1, 1000),
     emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 2, 1, 100_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 20, 0, 1_000_000),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {
     throw new ConfigError('TASK_RETRY_MAX_MS must be at least TASK_RETRY_BASE_MS');

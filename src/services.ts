@@ -12,7 +12,7 @@ import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
 
-export interface ServiceOptions {
+export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientKey'> {
   config: Config;
   race: Race;
   database: DatabaseHandle;
@@ -21,7 +21,15 @@ export interface ServiceOptions {
   owner?: string;
 }
 
-export function buildServices({ config, race, database, logger, owner }: ServiceOptions): AppDeps {
+export function buildServices({
+  config,
+  race,
+  database,
+  logger,
+  owner,
+  clientLimiter,
+  clientKey,
+}: ServiceOptions): AppDeps {
   // Caps come from the race configuration; the store enforces them inside the insert statement.
   const store = createStore(database.db, (raceId, distance) =>
     raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0,
@@ -55,5 +63,7 @@ export function buildServices({ config, race, database, logger, owner }: Service
     admin: createAdminStore(database.db),
     adminToken: config.adminToken,
     maxAttempts: config.taskMaxAttempts,
+    clientLimiter,
+    clientKey,
   };
 }

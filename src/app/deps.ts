@@ -1,6 +1,9 @@
 // Everything the app needs, handed in by an entry (Node or Worker). Nothing runtime-specific here.
+
+import type { Context } from 'hono';
 import type { Race } from '../domain/race.js';
 import type { AdminStore } from '../ports/admin-store.js';
+import type { ClientLimiter } from '../ports/client-limiter.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
@@ -22,4 +25,8 @@ export interface AppDeps {
   adminToken: string | undefined;
   /** TASK_MAX_ATTEMPTS: the fresh budget a replayed dead letter gets. */
   maxAttempts: number;
+  /** Registrations per client and window (RATE_LIMIT_PER_MINUTE). */
+  clientLimiter: ClientLimiter;
+  /** Who is asking: the socket's address on Node, CF-Connecting-IP on Workers. */
+  clientKey: (c: Context) => string;
 }

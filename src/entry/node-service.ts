@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { DatabaseHandle } from '../adapters/db/database.js';
 import { migrateEmbedded, migrateServer } from '../adapters/db/migrate.js';
 import { openNodePostgres } from '../adapters/db/node-postgres.js';
@@ -10,6 +11,7 @@ import { openPglite } from '../adapters/db/pglite.js';
 import { createApp } from '../app/create-app.js';
 import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
 import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
+import { createMemoryClientLimiter, unlimited } from '../ports/client-limiter.js';
 import { createJsonLogger, type Logger } from '../ports/logger.js';
 import { buildServices } from '../services.js';
 import { BackgroundWork } from './node-background.js';
@@ -56,12 +58,21 @@ export async function startNodeService(env: Env, logger: Logger = createJsonLogg
   config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
   const database = await openDatabase(config);
-  const deps = buildServices({ config, race, database, logger });
+  const deps = buildServices({
+    config,
+    race,
+    database,
+    logger,
+    clientLimiter: config.rateLimitPerMinute ? createMemoryClientLimiter(config.rateLimitPerMinute, 60_000) : unlimited,
+    // The socket's address: behind a reverse proxy, limit at the proxy (or put one per client in front).
+    clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',
+  });
   const app = createApp(deps);
   const background = new BackgroundWork();
 
+  // The env carries @hono/node-server's `incoming` (for the client's address); `background` is waitUntil.
   const server = serve({
-    fetch: (request) => app.fetch(request, {}, background),
+    fetch: (request, env) => app.fetch(request, env, background),
     port: config.port,
     hostname: config.host,
   });

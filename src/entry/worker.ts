@@ -8,12 +8,20 @@ import { openNodePostgres } from '../adapters/db/node-postgres.js';
 import { createApp } from '../app/create-app.js';
 import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
 import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
+import {
+  bindingClientLimiter,
+  createMemoryClientLimiter,
+  type RateLimitBinding,
+  unlimited,
+} from '../ports/client-limiter.js';
 import { createJsonLogger } from '../ports/logger.js';
 import { buildServices } from '../services.js';
 import { describeError } from '../tasks/errors.js';
 
 export interface WorkerBindings {
   HYPERDRIVE?: { connectionString: string };
+  /** Cloudflare's Rate Limiting binding for registrations (see wrangler.jsonc); optional. */
+  REGISTRATION_LIMITER?: RateLimitBinding;
   /** A race description: a JSON object in `vars`, or a JSON string. */
   RACE_CONFIG?: unknown;
   [name: string]: unknown;
@@ -22,6 +30,15 @@ export interface WorkerBindings {
 const logger = createJsonLogger();
 // Parsed once per isolate: env is the same object for every invocation of one deployment.
 let parsed: { env: WorkerBindings; config: Config; race: Race } | undefined;
+// Without the Rate Limiting binding: counts in this isolate's memory (a weaker, per-isolate limit).
+let isolateLimiter: ReturnType<typeof createMemoryClientLimiter> | undefined;
+
+function clientLimiterFor(env: WorkerBindings, config: Config) {
+  if (!config.rateLimitPerMinute) return unlimited;
+  if (env.REGISTRATION_LIMITER) return bindingClientLimiter(env.REGISTRATION_LIMITER, 60);
+  isolateLimiter ??= createMemoryClientLimiter(config.rateLimitPerMinute, 60_000);
+  return isolateLimiter;
+}
 
 function settings(env: WorkerBindings): { config: Config; race: Race } {
   if (parsed?.env === env) return parsed;
@@ -70,7 +87,14 @@ function withServices<T>(
 ) {
   const { config, race } = settings(env);
   const database = openDatabase(env, config);
-  const deps = buildServices({ config, race, database, logger });
+  const deps = buildServices({
+    config,
+    race,
+    database,
+    logger,
+    clientLimiter: clientLimiterFor(env, config),
+    clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+  });
   const { tracked, settled } = trackingContext(ctx);
   const closeAfterwards = () =>
     ctx.waitUntil(

@@ -7,8 +7,13 @@ import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
 
 export const WORKER_BUNDLE = '.wrangler/test-build/worker.js';
 
+// Tests send many requests from one address: the per-client limit is off unless a test turns it on.
+const TEST_DEFAULTS = { RATE_LIMIT_PER_MINUTE: '0' };
+
 export interface TargetOptions {
   databaseUrl: string;
+  /** Workerd only: Rate Limiting bindings, as in wrangler.jsonc's `ratelimits`. */
+  ratelimits?: Record<string, { simple: { limit: number; period?: 10 | 60 } }>;
   env?: Record<string, string>;
   /**
    * Workerd only: connect through the Hyperdrive binding (default) or straight to DATABASE_URL over
@@ -31,11 +36,18 @@ export type StartTarget = (options: TargetOptions) => Promise<Target>;
 
 export const startNodeTarget: StartTarget = async ({ databaseUrl, env = {}, log }) => {
   const logger: Logger = createJsonLogger(log ?? (() => {}));
-  const service = await startNodeService({ PORT: '0', DATABASE_URL: databaseUrl, ...env }, logger);
+  const service = await startNodeService({ PORT: '0', DATABASE_URL: databaseUrl, ...TEST_DEFAULTS, ...env }, logger);
   return { url: service.url, stop: service.stop };
 };
 
-export const startWorkerdTarget: StartTarget = async ({ databaseUrl, env = {}, log, hyperdrive = true }) => {
+export const startWorkerdTarget: StartTarget = async ({
+  databaseUrl,
+  env: given = {},
+  log,
+  hyperdrive = true,
+  ratelimits,
+}) => {
+  const env = { ...TEST_DEFAULTS, ...given };
   const mf = new Miniflare({
     scriptPath: WORKER_BUNDLE,
     modules: true,
@@ -43,6 +55,7 @@ export const startWorkerdTarget: StartTarget = async ({ databaseUrl, env = {}, l
     compatibilityFlags: ['nodejs_compat'],
     hyperdrives: hyperdrive ? { HYPERDRIVE: databaseUrl } : {},
     bindings: hyperdrive ? env : { ...env, DATABASE_URL: databaseUrl },
+    ratelimits,
     host: '127.0.0.1',
     port: 0,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {

@@ -1,7 +1,8 @@
 // Reading a JSON body the strict way: right content type, at most 16 KiB, valid UTF-8, valid JSON.
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { apiErrors } from '../errors.js';
+import { ApiError, apiErrors } from '../errors.js';
+import { findDuplicateKey } from '../strict-json.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -28,9 +29,16 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   } catch {
     throw apiErrors.invalidJson();
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw apiErrors.invalidJson();
   }
+  // JSON.parse keeps the last of duplicate keys silently; two different values for one field is
+  // ambiguous input, so it is refused rather than guessed at.
+  if (findDuplicateKey(text) !== undefined) {
+    throw new ApiError(400, 'invalid_json', 'duplicate key in JSON object');
+  }
+  return value;
 }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
+import { clientLimit } from '../middleware/client-limit.js';
 import { limitBody } from '../middleware/json-body.js';
 import { prepareRegistration, refusal, registerWithOutbox } from '../register.js';
 
@@ -10,8 +11,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registrationRoutes(deps: AppDeps) {
   const app = new Hono();
+  // Per-client limit first (bad input counts too), then the body limit.
+  const guard = [clientLimit(deps.clientLimiter, deps.clientKey), limitBody] as const;
 
-  app.post('/api/registrations', limitBody, async (c) => {
+  app.post('/api/registrations', ...guard, async (c) => {
     const key = readIdempotencyKey(c);
     const prepared = await prepareRegistration(c, deps, 'outbox');
     const { id, distance } = prepared.registration;

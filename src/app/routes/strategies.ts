@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { describeError } from '../../tasks/errors.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
+import { clientLimit } from '../middleware/client-limit.js';
 import { limitBody } from '../middleware/json-body.js';
 import {
   type PreparedRegistration,
@@ -17,6 +18,8 @@ export const THANKS = 'Thanks for registering for our Marathon';
 
 export function strategyRoutes(deps: AppDeps) {
   const app = new Hono();
+  // Per-client limit first (bad input counts too), then the body limit.
+  const guard = [clientLimit(deps.clientLimiter, deps.clientKey), limitBody] as const;
   const logFailure = (strategy: string, step: string) => (error: unknown) =>
     deps.logger.error('strategy.background_failed', { strategy, step, error: describeError(error) });
 
@@ -26,7 +29,7 @@ export function strategyRoutes(deps: AppDeps) {
   }
 
   // Await the insert, await the email, then answer: slow (the provider's latency is the user's).
-  app.post('/api/marathon-sequential', limitBody, async (c) => {
+  app.post('/api/marathon-sequential', ...guard, async (c) => {
     const prepared = await prepareRegistration(c, deps, 'sequential');
     await insertOrConflict(prepared);
     try {
@@ -40,7 +43,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // Await the insert; start the email and forget it. On Workers the runtime may cancel it after the
   // response; anywhere, a failure is only a log line.
-  app.post('/api/marathon-fire-and-forget', limitBody, async (c) => {
+  app.post('/api/marathon-fire-and-forget', ...guard, async (c) => {
     const prepared = await prepareRegistration(c, deps, 'fire-and-forget');
     await insertOrConflict(prepared);
     sendDirect(deps, prepared).catch(logFailure('fire-and-forget', 'email'));
@@ -49,7 +52,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // Await the insert; the email runs after the response in waitUntil. Fast, but a failed or
   // interrupted send is lost: nothing records that it still has to happen.
-  app.post('/api/marathon-waituntil', limitBody, async (c) => {
+  app.post('/api/marathon-waituntil', ...guard, async (c) => {
     const prepared = await prepareRegistration(c, deps, 'wait-until');
     await insertOrConflict(prepared);
     c.executionCtx.waitUntil(sendDirect(deps, prepared).catch(logFailure('wait-until', 'email')));
@@ -58,7 +61,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // Insert and email both in waitUntil, answer at once: fastest, but the answer promises a
   // registration that may never be stored (duplicate, database down), and emails it anyway.
-  app.post('/api/marathon-parallel', limitBody, async (c) => {
+  app.post('/api/marathon-parallel', ...guard, async (c) => {
     const prepared = await prepareRegistration(c, deps, 'parallel');
     c.executionCtx.waitUntil(
       Promise.all([
@@ -76,7 +79,7 @@ export function strategyRoutes(deps: AppDeps) {
   });
 
   // The durable one, with the seed's plain-text answer.
-  app.post('/api/marathon-outbox', limitBody, async (c) => {
+  app.post('/api/marathon-outbox', ...guard, async (c) => {
     const prepared = await prepareRegistration(c, deps, 'outbox');
     const outcome = await registerWithOutbox(c, deps, prepared);
     if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
