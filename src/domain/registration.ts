@@ -8,16 +8,14 @@ const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u
 
 function textField(max: number, allowNewline = false) {
   const forbidden = allowNewline ? CONTROL_EXCEPT_NEWLINE : CONTROL;
-  return z
-    .string({ error: 'must be a string' })
-    .transform((s) => (allowNewline ? s.replace(/\r\n/g, '\n') : s).trim())
-    .pipe(
-      z
-        .string()
-        .min(1, 'must not be empty')
-        .max(max, `must be at most ${max} characters`)
-        .refine((s) => !forbidden.test(s), 'must not contain control characters'),
-    );
+  let field = z.string({ error: 'must be a string' });
+  if (allowNewline) field = field.overwrite((s) => s.replace(/\r\n/g, '\n'));
+  // Built-in trim/min/max (rather than a transform) so the limits also appear in the OpenAPI schema.
+  return field
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !forbidden.test(s), 'must not contain control characters');
 }
 
 // A pragmatic address check: one @, a dotted domain, no spaces. Deliverability is the provider's job.
@@ -33,11 +31,12 @@ export function registrationInputSchema(race: Race) {
         .string({ error: 'must be a string' })
         .trim()
         .max(254, 'must be at most 254 characters')
-        .refine((s) => EMAIL.test(s) && !CONTROL.test(s), 'must be a valid address'),
+        .refine((s) => EMAIL.test(s) && !CONTROL.test(s), 'must be a valid address')
+        .meta({ format: 'email' }),
       address: textField(300, true),
-      distance: z
-        .string({ error: 'must be a string' })
-        .refine((s) => ids.includes(s), `must be one of: ${ids.join(', ')}`),
+      distance: z.enum(ids as [string, ...string[]], {
+        error: (issue) => (typeof issue.input === 'string' ? `must be one of: ${ids.join(', ')}` : 'must be a string'),
+      }),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : undefined) },
   );
@@ -65,7 +64,7 @@ export function validateRegistration(race: Race, input: unknown): ValidationResu
       continue;
     }
     const path = issue.path.join('.');
-    const missing = issue.code === 'invalid_type' && !Object.hasOwn(input, String(issue.path[0]));
+    const missing = issue.path.length === 1 && !Object.hasOwn(input, String(issue.path[0]));
     const message = missing ? 'is required' : issue.message;
     problems.push({ path, message });
   }
