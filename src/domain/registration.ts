@@ -5,6 +5,8 @@ import type { Race } from './race.js';
 // Control characters are never accepted; the address alone may contain line breaks.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+// Half of a surrogate pair: not text. Postgres would refuse it in JSON, or store U+FFFD instead.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function textField(max: number, allowNewline = false) {
   const forbidden = allowNewline ? CONTROL_EXCEPT_NEWLINE : CONTROL;
@@ -15,7 +17,8 @@ function textField(max: number, allowNewline = false) {
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !forbidden.test(s), 'must not contain control characters');
+    .refine((s) => !forbidden.test(s), 'must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 }
 
 // A pragmatic address check: one @, a dotted domain, no spaces. Deliverability is the provider's job.
@@ -31,7 +34,7 @@ export function registrationInputSchema(race: Race) {
         .string({ error: 'must be a string' })
         .trim()
         .max(254, 'must be at most 254 characters')
-        .refine((s) => EMAIL.test(s) && !CONTROL.test(s), 'must be a valid address')
+        .refine((s) => EMAIL.test(s) && !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must be a valid address')
         .meta({ format: 'email' }),
       address: textField(300, true),
       distance: z.enum(ids as [string, ...string[]], {

@@ -12,6 +12,7 @@
 // - lengths count code points (zod), so 101 astral characters are too long but 100 are fine;
 // - TextDecoder drops ONE leading UTF-8 BOM, so a BOM-prefixed valid body is accepted (RFC 8259 allows
 //   that); a second BOM reaches JSON.parse, which refuses it;
+// - a lone surrogate (`"\ud800"`) is valid JSON but not Unicode text: refused like a control character;
 // - 1e309 parses to Infinity and -0 to a number: wrong type, not invalid JSON;
 // - the body limit is 16384 bytes from Content-Length (> limit → 413; exactly the limit is read).
 // Names containing "<script>" are NOT bad input (they are escaped on output), so they are not here.
@@ -290,6 +291,21 @@ function build(): BadInputCase[] {
     });
   }
 
+  // ------------------------------------------------------------ lone UTF-16 surrogates (as JSON \u escapes)
+  // Valid JSON, but not Unicode text: no UTF-8 spelling exists, so it cannot be stored or emailed as
+  // sent. Expected like a control character (422 on the field), not a 500 or a silent U+FFFD.
+  const SURROGATES: [string, Field, string][] = [
+    ['a lone high surrogate in firstName', 'firstName', 'Ada\\ud800'],
+    ['a lone low surrogate in firstName', 'firstName', 'Ada\\udc00'],
+    ['a lone high surrogate in lastName', 'lastName', 'Love\\ud83dlace'],
+    ['a lone high surrogate in email', 'email', 'ada\\ud800@example.com'],
+    ['a lone low surrogate in address', 'address', '12 Analytical \\udfff Row'],
+    ['a reversed surrogate pair in address', 'address', '12 \\ude00\\ud83d Row'],
+  ];
+  for (const [name, field, escaped] of SURROGATES) {
+    add('lone-surrogates', name, { body: withRawField(field, `"${escaped}"`), ...invalid(field) });
+  }
+
   // ------------------------------------------------------------ line breaks (names and email; address rules)
   const BREAKS: [string, string][] = [
     ['CR', '\r'],
@@ -460,6 +476,8 @@ function build(): BadInputCase[] {
     ['an array of the body', json([validBody()])],
     ['an array of arrays', '[[]]'],
   ];
+  // Deep nesting, still under the body limit: parsed without a stack overflow, then refused as a shape.
+  NOT_OBJECT.push(['arrays nested 8000 deep', `${'['.repeat(8000)}${']'.repeat(8000)}`]);
   for (const [name, body] of NOT_OBJECT) {
     add('body-shape', name, { body, ...invalid('') });
   }
@@ -472,6 +490,10 @@ function build(): BadInputCase[] {
   for (const [name, key] of WRAPPED) {
     add('body-shape', `the body nested under "${name}"`, { body: json({ [key]: validBody() }), ...invalid(key) });
   }
+  add('body-shape', 'objects nested 2500 deep', {
+    body: `${'{"x":'.repeat(2500)}1${'}'.repeat(2500)}`,
+    ...invalid('x'),
+  });
 
   // ------------------------------------------------------------ duplicate keys (400, JSON.parse would keep the last)
   const DUPLICATES: [string, string][] = [];

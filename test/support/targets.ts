@@ -1,6 +1,7 @@
 // The same HTTP tests run against two targets: the Node service (in this process, on
 // @hono/node-server) and the Worker inside workerd (Miniflare running the bundle wrangler builds),
 // both against a real PostgreSQL (the Worker through its Hyperdrive binding).
+import net from 'node:net';
 import { Miniflare } from 'miniflare';
 import { startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
@@ -40,6 +41,25 @@ export const startNodeTarget: StartTarget = async ({ databaseUrl, env = {}, log 
   return { url: service.url, stop: service.stop };
 };
 
+/**
+ * Miniflare's local Hyperdrive is a TCP proxy in this (the test) process that pipes workerd's sockets to
+ * PostgreSQL without any 'error' listener. When workerd goes away (dispose) or the database drops a
+ * connection, the reset surfaces as an uncaught ECONNRESET/EPIPE that fails the whole test run although
+ * every test passed. Test-only guard: every socket this process connects or accepts gets a no-op error
+ * listener (sockets that have their own listeners behave exactly as before; the connection still closes).
+ */
+let socketsGuarded = false;
+function guardProxySockets() {
+  if (socketsGuarded) return;
+  socketsGuarded = true;
+  const quiet = <T extends net.Socket>(socket: T): T => socket.on('error', () => {});
+  const connect = net.connect;
+  net.connect = ((...args: Parameters<typeof net.connect>) => quiet(connect(...args))) as typeof net.connect;
+  const createServer = net.createServer;
+  net.createServer = ((...args: Parameters<typeof net.createServer>) =>
+    createServer(...args).on('connection', quiet)) as typeof net.createServer;
+}
+
 export const startWorkerdTarget: StartTarget = async ({
   databaseUrl,
   env: given = {},
@@ -48,6 +68,7 @@ export const startWorkerdTarget: StartTarget = async ({
   ratelimits,
 }) => {
   const env = { ...TEST_DEFAULTS, ...given };
+  guardProxySockets();
   const mf = new Miniflare({
     scriptPath: WORKER_BUNDLE,
     modules: true,
