@@ -117,6 +117,12 @@ describe('validateRegistration: the rules of DESIGN §5', () => {
         'ada@example.com, bob@example.com',
         'ada@exa\nmple.com',
         'ada@example.com\r\nBcc: x@y.z',
+        'ada@example..com',
+        '.ada@example.com',
+        'ada.@example.com',
+        'a..da@example.com',
+        'ada@.example.com',
+        'ada@example.com.',
       ]) {
         expect(problemWith('email', bad), JSON.stringify(bad)).toEqual({
           path: 'email',

@@ -21,8 +21,9 @@ function textField(max: number, allowNewline = false) {
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 }
 
-// A pragmatic address check: one @, a dotted domain, no spaces. Deliverability is the provider's job.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+// A pragmatic address check: a local part and a dotted domain, no spaces, no empty labels (`a..b`,
+// `.a@`, `a.@`, `@example..com`). Deliverability is the provider's job.
+const EMAIL = /^(?!\.)(?!.*\.\.)[^\s@<>()[\]\\,;:"]+(?<!\.)@[^\s@<>()[\]\\,;:".]+(\.[^\s@<>()[\]\\,;:".]+)+$/;
 
 export function registrationInputSchema(race: Race) {
   const ids = race.distances.map((d) => d.id);
