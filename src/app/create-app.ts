@@ -1,47 +1,92 @@
 // createApp(deps): the whole HTTP surface, the same in workerd and Node. Imports nothing runtime-specific.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
-import { errorBody, handleError } from './errors.js';
+import { errorBody, handleError, isApiPath } from './errors.js';
 import { requestLog } from './middleware/request-log.js';
+import { errorPage } from './pages/error.js';
+import { siteOf } from './pages/layout.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminPageRoutes } from './routes/admin-pages.js';
+import { assetRoutes } from './routes/assets.js';
 import { devMailRoutes } from './routes/dev-mail.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { pageRoutes } from './routes/pages.js';
 import { raceRoutes } from './routes/race.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { strategyRoutes } from './routes/strategies.js';
 
 export type { AppDeps };
 
+type Csp = NonNullable<NonNullable<Parameters<typeof secureHeaders>[0]>['contentSecurityPolicy']>;
+
+/**
+ * Pages: nothing inline, nothing from another host. Styles and the icon come from /assets; there are
+ * no scripts at all; forms post only to us; nobody may frame us; the dev mailbox frames srcdoc emails.
+ */
+export const PAGE_CSP: Csp = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  frameSrc: ["'self'"],
+};
+
+/**
+ * The dev mailbox only: a srcdoc iframe inherits its parent's CSP, and the confirmation email's HTML
+ * uses inline style attributes (as emails must). Allowing them here shows the email as a mail client
+ * would. It is safe enough for a development page: the emails sit in `sandbox=""` iframes (no
+ * scripts, unique origin), and the page itself has no inline styles. Scripts stay forbidden.
+ */
+const DEV_MAIL_CSP: Csp = { ...PAGE_CSP, styleSrc: ["'self'", "'unsafe-inline'"] };
+
+/** JSON routes keep the policy they had. */
+const API_CSP: Csp = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  frameSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
+
+function headersByPath(): MiddlewareHandler {
+  // Pages send their origin with same-origin form posts (`no-referrer` would send `Origin: null`,
+  // which the CSRF check refuses in browsers without Sec-Fetch-Site).
+  const page = secureHeaders({ contentSecurityPolicy: PAGE_CSP, referrerPolicy: 'same-origin' });
+  const devMail = secureHeaders({ contentSecurityPolicy: DEV_MAIL_CSP, referrerPolicy: 'same-origin' });
+  const api = secureHeaders({ contentSecurityPolicy: API_CSP });
+  return (c, next) => {
+    const path = c.req.path;
+    if (isApiPath(path)) return api(c, next);
+    return (path === '/dev/mail' ? devMail : page)(c, next);
+  };
+}
+
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  const site = siteOf(deps);
   app.use(requestLog(deps.logger));
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        frameSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    }),
-  );
+  app.use(headersByPath());
+  app.route('/', assetRoutes());
   app.route('/', healthRoutes(deps));
   app.route('/', raceRoutes(deps));
   app.route('/', registrationRoutes(deps));
   app.route('/', strategyRoutes(deps));
   app.route('/', devMailRoutes(deps));
   app.route('/', adminRoutes(deps));
-  app.get('/', (c) =>
-    c.json({
-      name: deps.race.name,
-      links: { race: '/api/race', register: '/api/registrations', mailbox: deps.devMailbox ? '/dev/mail' : null },
-    }),
+  app.route('/', docsRoutes(deps));
+  app.route('/', pageRoutes(deps));
+  app.route('/', adminPageRoutes(deps));
+  app.notFound((c) =>
+    isApiPath(c.req.path)
+      ? c.json(errorBody('not_found', 'route not found'), 404)
+      : errorPage(c, site, { status: 404, code: 'not_found', message: 'page not found' }),
   );
-  app.notFound((c) => c.json(errorBody('not_found', 'route not found'), 404));
-  app.onError(handleError(deps.logger));
+  app.onError(handleError(deps.logger, (c, error) => errorPage(c, site, error)));
   return app;
 }

@@ -62,12 +62,28 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
+/**
+ * Paths answered in JSON: the API and the machine endpoints. Everything else is a page for people, and
+ * its errors are pages too (HTML, same status and headers).
+ */
+export function isApiPath(path: string): boolean {
+  return (
+    path === '/api' || path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path === '/openapi.json'
+  );
+}
+
+/** Renders an error as a page (given to handleError by createApp; JSX lives with the pages). */
+export type ErrorPageRenderer = (c: Context, error: ApiError) => Response | Promise<Response>;
+
 export function errorBody(code: string, message: string, details?: ErrorDetail[]) {
   return { error: details ? { code, message, details } : { code, message } };
 }
 
-/** The app's one onError: known errors keep their status; everything else is a bare 500. */
-export function handleError(logger: Logger) {
+/**
+ * The app's one onError: known errors keep their status; everything else is a bare 500. API paths get
+ * the JSON envelope; pages get `renderPage`'s HTML when it is given.
+ */
+export function handleError(logger: Logger, renderPage?: ErrorPageRenderer) {
   return (error: Error, c: Context) => {
     let apiError: ApiError;
     if (error instanceof ApiError) apiError = error;
@@ -76,7 +92,7 @@ export function handleError(logger: Logger) {
       apiError = new ApiError(
         error.status as ContentfulStatusCode,
         CODE_BY_STATUS[error.status] ?? 'bad_request',
-        error.message || 'bad request',
+        error.message || (error.status === 403 ? 'forbidden' : 'bad request'),
       );
     } else apiError = new ApiError(500, 'internal', 'something went wrong on our side');
 
@@ -85,6 +101,7 @@ export function handleError(logger: Logger) {
       logger.error('request.error', { route: c.req.routePath, code: apiError.code, error: describeError(error) });
     }
     for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+    if (renderPage && !isApiPath(c.req.path)) return renderPage(c, apiError);
     return c.json(
       errorBody(apiError.code, apiError.message, apiError.details),
       apiError.status as ContentfulStatusCode,

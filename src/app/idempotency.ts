@@ -1,7 +1,8 @@
 // `Idempotency-Key` on POST /api/registrations: a client that did not hear our answer (timeout,
 // dropped connection) retries with the same key and gets the original answer, not a 409.
 import type { Context } from 'hono';
-import type { IdempotentResponse, NewRegistration } from '../ports/store.js';
+import type { RegistrationInput } from '../domain/registration.js';
+import type { IdempotentResponse } from '../ports/store.js';
 import { ApiError, apiErrors } from './errors.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -19,8 +20,8 @@ export function readIdempotencyKey(c: Context): string | undefined {
 }
 
 /** SHA-256 of the validated input with sorted keys: the same request however its JSON was spelled. */
-export async function requestHash(registration: NewRegistration): Promise<string> {
-  const { firstName, lastName, email, address, distance } = registration;
+export async function requestHash(input: RegistrationInput): Promise<string> {
+  const { firstName, lastName, email, address, distance } = input;
   const canonical = JSON.stringify({ address, distance, email, firstName, lastName });
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');

@@ -1,33 +1,38 @@
-// The steps every strategy shares: read and validate the input, shape the registration and its email,
-// and (outbox) store both at once and start the first attempt after the response.
+// The steps every way of signing up shares — the JSON API, the seed strategies and the sign-up page:
+// validate the input (one set of rules), shape the registration and its email, and (outbox) store
+// both at once and start the first attempt after the response. Reading the body is the caller's job
+// (JSON for the API, a form for the page); from validated input on, the path is the same.
 import type { Context } from 'hono';
 import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmation-email.js';
-import { validateRegistration } from '../domain/registration.js';
+import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
 import { SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
 import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
-import { readJsonBody } from './middleware/json-body.js';
 
 export interface PreparedRegistration {
   registration: NewRegistration;
   email: EmailMessage;
 }
 
-/** Reads and validates the body; nothing is written before this returns. */
-export async function prepareRegistration(
-  c: Context,
-  deps: AppDeps,
-  strategy: Strategy,
-): Promise<PreparedRegistration> {
-  const body = await readJsonBody(c);
+/** The registration rules (DESIGN §5), or 422 validation_failed naming each field at fault. */
+export function validInput(deps: Pick<AppDeps, 'race'>, body: unknown): RegistrationInput {
   const result = validateRegistration(deps.race, body);
   if (!result.ok) throw apiErrors.validationFailed(result.problems);
+  return result.value;
+}
+
+/** A new registration (fresh id) and its confirmation email, from validated input; nothing is written. */
+export function prepareRegistration(
+  deps: Pick<AppDeps, 'race' | 'emailFrom'>,
+  strategy: Strategy,
+  input: RegistrationInput,
+): PreparedRegistration {
   const registration: NewRegistration = {
     id: crypto.randomUUID(),
     raceId: deps.race.id,
     strategy,
-    ...result.value,
+    ...input,
   };
   const email = buildConfirmationEmail(deps.race, deps.emailFrom, {
     registrationId: registration.id,
@@ -63,6 +68,27 @@ export async function registerWithOutbox(
     }),
   );
   return outcome;
+}
+
+export interface SignUpResult {
+  registration: NewRegistration;
+  outcome: InsertOutcome | 'idempotency_key_taken';
+}
+
+/**
+ * Validated input → registration + confirmation email → outbox: THE sign-up, shared by
+ * `POST /api/registrations`, `POST /api/marathon-outbox` and the page's `POST /register`.
+ * `remember` (API, with an Idempotency-Key) gives the response to store in the same statement.
+ */
+export async function signUp(
+  c: Context,
+  deps: AppDeps,
+  input: RegistrationInput,
+  remember?: (registration: NewRegistration) => IdempotentResponse,
+): Promise<SignUpResult> {
+  const prepared = prepareRegistration(deps, 'outbox', input);
+  const outcome = await registerWithOutbox(c, deps, prepared, remember?.(prepared.registration));
+  return { registration: prepared.registration, outcome };
 }
 
 /** Sends inline (seed strategies): idempotency key = registration id, bounded by a timeout. */

@@ -81,6 +81,8 @@ export type ReplayResult =
 
 export interface AdminStore {
   listTasks(query: TaskListQuery): Promise<Page<TaskView>>;
+  /** How many tasks are in each status (every status present, 0 when none). */
+  countTasksByStatus(): Promise<Record<TaskStatus, number>>;
   /**
    * Replays a dead letter: dead → pending, due now, lease cleared, with `extraAttempts` more attempts
    * on top of those already used (`max_attempts = attempts + extraAttempts`). `attempts` is kept, so

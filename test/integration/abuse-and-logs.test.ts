@@ -30,8 +30,19 @@ async function limitedRegistrations(target: Target, limit: number) {
       error: { code: 'rate_limited', message: expect.stringContaining('too many registrations') },
     });
   }
+  // The sign-up page's form post shares the limit, and says so as a page.
+  const page = await fetch(`${target.url}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+    body: new URLSearchParams(runner()).toString(),
+  });
+  expect(page.status).toBe(429);
+  expect(Number(page.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  expect(await page.text()).toContain('Too many attempts');
   // Reading is not limited.
   expect((await fetch(`${target.url}/api/race`)).status).toBe(200);
+  expect((await fetch(`${target.url}/`)).status).toBe(200);
 }
 
 describe('per-client rate limit', () => {

@@ -9,6 +9,7 @@ import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { parseCsv } from '../../src/app/csv.js';
 import { handleError } from '../../src/app/errors.js';
+import { ADMIN_COOKIE } from '../../src/app/middleware/admin-auth.js';
 import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import { silentLogger } from '../../src/ports/logger.js';
@@ -184,6 +185,36 @@ describe('admin credentials', () => {
     expect((await request('/api/admin/tasks', { authorization: `bearer ${TOKEN}` })).status).toBe(200);
   });
 
+  describe('the dashboard cookie', () => {
+    const withCookie = (path: string, cookie: string, init: { method?: string; authorization?: string } = {}) =>
+      app.request(path, {
+        method: init.method ?? 'GET',
+        headers: { cookie, ...(init.authorization ? { authorization: init.authorization } : {}) },
+      });
+
+    it('reads with the admin cookie (GET and HEAD), so a signed-in browser can follow the CSV link', async () => {
+      const cookie = `${ADMIN_COOKIE}=${encodeURIComponent(TOKEN)}`;
+      expect((await withCookie('/api/admin/tasks', cookie)).status).toBe(200);
+      expect((await withCookie('/api/admin/registrations.csv', cookie)).status).toBe(200);
+      expect((await withCookie('/api/admin/registrations', cookie, { method: 'HEAD' })).status).toBe(200);
+    });
+
+    it('refuses a wrong cookie, and a wrong Bearer header even with the right cookie', async () => {
+      await expectError(await withCookie('/api/admin/tasks', `${ADMIN_COOKIE}=wrong`), 401, 'unauthorized');
+      await expectError(await withCookie('/api/admin/tasks', `other=${TOKEN}`), 401, 'unauthorized');
+      const both = await withCookie('/api/admin/tasks', `${ADMIN_COOKIE}=${TOKEN}`, { authorization: 'Bearer wrong' });
+      await expectError(both, 401, 'unauthorized');
+    });
+
+    it('never writes with the cookie alone: the JSON retry stays Bearer-only', async () => {
+      const { task } = await enqueueDead();
+      const res = await withCookie(`/api/admin/tasks/${task.id}/retry`, `${ADMIN_COOKIE}=${TOKEN}`, { method: 'POST' });
+      await expectError(res, 401, 'unauthorized');
+      const [row] = await db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [task.id]);
+      expect(row!.status).toBe('dead');
+    });
+  });
+
   it('answers unknown admin paths 401 before 404, so they reveal nothing', async () => {
     expect((await request('/api/admin/secrets', { authorization: null })).status).toBe(401);
   });
@@ -243,6 +274,14 @@ describe('GET /api/admin/tasks', () => {
       ].sort(),
     );
     expect(Number.isNaN(Date.parse(dead?.attemptsLog[0]?.startedAt ?? ''))).toBe(false);
+  });
+
+  it('counts tasks by status, every status present', async () => {
+    expect(await admin.countTasksByStatus()).toEqual({ pending: 0, running: 0, succeeded: 0, dead: 0 });
+    await enqueueDead();
+    await enqueueDead();
+    await enqueue();
+    expect(await admin.countTasksByStatus()).toEqual({ pending: 0, running: 1, succeeded: 0, dead: 2 });
   });
 
   it('filters by status', async () => {

@@ -1,8 +1,27 @@
-// Runs once before all tests: checks PostgreSQL is there, and builds the Worker bundle that the
+// Runs once before all tests: checks PostgreSQL is there, makes sure Debian's Chromium is installed
+// for the browser tests (CI starts from a fresh machine), and builds the Worker bundle that the
 // workerd tests load into Miniflare (the same build `wrangler deploy` uploads).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { POSTGRES_ADMIN_URL } from './postgres.js';
+
+// The same default as browser.ts (not imported here: it loads playwright-core and axe-core).
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM_PATH)) return;
+  if (process.getuid?.() !== 0 || CHROMIUM_PATH !== '/usr/bin/chromium') {
+    console.warn(`global-setup: ${CHROMIUM_PATH} is missing (install Debian's chromium): the browser tests will fail`);
+    return;
+  }
+  console.log(`global-setup: ${CHROMIUM_PATH} is missing; installing Debian's chromium (apt-get install -y chromium)`);
+  execFileSync('bash', ['-c', 'apt-get update && apt-get install -y chromium'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  console.log(`global-setup: installed ${CHROMIUM_PATH}`);
+}
 
 export default async function setup() {
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5000 });
@@ -14,6 +33,7 @@ export default async function setup() {
       `PostgreSQL is not reachable at ${new URL(POSTGRES_ADMIN_URL).host}: start it (pg_ctlcluster --skip-systemctl-redirect 15 main start)`,
     );
   }
+  ensureChromium();
   execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', '.wrangler/test-build'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },

@@ -212,9 +212,20 @@ export async function listRegistrations(db: Database, query: RegistrationListQue
   return toPage(rows, query.limit, toRegistrationView);
 }
 
+export async function countTasksByStatus(db: Database): Promise<Record<TaskStatus, number>> {
+  const rows = await queryRows<{ status: TaskStatus; n: number }>(
+    db,
+    sql`SELECT status, count(*)::int AS n FROM tasks GROUP BY status`,
+  );
+  const counts: Record<TaskStatus, number> = { pending: 0, running: 0, succeeded: 0, dead: 0 };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
 export function createAdminStore(db: Database): AdminStore {
   return {
     listTasks: (query) => listTasks(db, query),
+    countTasksByStatus: () => countTasksByStatus(db),
     replayDeadTask: (id, extraAttempts) => replayDeadTask(db, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
   };

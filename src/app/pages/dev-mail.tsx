@@ -1,24 +1,43 @@
 import type { DevMailMessage } from '../../ports/store.js';
-import { Layout } from './layout.js';
+import { formatTimestamp } from './format.js';
+import { Layout, type Site } from './layout.js';
 
-// Each message's HTML is shown in a sandboxed iframe (no scripts, no same-origin), its text part beside it.
-export function DevMailPage(props: { messages: DevMailMessage[] }) {
+// Each message's HTML is shown in a sandboxed iframe (sandbox="": no scripts, no forms, a unique
+// origin; the HTML is escaped into srcdoc), its text part beside it.
+export function DevMailPage(props: { site: Site; messages: DevMailMessage[] }) {
+  const count = props.messages.length;
   return (
-    <Layout title="Dev mailbox">
-      <h1>Dev mailbox</h1>
-      <p class="meta">
-        Every email the app sent while no <code>RESEND_API_KEY</code> is set. Newest first, {props.messages.length}{' '}
-        shown.
-      </p>
+    <Layout title="Dev mailbox" site={props.site} section="mail">
+      <div class="page-head">
+        <div>
+          <h1>Dev mailbox</h1>
+          <p class="muted">
+            Every email the app sent while no <code>RESEND_API_KEY</code> is set, newest first.{' '}
+            {count === 1 ? '1 message' : `${count} messages`} shown.
+          </p>
+        </div>
+      </div>
+      {count === 0 ? (
+        <div class="card">
+          <p class="empty">No email yet. Sign up on the sign-up page and the confirmation appears here.</p>
+        </div>
+      ) : null}
       {props.messages.map((m) => (
-        <article>
-          <h2>{m.subject}</h2>
+        <article class="card message" aria-labelledby={`subject-${m.id}`}>
+          <h2 id={`subject-${m.id}`}>{m.subject}</h2>
           <p class="meta">
-            To {m.to} · from {m.from} · {m.createdAt.toISOString()} · id {m.id}
+            To <strong>{m.to}</strong> · from {m.from} · {formatTimestamp(m.createdAt)} ·{' '}
+            <span class="mono">{m.id}</span>
           </p>
           <div class="parts">
-            <iframe title={`HTML part of ${m.id}`} sandbox="" srcdoc={m.html} />
-            <pre>{m.text}</pre>
+            <section aria-label="HTML part">
+              <h3>HTML</h3>
+              <iframe title={`HTML part of "${m.subject}" to ${m.to}`} sandbox="" srcdoc={m.html} />
+            </section>
+            <section aria-label="Text part">
+              <h3>Text</h3>
+              <pre>{m.text}</pre>
+            </section>
           </div>
         </article>
       ))}

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
 import { DevMailPage } from '../pages/dev-mail.js';
+import { siteOf } from '../pages/layout.js';
 
 const LIMIT = 100;
 
@@ -12,6 +13,9 @@ export function devMailRoutes(deps: AppDeps) {
     const messages = await deps.store.listDevMail(LIMIT);
     return c.json({ messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
   });
-  app.get('/dev/mail', async (c) => c.html(<DevMailPage messages={await deps.store.listDevMail(LIMIT)} />));
+  app.get('/dev/mail', async (c) => {
+    c.header('cache-control', 'no-store');
+    return c.html(<DevMailPage site={siteOf(deps)} messages={await deps.store.listDevMail(LIMIT)} />);
+  });
   return app;
 }

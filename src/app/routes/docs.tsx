@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { type OpenApiDocument, openApiDocument } from '../openapi.js';
-import { Layout } from '../pages/layout.js';
+import { Layout, type Site, siteOf } from '../pages/layout.js';
 
 type Schema = {
   $ref?: string;
@@ -159,7 +159,7 @@ function OperationView(props: { method: string; path: string; op: Operation }) {
   );
 }
 
-function ApiDocsPage(props: { doc: OpenApiDocument }) {
+function ApiDocsPage(props: { doc: OpenApiDocument; site: Site }) {
   const { doc } = props;
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, Operation>).map(([method, op]) => ({ path, method, op })),
@@ -177,7 +177,7 @@ function ApiDocsPage(props: { doc: OpenApiDocument }) {
     );
   });
   return (
-    <Layout title={`API — ${doc.info.title}`}>
+    <Layout title={`API — ${doc.info.title}`} site={props.site}>
       <h1>{doc.info.title}</h1>
       <p>
         <Text text={doc.info.description} />
@@ -215,7 +215,8 @@ export function docsRoutes(deps: AppDeps) {
   const app = new Hono();
   // Built once per app: the race (and so the distances in the schema) does not change while running.
   const doc = openApiDocument(deps.race);
+  const site = siteOf(deps);
   app.get('/openapi.json', (c) => c.json(doc));
-  app.get('/docs', (c) => c.html(<ApiDocsPage doc={doc} />));
+  app.get('/docs', (c) => c.html(<ApiDocsPage doc={doc} site={site} />));
   return app;
 }

@@ -4,8 +4,8 @@ import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
 import { clientLimit } from '../middleware/client-limit.js';
-import { limitBody } from '../middleware/json-body.js';
-import { prepareRegistration, refusal, registerWithOutbox } from '../register.js';
+import { limitBody, readJsonBody } from '../middleware/json-body.js';
+import { refusal, signUp, validInput } from '../register.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,26 +16,38 @@ export function registrationRoutes(deps: AppDeps) {
 
   app.post('/api/registrations', ...guard, async (c) => {
     const key = readIdempotencyKey(c);
-    const prepared = await prepareRegistration(c, deps, 'outbox');
-    const { id, distance } = prepared.registration;
-    const body = { id, status: 'registered', distance, email: { status: 'sending' } };
+    const input = validInput(deps, await readJsonBody(c));
+    const created = (id: string) => ({
+      id,
+      status: 'registered',
+      distance: input.distance,
+      email: { status: 'sending' },
+    });
+    let id: string;
     if (key === undefined) {
-      const outcome = await registerWithOutbox(c, deps, prepared);
+      const { registration, outcome } = await signUp(c, deps, input);
       if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
+      id = registration.id;
     } else {
-      const hash = await requestHash(prepared.registration);
+      const hash = await requestHash(input);
       const remembered = await deps.store.findIdempotentResponse(key);
       if (remembered) return replay(c, remembered, hash);
-      const outcome = await registerWithOutbox(c, deps, prepared, { key, requestHash: hash, status: 201, body });
+      const { registration, outcome } = await signUp(c, deps, input, (r) => ({
+        key,
+        requestHash: hash,
+        status: 201,
+        body: created(r.id),
+      }));
       if (outcome !== 'stored') {
         // A concurrent request with the same key may have stored first: answer as it did.
         const stored = await deps.store.findIdempotentResponse(key);
         if (stored) return replay(c, stored, hash);
         throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
       }
+      id = registration.id;
     }
     c.header('location', `/api/registrations/${id}`);
-    return c.json(body, 201);
+    return c.json(created(id), 201);
   });
 
   app.get('/api/registrations/:id', async (c) => {

@@ -1,17 +1,19 @@
 // The seed's strategies, kept side by side so they can be run, traced and compared (DESIGN §3).
 // Only `outbox` is durable; the weaknesses of the others are documented in the README, not hidden.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { Strategy } from '../../ports/store.js';
 import { describeError } from '../../tasks/errors.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit.js';
-import { limitBody } from '../middleware/json-body.js';
+import { limitBody, readJsonBody } from '../middleware/json-body.js';
 import {
   type PreparedRegistration,
   prepareRegistration,
   refusal,
-  registerWithOutbox,
   sendDirect,
+  signUp,
+  validInput,
 } from '../register.js';
 
 export const THANKS = 'Thanks for registering for our Marathon';
@@ -23,6 +25,11 @@ export function strategyRoutes(deps: AppDeps) {
   const logFailure = (strategy: string, step: string) => (error: unknown) =>
     deps.logger.error('strategy.background_failed', { strategy, step, error: describeError(error) });
 
+  /** The JSON body, validated, as a registration of this strategy (nothing written yet). */
+  async function readPrepared(c: Context, strategy: Strategy): Promise<PreparedRegistration> {
+    return prepareRegistration(deps, strategy, validInput(deps, await readJsonBody(c)));
+  }
+
   async function insertOrConflict(prepared: PreparedRegistration) {
     const outcome = await deps.store.insertRegistration(prepared.registration);
     if (outcome !== 'stored') throw refusal(outcome);
@@ -30,7 +37,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // Await the insert, await the email, then answer: slow (the provider's latency is the user's).
   app.post('/api/marathon-sequential', ...guard, async (c) => {
-    const prepared = await prepareRegistration(c, deps, 'sequential');
+    const prepared = await readPrepared(c, 'sequential');
     await insertOrConflict(prepared);
     try {
       await sendDirect(deps, prepared);
@@ -44,7 +51,7 @@ export function strategyRoutes(deps: AppDeps) {
   // Await the insert; start the email and forget it. On Workers the runtime may cancel it after the
   // response; anywhere, a failure is only a log line.
   app.post('/api/marathon-fire-and-forget', ...guard, async (c) => {
-    const prepared = await prepareRegistration(c, deps, 'fire-and-forget');
+    const prepared = await readPrepared(c, 'fire-and-forget');
     await insertOrConflict(prepared);
     sendDirect(deps, prepared).catch(logFailure('fire-and-forget', 'email'));
     return c.text(THANKS, 201);
@@ -53,7 +60,7 @@ export function strategyRoutes(deps: AppDeps) {
   // Await the insert; the email runs after the response in waitUntil. Fast, but a failed or
   // interrupted send is lost: nothing records that it still has to happen.
   app.post('/api/marathon-waituntil', ...guard, async (c) => {
-    const prepared = await prepareRegistration(c, deps, 'wait-until');
+    const prepared = await readPrepared(c, 'wait-until');
     await insertOrConflict(prepared);
     c.executionCtx.waitUntil(sendDirect(deps, prepared).catch(logFailure('wait-until', 'email')));
     return c.text(THANKS, 201);
@@ -62,7 +69,7 @@ export function strategyRoutes(deps: AppDeps) {
   // Insert and email both in waitUntil, answer at once: fastest, but the answer promises a
   // registration that may never be stored (duplicate, database down), and emails it anyway.
   app.post('/api/marathon-parallel', ...guard, async (c) => {
-    const prepared = await prepareRegistration(c, deps, 'parallel');
+    const prepared = await readPrepared(c, 'parallel');
     c.executionCtx.waitUntil(
       Promise.all([
         deps.store
@@ -80,8 +87,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // The durable one, with the seed's plain-text answer.
   app.post('/api/marathon-outbox', ...guard, async (c) => {
-    const prepared = await prepareRegistration(c, deps, 'outbox');
-    const outcome = await registerWithOutbox(c, deps, prepared);
+    const { outcome } = await signUp(c, deps, validInput(deps, await readJsonBody(c)));
     if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
     return c.text(THANKS, 201);
   });

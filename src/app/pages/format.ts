@@ -1,0 +1,51 @@
+// Words and numbers as the pages show them. Pure; the same in Node and workerd.
+import type { EmailDeliveryStatus } from '../../ports/store.js';
+
+export interface DeliveryWords {
+  /** One or two words for a badge. */
+  label: string;
+  /** CSS modifier of the badge. */
+  tone: 'sent' | 'sending' | 'retrying' | 'failed' | 'not-tracked';
+  /** A sentence for the runner. */
+  sentence: string;
+}
+
+/**
+ * The confirmation email's delivery status in words. `pending` is a task waiting for its next attempt:
+ * after a failed attempt that is a retry; before any attempt (attempts 0) it is simply being sent.
+ */
+export function deliveryWords(status: EmailDeliveryStatus, attempts?: number): DeliveryWords {
+  switch (status) {
+    case 'sent':
+      return { label: 'Sent', tone: 'sent', sentence: 'Your confirmation email has been sent. Check your inbox.' };
+    case 'sending':
+      return { label: 'Sending', tone: 'sending', sentence: 'We are sending your confirmation email right now.' };
+    case 'pending':
+      return attempts === 0
+        ? { label: 'Sending', tone: 'sending', sentence: 'Your confirmation email is queued and will go out shortly.' }
+        : {
+            label: 'Retrying',
+            tone: 'retrying',
+            sentence: 'The first try did not go through; we keep retrying automatically. Your place is safe.',
+          };
+    case 'failed':
+      return {
+        label: 'Failed',
+        tone: 'failed',
+        sentence: 'We could not deliver your confirmation email. Your place is safe; the organisers can resend it.',
+      };
+    case 'not_tracked':
+      return { label: 'Not tracked', tone: 'not-tracked', sentence: 'This sign-up has no tracked confirmation email.' };
+  }
+}
+
+const number = new Intl.NumberFormat('en-GB');
+
+export function formatCount(n: number): string {
+  return number.format(n);
+}
+
+/** `2027-04-18 08:30 UTC`: unambiguous for admins, whatever their locale. */
+export function formatTimestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

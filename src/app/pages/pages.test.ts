@@ -1,0 +1,113 @@
+// The pages as HTML strings: no inline style or script anywhere, input escaped, errors wired to their
+// fields, sold-out distances disabled, emails sandboxed. (The browser tests in test/e2e drive them.)
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RACE } from '../../domain/race.js';
+import { validateRegistration } from '../../domain/registration.js';
+import { DevMailPage } from './dev-mail.js';
+import { deliveryWords } from './format.js';
+import { problemsToErrors, SignUpPage } from './sign-up.js';
+
+const site = { name: DEFAULT_RACE.name, devMailbox: true };
+
+async function html(node: unknown): Promise<string> {
+  return String(await (node as { toString(): string | Promise<string> }).toString());
+}
+
+function expectNoInlineCode(page: string) {
+  expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+  // (An email's HTML inside srcdoc is escaped text of an attribute, not markup of this page.)
+  expect(page.replace(/ srcdoc="[^"]*"/g, '')).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+  expect(page).toContain('<link rel="stylesheet" href="/assets/app.css"/>');
+}
+
+describe('sign-up page', () => {
+  it('turns the validator’s problems into one sentence per field', () => {
+    const result = validateRegistration(DEFAULT_RACE, { firstName: ' ', lastName: 'L', email: 'x@y', address: 'a' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(problemsToErrors(result.problems)).toEqual({
+      firstName: 'Enter your first name',
+      email: 'Enter an email address like name@example.com',
+      distance: 'Choose a distance',
+    });
+    const tooLong = validateRegistration(DEFAULT_RACE, {
+      firstName: 'x'.repeat(101),
+      lastName: 'L',
+      email: 'a@b.co',
+      address: 'a',
+      distance: 'ultra',
+    });
+    if (tooLong.ok) throw new Error('expected problems');
+    expect(problemsToErrors(tooLong.problems)).toEqual({
+      firstName: 'First name must be at most 100 characters',
+      distance: 'Distance must be one of: 10, half, full',
+    });
+  });
+
+  it('renders without inline code, escapes the input, wires each error to its field', async () => {
+    const page = await html(
+      SignUpPage({
+        site,
+        race: DEFAULT_RACE,
+        taken: { full: 2000, half: 2995 },
+        values: { firstName: '"><script>alert(1)</script>', email: 'x@y', distance: 'full' },
+        errors: { email: 'Enter an email address like name@example.com', distance: 'Choose a distance' },
+      }),
+    );
+    expectNoInlineCode(page);
+    expect(page).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(page).toMatch(
+      /<input type="email" id="email"[^>]* aria-invalid="true" aria-describedby="email-hint email-error"/,
+    );
+    expect(page).toContain('id="email-error"');
+    expect(page).toMatch(/<fieldset id="distance" aria-invalid="true" aria-describedby="distance-error">/);
+    expect(page).not.toMatch(/id="firstName"[^>]*aria-invalid/);
+    // The full marathon is sold out: disabled and not checked even though it was chosen.
+    expect(page).toMatch(/<input type="radio" id="distance-full" name="distance" value="full" disabled=""/);
+    expect(page).toContain('Sold out');
+    expect(page).toContain('5 places left');
+    expect(page).toContain('There are 2 problems');
+  });
+});
+
+describe('delivery status in words', () => {
+  it.each([
+    ['sent', undefined, 'Sent'],
+    ['sending', 1, 'Sending'],
+    ['pending', 0, 'Sending'],
+    ['pending', 2, 'Retrying'],
+    ['pending', undefined, 'Retrying'],
+    ['failed', 10, 'Failed'],
+    ['not_tracked', undefined, 'Not tracked'],
+  ] as const)('%s (attempts %s) → %s', (status, attempts, label) => {
+    expect(deliveryWords(status, attempts).label).toBe(label);
+  });
+});
+
+describe('dev mailbox page', () => {
+  it('puts each email’s HTML, escaped, into a sandboxed srcdoc iframe beside its text part', async () => {
+    const page = await html(
+      DevMailPage({
+        site,
+        messages: [
+          {
+            id: 'm1',
+            idempotencyKey: 'k1',
+            from: 'Marathon <onboarding@resend.dev>',
+            to: 'ada@example.com',
+            subject: "You're registered",
+            html: '<p style="color:red">Hi <b>Ada</b></p><script>alert(1)</script>',
+            text: 'Hi Ada',
+            createdAt: new Date('2027-04-18T08:30:00Z'),
+          },
+        ],
+      }),
+    );
+    expectNoInlineCode(page);
+    expect(page).toContain(
+      'sandbox="" srcdoc="&lt;p style=&quot;color:red&quot;&gt;Hi &lt;b&gt;Ada&lt;/b&gt;&lt;/p&gt;&lt;script&gt;',
+    );
+    expect(page).toContain('<pre>Hi Ada</pre>');
+    expect(page).toContain('2027-04-18 08:30 UTC');
+  });
+});

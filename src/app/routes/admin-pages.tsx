@@ -1,0 +1,126 @@
+// The admin dashboard for browsers: sign in with the admin token through a form (the token is kept in
+// an HttpOnly, SameSite=Strict cookie), then counts, registrations (search, distance filter, paging,
+// CSV), and dead letters with a Retry button. Every POST here checks the request's origin (CSRF) and
+// the cookie; the JSON admin API keeps its Bearer-only writes.
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { csrf } from 'hono/csrf';
+import type { AppDeps } from '../deps.js';
+import {
+  clearAdminCookie,
+  hasAdminCookie,
+  setAdminCookie,
+  tokensMatch,
+  unauthorized,
+} from '../middleware/admin-auth.js';
+import { readFormBody } from '../middleware/form-body.js';
+import { limitBody } from '../middleware/json-body.js';
+import { AdminDashboardPage, AdminSignInPage, type Flash, firstPageHref } from '../pages/admin.js';
+import { siteOf } from '../pages/layout.js';
+import { decodeCursor, encodeCursor } from './admin.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAGE_SIZE = 25;
+const DEAD_LETTERS_SHOWN = 50;
+
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('cache-control', 'no-store');
+};
+
+/** The message a redirect back to /admin asks for (`?done=…`): fixed texts, never echoed input. */
+function flashFor(query: Record<string, string>): Flash | undefined {
+  const task = query.task && UUID.test(query.task) ? query.task.slice(0, 8) : 'The task';
+  switch (query.done) {
+    case 'retried':
+      return { tone: 'ok', text: `Task ${task} is queued for another attempt. Its email goes out shortly.` };
+    case 'not-dead':
+      return { tone: 'info', text: `Task ${task} is no longer a dead letter: nothing to retry.` };
+    case 'not-found':
+      return { tone: 'error', text: 'There is no such task.' };
+    case 'signed-out':
+      return { tone: 'info', text: 'You are signed out.' };
+    default:
+      return undefined;
+  }
+}
+
+export function adminPageRoutes(deps: AppDeps) {
+  const app = new Hono();
+  const site = siteOf(deps);
+  app.use('/admin', noStore);
+  app.use('/admin/*', noStore);
+
+  const signInPage = (c: Context, status: 200 | 401, error?: string) =>
+    c.html(<AdminSignInPage site={site} error={error} />, status);
+
+  app.get('/admin', async (c) => {
+    const query = c.req.query();
+    if (!(await hasAdminCookie(c, deps.adminToken))) {
+      const flash = flashFor(query);
+      return c.html(<AdminSignInPage site={site} notice={flash?.text} />);
+    }
+    // Forgiving filters (a page for people): an unknown distance or a stale cursor is ignored.
+    const q = (query.q ?? '').trim().slice(0, 200);
+    const distance = deps.race.distances.some((d) => d.id === query.distance) ? query.distance : undefined;
+    const after = query.cursor ? (decodeCursor(query.cursor) ?? undefined) : undefined;
+    const filters = { ...(q ? { q } : {}), ...(distance ? { distance } : {}) };
+    const [taken, taskCounts, page, dead] = await Promise.all([
+      deps.store.countRegistrationsByDistance(deps.race.id),
+      deps.admin.countTasksByStatus(),
+      deps.admin.listRegistrations({ ...filters, limit: PAGE_SIZE, ...(after ? { after } : {}) }),
+      deps.admin.listTasks({ status: 'dead', limit: DEAD_LETTERS_SHOWN }),
+    ]);
+    const first = firstPageHref(filters);
+    const nextPage = page.next ? `${first}${first.includes('?') ? '&' : '?'}cursor=${encodeCursor(page.next)}` : null;
+    const csvQuery = new URLSearchParams(filters).toString();
+    return c.html(
+      <AdminDashboardPage
+        site={site}
+        race={deps.race}
+        taken={taken}
+        taskCounts={taskCounts}
+        registrations={page.items}
+        filters={filters}
+        nextPage={nextPage}
+        paged={after !== undefined}
+        csvHref={`/api/admin/registrations.csv${csvQuery ? `?${csvQuery}` : ''}`}
+        deadLetters={dead.items}
+        flash={flashFor(query)}
+      />,
+    );
+  });
+
+  app.post('/admin/login', csrf(), limitBody, async (c) => {
+    const token = (await readFormBody(c)).get('token') ?? '';
+    if (!deps.adminToken || !token || !(await tokensMatch(token, deps.adminToken))) {
+      deps.logger.warn('admin.sign_in.refused', {});
+      return signInPage(c, 401, 'That admin token is not right. Check it and try again.');
+    }
+    setAdminCookie(c, token);
+    deps.logger.info('admin.sign_in', {});
+    return c.redirect('/admin', 303);
+  });
+
+  app.post('/admin/logout', csrf(), (c) => {
+    clearAdminCookie(c);
+    return c.redirect('/admin?done=signed-out', 303);
+  });
+
+  app.post('/admin/tasks/:id/retry', csrf(), async (c) => {
+    if (!(await hasAdminCookie(c, deps.adminToken))) throw unauthorized();
+    const id = c.req.param('id');
+    if (!UUID.test(id)) return c.redirect('/admin?done=not-found#dead-letters', 303);
+    const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
+    if (result.outcome === 'not_found') return c.redirect('/admin?done=not-found#dead-letters', 303);
+    if (result.outcome === 'not_dead') return c.redirect(`/admin?done=not-dead&task=${id}#dead-letters`, 303);
+    deps.logger.info('admin.task.replayed', {
+      taskId: result.id,
+      attempts: result.attempts,
+      maxAttempts: result.maxAttempts,
+      via: 'dashboard',
+    });
+    return c.redirect(`/admin?done=retried&task=${result.id}`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,62 @@
+// The people-facing side of sign-up: the page (GET /), its form post (POST /register) and the
+// confirmation page (GET /registrations/:id). The form post goes through the same validation and the
+// same outbox path as POST /api/registrations (signUp in register.ts); only the body format differs.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { csrf } from 'hono/csrf';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { findDistance } from '../../domain/race.js';
+import { validateRegistration } from '../../domain/registration.js';
+import type { AppDeps } from '../deps.js';
+import { apiErrors } from '../errors.js';
+import { clientLimit } from '../middleware/client-limit.js';
+import { pickFields, readFormBody } from '../middleware/form-body.js';
+import { limitBody } from '../middleware/json-body.js';
+import { ConfirmationPage } from '../pages/confirmation.js';
+import { siteOf } from '../pages/layout.js';
+import { FORM_FIELDS, type FormErrors, type FormValues, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
+import { signUp } from '../register.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function pageRoutes(deps: AppDeps) {
+  const app = new Hono();
+  const site = siteOf(deps);
+
+  async function signUpPage(c: Context, status: ContentfulStatusCode, values?: FormValues, errors?: FormErrors) {
+    const taken = await deps.store.countRegistrationsByDistance(deps.race.id);
+    // Places left change with every sign-up: never serve a stale page from a cache.
+    c.header('cache-control', 'no-store');
+    return c.html(<SignUpPage site={site} race={deps.race} taken={taken} values={values} errors={errors} />, status);
+  }
+
+  app.get('/', (c) => signUpPage(c, 200));
+
+  // Origin check first (a cross-site post is refused before it costs anything), then the per-client
+  // limit (bad input counts too), then the body limit — as for the API.
+  app.post('/register', csrf(), clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
+    const values = pickFields(await readFormBody(c), FORM_FIELDS);
+    const result = validateRegistration(deps.race, values);
+    if (!result.ok) return signUpPage(c, 422, values, problemsToErrors(result.problems));
+    const { registration, outcome } = await signUp(c, deps, result.value);
+    if (outcome === 'stored') return c.redirect(`/registrations/${registration.id}`, 303);
+    const errors: FormErrors =
+      outcome === 'distance_full'
+        ? {
+            distance: `${findDistance(deps.race, result.value.distance)?.label ?? 'This distance'} has just sold out. Choose another distance.`,
+          }
+        : { email: `This email address is already registered for ${deps.race.name}.` };
+    return signUpPage(c, 409, values, errors);
+  });
+
+  app.get('/registrations/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!UUID.test(id)) throw apiErrors.notFound('registration');
+    const found = await deps.store.findRegistration(id.toLowerCase());
+    if (!found) throw apiErrors.notFound('registration');
+    c.header('cache-control', 'no-store');
+    return c.html(<ConfirmationPage site={site} race={deps.race} found={found} />);
+  });
+
+  return app;
+}

@@ -1,0 +1,322 @@
+// The sign-up pages in a real Chromium, against the Node service AND the Worker inside workerd (the
+// same pages in both runtimes), each on a fresh PostgreSQL with the dev mailbox. The race has a
+// one-place distance that is filled first, so the page shows it sold out.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { eventually, post, runner } from '../support/http-suite.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { TARGETS, type Target } from '../support/targets.js';
+
+const ADMIN_TOKEN = 'browser-admin-token-0123456789';
+
+const PAGES_RACE = {
+  id: 'canal-run-2027',
+  name: 'Canal Run 2027',
+  date: '2027-09-12',
+  place: 'Canal Park',
+  timeZone: 'Europe/Amsterdam',
+  senderName: 'Canal Run',
+  distances: [
+    { id: '5k', label: '5 km', startTime: '10:00', cap: 500 },
+    { id: '10k', label: '10 km', startTime: '09:00', cap: 500 },
+    { id: 'mile', label: 'Elite mile', startTime: '08:00', cap: 1 },
+  ],
+};
+
+const CONFIRMATION_URL = /\/registrations\/[0-9a-f-]{36}$/;
+
+/** The element's text, trimmed (waits for the element). */
+async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').trim();
+}
+
+/** Fills the sign-up form as a runner would (keyboard input, a click on the radio). */
+async function fillSignUp(page: Page, input: ReturnType<typeof runner>) {
+  await page.fill('#firstName', input.firstName);
+  await page.fill('#lastName', input.lastName);
+  await page.fill('#email', input.email);
+  await page.fill('#address', input.address);
+  await page.check(`#distance-${input.distance}`);
+}
+
+/** Submits the page's form and returns the form post's response (before any redirect is followed). */
+async function submit(page: Page) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/register'),
+    page.click('button[type=submit]'),
+  ]);
+  await page.waitForLoadState();
+  return response;
+}
+
+describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
+  const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
+  const raceFile = join(dir, 'race.json');
+  let db: TestDatabase;
+  let target: Target;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
+    [db, browser] = await Promise.all([createTestDatabase('fl_pages'), launchChromium()]);
+    target = await startTarget({
+      databaseUrl: db.url,
+      env: {
+        ADMIN_TOKEN,
+        // Node reads a file; the Worker takes the race itself.
+        RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
+      },
+    });
+    // The one place of the elite mile goes first: from now on it is sold out.
+    expect((await post(target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
+    context = await browser.newContext({ baseURL: target.url });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await target?.stop();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async () => {
+    await page.goto('/');
+    expect(await text(page.locator('h1'))).toBe(PAGES_RACE.name);
+    const input = runner({ firstName: 'Ada', lastName: 'Lovelace', distance: '10k' });
+    await fillSignUp(page, input);
+    const response = await submit(page);
+    expect(response.status()).toBe(303);
+    expect(page.url()).toMatch(CONFIRMATION_URL);
+    expect(await text(page.locator('h1'))).toBe("You're in, Ada!");
+    const details = page.locator('dl.details');
+    expect(await text(details)).toContain('Ada Lovelace');
+    expect(await text(details)).toContain('10 km');
+    expect(await text(details)).toContain('09:00 (Europe/Amsterdam)');
+    expect(await text(details)).toContain('Sunday, 12 September 2027');
+    expect(await text(details)).toContain('Canal Park');
+    const id = page.url().split('/').pop()!;
+    // Stored through the outbox, like the API: the registration and its task.
+    const [row] = await db.query<{ strategy: string; tasks: number }>(
+      'SELECT r.strategy, (SELECT count(*)::int FROM tasks t WHERE t.registration_id = r.id) AS tasks FROM registrations r WHERE r.id = $1',
+      [id],
+    );
+    expect(row).toEqual({ strategy: 'outbox', tasks: 1 });
+
+    // The status in words, once the email is out.
+    await eventually(async () => {
+      await page.reload();
+      expect(await text(page.locator('#email-title .badge'))).toBe('Sent');
+    });
+
+    await page.click('nav >> text=Mailbox');
+    const message = page.locator('article.message', { hasText: input.email });
+    expect(await message.count()).toBe(1);
+    expect(await text(message.locator('h2'))).toBe(`You're registered for ${PAGES_RACE.name}`);
+    expect(await text(message.locator('pre'))).toContain(id);
+    const iframe = message.locator('iframe');
+    expect(await iframe.getAttribute('sandbox')).toBe('');
+    expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
+  });
+
+  it('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async () => {
+    await page.goto('/');
+    const mile = page.locator('#distance-mile');
+    expect(await mile.isDisabled()).toBe(true);
+    expect(await text(page.locator('label[for=distance-mile]'))).toContain('Sold out');
+    expect(await page.locator('#distance-5k').isEnabled()).toBe(true);
+
+    await page.fill('#firstName', 'Grace');
+    await page.fill('#email', 'grace@invalid');
+    await page.fill('#address', '1 Harbour Street');
+    const response = await submit(page);
+    expect(response.status()).toBe(422);
+    expect(new URL(page.url()).pathname).toBe('/register');
+
+    // Kept as typed.
+    expect(await page.locator('#firstName').inputValue()).toBe('Grace');
+    expect(await page.locator('#email').inputValue()).toBe('grace@invalid');
+    expect(await page.locator('#address').inputValue()).toBe('1 Harbour Street');
+    // Valid fields are not marked.
+    expect(await page.locator('#firstName').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#address').getAttribute('aria-invalid')).toBeNull();
+    // Invalid ones are, with their message beside them and linked by aria-describedby.
+    for (const [field, message] of [
+      ['lastName', 'Enter your last name'],
+      ['email', 'Enter an email address like name@example.com'],
+      ['distance', 'Choose a distance'],
+    ] as const) {
+      const expected = message;
+      const control = page.locator(`#${field}`);
+      expect(await control.getAttribute('aria-invalid')).toBe('true');
+      expect((await control.getAttribute('aria-describedby'))?.split(' ')).toContain(`${field}-error`);
+      expect(await text(page.locator(`#${field}-error`))).toContain(expected);
+      expect(await text(page.locator('.alert.error'))).toContain(expected);
+    }
+    expect(await page.locator('#distance-mile').isDisabled()).toBe(true);
+    expect(await db.query("SELECT 1 FROM registrations WHERE first_name = 'Grace'")).toHaveLength(0);
+
+    // Corrected, it goes through.
+    await page.fill('#lastName', 'Hopper');
+    await page.fill('#email', `grace-${Date.now()}@example.com`);
+    await page.check('#distance-5k');
+    expect((await submit(page)).status()).toBe(303);
+    expect(await text(page.locator('h1'))).toBe("You're in, Grace!");
+  });
+
+  it('409s on the page: an email already registered, a distance that is full', async () => {
+    const taken = runner({ distance: '5k' });
+    expect((await post(target, '/api/registrations', taken)).status).toBe(201);
+    await page.goto('/');
+    await fillSignUp(page, { ...taken, email: taken.email.toUpperCase() });
+    expect((await submit(page)).status()).toBe(409);
+    expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
+    expect(await text(page.locator('#email-error'))).toContain('already registered');
+
+    // A sold-out distance can only be sent by hand (its radio is disabled): refused, said beside it.
+    const res = await fetch(`${target.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+      body: new URLSearchParams(runner({ distance: 'mile' })).toString(),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toMatch(/<fieldset[^>]*aria-invalid="true"/);
+    expect(html).toContain('Elite mile has just sold out');
+  });
+
+  it('works with JavaScript disabled', async () => {
+    const noScript = await browser.newContext({ baseURL: target.url, javaScriptEnabled: false });
+    try {
+      const p = await noScript.newPage();
+      await p.goto('/');
+      const input = runner({ firstName: 'Katherine', lastName: 'Johnson', distance: '5k' });
+      await fillSignUp(p, input);
+      expect((await submit(p)).status()).toBe(303);
+      expect(p.url()).toMatch(CONFIRMATION_URL);
+      expect(await text(p.locator('h1'))).toBe("You're in, Katherine!");
+      expect(
+        await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email.toLowerCase()]),
+      ).toHaveLength(1);
+    } finally {
+      await noScript.close();
+    }
+  });
+
+  it('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async () => {
+    const requested: string[] = [];
+    const cspErrors: string[] = [];
+    const p = await context.newPage();
+    p.on('request', (request) => requested.push(request.url()));
+    p.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspErrors.push(message.text());
+    });
+    const response = await p.goto('/');
+    const csp = response!.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toMatch(/script-src/); // none at all: default-src 'none' forbids every script
+    expect(csp).toContain("frame-ancestors 'none'");
+    const html = await response!.text();
+    expect(html).not.toMatch(/<script|<style|\sstyle=/i);
+    // The stylesheet loaded (from us) and applies.
+    expect(await p.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(244, 246, 249)');
+    expect(requested.length).toBeGreaterThan(1);
+    for (const url of requested) expect(['127.0.0.1', 'localhost'], url).toContain(new URL(url).hostname);
+    expect(cspErrors).toEqual([]);
+    const css = await fetch(`${target.url}/assets/app.css`);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    expect(css.headers.get('cache-control')).toBe('public, max-age=3600');
+    await p.close();
+  });
+
+  it('refuses a form post from another origin (CSRF): 403, nothing stored', async () => {
+    const input = runner({ distance: '5k' });
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const body = new URLSearchParams(input).toString();
+    for (const origin of ['https://evil.example', 'null']) {
+      const res = await fetch(`${target.url}/register`, { method: 'POST', headers: { ...form, origin }, body });
+      expect(res.status, origin).toBe(403);
+    }
+    const noOrigin = await fetch(`${target.url}/register`, { method: 'POST', headers: form, body });
+    expect(noOrigin.status).toBe(403);
+    expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(0);
+    // The same post from our own origin is fine.
+    const ours = await fetch(`${target.url}/register`, {
+      method: 'POST',
+      headers: { ...form, origin: target.url },
+      body,
+      redirect: 'manual',
+    });
+    expect(ours.status).toBe(303);
+  });
+
+  it('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async () => {
+    for (const path of [`/registrations/${crypto.randomUUID()}`, '/registrations/not-an-id', '/nowhere']) {
+      const res = await page.goto(path);
+      expect(res!.status(), path).toBe(404);
+      expect(res!.headers()['content-type']).toContain('text/html');
+      expect(await text(page.locator('h1'))).toBe('Page not found');
+    }
+    const json = await fetch(`${target.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: target.url },
+      body: JSON.stringify(runner()),
+    });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('content-type')).toContain('text/html');
+    const big = await fetch(`${target.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+      body: new URLSearchParams(runner({ address: 'x'.repeat(17 * 1024) })).toString(),
+    });
+    expect(big.status).toBe(413);
+    const api = await fetch(`${target.url}/api/registrations/${crypto.randomUUID()}`);
+    expect(api.status).toBe(404);
+    expect((await api.json()).error.code).toBe('not_found');
+  });
+
+  it('has no serious or critical accessibility violations (axe-core)', async () => {
+    // axe is injected as a script, which the pages' CSP forbids: this context alone bypasses it.
+    const axeContext = await browser.newContext({ baseURL: target.url, bypassCSP: true });
+    try {
+      const p = await axeContext.newPage();
+      const checked: string[] = [];
+      const check = async (name: string) => {
+        const violations = await seriousAxeViolations(p);
+        if (violations.length > 0) console.error(`axe on ${name}:\n${describeViolations(violations)}`);
+        expect(violations, `${name}: ${describeViolations(violations)}`).toEqual([]);
+        checked.push(name);
+      };
+      await p.goto('/');
+      await check('sign-up');
+      await p.fill('#firstName', 'Alan');
+      await p.fill('#email', 'not-an-email');
+      await submit(p);
+      await check('sign-up with errors');
+      await fillSignUp(p, runner({ firstName: 'Alan', lastName: 'Turing', distance: '10k' }));
+      await submit(p);
+      await check('confirmation');
+      await p.goto('/dev/mail');
+      await check('dev mailbox');
+      await p.goto('/admin');
+      await check('admin sign-in');
+      await p.fill('#token', ADMIN_TOKEN);
+      await p.click('button[type=submit]');
+      expect(await text(p.locator('h1'))).toBe('Admin');
+      await check('admin signed in');
+      expect(checked).toHaveLength(6);
+    } finally {
+      await axeContext.close();
+    }
+  });
+});
