@@ -68,7 +68,7 @@ const CODE_BY_STATUS: Record<number, string> = {
  */
 export function isApiPath(path: string): boolean {
   return (
-    path === '/api' || path.startsWith('/api/') || path === '/healthz' || path === '/readyz' || path === '/openapi.json'
+    path === '/api' || path.startsWith('/api/') || ['/healthz', '/readyz', '/openapi.json', '/metrics'].includes(path)
   );
 }
 

@@ -79,6 +79,15 @@ export type ReplayResult =
   | { outcome: 'not_dead'; status: TaskStatus }
   | { outcome: 'not_found' };
 
+/** The delivery figures behind /metrics and /api/admin/metrics. */
+export interface DeliveryMetrics {
+  tasksByStatus: Record<TaskStatus, number>;
+  /** Every attempt ever recorded, by outcome (succeeded, failed, dead, paused, abandoned). */
+  attemptsByOutcome: Record<string, number>;
+  /** Age of the oldest task waiting to be sent (pending and due); 0 when none waits. */
+  oldestPendingAgeSeconds: number;
+}
+
 export interface AdminStore {
   listTasks(query: TaskListQuery): Promise<Page<TaskView>>;
   /** How many tasks are in each status (every status present, 0 when none). */
@@ -91,4 +100,5 @@ export interface AdminStore {
    */
   replayDeadTask(id: string, extraAttempts: number): Promise<ReplayResult>;
   listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView>>;
+  deliveryMetrics(): Promise<DeliveryMetrics>;
 }

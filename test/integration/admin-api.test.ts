@@ -14,6 +14,7 @@ import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import { createTaskEngine } from '../../src/tasks/engine.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -28,7 +29,17 @@ let app: Hono;
 
 function buildApp(adminToken: string | undefined): Hono {
   const hono = new Hono();
-  hono.route('/', adminRoutes({ admin, adminToken, logger: silentLogger, maxAttempts: MAX_ATTEMPTS }));
+  const engine = createTaskEngine({
+    store,
+    handlers: {},
+    logger: silentLogger,
+    maxAttempts: MAX_ATTEMPTS,
+    timeoutMs: 1000,
+    leaseMs: 5000,
+    retryBaseMs: 10,
+    retryMaxMs: 100,
+  });
+  hono.route('/', adminRoutes({ admin, adminToken, logger: silentLogger, maxAttempts: MAX_ATTEMPTS, engine }));
   hono.onError(handleError(silentLogger));
   return hono;
 }

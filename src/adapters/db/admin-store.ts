@@ -3,6 +3,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type {
   AdminStore,
+  DeliveryMetrics,
   Page,
   PagePosition,
   RegistrationListQuery,
@@ -222,11 +223,30 @@ export async function countTasksByStatus(db: Database): Promise<Record<TaskStatu
   return counts;
 }
 
+export async function deliveryMetrics(db: Database): Promise<DeliveryMetrics> {
+  const [tasksByStatus, outcomes, oldest] = await Promise.all([
+    countTasksByStatus(db),
+    queryRows<{ outcome: string; n: number }>(
+      db,
+      sql`SELECT outcome, count(*)::int AS n FROM task_attempts GROUP BY outcome`,
+    ),
+    queryRows<{ age: number | string | null }>(
+      db,
+      sql`SELECT extract(epoch FROM now() - min(created_at))::float8 AS age
+          FROM tasks WHERE status = 'pending' AND run_at <= now()`,
+    ),
+  ]);
+  const attemptsByOutcome: Record<string, number> = {};
+  for (const { outcome, n } of outcomes) attemptsByOutcome[outcome] = Number(n);
+  return { tasksByStatus, attemptsByOutcome, oldestPendingAgeSeconds: Math.max(0, Number(oldest[0]?.age ?? 0)) };
+}
+
 export function createAdminStore(db: Database): AdminStore {
   return {
     listTasks: (query) => listTasks(db, query),
     countTasksByStatus: () => countTasksByStatus(db),
     replayDeadTask: (id, extraAttempts) => replayDeadTask(db, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
+    deliveryMetrics: () => deliveryMetrics(db),
   };
 }

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Strategy, TaskStatus } from '../../ports/store.js';
+import type { TaskEngine } from '../../tasks/engine.js';
 import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
+import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
 import { adminAuth } from '../middleware/admin-auth.js';
 
 export interface AdminRouteDeps {
@@ -17,6 +19,8 @@ export interface AdminRouteDeps {
   logger: Logger;
   /** TASK_MAX_ATTEMPTS: a replayed dead letter gets this many more attempts. */
   maxAttempts: number;
+  /** Whether delivery is paused (for the metrics). */
+  engine: Pick<TaskEngine, 'deliveryState'>;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -162,6 +166,16 @@ const noStore: MiddlewareHandler = async (c, next) => {
 export function adminRoutes(deps: AdminRouteDeps) {
   const app = new Hono();
   app.use('/api/admin/*', noStore, adminAuth(deps.adminToken));
+  app.use('/metrics', noStore, adminAuth(deps.adminToken));
+
+  // The same figures twice: JSON for the admin API, Prometheus' text format for a scraper.
+  app.get('/api/admin/metrics', async (c) =>
+    c.json({ ...(await deps.admin.deliveryMetrics()), delivery: deps.engine.deliveryState() }),
+  );
+  app.get('/metrics', async (c) => {
+    c.header('content-type', PROMETHEUS_CONTENT_TYPE);
+    return c.body(toPrometheus(await deps.admin.deliveryMetrics(), deps.engine.deliveryState()));
+  });
 
   app.get('/api/admin/tasks', async (c) => {
     const query = parseQuery(taskQuerySchema, c.req.query());
