@@ -35,6 +35,8 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       taskConcurrency: 10,
       shutdownGraceMs: 10_000,
       rateLimitPerMinute: 20,
+      otlpEndpoint: undefined,
+      otlpHeaders: {},
     });
   });
 
@@ -85,6 +87,8 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       TASK_CONCURRENCY: '4',
       SHUTDOWN_GRACE_MS: '0',
       RATE_LIMIT_PER_MINUTE: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=abc%3D%3D, Authorization=Basic%20dXNlcg',
     });
     expect(config).toEqual({
       port: 3000,
@@ -106,6 +110,8 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       taskConcurrency: 4,
       shutdownGraceMs: 0,
       rateLimitPerMinute: 0,
+      otlpEndpoint: 'http://collector:4318',
+      otlpHeaders: { 'x-honeycomb-team': 'abc==', authorization: 'Basic dXNlcg' },
     });
   });
 
@@ -167,5 +173,27 @@ describe('parseConfig rejects invalid values, naming the variable', () => {
   it('TASK_LEASE_MS just above TASK_TIMEOUT_MS is accepted', () => {
     const config = parseConfig({ TASK_TIMEOUT_MS: '1000', TASK_LEASE_MS: '1001' });
     expect(config.taskLeaseMs).toBeGreaterThan(config.taskTimeoutMs);
+  });
+});
+
+describe('OpenTelemetry export settings', () => {
+  it('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL', () => {
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
+
+  it('OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs, and the error never shows the value', () => {
+    for (const bad of ['secret-token', '=x', 'bad key=1', 'k=%zz', 'k=a%0Ab']) {
+      let message = '';
+      try {
+        parseConfig({ OTEL_EXPORTER_OTLP_HEADERS: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^OTEL_EXPORTER_OTLP_HEADERS /);
+      expect(message).not.toContain(bad);
+    }
   });
 });

@@ -26,6 +26,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Registrations one client may attempt per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans go over OTLP/HTTP (JSON); unset → no exporter. */
+  otlpEndpoint: string | undefined;
+  /** OTEL_EXPORTER_OTLP_HEADERS, parsed (`k=v,k2=v2`). */
+  otlpHeaders: Record<string, string>;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -57,6 +61,28 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: st
     throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
   return raw;
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `k=v,k2=v2`, values may be percent-encoded (as the OpenTelemetry spec says). */
+function otlpHeaders(raw: string): Record<string, string> {
+  const fail = (why: string) => new ConfigError(`OTEL_EXPORTER_OTLP_HEADERS ${why}`);
+  const headers: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    if (!pair.trim()) continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw fail('must be key=value pairs separated by commas');
+    const key = pair.slice(0, eq).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) throw fail('has a header name that is not a valid token');
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      throw fail('has a value that is not valid percent-encoding');
+    }
+    if (/[\r\n\0]/.test(value)) throw fail('has a value with a control character');
+    headers[key.toLowerCase()] = value;
+  }
+  return headers;
 }
 
 export function parseConfig(env: Env): Config {
@@ -91,6 +117,8 @@ export function parseConfig(env: Env): Config {
     emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 2, 1, 100_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 20, 0, 1_000_000),
+    otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', undefined, ['http:', 'https:'])?.replace(/\/+$/, ''),
+    otlpHeaders: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS ?? ''),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {
     throw new ConfigError('TASK_RETRY_MAX_MS must be at least TASK_RETRY_BASE_MS');

@@ -11,14 +11,19 @@ import { findDistance, type Race } from './domain/race.js';
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
+import { tracedMailer } from './tracing/traced-mailer.js';
+import { tracedStore } from './tracing/traced-store.js';
+import { noopTracer } from './tracing/tracer.js';
 
-export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientKey'> {
+export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'recentTraces'> {
   config: Config;
   race: Race;
   database: DatabaseHandle;
   logger: Logger;
   /** Engine id for leases; defaults to a random one. */
   owner?: string;
+  /** From the entry's tracer provider; the no-op tracer without one. */
+  tracer?: AppDeps['tracer'];
 }
 
 export function buildServices({
@@ -29,14 +34,22 @@ export function buildServices({
   owner,
   clientLimiter,
   clientKey,
+  tracer = noopTracer,
+  recentTraces,
 }: ServiceOptions): AppDeps {
   // Caps come from the race configuration; the store enforces them inside the insert statement.
-  const store = createStore(database.db, (raceId, distance) =>
-    raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0,
+  // Every store call and every send gets a span and counts towards the request's Server-Timing.
+  const store = tracedStore(
+    createStore(database.db, (raceId, distance) => (raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0)),
+    tracer,
   );
   const mailer = config.resendApiKey
-    ? createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl })
-    : createDevMailbox(store);
+    ? tracedMailer(
+        createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
+        tracer,
+        'resend.send',
+      )
+    : tracedMailer(createDevMailbox(store), tracer, 'devmail.send');
   const engine = createTaskEngine({
     store,
     logger,
@@ -50,6 +63,7 @@ export function buildServices({
     concurrency: config.taskConcurrency,
     // The send rate protects the provider's limits; the dev mailbox has none.
     ratePerSecond: config.resendApiKey ? config.emailRateLimitPerSec : undefined,
+    tracer,
   });
   return {
     race,
@@ -65,5 +79,7 @@ export function buildServices({
     maxAttempts: config.taskMaxAttempts,
     clientLimiter,
     clientKey,
+    tracer,
+    recentTraces,
   };
 }

@@ -4,12 +4,14 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import { errorBody, handleError, isApiPath } from './errors.js';
 import { requestLog } from './middleware/request-log.js';
+import { tracing } from './middleware/tracing.js';
 import { errorPage } from './pages/error.js';
 import { siteOf } from './pages/layout.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminPageRoutes } from './routes/admin-pages.js';
 import { assetRoutes } from './routes/assets.js';
 import { devMailRoutes } from './routes/dev-mail.js';
+import { devTraceRoutes } from './routes/dev-traces.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
@@ -70,6 +72,7 @@ function headersByPath(): MiddlewareHandler {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   const site = siteOf(deps);
+  app.use(tracing(deps.tracer));
   app.use(requestLog(deps.logger));
   app.use(headersByPath());
   app.route('/', assetRoutes());
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', registrationRoutes(deps));
   app.route('/', strategyRoutes(deps));
   app.route('/', devMailRoutes(deps));
+  app.route('/', devTraceRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', docsRoutes(deps));
   app.route('/', pageRoutes(deps));

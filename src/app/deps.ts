@@ -1,5 +1,6 @@
 // Everything the app needs, handed in by an entry (Node or Worker). Nothing runtime-specific here.
 
+import type { Tracer } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import type { Race } from '../domain/race.js';
 import type { AdminStore } from '../ports/admin-store.js';
@@ -8,6 +9,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
 import type { TaskEngine } from '../tasks/engine.js';
+import type { RecentTraces } from '../tracing/recent-traces.js';
 
 export interface AppDeps {
   race: Race;
@@ -29,4 +31,8 @@ export interface AppDeps {
   clientLimiter: ClientLimiter;
   /** Who is asking: the socket's address on Node, CF-Connecting-IP on Workers. */
   clientKey: (c: Context) => string;
+  /** Spans (the API's no-op tracer when tracing is off). */
+  tracer: Tracer;
+  /** The latest traces for GET /dev/traces (development: no Resend key). */
+  recentTraces?: RecentTraces;
 }

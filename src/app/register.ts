@@ -7,6 +7,7 @@ import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmatio
 import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
 import { SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
+import { inSpan } from '../tracing/tracer.js';
 import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
 
@@ -16,8 +17,15 @@ export interface PreparedRegistration {
 }
 
 /** The registration rules (DESIGN §5), or 422 validation_failed naming each field at fault. */
-export function validInput(deps: Pick<AppDeps, 'race'>, body: unknown): RegistrationInput {
+export function validInput(deps: Pick<AppDeps, 'race' | 'tracer'>, body: unknown): RegistrationInput {
+  const span = deps.tracer.startSpan('validation');
   const result = validateRegistration(deps.race, body);
+  // A client's mistake, not ours: the outcome and how many problems, never the values.
+  span.setAttributes({
+    'validation.outcome': result.ok ? 'valid' : 'invalid',
+    'validation.problems': result.ok ? 0 : result.problems.length,
+  });
+  span.end();
   if (!result.ok) throw apiErrors.validationFailed(result.problems);
   return result.value;
 }
@@ -59,9 +67,21 @@ export async function registerWithOutbox(
   prepared: PreparedRegistration,
   idempotency?: IdempotentResponse,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
-  const task = deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, prepared.email);
-  const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
+  const { task, outcome } = await inSpan(
+    deps.tracer,
+    'task.enqueue',
+    { 'task.kind': SEND_CONFIRMATION_EMAIL, 'registration.id': prepared.registration.id },
+    async (span) => {
+      // Leased inside this span: the task keeps its trace context, so its attempts link to this request.
+      const task = deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, prepared.email);
+      span.setAttribute('task.id', task.id);
+      const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
+      span.setAttribute('task.enqueue.outcome', outcome);
+      return { task, outcome };
+    },
+  );
   if (outcome !== 'stored') return outcome;
+  // The attempt starts a trace of its own, linked to this request's (see TaskEngine.run).
   c.executionCtx.waitUntil(
     deps.engine.run({ ...task, attempts: 1 }).then((result) => {
       if (result === 'lease-lost') deps.logger.warn('task.lease_lost', { taskId: task.id });

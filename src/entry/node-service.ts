@@ -4,6 +4,9 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { DatabaseHandle } from '../adapters/db/database.js';
 import { migrateEmbedded, migrateServer } from '../adapters/db/migrate.js';
 import { openNodePostgres } from '../adapters/db/node-postgres.js';
@@ -14,6 +17,7 @@ import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
 import { createMemoryClientLimiter, unlimited } from '../ports/client-limiter.js';
 import { createJsonLogger, type Logger } from '../ports/logger.js';
 import { buildServices } from '../services.js';
+import { createTracing } from '../tracing/provider.js';
 import { BackgroundWork } from './node-background.js';
 import { startSweeper } from './node-sweeper.js';
 
@@ -24,6 +28,20 @@ export interface NodeService {
   adminToken: string;
   /** Graceful stop: stop accepting, drain requests and background work (grace period), close the db. */
   stop(): Promise<void>;
+  /** Exports the spans still buffered (OTLP batches). */
+  flushTraces(): Promise<void>;
+}
+
+export interface NodeServiceOptions {
+  /** Tests: every span is also handed to this exporter (e.g. an InMemorySpanExporter) as it ends. */
+  spanExporter?: SpanExporter;
+}
+
+let contextManagerRegistered = false;
+/** The active span and the request's timings follow async work through AsyncLocalStorage. */
+function registerContextManager() {
+  if (contextManagerRegistered) return;
+  contextManagerRegistered = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 }
 
 async function loadRace(path: string | undefined): Promise<Race> {
@@ -51,8 +69,19 @@ async function openDatabase(config: Config): Promise<DatabaseHandle> {
   return openNodePostgres(config.databaseUrl);
 }
 
-export async function startNodeService(env: Env, logger: Logger = createJsonLogger()): Promise<NodeService> {
+export async function startNodeService(
+  env: Env,
+  logger: Logger = createJsonLogger(),
+  options: NodeServiceOptions = {},
+): Promise<NodeService> {
   const config = parseConfig(env);
+  registerContextManager();
+  const tracing = createTracing({
+    runtime: 'node',
+    otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
+    keepRecent: !config.resendApiKey,
+    spanExporter: options.spanExporter,
+  });
   // No ADMIN_TOKEN: a random one for this run, which node.ts prints once at start.
   const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
   config.adminToken = adminToken;
@@ -66,6 +95,8 @@ export async function startNodeService(env: Env, logger: Logger = createJsonLogg
     clientLimiter: config.rateLimitPerMinute ? createMemoryClientLimiter(config.rateLimitPerMinute, 60_000) : unlimited,
     // The socket's address: behind a reverse proxy, limit at the proxy (or put one per client in front).
     clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    tracer: tracing.tracer,
+    recentTraces: tracing.recent,
   });
   const app = createApp(deps);
   const background = new BackgroundWork();
@@ -108,12 +139,14 @@ export async function startNodeService(env: Env, logger: Logger = createJsonLogg
         deps.engine.abort();
         await Promise.race([finished, new Promise((r) => setTimeout(r, 2000).unref())]);
       }
-      // 4. Only then close the database, so every outcome above was written.
+      // 4. Export the last spans (bounded: a collector that is down must not hold the stop), then
+      // close the database, so every outcome above was written.
+      await Promise.race([tracing.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref())]);
       await database.close();
       logger.info('service.stopped', { drained });
     })();
     return stopping;
   };
 
-  return { url: `http://${config.host}:${port}`, config, adminToken, stop };
+  return { url: `http://${config.host}:${port}`, config, adminToken, stop, flushTraces: tracing.flush };
 }

@@ -1,6 +1,8 @@
 // Worker entry: the same app in workerd. Postgres through Hyperdrive (node-postgres over Cloudflare
 // sockets) or Neon's HTTP driver. Sockets cannot outlive the invocation that opened them, so each
 // invocation opens its own small pool and closes it once its background work is done.
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ExecutionContext } from 'hono';
 import type { DatabaseHandle } from '../adapters/db/database.js';
 import { isNeonUrl, openNeonHttp } from '../adapters/db/neon-http.js';
@@ -17,6 +19,7 @@ import {
 import { createJsonLogger } from '../ports/logger.js';
 import { buildServices } from '../services.js';
 import { describeError } from '../tasks/errors.js';
+import { createTracing, type Tracing } from '../tracing/provider.js';
 
 export interface WorkerBindings {
   HYPERDRIVE?: { connectionString: string };
@@ -28,8 +31,12 @@ export interface WorkerBindings {
 }
 
 const logger = createJsonLogger();
-// Parsed once per isolate: env is the same object for every invocation of one deployment.
-let parsed: { env: WorkerBindings; config: Config; race: Race } | undefined;
+// The active span and the request's timings follow async work (node:async_hooks under nodejs_compat).
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+// Parsed once per isolate: env is the same object for every invocation of one deployment. The tracer
+// provider lives as long (spans wait in memory until each invocation flushes them in waitUntil).
+let parsed: { env: WorkerBindings; config: Config; race: Race; tracing: Tracing } | undefined;
 // Without the Rate Limiting binding: counts in this isolate's memory (a weaker, per-isolate limit).
 let isolateLimiter: ReturnType<typeof createMemoryClientLimiter> | undefined;
 
@@ -40,7 +47,7 @@ function clientLimiterFor(env: WorkerBindings, config: Config) {
   return isolateLimiter;
 }
 
-function settings(env: WorkerBindings): { config: Config; race: Race } {
+function settings(env: WorkerBindings): { config: Config; race: Race; tracing: Tracing } {
   if (parsed?.env === env) return parsed;
   const strings: Env = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') strings[name] = value;
@@ -54,7 +61,12 @@ function settings(env: WorkerBindings): { config: Config; race: Race } {
       throw new ConfigError(`RACE_CONFIG is invalid: ${(error as Error).message}`);
     }
   }
-  parsed = { env, config, race };
+  const tracing = createTracing({
+    runtime: 'workerd',
+    otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
+    keepRecent: !config.resendApiKey,
+  });
+  parsed = { env, config, race, tracing };
   return parsed;
 }
 
@@ -85,7 +97,7 @@ function withServices<T>(
   ctx: ExecutionContext,
   work: (deps: ReturnType<typeof buildServices>, tracked: ExecutionContext) => Promise<T>,
 ) {
-  const { config, race } = settings(env);
+  const { config, race, tracing } = settings(env);
   const database = openDatabase(env, config);
   const deps = buildServices({
     config,
@@ -94,11 +106,15 @@ function withServices<T>(
     logger,
     clientLimiter: clientLimiterFor(env, config),
     clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+    tracer: tracing.tracer,
+    recentTraces: tracing.recent,
   });
   const { tracked, settled } = trackingContext(ctx);
+  // After the response and the background work: export this invocation's spans, close the pool.
   const closeAfterwards = () =>
     ctx.waitUntil(
       settled()
+        .then(() => tracing.flush().catch(() => {}))
         .then(() => database.close())
         .catch(() => {}),
     );
@@ -130,5 +146,7 @@ export default {
       }
       logger.info('sweeper.run', { claimed });
     });
+    // The sweep's spans, exported before the scheduled event ends.
+    await parsed?.tracing.flush().catch(() => {});
   },
 };

@@ -44,6 +44,8 @@ export interface LeasedTask {
   attempts: number;
   maxAttempts: number;
   leaseOwner: string;
+  /** W3C traceparent of the request that enqueued the task: its attempts' spans link to that trace. */
+  traceParent?: string | null;
 }
 
 export interface NewLeasedTask {
@@ -53,6 +55,8 @@ export interface NewLeasedTask {
   maxAttempts: number;
   leaseOwner: string;
   leaseMs: number;
+  /** W3C traceparent of the request that enqueues it (kept in `tasks.trace_parent`). */
+  traceParent?: string | null;
 }
 
 /** What the runner is told about their confirmation email. */

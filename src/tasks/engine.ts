@@ -2,8 +2,10 @@
 //
 // One attempt:  [delivery paused? → release]  →  wait for a send slot (rate limit)  →  handler under a
 // timeout  →  complete | retry with backoff | dead letter | release (account-wide failure: pause).
+import { type Context, context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
 import type { Logger } from '../ports/logger.js';
 import type { AttemptRecord, LeasedTask, NewLeasedTask, Store } from '../ports/store.js';
+import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
 import { backoffDelay } from './backoff.js';
 import { describeError, PauseDeliveryError, PermanentError, RetryAfterError } from './errors.js';
 import { createRateLimiter, type RateLimiter, sleep } from './rate-limiter.js';
@@ -28,6 +30,8 @@ export interface TaskEngineOptions {
   owner?: string;
   random?: () => number;
   now?: () => number;
+  /** Spans: `task.attempt` (linked to the enqueuing request's trace) and `sweeper.run`. */
+  tracer?: Tracer;
 }
 
 export type DeliveryState = { state: 'running' } | { state: 'paused'; reason: string; until: string };
@@ -49,6 +53,7 @@ export interface TaskEngine {
 export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   const owner = options.owner ?? `engine-${crypto.randomUUID()}`;
   const { store, logger } = options;
+  const tracer = options.tracer ?? noopTracer;
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 10;
   const limiter: RateLimiter | undefined = options.ratePerSecond
@@ -102,7 +107,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     return held ? 'retry-scheduled' : 'lease-lost';
   }
 
-  async function attempt(task: LeasedTask): Promise<AttemptResult> {
+  async function attempt(task: LeasedTask, span: Span): Promise<AttemptResult> {
     if (pausedFor() > 0) return release(task, pausedFor(), 'delivery paused');
     if (shutdown.signal.aborted) return release(task, 0, 'shutting down');
     if (limiter && limiter.wouldWait() > maxSlotWaitMs) return release(task, limiter.wouldWait(), 'send rate');
@@ -133,6 +138,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         outcome = await handler(task.payload, { taskId: task.id, attempt: task.attempts, signal: controller.signal });
       } catch (error) {
         clearTimeout(timer);
+        recordError(span, error ?? new Error('handler threw nothing'));
         return finish(task, startedAt, error ?? new Error('handler threw nothing'));
       }
       clearTimeout(timer);
@@ -146,15 +152,35 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     }
   }
 
-  async function run(task: LeasedTask): Promise<AttemptResult> {
+  async function runAttempt(task: LeasedTask, span: Span): Promise<AttemptResult> {
     try {
-      return await attempt(task);
+      return await attempt(task, span);
     } catch (error) {
+      recordError(span, error);
       // Recording the outcome failed (database down). The lease will expire and a sweeper will run the
       // task again; the provider's idempotency key keeps that from sending twice.
       logger.error('task.record_failed', { taskId: task.id, kind: task.kind, error: describeError(error) });
       return 'lease-lost';
     }
+  }
+
+  /**
+   * One attempt in its own `task.attempt` span, LINKED (not parented) to the trace of the request that
+   * enqueued the task. `parent` is the sweeper run's context, or none (fast path: a trace of its own).
+   */
+  function run(task: LeasedTask, parent: Context = ROOT_CONTEXT): Promise<AttemptResult> {
+    const attributes = { 'task.id': task.id, 'task.kind': task.kind, 'task.attempt': task.attempts };
+    return tracer.startActiveSpan(
+      'task.attempt',
+      { attributes, links: linksTo(task.traceParent, { 'link.reason': 'enqueued-by' }) },
+      parent,
+      async (span) => {
+        const result = await runAttempt(task, span);
+        span.setAttribute('task.outcome', result);
+        span.end();
+        return result;
+      },
+    );
   }
 
   return {
@@ -166,14 +192,25 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       maxAttempts: options.maxAttempts,
       leaseOwner: owner,
       leaseMs: options.leaseMs,
+      // The enqueuing request's span: the attempts (fast path or sweeper) link to its trace.
+      traceParent: formatTraceparent(trace.getActiveSpan()?.spanContext()) ?? null,
     }),
-    run,
+    run: (task) => run(task),
     async sweep(limit = concurrency) {
       // While paused or stopping, leave due tasks in the table: nothing is claimed, nothing is burned.
       if (pausedFor() > 0 || shutdown.signal.aborted) return 0;
-      const claimed = await store.claimTasks(owner, limit, options.leaseMs);
-      await Promise.all(claimed.map(run));
-      return claimed.length;
+      return inSpan(
+        tracer,
+        'sweeper.run',
+        { 'sweeper.owner': owner, 'sweeper.limit': limit },
+        async (span) => {
+          const claimed = await store.claimTasks(owner, limit, options.leaseMs);
+          span.setAttribute('sweeper.claimed', claimed.length);
+          await Promise.all(claimed.map((task) => run(task, context.active())));
+          return claimed.length;
+        },
+        ROOT_CONTEXT,
+      );
     },
     deliveryState: () => {
       const left = pausedFor();

@@ -359,7 +359,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
         const claimed = await f.store.claimTasks('owner-b', 10, 60_000);
         expect(claimed).toEqual([
-          { id: task.id, kind: KIND, payload: task.payload, attempts: 2, maxAttempts: 4, leaseOwner: 'owner-b' },
+          {
+            id: task.id,
+            kind: KIND,
+            payload: task.payload,
+            attempts: 2,
+            maxAttempts: 4,
+            leaseOwner: 'owner-b',
+            traceParent: null,
+          },
         ]);
         expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
           status: 'sending',
@@ -377,6 +385,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
             [1, 'failed'],
             [2, 'succeeded'],
           ]);
+      });
+
+      it('keeps the enqueuing request’s traceparent: a claim returns it (the retry’s span links to it)', async () => {
+        const traceParent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+        const { task } = await enqueue({ traceParent });
+        expect(await f.store.retryTask(leased(task), attemptRecord('boom'), 0)).toBe(true);
+        const [claimed] = await f.store.claimTasks('owner-b', 10, 60_000);
+        expect(claimed?.traceParent).toBe(traceParent);
       });
 
       it('deadLetterTask → failed, never claimed again', async () => {

@@ -73,9 +73,10 @@ export async function insertRegistrationWithTask(
   const rest = sql`,
     task AS (
       INSERT INTO tasks (id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_expires_at,
-                         registration_id)
+                         registration_id, trace_parent)
       SELECT ${task.id}, ${task.kind}, ${JSON.stringify(task.payload)}::jsonb, 'running', 1, ${task.maxAttempts},
-             now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond', registration.id
+             now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond', registration.id,
+             ${task.traceParent ?? null}
       FROM registration
     )${
       idempotency

@@ -55,6 +55,8 @@ export const tasks = pgTable(
     lastError: text('last_error'),
     result: jsonb('result'),
     registrationId: uuid('registration_id').references(() => registrations.id, { onDelete: 'cascade' }),
+    // W3C traceparent of the request that enqueued the task: each attempt's span links to that trace.
+    traceParent: text('trace_parent'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,6 +1,7 @@
 // Resend over its REST API (https://resend.com/docs/api-reference). We call the API with fetch rather
 // than the SDK: the SDK has no per-request AbortSignal and hides the Retry-After we need to honour,
 // and plain fetch keeps the Worker bundle small.
+import { trace } from '@opentelemetry/api';
 import { MailError, type MailErrorKind, type Mailer } from '../../ports/mailer.js';
 
 export interface ResendOptions {
@@ -82,6 +83,8 @@ export function createResendMailer(options: ResendOptions): Mailer {
           }),
           signal,
         });
+        // The provider's answer on the send's span (tracedMailer's), when tracing is on.
+        trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
         if (response.ok) {
           const body = (await response.json()) as { id?: unknown };
           if (typeof body.id !== 'string')

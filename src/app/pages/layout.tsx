@@ -11,7 +11,7 @@ export interface Site {
   devMailbox: boolean;
 }
 
-export type Section = 'sign-up' | 'admin' | 'mail' | 'none';
+export type Section = 'sign-up' | 'admin' | 'mail' | 'traces' | 'none';
 
 export function FlagIcon() {
   return (
@@ -76,6 +76,11 @@ export function Layout(props: {
                 {site.devMailbox ? (
                   <NavLink href="/dev/mail" current={section === 'mail'}>
                     Mailbox
+                  </NavLink>
+                ) : null}
+                {site.devMailbox ? (
+                  <NavLink href="/dev/traces" current={section === 'traces'}>
+                    Traces
                   </NavLink>
                 ) : null}
                 <NavLink href="/admin" current={section === 'admin'}>

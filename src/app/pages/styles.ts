@@ -170,6 +170,28 @@ td.error-text{color:var(--danger);max-width:22rem;overflow-wrap:anywhere}
 .parts iframe{display:block;width:100%;height:22rem;border:1px solid var(--line);border-radius:8px;background:#fff}
 .parts pre{margin:0;height:22rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1px solid var(--line);border-radius:8px;padding:.85rem;font:.85rem/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 
+/* dev traces (waterfalls: SVG rects, no inline styles) */
+.trace h2{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.trace .meta{font-size:.9rem;overflow-wrap:anywhere}
+table.waterfall th,table.waterfall td{padding:.3rem .6rem}
+table.waterfall td.num{text-align:right;white-space:nowrap}
+.wf-name{font-weight:500;white-space:nowrap;background:transparent}
+tbody tr:nth-child(even) th.wf-name{background:#fafbfc}
+.wf-name.depth-1{padding-left:1.4rem}
+.wf-name.depth-2{padding-left:2.4rem}
+.wf-name.depth-3{padding-left:3.4rem}
+.wf-name.depth-4,.wf-name.depth-5{padding-left:4.4rem}
+.wf-detail{color:var(--muted);font-weight:400;font-size:.85rem}
+.wf-timeline{width:45%;min-width:14rem}
+.wf-bar{display:block;width:100%;height:1rem}
+.wf-rect.request{fill:var(--navy)}
+.wf-rect.own{fill:var(--info)}
+.wf-rect.background{fill:var(--accent)}
+.wf-rect.error{fill:var(--danger)}
+.wf-marker{stroke:var(--ok);stroke-width:2;stroke-dasharray:3 2}
+tr.wf-response th,tr.wf-response td{color:var(--ok);font-weight:650;border-top:2px dashed var(--ok)}
+tr.wf-section th{background:var(--accent-soft);color:var(--accent-dark);font-weight:650}
+
 /* API reference (/docs) */
 .operation{background:var(--surface);border:1px solid var(--line);border-radius:10px;padding:1rem 1.15rem;margin:0 0 1rem}
 .method{display:inline-block;min-width:3.75rem;text-align:center;border-radius:6px;padding:.1rem .5rem;font:700 .8rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-transform:uppercase;background:#eef1f5;color:#414b58}

@@ -17,6 +17,7 @@ interface ClaimedRow {
   max_attempts: number;
   lease_owner: string;
   status: string;
+  trace_parent: string | null;
 }
 
 export async function claimTasks(db: Database, owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]> {
@@ -60,7 +61,7 @@ export async function claimTasks(db: Database, owner: string, limit: number, lea
         updated_at = now()
       FROM due WHERE tasks.id = due.id
       RETURNING tasks.id, tasks.kind, tasks.payload, tasks.attempts, tasks.max_attempts, tasks.lease_owner,
-                tasks.status`,
+                tasks.status, tasks.trace_parent`,
   );
   return rows
     .filter((r) => r.status === 'running')
@@ -71,5 +72,6 @@ export async function claimTasks(db: Database, owner: string, limit: number, lea
       attempts: Number(r.attempts),
       maxAttempts: Number(r.max_attempts),
       leaseOwner: r.lease_owner,
+      traceParent: r.trace_parent,
     }));
 }

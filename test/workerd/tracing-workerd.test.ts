@@ -1,0 +1,80 @@
+// Tracing inside workerd: the per-isolate provider exports over OTLP/HTTP (fetch) after each
+// invocation's background work, the active span follows async work (AsyncLocalStorage under
+// nodejs_compat: the statements are children of the request span), the attempt links to the
+// request's trace, and the Cron sweeper's run is exported at the end of `scheduled`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, post, runner } from '../support/http-suite.js';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import { startWorkerdTarget, type Target } from '../support/targets.js';
+
+describe('tracing in workerd', () => {
+  let db: TestDatabase;
+  let resend: ResendStandIn;
+  let receiver: OtlpReceiver;
+  let target: Target;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_trace_wd');
+    resend = await startResendStandIn();
+    receiver = await startOtlpReceiver();
+    target = await startWorkerdTarget({
+      databaseUrl: db.url,
+      env: {
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        TASK_RETRY_BASE_MS: '1',
+        TASK_RETRY_MAX_MS: '1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      },
+    });
+  });
+  afterAll(async () => {
+    await target?.stop();
+    await receiver?.close();
+    await resend?.close();
+    await db?.drop();
+  });
+
+  it('exports the request (with its statements as children) and the linked attempt', async () => {
+    const res = await post(target, '/api/registrations', runner());
+    expect(res.status).toBe(201);
+    expect(res.headers.get('server-timing')).toMatch(/^db;dur=\d+(\.\d)?, total;dur=\d+(\.\d)?$/);
+    await eventually(() => expect(receiver.spans().some((s) => s.name === 'task.attempt')).toBe(true));
+    const spans = receiver.spans();
+    const request = spans.find((s) => s.name === 'http.request' && s.attributes['http.route'] === '/api/registrations');
+    expect(request?.resource).toMatchObject({ 'service.name': 'finishline', 'finishline.runtime': 'workerd' });
+    const enqueue = spans.find((s) => s.name === 'task.enqueue');
+    expect(enqueue?.parentSpanId).toBe(request?.spanId);
+    const insert = spans.find((s) => s.name === 'db.insertRegistrationWithTask');
+    expect(insert?.parentSpanId).toBe(enqueue?.spanId);
+    const attempt = spans.find((s) => s.name === 'task.attempt');
+    expect(attempt?.links.map((l) => l.traceId)).toEqual([request?.traceId]);
+    expect(attempt?.attributes['task.outcome']).toBe('succeeded');
+    const send = spans.find((s) => s.name === 'resend.send');
+    expect(send?.parentSpanId).toBe(attempt?.spanId);
+  });
+
+  it('exports the Cron sweeper run and the retry it ran, linked to the request', async () => {
+    resend.failNext(1, 'error500');
+    expect((await post(target, '/api/registrations', runner())).status).toBe(201);
+    await eventually(async () => {
+      const rows = await db.query("SELECT 1 FROM tasks WHERE status = 'pending'");
+      expect(rows).toHaveLength(1);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await target.scheduled!();
+    await eventually(() => {
+      const sweep = receiver.spans().find((s) => s.name === 'sweeper.run' && s.attributes['sweeper.claimed'] === 1);
+      expect(sweep).toBeDefined();
+      const retry = receiver.spans().find((s) => s.name === 'task.attempt' && s.parentSpanId === sweep?.spanId);
+      expect(retry?.attributes).toMatchObject({ 'task.attempt': 2, 'task.outcome': 'succeeded' });
+      const failed = receiver
+        .spans()
+        .find((s) => s.name === 'task.attempt' && s.attributes['task.outcome'] === 'retry-scheduled');
+      expect(failed?.status?.code).toBe(2); // ERROR
+      expect(retry?.links.map((l) => l.traceId)).toEqual(failed?.links.map((l) => l.traceId));
+    });
+  });
+});
