@@ -13,8 +13,9 @@ import type {
   TaskListQuery,
   TaskView,
 } from '../../ports/admin-store.js';
-import type { EmailDeliveryStatus, Strategy, TaskStatus } from '../../ports/store.js';
+import type { Strategy, TaskStatus } from '../../ports/store.js';
 import { type Database, queryRows, toDate } from './database.js';
+import { deliveryStatus } from './registrations.js';
 
 /** created_at as UTC text with microseconds: the exact value, so a cursor never skips or repeats rows. */
 function positionOf(table: 't' | 'r'): SQL {
@@ -43,21 +44,6 @@ function toPage<R extends { position: string; id: string }, T>(rows: R[], limit:
 /** `%`, `_` and the escape character itself match literally. */
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function deliveryStatus(status: TaskStatus | null): EmailDeliveryStatus {
-  switch (status) {
-    case null:
-      return 'not_tracked';
-    case 'pending':
-      return 'pending';
-    case 'running':
-      return 'sending';
-    case 'succeeded':
-      return 'sent';
-    case 'dead':
-      return 'failed';
-  }
 }
 
 interface TaskRow {

@@ -97,7 +97,8 @@ export async function findIdempotentResponse(db: Database, key: string): Promise
   return row ? { key: row.key, requestHash: row.requestHash, status: row.status, body: row.body } : null;
 }
 
-function deliveryStatus(status: TaskStatus | null): EmailDeliveryStatus {
+/** What the runner is told about their email, from the state of its task (none: a seed strategy). */
+export function deliveryStatus(status: TaskStatus | null): EmailDeliveryStatus {
   switch (status) {
     case null:
       return 'not_tracked';
