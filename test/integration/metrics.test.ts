@@ -1,10 +1,9 @@
 // Metrics: tasks by state, attempts by outcome, dead letters, the oldest pending task's age — as
 // Prometheus text at /metrics and as JSON in the admin API, admin-protected, agreeing with the database.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
-import { startNodeTarget, type Target } from '../support/targets.js';
+import { useStack } from '../support/stack.js';
+import { startNodeTarget } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'metrics-admin-token-0123456789';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -21,54 +20,36 @@ function parsePrometheus(text: string): Map<string, number> {
 }
 
 describe('metrics', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
-  let target: Target;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_metrics');
-    resend = await startResendStandIn();
-    target = await startNodeTarget({
-      databaseUrl: db.url,
-      env: {
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
-        ADMIN_TOKEN,
-        TASK_RETRY_BASE_MS: '3600000',
-        TASK_RETRY_MAX_MS: '3600000',
-        TASK_SWEEP_INTERVAL_MS: '3600000',
-      },
-    });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await resend?.close();
-    await db?.drop();
+  const stack = useStack('fl_metrics', startNodeTarget, {
+    ADMIN_TOKEN,
+    TASK_RETRY_BASE_MS: '3600000',
+    TASK_RETRY_MAX_MS: '3600000',
+    TASK_SWEEP_INTERVAL_MS: '3600000',
   });
 
   it('agree with the database, in both formats', async () => {
-    resend.failNext(1, { status: 422, name: 'validation_error' });
-    await post(target, '/api/registrations', runner()); // → dead letter
-    resend.failNext(1, 'error500');
-    await post(target, '/api/registrations', runner()); // → pending, retry in an hour
-    await post(target, '/api/registrations', runner()); // → succeeded
+    stack.resend.failNext(1, { status: 422, name: 'validation_error' });
+    await post(stack.target, '/api/registrations', runner()); // → dead letter
+    stack.resend.failNext(1, 'error500');
+    await post(stack.target, '/api/registrations', runner()); // → pending, retry in an hour
+    await post(stack.target, '/api/registrations', runner()); // → succeeded
     await eventually(async () => {
-      const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE status = 'running'");
+      const rows = await stack.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE status = 'running'");
       expect(rows[0]!.n).toBe(0);
     });
     // Make the waiting task due and two minutes old, as after an outage.
-    await db.query(
+    await stack.db.query(
       "UPDATE tasks SET run_at = now() - interval '1 minute', created_at = now() - interval '2 minutes' WHERE status = 'pending'",
     );
 
-    const json = await (await fetch(`${target.url}/api/admin/metrics`, { headers: auth })).json();
+    const json = await (await fetch(`${stack.target.url}/api/admin/metrics`, { headers: auth })).json();
     expect(json.tasksByStatus).toEqual({ pending: 1, running: 0, succeeded: 1, dead: 1 });
     expect(json.attemptsByOutcome).toEqual({ succeeded: 1, failed: 1, dead: 1 });
     expect(json.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(119);
     expect(json.oldestPendingAgeSeconds).toBeLessThan(200);
     expect(json.delivery).toEqual({ state: 'running' });
 
-    const res = await fetch(`${target.url}/metrics`, { headers: auth });
+    const res = await fetch(`${stack.target.url}/metrics`, { headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const samples = parsePrometheus(await res.text());
@@ -82,7 +63,7 @@ describe('metrics', () => {
 
   it('are admin-protected', async () => {
     for (const path of ['/metrics', '/api/admin/metrics']) {
-      const res = await fetch(`${target.url}${path}`);
+      const res = await fetch(`${stack.target.url}${path}`);
       expect(res.status, path).toBe(401);
       expect((await res.json()).error.code).toBe('unauthorized');
     }

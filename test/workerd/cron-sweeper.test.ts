@@ -1,36 +1,15 @@
 // The Workers sweeper: the Cron Trigger's `scheduled` handler, run inside workerd, claims due tasks
 // (a retry scheduled after a failed first attempt) and delivers them exactly once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
-import { startWorkerdTarget, type Target } from '../support/targets.js';
+import { useStack } from '../support/stack.js';
+import { startWorkerdTarget } from '../support/targets.js';
 
 describe('Cron sweeper in workerd', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
-  let target: Target;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_cron');
-    resend = await startResendStandIn();
-    target = await startWorkerdTarget({
-      databaseUrl: db.url,
-      env: {
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
-        TASK_RETRY_BASE_MS: '1',
-        TASK_RETRY_MAX_MS: '1',
-      },
-    });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await resend?.close();
-    await db?.drop();
-  });
+  const stack = useStack('fl_cron', startWorkerdTarget, { TASK_RETRY_BASE_MS: '1', TASK_RETRY_MAX_MS: '1' });
 
   it('retries what the fast path could not deliver', async () => {
+    const { db, resend, target } = stack;
     resend.failNext(3, 'error500');
     const inputs = [runner(), runner(), runner()];
     for (const input of inputs) expect((await post(target, '/api/registrations', input)).status).toBe(201);

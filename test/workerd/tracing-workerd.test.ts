@@ -5,40 +5,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, post, runner } from '../support/http-suite.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
-import { startWorkerdTarget, type Target } from '../support/targets.js';
+import { useStack } from '../support/stack.js';
+import { startWorkerdTarget } from '../support/targets.js';
 
 describe('tracing in workerd', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
   let receiver: OtlpReceiver;
-  let target: Target;
-
   beforeAll(async () => {
-    db = await createTestDatabase('fl_trace_wd');
-    resend = await startResendStandIn();
     receiver = await startOtlpReceiver();
-    target = await startWorkerdTarget({
-      databaseUrl: db.url,
-      env: {
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
-        TASK_RETRY_BASE_MS: '1',
-        TASK_RETRY_MAX_MS: '1',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      },
-    });
   });
-  afterAll(async () => {
-    await target?.stop();
-    await receiver?.close();
-    await resend?.close();
-    await db?.drop();
-  });
+  afterAll(() => receiver?.close());
+  // Registered after the receiver's hooks: its env reads the receiver's URL.
+  const stack = useStack('fl_trace_wd', startWorkerdTarget, () => ({
+    TASK_RETRY_BASE_MS: '1',
+    TASK_RETRY_MAX_MS: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+  }));
 
   it('exports the request (with its statements as children) and the linked attempt', async () => {
-    const res = await post(target, '/api/registrations', runner());
+    const res = await post(stack.target, '/api/registrations', runner());
     expect(res.status).toBe(201);
     expect(res.headers.get('server-timing')).toMatch(/^db;dur=\d+(\.\d)?, total;dur=\d+(\.\d)?$/);
     await eventually(() => expect(receiver.spans().some((s) => s.name === 'task.attempt')).toBe(true));
@@ -57,14 +41,14 @@ describe('tracing in workerd', () => {
   });
 
   it('exports the Cron sweeper run and the retry it ran, linked to the request', async () => {
-    resend.failNext(1, 'error500');
-    expect((await post(target, '/api/registrations', runner())).status).toBe(201);
+    stack.resend.failNext(1, 'error500');
+    expect((await post(stack.target, '/api/registrations', runner())).status).toBe(201);
     await eventually(async () => {
-      const rows = await db.query("SELECT 1 FROM tasks WHERE status = 'pending'");
+      const rows = await stack.db.query("SELECT 1 FROM tasks WHERE status = 'pending'");
       expect(rows).toHaveLength(1);
     });
     await new Promise((r) => setTimeout(r, 20));
-    await target.scheduled!();
+    await stack.target.scheduled!();
     await eventually(() => {
       const sweep = receiver.spans().find((s) => s.name === 'sweeper.run' && s.attributes['sweeper.claimed'] === 1);
       expect(sweep).toBeDefined();
