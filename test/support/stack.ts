@@ -28,7 +28,11 @@ export function useStack(
     stack.target = await startTarget({
       ...options,
       databaseUrl: stack.db.url,
-      env: { RESEND_API_KEY: stack.resend.apiKey, RESEND_BASE_URL: stack.resend.url, ...(typeof env === 'function' ? env() : env) },
+      env: {
+        RESEND_API_KEY: stack.resend.apiKey,
+        RESEND_BASE_URL: stack.resend.url,
+        ...(typeof env === 'function' ? env() : env),
+      },
     });
   });
   afterAll(async () => {
