@@ -22,10 +22,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildConfirmationEmail } from '../src/domain/confirmation-email.js';
 import { DEFAULT_RACE } from '../src/domain/race.js';
-import { type NodeService, startNodeService } from '../src/entry/node-service.js';
-import { createJsonLogger } from '../src/ports/logger.js';
+import type { NodeService } from '../src/entry/node-service.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../test/support/resend-stand-in.js';
+import { positiveInt } from './lib/args.js';
+import { runLoad, type Sample } from './lib/load.js';
+import { machine } from './lib/machine.js';
+import { startBenchService } from './lib/service.js';
+import { ms, round2, roundSummary, summarize } from './lib/stats.js';
 
 // ---------------------------------------------------------------- parameters
 
@@ -42,12 +46,6 @@ const { values: flags } = parseArgs({
   strict: true,
 });
 
-function positiveInt(name: string, raw: string | undefined, min = 1): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
-  return value;
-}
-
 const params = {
   latencyMs: positiveInt('latency', flags.latency, 0),
   requests: positiveInt('requests', flags.requests),
@@ -62,7 +60,6 @@ if (params.requests % params.rounds !== 0) throw new Error('--requests must be a
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const DRAIN_TIMEOUT_MS = 10 * 60_000;
 const WATCHDOG_MS = 15 * 60_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 const EMAIL_WAIT_MS = 30_000;
 const INSERT_BATCH = 1000;
 const EMAIL_FROM = 'Marathon <onboarding@resend.dev>';
@@ -77,109 +74,6 @@ const STRATEGIES: Strategy[] = [
   { name: 'wait-until', route: '/api/marathon-waituntil' },
   { name: 'outbox', route: '/api/registrations' },
 ];
-
-// ---------------------------------------------------------------- statistics
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-}
-
-interface Summary {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-function summarize(values: number[]): Summary {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1);
-  return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    mean: sorted.length ? mean : Number.NaN,
-    max: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
-  };
-}
-
-const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '–');
-const round2 = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
-const roundSummary = (s: Summary) => ({
-  n: s.n,
-  p50: round2(s.p50),
-  p95: round2(s.p95),
-  p99: round2(s.p99),
-  mean: round2(s.mean),
-  max: round2(s.max),
-});
-
-// ---------------------------------------------------------------- load
-
-interface Sample {
-  email: string;
-  startedAtEpochMs: number;
-  durationMs: number;
-  status: number; // 0: no answer (network error or timeout)
-  error?: string;
-}
-
-function registrationBody(email: string, i: number): string {
-  return JSON.stringify({
-    firstName: 'Bench',
-    lastName: `Runner ${i}`,
-    email,
-    address: `${i} Benchmark Lane`,
-    distance: DEFAULT_RACE.distances[i % DEFAULT_RACE.distances.length]?.id ?? 'half',
-  });
-}
-
-async function timedRequest(url: string, email: string, i: number): Promise<Sample> {
-  const body = registrationBody(email, i);
-  const startedAtEpochMs = Date.now();
-  const start = performance.now();
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    const durationMs = performance.now() - start;
-    return response.ok
-      ? { email, startedAtEpochMs, durationMs, status: response.status }
-      : { email, startedAtEpochMs, durationMs, status: response.status, error: text.slice(0, 200) };
-  } catch (error) {
-    return { email, startedAtEpochMs, durationMs: performance.now() - start, status: 0, error: String(error) };
-  }
-}
-
-/** Closed loop: `concurrency` workers, each sending its next request as soon as the previous answered. */
-async function runLoad(
-  url: string,
-  emails: string[],
-  concurrency: number,
-  indexBase: number,
-): Promise<{ samples: Sample[]; wallMs: number }> {
-  const samples: Sample[] = new Array(emails.length);
-  let next = 0;
-  const start = performance.now();
-  const worker = async () => {
-    while (next < emails.length) {
-      const i = next++;
-      samples[i] = await timedRequest(url, emails[i] as string, indexBase + i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, emails.length) }, worker));
-  return { samples, wallMs: performance.now() - start };
-}
 
 // ---------------------------------------------------------------- phases
 
@@ -443,18 +337,11 @@ async function measureDrain(db: TestDatabase, standIn: ResendStandIn) {
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
   const start = performance.now();
-  const service = await startNodeService(
-    {
-      PORT: '0',
-      DATABASE_URL: db.url,
-      RESEND_API_KEY: standIn.apiKey,
-      RESEND_BASE_URL: standIn.url,
-      EMAIL_RATE_LIMIT_PER_SEC: '10000',
-      TASK_CONCURRENCY: String(params.taskConcurrency),
-      TASK_SWEEP_INTERVAL_MS: '50',
-    },
-    createJsonLogger(() => {}),
-  );
+  const service = await startBenchService(db.url, standIn, {
+    EMAIL_RATE_LIMIT_PER_SEC: '10000',
+    TASK_CONCURRENCY: String(params.taskConcurrency),
+    TASK_SWEEP_INTERVAL_MS: '50',
+  });
   const startupMs = performance.now() - start;
   // What the code under test actually parsed (src/ changes while this bench exists): task and email knobs.
   const effectiveConfig = Object.fromEntries(
@@ -533,18 +420,6 @@ async function measureDrain(db: TestDatabase, standIn: ResendStandIn) {
 }
 
 // ---------------------------------------------------------------- report
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    date: new Date().toISOString(),
-  };
-}
 
 function targets(reports: StrategyReport[]) {
   const by = (name: string) => reports.find((r) => r.strategy === name) as StrategyReport;
@@ -625,17 +500,10 @@ async function main(): Promise<number> {
   const standIn = await startResendStandIn({ latencyMs: params.latencyMs });
   let service: NodeService | undefined;
   try {
-    service = await startNodeService(
-      {
-        PORT: '0',
-        DATABASE_URL: db.url,
-        RESEND_API_KEY: standIn.apiKey,
-        RESEND_BASE_URL: standIn.url,
-        EMAIL_RATE_LIMIT_PER_SEC: '10000',
-        TASK_CONCURRENCY: String(params.taskConcurrency),
-      },
-      createJsonLogger(() => {}),
-    );
+    service = await startBenchService(db.url, standIn, {
+      EMAIL_RATE_LIMIT_PER_SEC: '10000',
+      TASK_CONCURRENCY: String(params.taskConcurrency),
+    });
 
     console.log('\nresponse times…');
     const phase2Start = performance.now();

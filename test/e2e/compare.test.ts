@@ -1,0 +1,172 @@
+// `npm run compare` (bench/compare.ts) as a real process, with fewer runs: the strategies' delivery
+// claims hold in its results, and the picture it draws is well-formed SVG. Timing is not asserted.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompareResults, StrategySummary } from '../../bench/lib/compare-types.js';
+
+const RUNS = 20;
+const TIMEOUT_MS = 120_000;
+
+/** Runs a command in its own process group; kills the whole group if it outlives the timeout. */
+function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: process.cwd(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+}
+
+/**
+ * A minimal well-formedness check: one root element, balanced and properly nested tags, quoted and
+ * unique attributes, `&` only in entities, no markup characters in text. Returns the root element.
+ */
+function checkXml(xml: string): XmlElement {
+  const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g;
+  const checkText = (text: string, where: string) => {
+    if (/[<&]/.test(text.replace(ENTITY, ''))) throw new Error(`bad character in ${where}: ${text.slice(0, 80)}`);
+  };
+  const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
+  const ATTRIBUTE = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+  const source = xml.replace(/^\s*<\?xml[^?]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const stack: string[] = [];
+  let root: XmlElement | undefined;
+  let pos = 0;
+  while (pos < source.length) {
+    const lt = source.indexOf('<', pos);
+    const text = source.slice(pos, lt === -1 ? source.length : lt);
+    if (stack.length === 0 && text.trim() !== '') throw new Error(`text outside the root: ${text.slice(0, 80)}`);
+    checkText(text, 'text');
+    if (lt === -1) break;
+    TAG.lastIndex = lt;
+    const match = TAG.exec(source);
+    if (!match) throw new Error(`malformed tag at ${lt}: ${source.slice(lt, lt + 80)}`);
+    const [whole, closing, name = '', rawAttributes = '', selfClosing] = match;
+    if (closing) {
+      if (rawAttributes || selfClosing) throw new Error(`malformed end tag </${name}>`);
+      const open = stack.pop();
+      if (open !== name) throw new Error(`</${name}> closes <${open ?? 'nothing'}>`);
+    } else {
+      const attributes: Record<string, string> = {};
+      for (const [, key = '', double, single] of rawAttributes.matchAll(ATTRIBUTE)) {
+        if (key in attributes) throw new Error(`duplicate attribute ${key} on <${name}>`);
+        const value = double ?? single ?? '';
+        checkText(value, `attribute ${key} of <${name}>`);
+        attributes[key] = value;
+      }
+      if (stack.length === 0) {
+        if (root) throw new Error(`second root element <${name}>`);
+        root = { name, attributes };
+      }
+      if (!selfClosing) stack.push(name);
+    }
+    pos = lt + whole.length;
+  }
+  if (stack.length) throw new Error(`unclosed <${stack.join('>, <')}>`);
+  if (!root) throw new Error('no root element');
+  return root;
+}
+
+describe('npm run compare', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'finishline-compare-'));
+  let results: CompareResults;
+  const summary = (failureRate: number, strategy: string): StrategySummary => {
+    const pass = results.passes.find((p) => p.failureRate === failureRate);
+    const found = pass?.strategies.find((s) => s.strategy === strategy);
+    if (!found) throw new Error(`no ${strategy} at ${failureRate}`);
+    return found.summary;
+  };
+
+  beforeAll(async () => {
+    const { code, output } = await run(
+      'npx',
+      [
+        'tsx',
+        'bench/compare.ts',
+        '--runs',
+        String(RUNS),
+        '--out',
+        dir,
+        '--json',
+        join(dir, 'r.json'),
+        '--timeout',
+        '110',
+      ],
+      TIMEOUT_MS,
+    );
+    expect(code, output).toBe(0);
+    results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+  }, TIMEOUT_MS + 10_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs each strategy the asked number of times, at 0 % and then 20 % provider failures', () => {
+    expect(results.passes.map((p) => p.failureRate)).toEqual([0, 0.2]);
+    for (const pass of results.passes) {
+      expect(pass.strategies.map((s) => s.strategy)).toEqual([
+        'sequential',
+        'fire-and-forget',
+        'wait-until',
+        'parallel',
+        'outbox',
+      ]);
+      for (const s of pass.strategies) {
+        expect(s.runs).toHaveLength(RUNS);
+        expect(s.summary.runs).toBe(RUNS);
+      }
+    }
+  });
+
+  it('fire-and-forget and parallel never send an email twice', () => {
+    for (const rate of [0, 0.2]) {
+      expect(summary(rate, 'fire-and-forget').doubled).toBe(0);
+      expect(summary(rate, 'parallel').doubled).toBe(0);
+    }
+  });
+
+  it('outbox delivers every email exactly once through 20 % provider failures', () => {
+    const outbox = summary(0.2, 'outbox');
+    expect(outbox.lost).toBe(0);
+    expect(outbox.doubled).toBe(0);
+    expect(outbox.delivered).toBe(RUNS);
+    expect(results.passes.every((p) => p.unfinishedTasks === 0)).toBe(true);
+  });
+
+  it('draws a well-formed SVG with a title, and writes the report', () => {
+    const svg = readFileSync(join(dir, 'compare.svg'), 'utf8');
+    expect(svg).toContain('<svg');
+    const root = checkXml(svg);
+    expect(root.name).toBe('svg');
+    expect(root.attributes.xmlns).toBe('http://www.w3.org/2000/svg');
+    expect(root.attributes.viewBox).toMatch(/^0 0 \d+ \d+$/);
+    expect(root.attributes.role).toBe('img');
+    expect(svg).toMatch(/<title[^>]*>[^<]+<\/title>/);
+    const md = readFileSync(join(dir, 'compare.md'), 'utf8');
+    expect(md).toContain('## 20 % provider failures');
+    expect(md).toContain('](compare.svg)');
+  });
+
+  it('the well-formedness check itself rejects broken XML', () => {
+    expect(() => checkXml('<svg><g></svg>')).toThrow();
+    expect(() => checkXml('<svg><text>a & b</text></svg>')).toThrow();
+    expect(() => checkXml('<svg a="1" a="2"/>')).toThrow();
+    expect(() => checkXml('<svg/><svg/>')).toThrow();
+    expect(checkXml('<svg x="&lt;"><text>a &amp; b</text><g/></svg>').name).toBe('svg');
+  });
+});
