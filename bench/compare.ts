@@ -87,7 +87,6 @@ const WATCHDOG_MS = positiveInt('timeout', flags.timeout) * 1000;
 const TASKS_WAIT_MS = 60_000;
 
 const SERVICE_ENV = {
-  RATE_LIMIT_PER_MINUTE: '0',
   EMAIL_RATE_LIMIT_PER_SEC: '1000',
   TASK_RETRY_BASE_MS: '50',
   TASK_RETRY_MAX_MS: '500',
