@@ -16,7 +16,6 @@
 //
 // Loopback only. Exits 0 unless something crashed (results that miss expectations are reported, not
 // fatal); a watchdog (`--timeout` s) ends a run that hangs.
-import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -460,11 +459,6 @@ const watchdog = setTimeout(() => {
   process.exit(2);
 }, WATCHDOG_MS);
 watchdog.unref();
-
-// The stand-in's sends in progress all listen on one AbortSignal (its "epoch", created lazily on the first
-// send); more than 10 at once is normal here and would print a MaxListenersExceededWarning. A real leak
-// grows without bound and still trips this higher limit.
-setMaxListeners(50);
 
 main().then(
   (code) => process.exit(code),

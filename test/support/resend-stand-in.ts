@@ -13,6 +13,7 @@
 // Replays of a stored idempotent response and request errors skip faults and the gate, not latency.
 // Not modelled: attachments content, `x-batch-validation: permissive`, quotas, scheduled delivery.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -376,6 +377,13 @@ class HoldGate implements Gate {
 // ---------------------------------------------------------------- the server
 
 class StandIn implements ResendStandIn {
+  /** Every request in flight waits on this one signal: more than Node's default of 10 listeners is normal. */
+  static newEpoch(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+  }
+
   url = '';
   private emails: AcceptedEmail[] = [];
   private byId = new Map<string, AcceptedEmail>();
@@ -389,7 +397,7 @@ class StandIn implements ResendStandIn {
   private readonly keys: IdempotencyStore;
   private readonly rate: RateWindow;
   // Aborted by reset() and close(): wakes sleeping requests, which then drop their connection.
-  private epoch = new AbortController();
+  private epoch = StandIn.newEpoch();
   private readonly server = createServer((req, res) => void this.onRequest(req, res));
 
   constructor(
@@ -465,7 +473,7 @@ class StandIn implements ResendStandIn {
     this.forced = [];
     this.latencyMs = 0;
     this.epoch.abort();
-    this.epoch = new AbortController();
+    this.epoch = StandIn.newEpoch();
     this.gate?.release();
     this.changes.notify();
   };
