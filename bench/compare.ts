@@ -38,6 +38,7 @@ import {
 import { runLoad, type Sample } from './lib/load.js';
 import { machine } from './lib/machine.js';
 import { progressLine } from './lib/progress.js';
+import { runBench } from './lib/run.js';
 import { bareAddress, type SendRecorder, startSendRecorder } from './lib/send-recorder.js';
 import { startBenchService } from './lib/service.js';
 import { ms, round2, summarize } from './lib/stats.js';
@@ -454,16 +455,4 @@ async function main(): Promise<number> {
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`compare still running after ${WATCHDOG_MS / 1000} s: giving up`);
-  process.exit(2);
-}, WATCHDOG_MS);
-watchdog.unref();
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench('compare', main, WATCHDOG_MS);

@@ -28,6 +28,7 @@ import { type ResendStandIn, startResendStandIn } from '../test/support/resend-s
 import { positiveInt } from './lib/args.js';
 import { runLoad, type Sample } from './lib/load.js';
 import { machine } from './lib/machine.js';
+import { runBench } from './lib/run.js';
 import { startBenchService } from './lib/service.js';
 import { ms, round2, roundSummary, summarize } from './lib/stats.js';
 
@@ -607,16 +608,4 @@ async function main(): Promise<number> {
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`benchmark still running after ${WATCHDOG_MS / 60_000} min: giving up`);
-  process.exit(2);
-}, WATCHDOG_MS);
-watchdog.unref();
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench('benchmark', main, WATCHDOG_MS);
