@@ -1,6 +1,6 @@
 // The API described as OpenAPI 3.1. Request bodies come from the SAME Zod schemas that validate
 // requests (z.toJSONSchema), so the description cannot drift from what the server accepts.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Race } from '../domain/race.js';
 import { registrationInputSchema } from '../domain/registration.js';
 

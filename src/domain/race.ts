@@ -1,5 +1,5 @@
 // The race: what runners sign up for. Pure data and rules — no HTTP, no database.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const distanceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,20}$/, 'lowercase letters, digits and dashes, up to 20'),

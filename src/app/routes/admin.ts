@@ -2,7 +2,7 @@
 // Every route needs `Authorization: Bearer $ADMIN_TOKEN` and answers `cache-control: no-store`.
 // Lists are newest first and cursor-paged; a cursor is opaque (base64url of `createdAt|id`).
 import { Hono, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Strategy, TaskStatus } from '../../ports/store.js';
