@@ -15,6 +15,7 @@ import type { AdminStore } from '../../src/ports/admin-store.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
+import { newRegistration as registrationFor } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -70,19 +71,7 @@ function request(path: string, init: { method?: string; authorization?: string |
   return (init.on ?? app).request(path, { method: init.method ?? 'GET', headers });
 }
 
-function newRegistration(overrides: Partial<NewRegistration> = {}): NewRegistration {
-  return {
-    id: randomUUID(),
-    raceId: RACE,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `runner-${randomUUID()}@example.com`,
-    address: '12 Analytical Row\nLondon',
-    distance: 'half',
-    strategy: 'outbox',
-    ...overrides,
-  };
-}
+const newRegistration = (overrides: Partial<NewRegistration> = {}) => registrationFor(RACE, overrides);
 
 /** A registration with its task, written as the outbox does (running, attempt 1, leased). */
 async function enqueue(overrides: Partial<NewRegistration> = {}) {

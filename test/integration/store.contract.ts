@@ -14,6 +14,7 @@ import { type Database, queryRows } from '../../src/adapters/db/database.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import type { EmailMessage } from '../../src/domain/confirmation-email.js';
 import type { AttemptRecord, CapOf, LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import { newRegistration as registrationFor } from '../support/fixtures.js';
 
 export interface StoreFixture {
   store: Store;
@@ -40,19 +41,8 @@ export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | '
 const RACE = 'contract-race-2027';
 const KIND = 'send-confirmation-email';
 
-function newRegistration(overrides: Partial<NewRegistration> = {}): NewRegistration {
-  return {
-    id: randomUUID(),
-    raceId: RACE,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `runner-${randomUUID()}@example.com`,
-    address: '1 Analytical Way\nLondon',
-    distance: 'half',
-    strategy: 'outbox',
-    ...overrides,
-  };
-}
+const newRegistration = (overrides: Partial<NewRegistration> = {}) =>
+  registrationFor(RACE, { address: '1 Analytical Way\nLondon', ...overrides });
 
 function newTask(owner: string, overrides: Partial<NewLeasedTask> = {}): NewLeasedTask {
   const id = randomUUID();
