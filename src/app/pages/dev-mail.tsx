@@ -1,4 +1,5 @@
 import type { DevMailMessage } from '../../ports/store.js';
+import { DevPageHead } from './dev-page-head.js';
 import { formatTimestamp } from './format.js';
 import { Layout, type Site } from './layout.js';
 
@@ -8,20 +9,14 @@ export function DevMailPage(props: { site: Site; messages: DevMailMessage[] }) {
   const count = props.messages.length;
   return (
     <Layout title="Dev mailbox" site={props.site} section="mail">
-      <div class="page-head">
-        <div>
-          <h1>Dev mailbox</h1>
-          <p class="muted">
-            Every email the app sent while no <code>RESEND_API_KEY</code> is set, newest first.{' '}
-            {count === 1 ? '1 message' : `${count} messages`} shown.
-          </p>
-        </div>
-      </div>
-      {count === 0 ? (
-        <div class="card">
-          <p class="empty">No email yet. Sign up on the sign-up page and the confirmation appears here.</p>
-        </div>
-      ) : null}
+      <DevPageHead
+        title="Dev mailbox"
+        count={count}
+        noun="message"
+        empty="No email yet. Sign up on the sign-up page and the confirmation appears here."
+      >
+        Every email the app sent while no <code>RESEND_API_KEY</code> is set, newest first.
+      </DevPageHead>
       {props.messages.map((m) => (
         <article class="card message" aria-labelledby={`subject-${m.id}`}>
           <h2 id={`subject-${m.id}`}>{m.subject}</h2>

@@ -4,6 +4,7 @@
 // attributes (the strict CSP forbids inline styles; SVG geometry attributes are not styles).
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { RequestTrace } from '../../tracing/recent-traces.js';
+import { DevPageHead } from './dev-page-head.js';
 import { formatTimestamp } from './format.js';
 import { Layout, type Site } from './layout.js';
 
@@ -158,20 +159,15 @@ export function DevTracesPage(props: { site: Site; traces: RequestTrace[] }) {
   const count = props.traces.length;
   return (
     <Layout title="Dev traces" site={props.site} section="traces">
-      <div class="page-head">
-        <div>
-          <h1>Dev traces</h1>
-          <p class="muted">
-            The latest requests in this process (kept in memory while no <code>RESEND_API_KEY</code> is set), newest
-            first, with the background work each caused. {count === 1 ? '1 request' : `${count} requests`} shown.
-          </p>
-        </div>
-      </div>
-      {count === 0 ? (
-        <div class="card">
-          <p class="empty">No request yet. Sign up on the sign-up page and its trace appears here.</p>
-        </div>
-      ) : null}
+      <DevPageHead
+        title="Dev traces"
+        count={count}
+        noun="request"
+        empty="No request yet. Sign up on the sign-up page and its trace appears here."
+      >
+        The latest requests in this process (kept in memory while no <code>RESEND_API_KEY</code> is set), newest first,
+        with the background work each caused.
+      </DevPageHead>
       {props.traces.map((trace) => (
         <Waterfall trace={trace} />
       ))}
