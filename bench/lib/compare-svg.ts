@@ -49,6 +49,11 @@ const rect = (x: number, y: number, w: number, h: number, a: Attrs = {}) =>
 const line = (x1: number, y1: number, x2: number, y2: number, a: Attrs = {}) => el('line', { x1, y1, x2, y2, ...a });
 
 /** A step of 1, 2 or 5 × 10^k giving about `count` ticks up to `max`. */
+
+/** The chart's section titles (A, B). */
+function sectionHeading(y: number, label: string): string {
+  return text(LEFT, y, label, { 'font-size': 16, 'font-weight': 700, fill: COLOR.text });
+}
 function niceStep(max: number, count: number): number {
   const raw = Math.max(max, 1e-9) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
@@ -227,13 +232,7 @@ export function renderCompareSvg(results: CompareResults): string {
 
   // ------------------------------------------------ A: waterfall
   y += 36;
-  body.push(
-    text(LEFT, y, 'A · One request per strategy, start to email', {
-      'font-size': 16,
-      'font-weight': 700,
-      fill: COLOR.text,
-    }),
-  );
+  body.push(sectionHeading(y, 'A · One request per strategy, start to email'));
   y += 18;
   body.push(
     text(
@@ -290,13 +289,7 @@ export function renderCompareSvg(results: CompareResults): string {
 
   // ------------------------------------------------ B: latency and losses
   y += 62;
-  body.push(
-    text(LEFT, y, 'B · What the runner waits for, and what reaches the runner', {
-      'font-size': 16,
-      'font-weight': 700,
-      fill: COLOR.text,
-    }),
-  );
+  body.push(sectionHeading(y, 'B · What the runner waits for, and what reaches the runner'));
   y += 18;
   body.push(
     text(
