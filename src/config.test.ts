@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Env, parseConfig } from './config.js';
+import { ConfigError, type Env, parseConfig, type Runtime, resolveModes } from './config.js';
 
 /** Runs parseConfig expecting a ConfigError, and returns its message. */
 function configError(env: Env): string {
@@ -37,6 +37,9 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       rateLimitPerMinute: 20,
       otlpEndpoint: undefined,
       otlpHeaders: {},
+      devMode: undefined,
+      strategyRoutes: undefined,
+      trustProxy: 0,
     });
   });
 
@@ -60,6 +63,9 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       'TASK_SWEEP_INTERVAL_MS',
       'EMAIL_RATE_LIMIT_PER_SEC',
       'SHUTDOWN_GRACE_MS',
+      'DEV_MODE',
+      'STRATEGY_ROUTES',
+      'TRUST_PROXY',
     ]) {
       env[name] = '';
     }
@@ -75,7 +81,7 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       RESEND_API_KEY: 're_live_123',
       RESEND_BASE_URL: 'http://127.0.0.1:4010//',
       EMAIL_FROM: 'Riverside <race@example.com>',
-      ADMIN_TOKEN: 'a-very-long-admin-token',
+      ADMIN_TOKEN: 'a-very-long-admin-token-0123',
       RACE_CONFIG: './race.json',
       TASK_MAX_ATTEMPTS: '3',
       TASK_RETRY_BASE_MS: '500',
@@ -89,6 +95,9 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       RATE_LIMIT_PER_MINUTE: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
       OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=abc%3D%3D, Authorization=Basic%20dXNlcg',
+      DEV_MODE: '0',
+      STRATEGY_ROUTES: 'on',
+      TRUST_PROXY: '2',
     });
     expect(config).toEqual({
       port: 3000,
@@ -98,7 +107,7 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       resendApiKey: 're_live_123',
       resendBaseUrl: 'http://127.0.0.1:4010', // trailing slashes removed
       emailFrom: 'Riverside <race@example.com>',
-      adminToken: 'a-very-long-admin-token',
+      adminToken: 'a-very-long-admin-token-0123',
       raceConfig: './race.json',
       taskMaxAttempts: 3,
       taskRetryBaseMs: 500,
@@ -112,6 +121,9 @@ describe('parseConfig defaults (DESIGN §6)', () => {
       rateLimitPerMinute: 0,
       otlpEndpoint: 'http://collector:4318',
       otlpHeaders: { 'x-honeycomb-team': 'abc==', authorization: 'Basic dXNlcg' },
+      devMode: false,
+      strategyRoutes: true,
+      trustProxy: 2,
     });
   });
 
@@ -150,6 +162,14 @@ describe('parseConfig rejects invalid values, naming the variable', () => {
     { env: { TASK_RETRY_BASE_MS: '2000', TASK_RETRY_MAX_MS: '1000' }, variable: 'TASK_RETRY_MAX_MS' },
     { env: { ADMIN_TOKEN: 'short-tok3n' }, variable: 'ADMIN_TOKEN', secret: 'short-tok3n' },
     { env: { ADMIN_TOKEN: '123456789012345' }, variable: 'ADMIN_TOKEN', secret: '123456789012345' },
+    // Long enough, but too few distinct characters: the example, and a repeated pattern.
+    { env: { ADMIN_TOKEN: 'passwordpassword' }, variable: 'ADMIN_TOKEN', secret: 'passwordpassword' },
+    { env: { ADMIN_TOKEN: 'abcabcabcabcabcabcabcabcabc' }, variable: 'ADMIN_TOKEN', secret: 'abcabcabc' },
+    { env: { ADMIN_TOKEN: '12345678901234567890123' }, variable: 'ADMIN_TOKEN', secret: '1234567890' },
+    { env: { DEV_MODE: 'yes' }, variable: 'DEV_MODE' },
+    { env: { STRATEGY_ROUTES: '1' }, variable: 'STRATEGY_ROUTES' },
+    { env: { TRUST_PROXY: 'true' }, variable: 'TRUST_PROXY' },
+    { env: { TRUST_PROXY: '11' }, variable: 'TRUST_PROXY' },
     { env: { EMAIL_FROM: 'Race <race@example.com>\r\nBcc: victim@example.com' }, variable: 'EMAIL_FROM' },
     { env: { EMAIL_FROM: 'Race <race@example.com>\nBcc: victim@example.com' }, variable: 'EMAIL_FROM' },
     { env: { EMAIL_FROM: 'no address here' }, variable: 'EMAIL_FROM' },
@@ -166,8 +186,9 @@ describe('parseConfig rejects invalid values, naming the variable', () => {
     });
   }
 
-  it('ADMIN_TOKEN of exactly 16 characters is accepted', () => {
-    expect(parseConfig({ ADMIN_TOKEN: '1234567890123456' }).adminToken).toBe('1234567890123456');
+  it('ADMIN_TOKEN of 24 characters from 12 different ones is accepted, and the error says how to make one', () => {
+    expect(parseConfig({ ADMIN_TOKEN: '0123456789ab0123456789ab' }).adminToken).toBe('0123456789ab0123456789ab');
+    expect(configError({ ADMIN_TOKEN: 'passwordpassword' })).toContain('openssl rand -hex 32');
   });
 
   it('TASK_LEASE_MS just above TASK_TIMEOUT_MS is accepted', () => {
@@ -195,5 +216,40 @@ describe('OpenTelemetry export settings', () => {
       expect(message).toMatch(/^OTEL_EXPORTER_OTLP_HEADERS /);
       expect(message).not.toContain(bad);
     }
+  });
+});
+
+describe('modes: DEV_MODE, STRATEGY_ROUTES', () => {
+  const modes = (env: Env, runtime: Runtime) => resolveModes(parseConfig(env), runtime);
+
+  it('Node on a loopback HOST without RESEND_API_KEY turns dev mode on by itself', () => {
+    for (const HOST of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+      expect(modes({ HOST }, 'node')).toEqual({
+        devMode: true,
+        devModeImplicit: true,
+        strategyRoutes: true,
+        mailer: 'dev-mailbox',
+      });
+    }
+  });
+
+  it('never by omission elsewhere: another HOST, a provider key, or a Worker', () => {
+    expect(modes({ HOST: '0.0.0.0' }, 'node')).toMatchObject({ devMode: false, mailer: 'none', strategyRoutes: false });
+    expect(modes({ RESEND_API_KEY: 're_x' }, 'node')).toMatchObject({ devMode: false, mailer: 'resend' });
+    expect(modes({}, 'workerd')).toEqual({
+      devMode: false,
+      devModeImplicit: false,
+      strategyRoutes: false,
+      mailer: 'none',
+    });
+  });
+
+  it('DEV_MODE is explicit both ways, and STRATEGY_ROUTES overrides its default', () => {
+    expect(modes({ DEV_MODE: '1' }, 'workerd')).toMatchObject({ devMode: true, mailer: 'dev-mailbox' });
+    expect(modes({ DEV_MODE: '0' }, 'node')).toMatchObject({ devMode: false, devModeImplicit: false });
+    expect(modes({ DEV_MODE: '1', STRATEGY_ROUTES: 'off' }, 'node').strategyRoutes).toBe(false);
+    expect(modes({ STRATEGY_ROUTES: 'on', RESEND_API_KEY: 're_x' }, 'workerd').strategyRoutes).toBe(true);
+    // A key wins over the dev mailbox: dev mode then keeps only its pages.
+    expect(modes({ DEV_MODE: '1', RESEND_API_KEY: 're_x' }, 'node').mailer).toBe('resend');
   });
 });

@@ -30,6 +30,16 @@ export interface Config {
   otlpEndpoint: string | undefined;
   /** OTEL_EXPORTER_OTLP_HEADERS, parsed (`k=v,k2=v2`). */
   otlpHeaders: Record<string, string>;
+  /**
+   * DEV_MODE: the dev mailbox, `/dev/*` pages and (by default) the strategy routes. Undefined when
+   * unset: the entry decides (`resolveModes`): Node on a loopback HOST without RESEND_API_KEY turns
+   * it on; a Worker never does by omission.
+   */
+  devMode: boolean | undefined;
+  /** STRATEGY_ROUTES: the seed's strategy routes; undefined → on in dev mode, off otherwise. */
+  strategyRoutes: boolean | undefined;
+  /** TRUST_PROXY: reverse-proxy hops in front of the Node service whose X-Forwarded-* headers count. */
+  trustProxy: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -41,6 +51,34 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}`);
   return value;
+}
+
+function flag(env: Env, name: string, on: string, off: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === on) return true;
+  if (raw === off) return false;
+  throw new ConfigError(`${name} must be ${on} or ${off}`);
+}
+
+/**
+ * An admin token guards every runner's personal data: refuse one that is short or repetitive.
+ * (`openssl rand -hex 32` gives 64 characters from 16 distinct ones.)
+ */
+export const ADMIN_TOKEN_MIN_LENGTH = 24;
+export const ADMIN_TOKEN_MIN_DISTINCT = 12;
+
+function adminTokenFrom(env: Env): string | undefined {
+  const token = optional(env, 'ADMIN_TOKEN');
+  if (token === undefined) return undefined;
+  const advice = 'make one with `openssl rand -hex 32`';
+  if (token.length < ADMIN_TOKEN_MIN_LENGTH) {
+    throw new ConfigError(`ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: ${advice}`);
+  }
+  if (new Set(token).size < ADMIN_TOKEN_MIN_DISTINCT) {
+    throw new ConfigError(`ADMIN_TOKEN must use at least ${ADMIN_TOKEN_MIN_DISTINCT} different characters: ${advice}`);
+  }
+  return token;
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -90,10 +128,7 @@ export function parseConfig(env: Env): Config {
   if (/[\r\n]/.test(emailFrom) || !/@/.test(emailFrom)) {
     throw new ConfigError('EMAIL_FROM must be an address like "Name <sender@example.com>"');
   }
-  const adminToken = optional(env, 'ADMIN_TOKEN');
-  if (adminToken !== undefined && adminToken.length < 16) {
-    throw new ConfigError('ADMIN_TOKEN must be at least 16 characters');
-  }
+  const adminToken = adminTokenFrom(env);
   const config: Config = {
     port: int(env, 'PORT', 8787, 0, 65535),
     host: optional(env, 'HOST') ?? '127.0.0.1',
@@ -119,6 +154,9 @@ export function parseConfig(env: Env): Config {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 20, 0, 1_000_000),
     otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', undefined, ['http:', 'https:'])?.replace(/\/+$/, ''),
     otlpHeaders: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS ?? ''),
+    devMode: flag(env, 'DEV_MODE', '1', '0'),
+    strategyRoutes: flag(env, 'STRATEGY_ROUTES', 'on', 'off'),
+    trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {
     throw new ConfigError('TASK_RETRY_MAX_MS must be at least TASK_RETRY_BASE_MS');
@@ -127,4 +165,30 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError('TASK_LEASE_MS must be longer than TASK_TIMEOUT_MS');
   }
   return config;
+}
+
+export type Runtime = 'node' | 'workerd';
+
+/** What the entries decide from the configuration and the runtime: see `Config.devMode`. */
+export interface Modes {
+  devMode: boolean;
+  /** Dev mode turned on by itself (Node, loopback HOST, no RESEND_API_KEY): worth one log line. */
+  devModeImplicit: boolean;
+  strategyRoutes: boolean;
+  /** The mailer: Resend when a key is set; else the dev mailbox in dev mode; else none (delivery held). */
+  mailer: 'resend' | 'dev-mailbox' | 'none';
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+export function resolveModes(config: Config, runtime: Runtime): Modes {
+  const implicit =
+    config.devMode === undefined && runtime === 'node' && !config.resendApiKey && isLoopbackHost(config.host);
+  const devMode = config.devMode ?? implicit;
+  const mailer = config.resendApiKey ? 'resend' : devMode ? 'dev-mailbox' : 'none';
+  return { devMode, devModeImplicit: implicit, strategyRoutes: config.strategyRoutes ?? devMode, mailer };
 }

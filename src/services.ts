@@ -15,7 +15,7 @@ import { tracedMailer } from './tracing/traced-mailer.js';
 import { tracedStore } from './tracing/traced-store.js';
 import { noopTracer } from './tracing/tracer.js';
 
-export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'recentTraces'> {
+export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'isHttps' | 'recentTraces'> {
   config: Config;
   race: Race;
   database: DatabaseHandle;
@@ -34,6 +34,7 @@ export function buildServices({
   owner,
   clientLimiter,
   clientKey,
+  isHttps,
   tracer = noopTracer,
   recentTraces,
 }: ServiceOptions): AppDeps {
@@ -79,6 +80,7 @@ export function buildServices({
     maxAttempts: config.taskMaxAttempts,
     clientLimiter,
     clientKey,
+    isHttps,
     tracer,
     recentTraces,
   };

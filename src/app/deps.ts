@@ -29,8 +29,13 @@ export interface AppDeps {
   maxAttempts: number;
   /** Registrations per client and window (RATE_LIMIT_PER_MINUTE). */
   clientLimiter: ClientLimiter;
-  /** Who is asking: the socket's address on Node, CF-Connecting-IP on Workers. */
+  /**
+   * Who is asking: the socket's address on Node (or X-Forwarded-For behind TRUST_PROXY proxies),
+   * CF-Connecting-IP on Workers.
+   */
   clientKey: (c: Context) => string;
+  /** Whether the request came over https (directly, or to a trusted proxy): decides `Secure` cookies. */
+  isHttps: (c: Context) => boolean;
   /** Spans (the API's no-op tracer when tracing is off). */
   tracer: Tracer;
   /** The latest traces for GET /dev/traces (development: no Resend key). */

@@ -3,7 +3,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -19,6 +18,7 @@ import { createJsonLogger, type Logger } from '../ports/logger.js';
 import { buildServices } from '../services.js';
 import { createTracing } from '../tracing/provider.js';
 import { BackgroundWork } from './node-background.js';
+import { nodeClient } from './node-client.js';
 import { startSweeper } from './node-sweeper.js';
 
 export interface NodeService {
@@ -93,8 +93,7 @@ export async function startNodeService(
     database,
     logger,
     clientLimiter: config.rateLimitPerMinute ? createMemoryClientLimiter(config.rateLimitPerMinute, 60_000) : unlimited,
-    // The socket's address: behind a reverse proxy, limit at the proxy (or put one per client in front).
-    clientKey: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    ...nodeClient(config.trustProxy),
     tracer: tracing.tracer,
     recentTraces: tracing.recent,
   });

@@ -106,6 +106,7 @@ function withServices<T>(
     logger,
     clientLimiter: clientLimiterFor(env, config),
     clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+    isHttps: (c) => new URL(c.req.url).protocol === 'https:',
     tracer: tracing.tracer,
     recentTraces: tracing.recent,
   });
