@@ -1,25 +1,33 @@
 // `npm run db:migrate`: applies the committed migrations to DATABASE_URL, or to the embedded
-// database in DATA_DIR when DATABASE_URL is unset. Safe to run while the service runs elsewhere.
+// database in DATA_DIR when DATABASE_URL is unset. Safe to run while the service runs elsewhere
+// (server databases); the embedded one belongs to one process at a time, so stop the service first.
 import { migrateEmbedded, migrateServer } from '../src/adapters/db/migrate.js';
 import { openPglite } from '../src/adapters/db/pglite.js';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config.js';
+import { databaseTarget, explainDatabaseError, StartError, startFailureMessage } from '../src/entry/start-errors.js';
+import { describeError } from '../src/tasks/errors.js';
 
 try {
   const config = parseConfig(process.env);
   if (config.databaseUrl) {
-    await migrateServer(config.databaseUrl);
-    console.log(`migrated ${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname}`);
+    const url = config.databaseUrl;
+    await migrateServer(url).catch((error) => {
+      throw explainDatabaseError(error, url, 'migrate');
+    });
+    const { where, database } = databaseTarget(url);
+    console.log(`migrated ${database} at ${where}`);
   } else {
     const handle = await openPglite(config.dataDir);
-    await migrateEmbedded(handle);
-    await handle.close();
+    try {
+      await migrateEmbedded(handle);
+    } catch (error) {
+      throw new StartError(`applying the migrations in ${config.dataDir} failed: ${describeError(error)}`);
+    } finally {
+      await handle.close();
+    }
     console.log(`migrated the embedded database in ${config.dataDir}`);
   }
 } catch (error) {
-  console.error(
-    error instanceof ConfigError
-      ? `Configuration error: ${error.message}`
-      : `Migration failed: ${(error as Error).name}`,
-  );
+  console.error(startFailureMessage(error).replace(/^Failed to start: /, 'Migration failed: '));
   process.exit(1);
 }

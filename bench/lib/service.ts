@@ -15,6 +15,8 @@ export function startBenchService(
       RESEND_BASE_URL: provider.url,
       // One client sends everything: the per-client registration limit would refuse most of it.
       RATE_LIMIT_PER_MINUTE: '0',
+      // The strategy routes are what the benchmarks compare; they are off by default outside dev mode.
+      STRATEGY_ROUTES: 'on',
       ...env,
     },
     createJsonLogger(() => {}),

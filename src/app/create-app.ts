@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', raceRoutes(deps));
   app.route('/', registrationRoutes(deps));
-  app.route('/', strategyRoutes(deps));
+  if (deps.strategyRoutes) app.route('/', strategyRoutes(deps));
   app.route('/', devMailRoutes(deps));
   app.route('/', devTraceRoutes(deps));
   app.route('/', adminRoutes(deps));

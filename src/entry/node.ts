@@ -1,14 +1,19 @@
 // Node entry: start the service with the process environment; stop gracefully on SIGTERM/SIGINT.
-import { ConfigError } from '../config.js';
 import { createJsonLogger } from '../ports/logger.js';
-import { describeError } from '../tasks/errors.js';
 import { startNodeService } from './node-service.js';
+import { startFailureMessage } from './start-errors.js';
 
 const logger = createJsonLogger();
 
 try {
   const service = await startNodeService(process.env, logger);
   console.error(`finishline listening on ${service.url} (pid ${process.pid})`);
+  if (service.modes.devModeImplicit) {
+    console.error(
+      'dev mode: no RESEND_API_KEY on a loopback HOST, so emails go to the dev mailbox (/dev/mail) and ' +
+        'the strategy and /dev routes are on; set DEV_MODE=0 or RESEND_API_KEY for production',
+    );
+  }
   if (!process.env.ADMIN_TOKEN) console.error(`ADMIN_TOKEN is unset; this run's admin token: ${service.adminToken}`);
   const shutdown = (signal: string) => {
     logger.info('service.stopping', { signal });
@@ -20,7 +25,6 @@ try {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
-  if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
-  else console.error(`Failed to start: ${describeError(error)}`);
+  console.error(startFailureMessage(error));
   process.exit(1);
 }

@@ -26,6 +26,11 @@ export interface TaskEngineOptions {
   ratePerSecond?: number;
   /** How long delivery pauses after an account-wide failure when the provider gave no time. */
   pauseMs?: number;
+  /**
+   * Delivery held until the configuration changes (e.g. `no_provider`: a Worker without
+   * RESEND_API_KEY, not in dev mode). Tasks are stored and wait; nothing is claimed or attempted.
+   */
+  held?: string;
   /** Identifies this engine's leases. One per process (Node) or invocation (Workers). */
   owner?: string;
   random?: () => number;
@@ -34,7 +39,11 @@ export interface TaskEngineOptions {
   tracer?: Tracer;
 }
 
-export type DeliveryState = { state: 'running' } | { state: 'paused'; reason: string; until: string };
+/** `until` is null while delivery is held for a reason only a configuration change ends. */
+export type DeliveryState = { state: 'running' } | { state: 'paused'; reason: string; until: string | null };
+
+/** How long a held task is put back for before anyone looks again (a redeploy may have fixed it). */
+const HELD_RECHECK_MS = 60_000;
 
 export interface TaskEngine {
   readonly owner: string;
@@ -67,7 +76,10 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   const inFlight = new Set<AbortController>();
   let paused: { reason: string; until: number } | undefined;
 
-  const pausedFor = () => (paused && paused.until > now() ? paused.until - now() : 0);
+  const pausedFor = () => {
+    if (options.held) return HELD_RECHECK_MS;
+    return paused && paused.until > now() ? paused.until - now() : 0;
+  };
 
   async function release(task: LeasedTask, delayMs: number, why: string): Promise<AttemptResult> {
     const held = await store.releaseTask(task, delayMs);
@@ -213,6 +225,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       );
     },
     deliveryState: () => {
+      if (options.held) return { state: 'paused', reason: options.held, until: null };
       const left = pausedFor();
       return left > 0 && paused
         ? { state: 'paused', reason: paused.reason, until: new Date(now() + left).toISOString() }

@@ -174,17 +174,27 @@ describe('a real race', () => {
     });
   });
 
-  it('an invalid race file stops the start with a message naming RACE_CONFIG', async () => {
+  it('a bad race file stops the start saying which of three things is wrong', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(
       bad,
       JSON.stringify({ ...RACE, distances: [{ id: '5k', label: '5 km', startTime: '25:00', cap: 1 }] }),
     );
     await expect(startNodeService({ RACE_CONFIG: bad, DATABASE_URL: db.url, PORT: '0' }, silentLogger)).rejects.toThrow(
-      /RACE_CONFIG is invalid: distances\.0\.startTime/,
+      /RACE_CONFIG is invalid \(.*bad\.json\): distances\.0\.startTime/,
     );
+    // Missing file, and a folder: said as such.
     await expect(
       startNodeService({ RACE_CONFIG: join(dir, 'missing.json'), DATABASE_URL: db.url, PORT: '0' }, silentLogger),
-    ).rejects.toThrow(/RACE_CONFIG must name a readable JSON file/);
+    ).rejects.toThrow(/RACE_CONFIG file .*missing\.json does not exist .*check the path/);
+    await expect(startNodeService({ RACE_CONFIG: dir, DATABASE_URL: db.url, PORT: '0' }, silentLogger)).rejects.toThrow(
+      /RACE_CONFIG file .* is a folder/,
+    );
+    // Not JSON: where (line and column), not just that.
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "id": "riverside",\n  "name": "Riverside" oops\n}\n');
+    await expect(
+      startNodeService({ RACE_CONFIG: broken, DATABASE_URL: db.url, PORT: '0' }, silentLogger),
+    ).rejects.toThrow(/RACE_CONFIG .*broken\.json is not valid JSON at line 3, column 2\d: /);
   });
 });

@@ -9,7 +9,9 @@ import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
 export const WORKER_BUNDLE = '.wrangler/test-build/worker.js';
 
 // Tests send many requests from one address: the per-client limit is off unless a test turns it on.
-const TEST_DEFAULTS = { RATE_LIMIT_PER_MINUTE: '0' };
+// The strategy routes are on (the contract suite covers them); test/integration/modes.test.ts checks
+// that they are off by default outside dev mode.
+const TEST_DEFAULTS = { RATE_LIMIT_PER_MINUTE: '0', STRATEGY_ROUTES: 'on' };
 
 export interface TargetOptions {
   databaseUrl: string;

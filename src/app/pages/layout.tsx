@@ -9,6 +9,8 @@ export interface Site {
   name: string;
   /** The dev mailbox is on (no Resend key): link to it. */
   devMailbox: boolean;
+  /** Dev mode: the trace view's link. */
+  devMode: boolean;
 }
 
 export type Section = 'sign-up' | 'admin' | 'mail' | 'traces' | 'none';
@@ -36,7 +38,7 @@ function NavLink(props: { href: string; current: boolean; children: Child }) {
 }
 
 /** The frame without a race at hand (e.g. the API docs). */
-const DEFAULT_SITE: Site = { name: 'finishline', devMailbox: false };
+const DEFAULT_SITE: Site = { name: 'finishline', devMailbox: false, devMode: false };
 
 export function Layout(props: {
   title: string;
@@ -78,7 +80,7 @@ export function Layout(props: {
                     Mailbox
                   </NavLink>
                 ) : null}
-                {site.devMailbox ? (
+                {site.devMode ? (
                   <NavLink href="/dev/traces" current={section === 'traces'}>
                     Traces
                   </NavLink>
@@ -103,6 +105,6 @@ export function Layout(props: {
 }
 
 /** The site as the frame shows it, from the app's dependencies. */
-export function siteOf(deps: { race: { name: string }; devMailbox: boolean }): Site {
-  return { name: deps.race.name, devMailbox: deps.devMailbox };
+export function siteOf(deps: { race: { name: string }; devMailbox: boolean; devMode: boolean }): Site {
+  return { name: deps.race.name, devMailbox: deps.devMailbox, devMode: deps.devMode };
 }

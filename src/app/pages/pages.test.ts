@@ -7,7 +7,7 @@ import { DevMailPage } from './dev-mail.js';
 import { deliveryWords } from './format.js';
 import { problemsToErrors, SignUpPage } from './sign-up.js';
 
-const site = { name: DEFAULT_RACE.name, devMailbox: true };
+const site = { name: DEFAULT_RACE.name, devMailbox: true, devMode: true };
 
 async function html(node: unknown): Promise<string> {
   return String(await (node as { toString(): string | Promise<string> }).toString());

@@ -9,7 +9,7 @@ const LIMIT = 50;
 export function devTraceRoutes(deps: AppDeps) {
   const app = new Hono();
   const recent = deps.recentTraces;
-  if (!deps.devMailbox || !recent) return app;
+  if (!deps.devMode || !recent) return app;
   app.get('/dev/traces', (c) => {
     c.header('cache-control', 'no-store');
     return c.html(<DevTracesPage site={siteOf(deps)} traces={recent.requests(LIMIT)} />);
