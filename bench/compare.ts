@@ -1,6 +1,8 @@
 // Compare the five email strategies on what a runner sees and what reaches the runner.
 //
-//   npm run compare [-- --runs 50 --latency 300 --failure-rate 0.2 --concurrency 5 --out docs --json r.json]
+//   npm run compare [-- --runs 50 --latency 300 --failure-rate 0.2 --concurrency 5 --out DIR --json r.json]
+//   Needs PostgreSQL (127.0.0.1:5432 or TEST_POSTGRES_URL). Writes to out/compare/ unless --out DIR, or
+//   --update-docs (docs/compare.md and docs/compare.svg, the committed copies the README shows).
 //
 // 1. A fresh PostgreSQL database, the Resend stand-in (`--latency` ms per send) behind a recording
 //    pass-through (so failed sends have times too), and the Node service in this process.
@@ -12,7 +14,7 @@
 // 3. Per strategy and pass: response p50/p95; request start → email accepted (p50); emails lost (stored
 //    or answered with success, no email accepted); doubled (more than one accepted); answered success
 //    but not stored.
-// 4. Tables on stdout; docs/compare.md and docs/compare.svg (or `--out`); the raw results with `--json`.
+// 4. Tables on stdout; compare.md and compare.svg in the output folder; the raw results with `--json`.
 //
 // Loopback only. Exits 0 unless something crashed (results that miss expectations are reported, not
 // fatal); a watchdog (`--timeout` s) ends a run that hangs.
@@ -37,6 +39,7 @@ import {
 } from './lib/compare-types.js';
 import { runLoad, type Sample } from './lib/load.js';
 import { machine } from './lib/machine.js';
+import { outputDir, requirePostgres } from './lib/output.js';
 import { progressLine } from './lib/progress.js';
 import { runBench } from './lib/run.js';
 import { bareAddress, type SendRecorder, startSendRecorder } from './lib/send-recorder.js';
@@ -53,7 +56,8 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '5' },
     settle: { type: 'string' },
     warmup: { type: 'string' },
-    out: { type: 'string', default: 'docs' },
+    out: { type: 'string' },
+    'update-docs': { type: 'boolean' },
     json: { type: 'string' },
     timeout: { type: 'string', default: '600' },
   },
@@ -80,7 +84,7 @@ const params: CompareParameters = {
   // Default: as many as the measured runs (see runPass).
   warmup: flags.warmup === undefined ? positiveInt('runs', flags.runs) : positiveInt('warmup', flags.warmup, 0),
 };
-const OUT_DIR = resolve(flags.out);
+const OUT_DIR = flags.out ? resolve(flags.out) : outputDir('compare', 'docs', flags['update-docs']);
 const JSON_PATH = flags.json === undefined ? undefined : resolve(flags.json);
 const WATCHDOG_MS = positiveInt('timeout', flags.timeout) * 1000;
 // Outbox retries are fast here, so its tasks finish within seconds; past this, count what is there.
@@ -395,6 +399,7 @@ function markdown(results: CompareResults): string {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
+  await requirePostgres('npm run compare');
   const runStart = performance.now();
   const runId = `c${Date.now().toString(36)}`;
   const info = machine();

@@ -10,7 +10,8 @@
 //    not slow the next one's measurement. Also: time from request start until the email was accepted.
 // 3. Drain rate: `--drain` due tasks inserted directly, then a service whose sweeper drains them
 //    against a zero-latency stand-in; every task must produce exactly one accepted email.
-// 4. A table on stdout, and bench/results/strategies.{json,md}.
+// 4. A table on stdout, and strategies.{json,md} in out/strategies/ (or the committed bench/results/
+//    with --update-docs). Needs PostgreSQL (127.0.0.1:5432 or TEST_POSTGRES_URL).
 //
 // Loopback only. Client, service and stand-in share this process (one event loop); PostgreSQL is a
 // separate process. Exits 0 unless something crashed: missed targets are reported, not fatal.
@@ -28,6 +29,7 @@ import { type ResendStandIn, startResendStandIn } from '../test/support/resend-s
 import { positiveInt } from './lib/args.js';
 import { runLoad, type Sample } from './lib/load.js';
 import { machine } from './lib/machine.js';
+import { outputDir, requirePostgres } from './lib/output.js';
 import { runBench } from './lib/run.js';
 import { startBenchService } from './lib/service.js';
 import { ms, round2, roundSummary, summarize } from './lib/stats.js';
@@ -43,6 +45,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '20' },
     drain: { type: 'string', default: '10000' },
     'task-concurrency': { type: 'string', default: '50' },
+    'update-docs': { type: 'boolean' },
   },
   strict: true,
 });
@@ -58,7 +61,12 @@ const params = {
 };
 if (params.requests % params.rounds !== 0) throw new Error('--requests must be a multiple of --rounds');
 
-const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
+// out/strategies/ (untracked), or the committed bench/results/ with --update-docs.
+const RESULTS_DIR = outputDir(
+  'strategies',
+  join(dirname(fileURLToPath(import.meta.url)), 'results'),
+  flags['update-docs'],
+);
 const DRAIN_TIMEOUT_MS = 10 * 60_000;
 const WATCHDOG_MS = 15 * 60_000;
 const EMAIL_WAIT_MS = 30_000;
@@ -489,6 +497,7 @@ function drainLines(d: DrainReport): string[] {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
+  await requirePostgres('npm run bench:strategies');
   const runStart = performance.now();
   const runId = `b${Date.now().toString(36)}`;
   const info = machine();

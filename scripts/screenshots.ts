@@ -1,4 +1,4 @@
-// npm run screenshots — pictures of the pages for the docs (docs/screenshots/*.png).
+// npm run screenshots — pictures of the pages (out/screenshots/*.png; docs/screenshots/ with --update-docs).
 //
 // Starts the service on a temporary embedded database with a small race (the marathon nearly sold
 // out), signs a few runners up, and photographs the pages in Debian's Chromium (playwright-core):
@@ -9,13 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { outputDir } from '../bench/lib/output.js';
 import { DEFAULT_RACE, type Race } from '../src/domain/race.js';
 import { type NodeService, startNodeService } from '../src/entry/node-service.js';
 import { silentLogger } from '../src/ports/logger.js';
 import { launchChromium } from '../test/support/browser.js';
 import { startResendStandIn } from '../test/support/resend-stand-in.js';
 
-const OUT = 'docs/screenshots';
+// out/screenshots/ (untracked), or the committed docs/screenshots/ the README shows with --update-docs.
+const OUT = outputDir('screenshots', 'docs/screenshots', process.argv.includes('--update-docs'));
 const ADMIN_TOKEN = 'screenshot-admin-token-0123456789';
 const DESKTOP = { width: 1200, height: 900 };
 const PHONE = { width: 390, height: 844 };

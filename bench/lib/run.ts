@@ -9,7 +9,8 @@ export function runBench(name: string, main: () => Promise<number>, watchdogMs: 
   main().then(
     (code) => process.exit(code),
     (error) => {
-      console.error(error);
+      // A missing prerequisite is one line; anything else is a crash worth its stack.
+      console.error(error instanceof Error && error.name === 'PrerequisiteError' ? error.message : error);
       process.exit(1);
     },
   );

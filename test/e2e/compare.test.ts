@@ -11,9 +11,19 @@ const RUNS = 20;
 const TIMEOUT_MS = 120_000;
 
 /** Runs a command in its own process group; kills the whole group if it outlives the timeout. */
-function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: process.cwd(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: process.cwd(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -169,4 +179,19 @@ describe('npm run compare', () => {
     expect(() => checkXml('<svg/><svg/>')).toThrow();
     expect(checkXml('<svg x="&lt;"><text>a &amp; b</text><g/></svg>').name).toBe('svg');
   });
+});
+
+describe('the benchmarks without PostgreSQL', () => {
+  for (const script of ['compare', 'bench:strategies']) {
+    it(`npm run ${script} says in one line that it needs PostgreSQL, and where`, async () => {
+      const { code, output } = await run('npm', ['run', '--silent', script], TIMEOUT_MS, {
+        TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:9/postgres',
+      });
+      expect(code).toBe(1);
+      expect(output.trim().split('\n')).toEqual([
+        `npm run ${script} needs PostgreSQL at 127.0.0.1:9 (trust auth, user postgres; or set TEST_POSTGRES_URL): ` +
+          'start it, e.g. pg_ctlcluster --skip-systemctl-redirect 15 main start',
+      ]);
+    });
+  }
 });
