@@ -2,9 +2,12 @@
 // for the browser tests (CI starts from a fresh machine), and builds the Worker bundle that the
 // workerd tests load into Miniflare (the same build `wrangler deploy` uploads).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { POSTGRES_ADMIN_URL } from './postgres.js';
+
+/** Where this run's Worker bundle is (set here, read by targets.ts in the test processes). */
+export const WORKER_BUNDLE_ENV = 'FINISHLINE_TEST_WORKER_BUNDLE';
 
 // The same default as browser.ts (not imported here: it loads playwright-core and axe-core).
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,8 +37,13 @@ export default async function setup() {
     );
   }
   ensureChromium();
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', '.wrangler/test-build'], {
+  // A folder of this run's own: two `npm test` runs side by side must not rebuild each other's bundle
+  // while Miniflare loads it. The test processes inherit the variable; targets.ts reads it.
+  const outdir = `.wrangler/test-build-${process.pid}`;
+  process.env[WORKER_BUNDLE_ENV] = `${outdir}/worker.js`;
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
   });
+  return () => rmSync(outdir, { recursive: true, force: true });
 }

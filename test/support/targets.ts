@@ -6,7 +6,8 @@ import { Miniflare } from 'miniflare';
 import { startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
 
-export const WORKER_BUNDLE = '.wrangler/test-build/worker.js';
+/** The bundle `wrangler deploy --dry-run` built for this test run (global-setup.ts). */
+export const WORKER_BUNDLE = process.env.FINISHLINE_TEST_WORKER_BUNDLE ?? '.wrangler/test-build/worker.js';
 
 // Tests send many requests from one address: the per-client limit is off unless a test turns it on.
 // The strategy routes are on (the contract suite covers them); test/integration/modes.test.ts checks
