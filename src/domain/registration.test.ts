@@ -229,10 +229,127 @@ describe('validateRegistration: the rules of DESIGN §5', () => {
   });
 });
 
+describe('validateRegistration: invisible formatting characters (Unicode category Cf)', () => {
+  const FORMAT: [string, string][] = [
+    ['U+202E right-to-left override', '\u202e'],
+    ['U+202A left-to-right embedding', '\u202a'],
+    ['U+200B zero-width space', '\u200b'],
+    ['U+200C zero-width non-joiner', '\u200c'],
+    ['U+200D zero-width joiner', '\u200d'],
+    ['U+200E left-to-right mark', '\u200e'],
+    ['U+2060 word joiner', '\u2060'],
+    ['U+FEFF byte order mark', '\ufeff'],
+    ['U+2066 left-to-right isolate', '\u2066'],
+    ['U+2067 right-to-left isolate', '\u2067'],
+    ['U+2068 first strong isolate', '\u2068'],
+    ['U+2069 pop directional isolate', '\u2069'],
+    ['U+00AD soft hyphen', '\u00ad'],
+    ['U+061C Arabic letter mark', '\u061c'],
+    ['U+180E Mongolian vowel separator', '\u180e'],
+    ['U+E0041 tag latin capital letter A (astral)', '\u{e0041}'],
+  ];
+  const inside: Record<'firstName' | 'lastName' | 'email' | 'address', (c: string) => string> = {
+    firstName: (c) => `Ad${c}a`,
+    lastName: (c) => `Love${c}lace`,
+    email: (c) => `ada${c}@example.com`,
+    address: (c) => `12 St James${c} Square\nLondon`,
+  };
+  for (const [field, place] of Object.entries(inside)) {
+    it(`${field}: refused inside the value, one problem naming the field`, () => {
+      for (const [name, char] of FORMAT) {
+        expect(problemWith(field, place(char)), name).toEqual({
+          path: field,
+          message: 'must not contain invisible formatting characters',
+        });
+      }
+    });
+  }
+
+  it('also at either end, except U+FEFF, which trim() strips as white space', () => {
+    expect(problemWith('firstName', 'Ada\u200b')).toMatchObject({ path: 'firstName' });
+    expect(problemWith('lastName', '\u202eLovelace')).toMatchObject({ path: 'lastName' });
+    expect(problemWith('email', 'ada@example.com\u2069')).toMatchObject({ path: 'email' });
+    expect(validateRegistration(DEFAULT_RACE, { ...valid, firstName: '\ufeffAda\ufeff' })).toMatchObject({
+      ok: true,
+      value: { firstName: 'Ada' },
+    });
+  });
+
+  it('a value made only of them is refused too', () => {
+    expect(problemWith('firstName', '\u200b\u200b')).toEqual({
+      path: 'firstName',
+      message: 'must not contain invisible formatting characters',
+    });
+  });
+
+  it('visible characters of other categories that look like punctuation stay allowed', () => {
+    // Hyphen, apostrophes, NBSP inside (Zs, not Cf), combining accents (Mn).
+    for (const name of ['Anne-Marie', 'O\u2019Brien', "D'Arcy", 'Jean\u00a0Luc', 'Zoe\u0308']) {
+      expect(validateRegistration(DEFAULT_RACE, { ...valid, firstName: name }).ok, name).toBe(true);
+    }
+  });
+});
+
+describe('validateRegistration: NFC normalisation', () => {
+  const composed = 'Zo\u00eb Cl\u00e9ment';
+  const decomposed = 'Zoe\u0308 Cle\u0301ment';
+
+  it('every text field comes out in NFC, whichever way it was typed', () => {
+    expect(decomposed).not.toBe(composed);
+    const result = validateRegistration(DEFAULT_RACE, {
+      firstName: decomposed,
+      lastName: `  ${decomposed} `,
+      email: 'zoe\u0308@exa\u0301mple.com',
+      address: `1 Rue de l'E\u0301glise\r\nParis`,
+      distance: 'half',
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        firstName: composed,
+        lastName: composed,
+        email: 'zo\u00eb@ex\u00e1mple.com',
+        address: "1 Rue de l'\u00c9glise\nParis",
+        distance: 'half',
+      },
+    });
+  });
+
+  it('composed and decomposed input validate to the same value', () => {
+    const a = validateRegistration(DEFAULT_RACE, { ...valid, firstName: composed, email: 'zo\u00eb@example.com' });
+    const b = validateRegistration(DEFAULT_RACE, { ...valid, firstName: decomposed, email: 'zoe\u0308@example.com' });
+    expect(a.ok && b.ok).toBe(true);
+    expect(a).toEqual(b);
+  });
+
+  it('lengths count the composed form', () => {
+    // 100 × "e" + combining acute is 200 code units as sent, 100 characters in NFC.
+    expect(validateRegistration(DEFAULT_RACE, { ...valid, firstName: 'e\u0301'.repeat(100) })).toMatchObject({
+      ok: true,
+      value: { firstName: '\u00e9'.repeat(100) },
+    });
+    expect(problemWith('firstName', 'e\u0301'.repeat(101))).toEqual({
+      path: 'firstName',
+      message: 'must be at most 100 characters',
+    });
+  });
+});
+
 describe('normalizeEmail', () => {
   it('is lower(trim(email))', () => {
     expect(normalizeEmail(' ADA@Example.com ')).toBe('ada@example.com');
     expect(normalizeEmail('ada@example.com')).toBe('ada@example.com');
     expect(normalizeEmail('\tAda@EXAMPLE.COM\n')).toBe('ada@example.com');
+  });
+
+  it('is NFC: composed and decomposed spellings are one address', () => {
+    expect(normalizeEmail('Zo\u00eb@example.com')).toBe('zo\u00eb@example.com');
+    expect(normalizeEmail(' ZOE\u0308@EXAMPLE.COM')).toBe('zo\u00eb@example.com');
+    // "Ϊ́" is already NFC (no composed capital exists); lower-cased it becomes "ϊ" + acute, which NFC
+    // composes into "ΐ" — so the key matches an address typed with "ΐ" itself.
+    expect('\u03aa\u0301'.normalize('NFC')).toBe('\u03aa\u0301');
+    expect(normalizeEmail('\u03aa\u0301@x.gr')).toBe('\u0390@x.gr');
+    expect(normalizeEmail('\u0390@x.gr')).toBe('\u0390@x.gr');
+    expect(normalizeEmail('E\u0301@x.y')).toBe('\u00e9@x.y');
   });
 });

@@ -9,10 +9,23 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 // Half of a surrogate pair: not text. Postgres would refuse it in JSON, or store U+FFFD instead.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// Unicode format characters (category Cf): invisible, yet they change what is shown or compared.
+// U+202E turns the rest of a name around in the admin list and the email; U+200B, U+2060 or a soft
+// hyphen make two addresses or names that look the same differ. JS's trim() already strips U+FEFF at
+// either end (it counts as white space there), so only those inside a value are left to refuse.
+const FORMAT_CHARACTER = /\p{Cf}/u;
+const FORMAT_CHARACTER_MESSAGE = 'must not contain invisible formatting characters';
+
+/**
+ * NFC: one spelling per text. "é" typed as one code point and as "e" + combining accent are the same
+ * name and the same address, so they are stored, compared (duplicate emails) and hashed (the
+ * Idempotency-Key's request hash) alike. Runs first, so the length limits count composed characters.
+ */
+const nfc = (s: string) => s.normalize('NFC');
 
 function textField(max: number, allowNewline = false) {
   const forbidden = allowNewline ? CONTROL_EXCEPT_NEWLINE : CONTROL;
-  let field = z.string({ error: 'must be a string' });
+  let field = z.string({ error: 'must be a string' }).overwrite(nfc);
   if (allowNewline) field = field.overwrite((s) => s.replace(/\r\n/g, '\n'));
   // Built-in trim/min/max (rather than a transform) so the limits also appear in the OpenAPI schema.
   return field
@@ -20,7 +33,8 @@ function textField(max: number, allowNewline = false) {
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !forbidden.test(s), 'must not contain control characters')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text')
+    .refine((s) => !FORMAT_CHARACTER.test(s), FORMAT_CHARACTER_MESSAGE);
 }
 
 // A pragmatic address check: a local part and a dotted domain, no spaces, no empty labels (`a..b`,
@@ -35,8 +49,11 @@ export function registrationInputSchema(race: Race) {
       lastName: textField(100),
       email: z
         .string({ error: 'must be a string' })
+        .overwrite(nfc)
         .trim()
         .max(254, 'must be at most 254 characters')
+        // Checked before the address pattern, and final: the precise reason rather than two problems.
+        .refine((s) => !FORMAT_CHARACTER.test(s), { error: FORMAT_CHARACTER_MESSAGE, abort: true })
         .refine((s) => EMAIL.test(s) && !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must be a valid address')
         .meta({ format: 'email' }),
       address: textField(300, true),
@@ -77,6 +94,10 @@ export function validateRegistration(race: Race, input: unknown): ValidationResu
   return { ok: false, problems };
 }
 
+/**
+ * The key for "one registration per email per race": trimmed, lower-cased, NFC. NFC last, because
+ * lower-casing can undo it: "Ϊ́" (U+03AA U+0301) is NFC, its lower case "ϊ" + U+0301 is not ("ΐ").
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().toLowerCase().normalize('NFC');
 }

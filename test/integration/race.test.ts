@@ -163,14 +163,49 @@ describe('a real race', () => {
       }
     });
 
-    it('keys are kept: a replay a day later still answers the same (no expiry is applied)', async () => {
+    // Keys expire after 24 hours (as Stripe's do), on the database's clock: a key is aged by moving its
+    // created_at back, no waiting.
+    const age = (key: string, interval: string) =>
+      db.query(`UPDATE idempotency_keys SET created_at = now() - interval '${interval}' WHERE key = $1`, [key]);
+
+    it('just under 24 hours, the key still replays', async () => {
       const input = runner({ distance: '10k' });
       const key = crypto.randomUUID();
       const original = await (await post(target, '/api/registrations', input, { 'idempotency-key': key })).json();
-      await db.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1", [key]);
+      await age(key, '23 hours 59 minutes');
       const again = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      expect(again.status).toBe(201);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect((await again.json()).id).toBe(original.id);
+    });
+
+    it('after 24 hours the same key and body are a new attempt: the runner is already registered (409)', async () => {
+      const input = runner({ distance: '10k' });
+      const key = crypto.randomUUID();
+      expect((await post(target, '/api/registrations', input, { 'idempotency-key': key })).status).toBe(201);
+      await age(key, '24 hours 1 second');
+      const again = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      expect(again.status).toBe(409);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      expect((await again.json()).error.code).toBe('already_registered');
+      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+    });
+
+    it('after 24 hours the key with another body registers that runner (not idempotency_key_reused)', async () => {
+      const key = crypto.randomUUID();
+      const first = await (
+        await post(target, '/api/registrations', runner({ distance: '10k' }), { 'idempotency-key': key })
+      ).json();
+      await age(key, '25 hours');
+      const other = runner({ distance: '10k' });
+      const res = await post(target, '/api/registrations', other, { 'idempotency-key': key });
+      expect(res.status).toBe(201);
+      const created = await res.json();
+      expect(created.id).not.toBe(first.id);
+      // The key now belongs to the new registration, live again: a retry of it replays.
+      const retry = await post(target, '/api/registrations', other, { 'idempotency-key': key });
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect((await retry.json()).id).toBe(created.id);
     });
   });
 

@@ -16,14 +16,23 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** `code` of the error and of each cause below it (drivers wrap the socket's error). */
+function errorCodes(error: unknown): unknown[] {
+  const codes: unknown[] = [];
+  for (let e = error; e && codes.length < 5; e = (e as { cause?: unknown }).cause) {
+    codes.push((e as { code?: unknown }).code);
+  }
+  return codes;
+}
+
 describe('an unreachable server', () => {
-  it('ping rejects quickly and the error is classified unavailable', async () => {
+  it('ping is refused and the error is classified unavailable', async () => {
     const handle = openNodePostgres('postgres://postgres:x@127.0.0.1:1/none', { connectionTimeoutMillis: 500 });
     try {
       const store = createStore(handle.db);
-      const started = Date.now();
       const error = await rejection(store.ping());
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Refused at once (nothing listens there), not waited out: no stopwatch needed to know it was quick.
+      expect(errorCodes(error)).toContain('ECONNREFUSED');
       expect(isDatabaseUnavailable(error)).toBe(true);
       // Every store operation fails the same way, not only ping.
       expect(isDatabaseUnavailable(await rejection(store.findRegistration(crypto.randomUUID())))).toBe(true);

@@ -162,6 +162,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
     });
 
     describe('insertRegistration / findRegistration', () => {
+      it('composed and decomposed spellings of one email are one runner (NFC)', async () => {
+        const composed = newRegistration({ email: 'zo\u00eb@example.com' });
+        expect(await f.store.insertRegistration(composed)).toBe('stored');
+        const decomposed = newRegistration({ email: 'ZOE\u0308@example.com' });
+        expect(await f.store.insertRegistrationWithTask(decomposed, newTask('owner-a'))).toBe('already_registered');
+        expect(await f.store.findRegistration(decomposed.id)).toBeNull();
+        await expectCount(1, 'registrations', `email_normalized = 'zo\u00eb@example.com'`);
+      });
+
       it('stores a registration once per normalized email (lower(trim(email))) and finds it', async () => {
         const first = newRegistration({ email: ' ADA@Example.com ' });
         expect(await f.store.insertRegistration(first)).toBe('stored');
@@ -539,6 +548,113 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         ).toBe('idempotency_key_taken');
         // Nothing of the second request was written.
         expect(await f.store.findRegistration(other.id)).toBeNull();
+      });
+    });
+
+    describe('idempotency keys expire after 24 hours', () => {
+      // The database's clock decides: a key is aged by moving its created_at back, no waiting.
+      const age = async (key: string, interval: string) => {
+        if (!f.query) throw new Error('the fixture must offer query');
+        await f.query(`UPDATE idempotency_keys SET created_at = now() - interval '${interval}' WHERE key = '${key}'`);
+      };
+      const remember = (registration: NewRegistration, key: string, requestHash: string) => ({
+        key,
+        requestHash,
+        status: 201,
+        body: { id: registration.id },
+      });
+
+      it('an expired key is unused: not found, and a new request takes it over', async () => {
+        const first = newRegistration();
+        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'), remember(first, 'k', 'h1'))).toBe(
+          'stored',
+        );
+        await age('k', '24 hours 1 second');
+        expect(await f.store.findIdempotentResponse('k')).toBeNull();
+
+        // Another body under the same key: a new registration, not idempotency_key_taken.
+        const second = newRegistration();
+        const task = newTask('owner-b');
+        expect(await f.store.insertRegistrationWithTask(second, task, remember(second, 'k', 'h2'))).toBe('stored');
+        expect(await f.store.findIdempotentResponse('k')).toEqual(remember(second, 'k', 'h2'));
+        expect((await f.store.findRegistration(second.id))?.email).toMatchObject({ status: 'sending', attempts: 1 });
+        // The first registration stays; the key row now belongs to the second, with a fresh timestamp.
+        expect(await f.store.findRegistration(first.id)).not.toBeNull();
+        await expectCount(1, 'idempotency_keys');
+        await expectCount(
+          1,
+          'idempotency_keys',
+          `registration_id = '${second.id}' AND created_at > now() - interval '1 minute'`,
+        );
+        await expectCount(1, 'tasks', `id = '${task.id}'`);
+
+        // Taken over, the key is live again: a third body is refused and writes nothing.
+        const third = newRegistration();
+        const thirdTask = newTask('owner-c');
+        expect(await f.store.insertRegistrationWithTask(third, thirdTask, remember(third, 'k', 'h3'))).toBe(
+          'idempotency_key_taken',
+        );
+        expect(await f.store.findRegistration(third.id)).toBeNull();
+        await expectCount(0, 'tasks', `id = '${thirdTask.id}'`);
+        await expectCount(2, 'registrations');
+      });
+
+      it('a key just under 24 hours old is still live', async () => {
+        const first = newRegistration();
+        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'), remember(first, 'k', 'h1'))).toBe(
+          'stored',
+        );
+        await age('k', '23 hours 59 minutes');
+        expect(await f.store.findIdempotentResponse('k')).toEqual(remember(first, 'k', 'h1'));
+        const other = newRegistration();
+        const otherTask = newTask('owner-b');
+        expect(await f.store.insertRegistrationWithTask(other, otherTask, remember(other, 'k', 'h2'))).toBe(
+          'idempotency_key_taken',
+        );
+        // Nothing of the second request was written, and the key still answers for the first.
+        expect(await f.store.findRegistration(other.id)).toBeNull();
+        await expectCount(0, 'tasks', `id = '${otherTask.id}'`);
+        expect(await f.store.countRegistrationsByDistance(RACE)).toEqual({ half: 1 });
+        expect(await f.store.findIdempotentResponse('k')).toEqual(remember(first, 'k', 'h1'));
+      });
+
+      it('an expired key does not get around the one-registration-per-email rule', async () => {
+        const first = newRegistration({ email: 'kay@example.com' });
+        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'), remember(first, 'k', 'h1'))).toBe(
+          'stored',
+        );
+        await age('k', '25 hours');
+        // The same runner a day later, same key: already registered; the old key row is left as it was.
+        const again = newRegistration({ email: 'KAY@example.com' });
+        expect(await f.store.insertRegistrationWithTask(again, newTask('owner-b'), remember(again, 'k', 'h1'))).toBe(
+          'already_registered',
+        );
+        expect(await f.store.findRegistration(again.id)).toBeNull();
+        expect(await f.store.findIdempotentResponse('k')).toBeNull();
+        await expectCount(1, 'idempotency_keys', `registration_id = '${first.id}'`);
+      });
+
+      it('of 10 concurrent requests reusing one expired key, exactly one takes it over', async () => {
+        const first = newRegistration();
+        expect(await f.store.insertRegistrationWithTask(first, newTask('owner-a'), remember(first, 'k', 'h0'))).toBe(
+          'stored',
+        );
+        await age('k', '2 days');
+        const attempts = Array.from({ length: 10 }, (_, i) => {
+          const registration = newRegistration();
+          return { registration, task: newTask(`owner-${i}`), remembered: remember(registration, 'k', `h${i + 1}`) };
+        });
+        const results = await Promise.all(
+          attempts.map(({ registration, task, remembered }) =>
+            f.store.insertRegistrationWithTask(registration, task, remembered),
+          ),
+        );
+        expect(results.filter((r) => r === 'stored')).toHaveLength(1);
+        expect(results.filter((r) => r === 'idempotency_key_taken')).toHaveLength(9);
+        const winner = attempts[results.indexOf('stored')];
+        expect(await f.store.findIdempotentResponse('k')).toEqual(winner?.remembered);
+        await expectCount(2, 'registrations');
+        await expectCount(2, 'tasks');
       });
     });
 

@@ -13,6 +13,8 @@
 // - TextDecoder drops ONE leading UTF-8 BOM, so a BOM-prefixed valid body is accepted (RFC 8259 allows
 //   that); a second BOM reaches JSON.parse, which refuses it;
 // - a lone surrogate (`"\ud800"`) is valid JSON but not Unicode text: refused like a control character;
+// - Unicode format characters (category Cf: U+202E, U+200B, U+2066–2069, U+00AD, …) are refused in
+//   every text field, wherever they sit, except U+FEFF at either end, which trim() strips first;
 // - 1e309 parses to Infinity and -0 to a number: wrong type, not invalid JSON;
 // - the body limit is 16384 bytes from Content-Length (> limit → 413; exactly the limit is read).
 // Names containing "<script>" are NOT bad input (they are escaped on output), so they are not here.
@@ -305,6 +307,49 @@ function build(): BadInputCase[] {
   for (const [name, field, escaped] of SURROGATES) {
     add('lone-surrogates', name, { body: withRawField(field, `"${escaped}"`), ...invalid(field) });
   }
+
+  // ------------------------------------------------------------ invisible formatting characters (Unicode Cf)
+  // Inside each text field (the distance is an exact enum: any of them there is an unknown distance).
+  const FORMAT: [string, string][] = [
+    ['U+202E right-to-left override', '\u202e'],
+    ['U+200B zero-width space', '\u200b'],
+    ['U+FEFF byte order mark', '\ufeff'],
+    ['U+2066 left-to-right isolate', '\u2066'],
+    ['U+2069 pop directional isolate', '\u2069'],
+    ['U+00AD soft hyphen', '\u00ad'],
+    ['U+200D zero-width joiner', '\u200d'],
+    ['U+2060 word joiner', '\u2060'],
+  ];
+  for (const field of ['firstName', 'lastName', 'email', 'address'] as const) {
+    for (const [name, char] of FORMAT) {
+      add('format-characters', `${name} in ${field}`, {
+        body: json(validBody({ [field]: withInside(field, char) })),
+        ...invalid(field),
+        expectMessageIncludes: 'invisible formatting characters',
+      });
+    }
+  }
+  const FORMAT_PLACES: [string, Field, string][] = [
+    ['a trailing zero-width space in firstName (trim keeps it)', 'firstName', 'Ada\u200b'],
+    ['a leading right-to-left override in lastName', 'lastName', '\u202eecalevoL'],
+    ['only zero-width spaces as firstName', 'firstName', '\u200b\u200b\u200b'],
+    ['an isolate pair around the domain of the email', 'email', 'ada@\u2068example.com\u2069'],
+    ['a right-to-left override at the end of the address', 'address', '12 Analytical Row\u202e'],
+    ['an astral tag character in lastName', 'lastName', 'Love\u{e0041}lace'],
+    ['an Arabic letter mark in the address', 'address', '12 \u061cAnalytical Row'],
+  ];
+  for (const [name, field, value] of FORMAT_PLACES) {
+    add('format-characters', name, {
+      body: json(validBody({ [field]: value })),
+      ...invalid(field),
+      expectMessageIncludes: 'invisible formatting characters',
+    });
+  }
+  add('format-characters', 'the same override sent as a raw \\u202E escape in firstName', {
+    body: withRawField('firstName', '"Ada\\u202Elace"'),
+    ...invalid('firstName'),
+    expectMessageIncludes: 'invisible formatting characters',
+  });
 
   // ------------------------------------------------------------ line breaks (names and email; address rules)
   const BREAKS: [string, string][] = [

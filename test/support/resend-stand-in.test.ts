@@ -239,20 +239,31 @@ describe('idempotency', () => {
   });
 
   it('answers 409 concurrent_idempotent_requests while the first request is in flight', async () => {
-    standIn.setLatency(300);
+    // Held at the gate, the first is in flight for certain while the second arrives.
+    const gate = standIn.hold();
     const first = sendOk(email(), { key: 'reg-3' });
-    await new Promise((r) => setTimeout(r, 50));
+    await gate.waitForHeld(1);
     await expectError(post('/emails', email(), { key: 'reg-3' }), 409, 'concurrent_idempotent_requests');
+    gate.release();
     const id = await first;
     expect(await sendOk(email(), { key: 'reg-3' })).toBe(id);
     expect(standIn.acceptedCount()).toBe(1);
   });
 
   it('accepts exactly one email for many simultaneous requests with one key', async () => {
-    standIn.setLatency(100);
-    const statuses = await Promise.all(
-      Array.from({ length: 20 }, () => post('/emails', email(), { key: 'burst' }).then((r) => r.status)),
+    // The first is held at the gate (not by a latency the others must beat) until all others answered.
+    const gate = standIn.hold();
+    let answered = 0;
+    const pending = Array.from({ length: 20 }, () =>
+      post('/emails', email(), { key: 'burst' }).then((r) => {
+        answered += 1;
+        return r.status;
+      }),
     );
+    await until(() => answered === 19);
+    expect(gate.waiting()).toBe(1);
+    gate.release();
+    const statuses = await Promise.all(pending);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     expect(standIn.acceptedForKey('burst')).toBe(1);
@@ -314,24 +325,37 @@ describe('gate', () => {
 });
 
 describe('latency', () => {
-  it('delays the response and accepts at the end of the delay', async () => {
-    standIn.setLatency(200);
-    const started = Date.now();
-    const pending = sendOk();
-    await new Promise((r) => setTimeout(r, 80));
-    expect(standIn.requestCount()).toBe(1);
+  // No stopwatch: a latency of a minute holds a send for certain while the test looks at it (then
+  // reset/close wakes it and drops it unanswered); a short one shows that the send is accepted at its end.
+  it('holds a send, unaccepted, for the latency; accepts it at the end', async () => {
+    standIn.setLatency(60_000);
+    const held = post('/emails', email()).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await until(() => standIn.requestCount() === 1);
     expect(standIn.acceptedCount()).toBe(0);
-    await pending;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    standIn.reset();
+    expect(await held).toBe('dropped');
+    expect(standIn.acceptedCount()).toBe(0);
+
+    standIn.setLatency(20);
+    await sendOk();
     expect(standIn.acceptedCount()).toBe(1);
   });
 
   it('can be set at start', async () => {
     await standIn.close();
-    standIn = await startResendStandIn({ latencyMs: 100 });
-    const started = Date.now();
-    await sendOk();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    standIn = await startResendStandIn({ latencyMs: 60_000 });
+    const held = post('/emails', email()).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await until(() => standIn.requestCount() === 1);
+    expect(standIn.acceptedCount()).toBe(0);
+    await standIn.close();
+    expect(await held).toBe('dropped');
+    expect(standIn.acceptedCount()).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@
 //   registration  insert the runner — only if a place was taken. A duplicate email raises a unique
 //                 violation, which undoes the whole statement, place included
 //   task, key     the outbox task (already leased) and the idempotent response, from the registration
-import { count, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
 import type {
   CapOf,
@@ -23,6 +23,13 @@ import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
 
 const UNLIMITED = 2_147_483_647;
+
+/**
+ * How long an Idempotency-Key is remembered (as Stripe's and Resend's are): a key older than this is
+ * unused again — a request with it is a new attempt, not a replay, and not `idempotency_key_reused`.
+ * Measured by the database's clock (`now()`), the one that wrote `created_at`.
+ */
+const KEY_LIFETIME = sql.raw(`interval '24 hours'`);
 
 function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``): SQL {
   const email = normalizeEmail(r.email);
@@ -62,6 +69,35 @@ export async function insertRegistration(db: Database, r: NewRegistration, capOf
   return outcome;
 }
 
+/**
+ * The key and its response, from the registration. A key whose row has expired is taken over (the row
+ * is rewritten for this request); a live one is not: `remembered` then writes nothing, and `taken`
+ * inserts the key plainly, so the unique violation on idempotency_keys_pkey undoes the whole statement
+ * (registration, place and task included) — the same outcome as when two requests race for a new key.
+ * ON CONFLICT waits for a concurrent writer of the key and re-checks the condition on its row, so two
+ * requests reusing one expired key cannot both take it over.
+ */
+function rememberStatement(idempotency: IdempotentResponse): SQL {
+  const values = sql`SELECT ${idempotency.key}, ${idempotency.requestHash}, registration.id, ${idempotency.status},
+             ${JSON.stringify(idempotency.body)}::jsonb
+      FROM registration`;
+  return sql`,
+    remembered AS (
+      INSERT INTO idempotency_keys AS k (key, request_hash, registration_id, status, body)
+      ${values}
+      ON CONFLICT (key) DO UPDATE
+        SET request_hash = excluded.request_hash, registration_id = excluded.registration_id,
+            status = excluded.status, body = excluded.body, created_at = now()
+        WHERE k.created_at <= now() - ${KEY_LIFETIME}
+      RETURNING k.key
+    ),
+    taken AS (
+      INSERT INTO idempotency_keys (key, request_hash, registration_id, status, body)
+      ${values}
+      WHERE NOT EXISTS (SELECT 1 FROM remembered)
+    )`;
+}
+
 /** The outbox enqueue: registration, its (already leased) task and its idempotent response, at once. */
 export async function insertRegistrationWithTask(
   db: Database,
@@ -78,22 +114,17 @@ export async function insertRegistrationWithTask(
              now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond', registration.id,
              ${task.traceParent ?? null}
       FROM registration
-    )${
-      idempotency
-        ? sql`,
-    remembered AS (
-      INSERT INTO idempotency_keys (key, request_hash, registration_id, status, body)
-      SELECT ${idempotency.key}, ${idempotency.requestHash}, registration.id, ${idempotency.status},
-             ${JSON.stringify(idempotency.body)}::jsonb
-      FROM registration
-    )`
-        : sql``
-    }`;
+    )${idempotency ? rememberStatement(idempotency) : sql``}`;
   return runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED, rest));
 }
 
+/** The response remembered under a key, while the key is live (expired keys are as good as unused). */
 export async function findIdempotentResponse(db: Database, key: string): Promise<IdempotentResponse | null> {
-  const [row] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).limit(1);
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.key, key), gt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`)))
+    .limit(1);
   return row ? { key: row.key, requestHash: row.requestHash, status: row.status, body: row.body } : null;
 }
 

@@ -2,6 +2,7 @@
 // default), at most 16 KiB (limitBody runs first). Anything else is 415, as for the JSON API.
 import type { Context } from 'hono';
 import { apiErrors } from '../errors.js';
+import { readingBody } from './json-body.js';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -10,7 +11,8 @@ export async function readFormBody(c: Context): Promise<URLSearchParams> {
   if (type !== FORM_CONTENT_TYPE) throw apiErrors.unsupportedMediaType(FORM_CONTENT_TYPE);
   // Malformed percent-escapes and invalid UTF-8 decode to U+FFFD rather than failing; the field
   // rules (lengths, no control characters) then apply to what is left.
-  return new URLSearchParams(await c.req.text());
+  // A client gone mid-body is a 400 (readingBody), as for the JSON API.
+  return new URLSearchParams(await readingBody(() => c.req.text()));
 }
 
 /** The named fields that are present (first value of each); absent fields stay absent ("is required"). */

@@ -1,18 +1,54 @@
 // Reading a JSON body the strict way: right content type, at most 16 KiB, valid UTF-8, valid JSON.
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { ApiError, apiErrors } from '../errors.js';
 import { findDuplicateKey } from '../strict-json.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-/** 413 before the body is read past the limit (also for chunked bodies without Content-Length). */
-export const limitBody: MiddlewareHandler = bodyLimit({
+/**
+ * The body stopped arriving: the client (or a proxy in between) closed the connection first. Node then
+ * fails the read with ECONNRESET, which would otherwise pass for a lost database connection (a 503
+ * and an error log line). It is the client's doing: a 400 nobody will read, and no error logged.
+ */
+export const bodyIncomplete = () => new ApiError(400, 'bad_request', 'the request body was not received completely');
+
+/** Runs a read of the request body; a failure of the read itself becomes `bodyIncomplete`. */
+export async function readingBody<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    // Our own refusals (413 from the limit) keep their answer.
+    if (error instanceof HTTPException) throw error;
+    throw bodyIncomplete();
+  }
+}
+
+const limit = bodyLimit({
   maxSize: BODY_LIMIT_BYTES,
   onError: () => {
     throw apiErrors.payloadTooLarge(BODY_LIMIT_BYTES);
   },
 });
+
+/**
+ * 413 before the body is read past the limit. Without a Content-Length (chunked), the limit reads the
+ * body itself, so a client that goes away mid-body fails here, not in readJsonBody or readFormBody.
+ */
+export const limitBody: MiddlewareHandler = async (c, next) => {
+  let downstream = false;
+  try {
+    return await limit(c, () => {
+      downstream = true;
+      return next();
+    });
+  } catch (error) {
+    // Past the limit, an error is the handlers' (Hono normally answers those through onError already).
+    if (downstream || error instanceof HTTPException) throw error;
+    throw bodyIncomplete();
+  }
+};
 
 function isJsonContentType(value: string | undefined): boolean {
   if (!value) return false;
@@ -22,7 +58,7 @@ function isJsonContentType(value: string | undefined): boolean {
 
 export async function readJsonBody(c: Context): Promise<unknown> {
   if (!isJsonContentType(c.req.header('content-type'))) throw apiErrors.unsupportedMediaType('application/json');
-  const bytes = await c.req.arrayBuffer();
+  const bytes = await readingBody(() => c.req.arrayBuffer());
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

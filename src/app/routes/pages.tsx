@@ -12,6 +12,7 @@ import { apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit.js';
 import { pickFields, readFormBody } from '../middleware/form-body.js';
 import { limitBody } from '../middleware/json-body.js';
+import { noStore } from '../middleware/no-store.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
 import { siteOf } from '../pages/layout.js';
 import { FORM_FIELDS, type FormErrors, type FormValues, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
@@ -33,8 +34,9 @@ export function pageRoutes(deps: AppDeps) {
   app.get('/', (c) => signUpPage(c, 200));
 
   // Origin check first (a cross-site post is refused before it costs anything), then the per-client
-  // limit (bad input counts too), then the body limit — as for the API.
-  app.post('/register', csrf(), clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
+  // limit (bad input counts too), then the body limit — as for the API. Every answer is no-store: the
+  // 422/409 pages echo what the runner typed (name, email, address).
+  app.post('/register', noStore, csrf(), clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
     const values = pickFields(await readFormBody(c), FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
     if (!result.ok) return signUpPage(c, 422, values, problemsToErrors(result.problems));
@@ -49,12 +51,12 @@ export function pageRoutes(deps: AppDeps) {
     return signUpPage(c, 409, values, errors);
   });
 
-  app.get('/registrations/:id', async (c) => {
+  // The runner's details: no-store (also its 404, so a cache never learns which ids exist).
+  app.get('/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
     const found = await deps.store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
-    c.header('cache-control', 'no-store');
     return c.html(<ConfirmationPage site={site} race={deps.race} found={found} />);
   });
 

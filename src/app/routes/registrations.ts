@@ -5,6 +5,7 @@ import { apiErrors } from '../errors.js';
 import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
 import { clientLimit } from '../middleware/client-limit.js';
 import { limitBody, readJsonBody } from '../middleware/json-body.js';
+import { noStore } from '../middleware/no-store.js';
 import { refusal, signUp, validInput } from '../register.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,7 +15,8 @@ export function registrationRoutes(deps: AppDeps) {
   // Per-client limit first (bad input counts too), then the body limit.
   const guard = [clientLimit(deps.clientLimiter, deps.clientKey), limitBody] as const;
 
-  app.post('/api/registrations', ...guard, async (c) => {
+  // Both answer about one runner (their 201, its replays, their details): never cached anywhere.
+  app.post('/api/registrations', noStore, ...guard, async (c) => {
     const key = readIdempotencyKey(c);
     const input = validInput(deps, await readJsonBody(c));
     const created = (id: string) => ({
@@ -50,7 +52,7 @@ export function registrationRoutes(deps: AppDeps) {
     return c.json(created(id), 201);
   });
 
-  app.get('/api/registrations/:id', async (c) => {
+  app.get('/api/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
     const found = await deps.store.findRegistration(id.toLowerCase());
