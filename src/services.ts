@@ -8,6 +8,12 @@ import { createResendMailer } from './adapters/mail/resend.js';
 import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
 import { findDistance, type Race } from './domain/race.js';
+import {
+  type ClientLimiter,
+  createMemoryClientLimiter,
+  type FailureLimiter,
+  failureLimiter,
+} from './ports/client-limiter.js';
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
@@ -15,7 +21,8 @@ import { tracedMailer } from './tracing/traced-mailer.js';
 import { tracedStore } from './tracing/traced-store.js';
 import { noopTracer } from './tracing/tracer.js';
 
-export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'isHttps' | 'recentTraces'> {
+export interface ServiceOptions
+  extends Pick<AppDeps, 'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'recentTraces'> {
   config: Config;
   race: Race;
   database: DatabaseHandle;
@@ -26,6 +33,19 @@ export interface ServiceOptions extends Pick<AppDeps, 'clientLimiter' | 'clientK
   tracer?: AppDeps['tracer'];
 }
 
+/** Wrong admin credentials (Bearer tokens, sign-ins) one client may send per minute. */
+export const ADMIN_AUTH_FAILURES_PER_MINUTE = 10;
+
+/**
+ * The admin credential limit in memory. The entries build it once and hand it to every
+ * buildServices call: once per Node service; once per isolate on Workers, so there a client is
+ * counted by each isolate it reaches (Cloudflare runs many) — a weaker limit, unless the Worker has
+ * the ADMIN_AUTH_LIMITER Rate Limiting binding (see entry/worker.ts).
+ */
+export function createAdminAuthLimiter(counter?: ClientLimiter): FailureLimiter {
+  return failureLimiter(counter ?? createMemoryClientLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000));
+}
+
 export function buildServices({
   config,
   race,
@@ -33,6 +53,7 @@ export function buildServices({
   logger,
   owner,
   clientLimiter,
+  adminAuthLimiter,
   clientKey,
   isHttps,
   tracer = noopTracer,
@@ -79,6 +100,7 @@ export function buildServices({
     adminToken: config.adminToken,
     maxAttempts: config.taskMaxAttempts,
     clientLimiter,
+    adminAuthLimiter,
     clientKey,
     isHttps,
     tracer,

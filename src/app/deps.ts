@@ -4,7 +4,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import type { Race } from '../domain/race.js';
 import type { AdminStore } from '../ports/admin-store.js';
-import type { ClientLimiter } from '../ports/client-limiter.js';
+import type { ClientLimiter, FailureLimiter } from '../ports/client-limiter.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
@@ -29,6 +29,11 @@ export interface AppDeps {
   maxAttempts: number;
   /** Registrations per client and window (RATE_LIMIT_PER_MINUTE). */
   clientLimiter: ClientLimiter;
+  /**
+   * Wrong admin credentials (Bearer tokens, sign-ins) per client and minute. It must outlive one
+   * request: built once per Node service, once per Worker isolate.
+   */
+  adminAuthLimiter: FailureLimiter;
   /**
    * Who is asking: the socket's address on Node (or X-Forwarded-For behind TRUST_PROXY proxies),
    * CF-Connecting-IP on Workers.

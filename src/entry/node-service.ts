@@ -15,7 +15,7 @@ import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
 import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
 import { createMemoryClientLimiter, unlimited } from '../ports/client-limiter.js';
 import { createJsonLogger, type Logger } from '../ports/logger.js';
-import { buildServices } from '../services.js';
+import { buildServices, createAdminAuthLimiter } from '../services.js';
 import { createTracing } from '../tracing/provider.js';
 import { BackgroundWork } from './node-background.js';
 import { nodeClient } from './node-client.js';
@@ -93,6 +93,7 @@ export async function startNodeService(
     database,
     logger,
     clientLimiter: config.rateLimitPerMinute ? createMemoryClientLimiter(config.rateLimitPerMinute, 60_000) : unlimited,
+    adminAuthLimiter: createAdminAuthLimiter(),
     ...nodeClient(config.trustProxy),
     tracer: tracing.tracer,
     recentTraces: tracing.recent,

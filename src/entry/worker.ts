@@ -13,11 +13,12 @@ import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
 import {
   bindingClientLimiter,
   createMemoryClientLimiter,
+  type FailureLimiter,
   type RateLimitBinding,
   unlimited,
 } from '../ports/client-limiter.js';
 import { createJsonLogger } from '../ports/logger.js';
-import { buildServices } from '../services.js';
+import { buildServices, createAdminAuthLimiter } from '../services.js';
 import { describeError } from '../tasks/errors.js';
 import { createTracing, type Tracing } from '../tracing/provider.js';
 
@@ -25,6 +26,8 @@ export interface WorkerBindings {
   HYPERDRIVE?: { connectionString: string };
   /** Cloudflare's Rate Limiting binding for registrations (see wrangler.jsonc); optional. */
   REGISTRATION_LIMITER?: RateLimitBinding;
+  /** A Rate Limiting binding for wrong admin credentials (e.g. 10 per 60 s); optional. */
+  ADMIN_AUTH_LIMITER?: RateLimitBinding;
   /** A race description: a JSON object in `vars`, or a JSON string. */
   RACE_CONFIG?: unknown;
   [name: string]: unknown;
@@ -39,6 +42,18 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 let parsed: { env: WorkerBindings; config: Config; race: Race; tracing: Tracing } | undefined;
 // Without the Rate Limiting binding: counts in this isolate's memory (a weaker, per-isolate limit).
 let isolateLimiter: ReturnType<typeof createMemoryClientLimiter> | undefined;
+
+// Wrong admin credentials: counted by the ADMIN_AUTH_LIMITER binding across isolates when it is
+// configured, else in this isolate's memory. Either way, that a client went over the limit is
+// remembered per isolate (the binding cannot be asked without counting).
+let isolateAdminAuthLimiter: FailureLimiter | undefined;
+
+function adminAuthLimiterFor(env: WorkerBindings): FailureLimiter {
+  isolateAdminAuthLimiter ??= createAdminAuthLimiter(
+    env.ADMIN_AUTH_LIMITER ? bindingClientLimiter(env.ADMIN_AUTH_LIMITER, 60) : undefined,
+  );
+  return isolateAdminAuthLimiter;
+}
 
 function clientLimiterFor(env: WorkerBindings, config: Config) {
   if (!config.rateLimitPerMinute) return unlimited;
@@ -105,6 +120,7 @@ function withServices<T>(
     database,
     logger,
     clientLimiter: clientLimiterFor(env, config),
+    adminAuthLimiter: adminAuthLimiterFor(env),
     clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
     isHttps: (c) => new URL(c.req.url).protocol === 'https:',
     tracer: tracing.tracer,

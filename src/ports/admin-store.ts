@@ -1,4 +1,5 @@
-// The admin port: what the admin API reads and the one write it makes (replaying a dead letter).
+// The admin port: what the admin API reads, the one write it makes (replaying a dead letter), and the
+// dashboard's sign-in sessions.
 // Lists are keyset-paged newest first (created_at desc, id desc). A position is where a page ended;
 // the HTTP edge turns it into an opaque cursor. Nothing here exposes a task's payload (it carries the
 // runner's email): admins see registrations through their own list.
@@ -101,4 +102,14 @@ export interface AdminStore {
   replayDeadTask(id: string, extraAttempts: number): Promise<ReplayResult>;
   listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView>>;
   deliveryMetrics(): Promise<DeliveryMetrics>;
+  /**
+   * Starts a dashboard session known by `idHash`, the SHA-256 of its id (the id itself only ever
+   * lives in the browser's cookie), ending `ttlMs` from now by the database's clock. Sessions that
+   * have already ended are deleted in the same statement.
+   */
+  createSession(idHash: string, ttlMs: number): Promise<void>;
+  /** True when a session with this hash exists and has not ended. */
+  sessionActive(idHash: string): Promise<boolean>;
+  /** Ends a session (signing out); nothing happens when there is none. */
+  deleteSession(idHash: string): Promise<void>;
 }

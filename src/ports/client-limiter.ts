@@ -1,5 +1,6 @@
-// Abuse limits: how many registrations one client may attempt per window. Node keeps counts in
-// memory; Workers use the Rate Limiting binding when it is configured.
+// Abuse limits: how many registrations one client may attempt per window, and how many wrong admin
+// credentials it may send. Node keeps counts in memory; Workers use a Rate Limiting binding when one
+// is configured, and the isolate's memory otherwise.
 export interface LimitVerdict {
   allowed: boolean;
   /** When refused: how long until the client may try again. */
@@ -51,3 +52,51 @@ export function bindingClientLimiter(binding: RateLimitBinding, periodSeconds: n
 }
 
 export const unlimited: ClientLimiter = { check: async () => ({ allowed: true, retryAfterSeconds: 0 }) };
+
+/**
+ * A limit on failures (wrong admin credentials), not on attempts: only `fail` counts, so an admin who
+ * uses the right token all day is never limited. Once a client is over the limit, `blocked` says so
+ * without counting, and the caller refuses even a right answer until the window ends — otherwise the
+ * limit would not stop guessing (the right guess would still get through).
+ */
+export interface FailureLimiter {
+  /** Counts one failure for the client; refused once it is over the limit. */
+  fail(clientKey: string): Promise<LimitVerdict>;
+  /** Whether the client is over the limit now (counts nothing). */
+  blocked(clientKey: string): LimitVerdict;
+}
+
+/** Clients refused at once, remembered before old refusals are swept: bounds the memory under attack. */
+const SWEEP_REFUSALS_ABOVE = 1024;
+
+/**
+ * Counts failures with `counter`, and remembers in memory (this process or isolate) until when each
+ * refused client stays blocked: the counter (a Rate Limiting binding, say) may not be able to answer
+ * "is this client limited?" without counting another attempt.
+ */
+export function failureLimiter(counter: ClientLimiter, now: () => number = Date.now): FailureLimiter {
+  const blockedUntil = new Map<string, number>();
+  return {
+    async fail(clientKey) {
+      const verdict = await counter.check(clientKey);
+      if (!verdict.allowed) {
+        const t = now();
+        if (blockedUntil.size >= SWEEP_REFUSALS_ABOVE) {
+          for (const [key, until] of blockedUntil) if (until <= t) blockedUntil.delete(key);
+        }
+        blockedUntil.set(clientKey, t + verdict.retryAfterSeconds * 1000);
+      }
+      return verdict;
+    },
+    blocked(clientKey) {
+      const until = blockedUntil.get(clientKey);
+      if (until === undefined) return { allowed: true, retryAfterSeconds: 0 };
+      const left = until - now();
+      if (left <= 0) {
+        blockedUntil.delete(clientKey);
+        return { allowed: true, retryAfterSeconds: 0 };
+      }
+      return { allowed: false, retryAfterSeconds: Math.ceil(left / 1000) };
+    },
+  };
+}

@@ -1,9 +1,11 @@
 // The admin dashboard in a real Chromium, on the Node service with a real PostgreSQL and the Resend
 // stand-in (so a confirmation email can be refused permanently and become a dead letter): sign-in
-// with the token through the form, search, replay a dead letter with the Retry button and see it
-// delivered, download the CSV, and the cookie's limits (reads only; JSON writes stay Bearer-only).
+// with the token through the form (a server-side session), search, replay a dead letter with the
+// Retry button and see it delivered, download the CSV, the session cookie's limits (reads only; JSON
+// writes stay Bearer-only), and signing out ending the session for a copied cookie too.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Cookie, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/app/csv.js';
 import { CSV_HEADER } from '../../src/app/routes/admin.js';
@@ -40,6 +42,8 @@ describe('admin dashboard in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let dead: { registrationId: string; taskId: string; email: string };
+  /** The session cookie as signed in, kept to replay it after signing out. */
+  let session: Cookie;
 
   beforeAll(async () => {
     [db, standIn, browser] = await Promise.all([
@@ -93,13 +97,19 @@ describe('admin dashboard in Chromium', () => {
     expect((await page.request.get('/api/admin/registrations.csv')).status()).toBe(401);
   });
 
-  it('signs in: an HttpOnly, SameSite=Strict cookie; counts, dead letters and registrations', async () => {
+  it('signs in: a session id in an HttpOnly, SameSite=Strict cookie; counts, dead letters and registrations', async () => {
     const response = await signIn(page, ADMIN_TOKEN);
     expect(response.status()).toBe(303);
     expect(new URL(page.url()).pathname).toBe('/admin');
     expect(await text(page.locator('h1'))).toBe('Admin');
-    const [cookie] = await context.cookies();
-    expect(cookie).toMatchObject({ name: 'finishline_admin', httpOnly: true, sameSite: 'Strict', secure: false });
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    // Plain http here, so no Secure and no __Host- prefix (browsers refuse that prefix without Secure).
+    expect(cookies[0]).toMatchObject({ name: 'finishline_session', httpOnly: true, sameSite: 'Strict', secure: false });
+    session = cookies[0]!;
+    expect(session.value).not.toContain(ADMIN_TOKEN);
+    const rows = await db.query<{ id_hash: string }>('SELECT id_hash FROM admin_sessions');
+    expect(rows).toEqual([{ id_hash: createHash('sha256').update(session.value).digest('hex') }]);
 
     const perDistance = await text(page.locator('ul[aria-label="Registrations per distance"]'));
     expect(perDistance).toMatch(/Half marathon\s*2\s*\/\s*3,000/);
@@ -192,12 +202,19 @@ describe('admin dashboard in Chromium', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('signs out: the cookie is gone and the admin data closed again', async () => {
+  it('signs out: the cookie is gone, the session ended, and a copy of the cookie no longer works', async () => {
     await page.goto('/admin');
     await Promise.all([page.waitForURL(/done=signed-out/), page.click('text=Sign out')]);
     expect(await text(page.locator('h1'))).toBe('Admin sign-in');
     expect(await text(page.locator('.alert[role=status]'))).toContain('signed out');
     expect(await context.cookies()).toEqual([]);
+    expect((await page.request.get('/api/admin/registrations.csv')).status()).toBe(401);
+    expect(await db.query('SELECT id_hash FROM admin_sessions')).toEqual([]);
+
+    // Someone who copied the cookie before the sign-out puts it back: still signed out.
+    await context.addCookies([session]);
+    await page.goto('/admin');
+    expect(await text(page.locator('h1'))).toBe('Admin sign-in');
     expect((await page.request.get('/api/admin/registrations.csv')).status()).toBe(401);
   });
 });

@@ -9,11 +9,12 @@ import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { parseCsv } from '../../src/app/csv.js';
 import { handleError } from '../../src/app/errors.js';
-import { ADMIN_COOKIE } from '../../src/app/middleware/admin-auth.js';
+import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdHash } from '../../src/app/middleware/admin-auth.js';
 import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
-import { silentLogger } from '../../src/ports/logger.js';
+import { createJsonLogger, type Logger, silentLogger } from '../../src/ports/logger.js';
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -28,7 +29,13 @@ let store: Store;
 let admin: AdminStore;
 let app: Hono;
 
-function buildApp(adminToken: string | undefined): Hono {
+/**
+ * Called in-process there is no socket: the client key comes from a test header (the entries derive
+ * it from the connection, see test/integration/admin-session.test.ts), and the scheme from the URL.
+ */
+const CLIENT_HEADER = 'x-test-client';
+
+function buildApp(adminToken: string | undefined, logger: Logger = silentLogger): Hono {
   const hono = new Hono();
   const engine = createTaskEngine({
     store,
@@ -40,7 +47,20 @@ function buildApp(adminToken: string | undefined): Hono {
     retryBaseMs: 10,
     retryMaxMs: 100,
   });
-  hono.route('/', adminRoutes({ admin, adminToken, logger: silentLogger, maxAttempts: MAX_ATTEMPTS, engine }));
+  hono.route(
+    '/',
+    adminRoutes({
+      admin,
+      adminToken,
+      logger,
+      maxAttempts: MAX_ATTEMPTS,
+      engine,
+      // A fresh limiter per app: each test starts with no failures counted.
+      adminAuthLimiter: createAdminAuthLimiter(),
+      clientKey: (c) => c.req.header(CLIENT_HEADER) ?? 'test-client',
+      isHttps: (c) => new URL(c.req.url).protocol === 'https:',
+    }),
+  );
   hono.onError(handleError(silentLogger));
   return hono;
 }
@@ -50,7 +70,6 @@ beforeAll(async () => {
   handle = openNodePostgres(db.url);
   store = createStore(handle.db);
   admin = createAdminStore(handle.db);
-  app = buildApp(TOKEN);
 });
 
 afterAll(async () => {
@@ -59,16 +78,34 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
+  await db.query(
+    'TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail, admin_sessions',
+  );
+  app = buildApp(TOKEN);
 });
 
 // --- helpers ---------------------------------------------------------------------------------------
 
-function request(path: string, init: { method?: string; authorization?: string | null; on?: Hono } = {}) {
+function request(
+  path: string,
+  init: { method?: string; authorization?: string | null; on?: Hono; client?: string; cookie?: string } = {},
+) {
   const headers: Record<string, string> = {};
   const authorization = init.authorization === undefined ? `Bearer ${TOKEN}` : init.authorization;
   if (authorization !== null) headers.authorization = authorization;
+  if (init.client) headers[CLIENT_HEADER] = init.client;
+  if (init.cookie) headers.cookie = init.cookie;
   return (init.on ?? app).request(path, { method: init.method ?? 'GET', headers });
+}
+
+/** A session as the dashboard's sign-in makes one (stored by its hash); returns its id. */
+async function startSession(ttlMs = SESSION_TTL_MS): Promise<string> {
+  const id = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+  await admin.createSession(await sessionIdHash(id), ttlMs);
+  return id;
 }
 
 const newRegistration = (overrides: Partial<NewRegistration> = {}) => registrationFor(RACE, overrides);
@@ -185,33 +222,130 @@ describe('admin credentials', () => {
     expect((await request('/api/admin/tasks', { authorization: `bearer ${TOKEN}` })).status).toBe(200);
   });
 
-  describe('the dashboard cookie', () => {
+  describe('the dashboard session cookie', () => {
     const withCookie = (path: string, cookie: string, init: { method?: string; authorization?: string } = {}) =>
-      app.request(path, {
-        method: init.method ?? 'GET',
-        headers: { cookie, ...(init.authorization ? { authorization: init.authorization } : {}) },
-      });
+      request(path, { method: init.method, cookie, authorization: init.authorization ?? null });
 
-    it('reads with the admin cookie (GET and HEAD), so a signed-in browser can follow the CSV link', async () => {
-      const cookie = `${ADMIN_COOKIE}=${encodeURIComponent(TOKEN)}`;
+    it('reads with a session (GET and HEAD), so a signed-in browser can follow the CSV link', async () => {
+      const cookie = `${SESSION_COOKIE}=${await startSession()}`;
       expect((await withCookie('/api/admin/tasks', cookie)).status).toBe(200);
       expect((await withCookie('/api/admin/registrations.csv', cookie)).status).toBe(200);
       expect((await withCookie('/api/admin/registrations', cookie, { method: 'HEAD' })).status).toBe(200);
     });
 
-    it('refuses a wrong cookie, and a wrong Bearer header even with the right cookie', async () => {
-      await expectError(await withCookie('/api/admin/tasks', `${ADMIN_COOKIE}=wrong`), 401, 'unauthorized');
-      await expectError(await withCookie('/api/admin/tasks', `other=${TOKEN}`), 401, 'unauthorized');
-      const both = await withCookie('/api/admin/tasks', `${ADMIN_COOKIE}=${TOKEN}`, { authorization: 'Bearer wrong' });
+    it('takes the cookie name its scheme allows: __Host- over https only, the plain name over http only', async () => {
+      const id = await startSession();
+      const https = (path: string, cookie: string) =>
+        request(`https://admin.example${path}`, { cookie, authorization: null });
+      expect((await https('/api/admin/tasks', `__Host-${SESSION_COOKIE}=${id}`)).status).toBe(200);
+      await expectError(await https('/api/admin/tasks', `${SESSION_COOKIE}=${id}`), 401, 'unauthorized');
+      await expectError(await withCookie('/api/admin/tasks', `__Host-${SESSION_COOKIE}=${id}`), 401, 'unauthorized');
+    });
+
+    it('refuses an unknown, ended or malformed session, and the token itself as a cookie', async () => {
+      const unknown = btoa('x'.repeat(32)).replace(/=+$/, '');
+      await expectError(await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=${unknown}`), 401, 'unauthorized');
+      const ended = await startSession();
+      await db.query(`UPDATE admin_sessions SET expires_at = now() - interval '1 second'`);
+      await expectError(await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=${ended}`), 401, 'unauthorized');
+      await expectError(await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=wrong`), 401, 'unauthorized');
+      for (const cookie of [`${SESSION_COOKIE}=${TOKEN}`, `finishline_admin=${TOKEN}`, `other=${TOKEN}`]) {
+        await expectError(await withCookie('/api/admin/tasks', cookie), 401, 'unauthorized');
+      }
+    });
+
+    it('never takes a session id as a Bearer token, and a wrong Bearer header wins over a good cookie', async () => {
+      const id = await startSession();
+      await expectError(await request('/api/admin/tasks', { authorization: `Bearer ${id}` }), 401, 'unauthorized');
+      const both = await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=${id}`, { authorization: 'Bearer wrong' });
       await expectError(both, 401, 'unauthorized');
+    });
+
+    it('refuses sessions when no token is configured (the admin API is off)', async () => {
+      const closed = buildApp(undefined);
+      const cookie = `${SESSION_COOKIE}=${await startSession()}`;
+      await expectError(
+        await request('/api/admin/tasks', { on: closed, cookie, authorization: null }),
+        401,
+        'unauthorized',
+      );
     });
 
     it('never writes with the cookie alone: the JSON retry stays Bearer-only', async () => {
       const { task } = await enqueueDead();
-      const res = await withCookie(`/api/admin/tasks/${task.id}/retry`, `${ADMIN_COOKIE}=${TOKEN}`, { method: 'POST' });
+      const cookie = `${SESSION_COOKIE}=${await startSession()}`;
+      const res = await withCookie(`/api/admin/tasks/${task.id}/retry`, cookie, { method: 'POST' });
       await expectError(res, 401, 'unauthorized');
       const [row] = await db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [task.id]);
       expect(row!.status).toBe('dead');
+    });
+  });
+
+  describe('wrong tokens are limited per client', () => {
+    const WRONG = 'Bearer wrong-token-0123456789abcdef';
+
+    it('answers the 11th wrong token in a minute 429 with Retry-After, then even the right one; other clients go on', async () => {
+      const lines: string[] = [];
+      const logged = buildApp(
+        TOKEN,
+        createJsonLogger((line) => lines.push(line)),
+      );
+      const from = (client: string, authorization: string) =>
+        request('/api/admin/tasks', { on: logged, client, authorization });
+
+      for (let i = 0; i < 10; i++) await expectError(await from('10.0.0.1', WRONG), 401, 'unauthorized');
+      const limited = await from('10.0.0.1', WRONG);
+      const error = await expectError(limited, 429, 'rate_limited');
+      expect(error.message).toContain('too many wrong admin credentials');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(limited.headers.get('cache-control')).toBe('no-store');
+
+      // While limited, the right token does not help: otherwise the limit would not stop guessing.
+      const right = await from('10.0.0.1', `Bearer ${TOKEN}`);
+      await expectError(right, 429, 'rate_limited');
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      // Another client is not affected, and neither is a signed-in browser of the limited one.
+      expect((await from('10.0.0.2', `Bearer ${TOKEN}`)).status).toBe(200);
+      const cookie = `${SESSION_COOKIE}=${await startSession()}`;
+      expect(
+        (await request('/api/admin/tasks', { on: logged, client: '10.0.0.1', cookie, authorization: null })).status,
+      ).toBe(200);
+
+      // Every refusal is logged with the client key and how it came; never the token sent.
+      const refused = lines.map((line) => JSON.parse(line)).filter((l) => l.event === 'admin.auth.refused');
+      expect(refused).toHaveLength(11);
+      expect(refused[0]).toMatchObject({ level: 'warn', client: '10.0.0.1', via: 'bearer' });
+      const text = lines.join('\n');
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain('wrong-token');
+    });
+
+    it('does not count requests that carry no credentials, nor right tokens', async () => {
+      for (let i = 0; i < 12; i++) {
+        await expectError(
+          await request('/api/admin/tasks', { client: '10.0.0.3', authorization: null }),
+          401,
+          'unauthorized',
+        );
+        expect((await request('/api/admin/tasks', { client: '10.0.0.3' })).status).toBe(200);
+      }
+      for (let i = 0; i < 10; i++) {
+        await expectError(
+          await request('/api/admin/tasks', { client: '10.0.0.3', authorization: WRONG }),
+          401,
+          'unauthorized',
+        );
+      }
+      expect((await request('/api/admin/tasks', { client: '10.0.0.3' })).status).toBe(200);
+    });
+
+    it('counts /metrics with the rest of the admin API', async () => {
+      for (let i = 0; i < 10; i++) {
+        expect((await request('/metrics', { client: '10.0.0.4', authorization: WRONG })).status).toBe(401);
+      }
+      expect((await request('/api/admin/tasks', { client: '10.0.0.4', authorization: WRONG })).status).toBe(429);
+      expect((await request('/metrics', { client: '10.0.0.4' })).status).toBe(429);
     });
   });
 

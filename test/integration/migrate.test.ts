@@ -15,6 +15,7 @@ it('applies the migrations once when several processes migrate at the same time'
     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
   );
   expect(tables.map((t) => t.table_name)).toEqual([
+    'admin_sessions',
     'dev_mail',
     'distance_counts',
     'idempotency_keys',

@@ -1,5 +1,6 @@
 // The AdminStore port on a Drizzle database (every driver). Lists are keyset-paged newest first on
-// (created_at desc, id desc); each read is one statement, and so is the one write (the replay).
+// (created_at desc, id desc); each read is one statement, and so is each write (the replay, the
+// sessions): Neon's HTTP driver has no interactive transactions.
 import { type SQL, sql } from 'drizzle-orm';
 import type {
   AdminStore,
@@ -227,6 +228,29 @@ export async function deliveryMetrics(db: Database): Promise<DeliveryMetrics> {
   return { tasksByStatus, attemptsByOutcome, oldestPendingAgeSeconds: Math.max(0, Number(oldest[0]?.age ?? 0)) };
 }
 
+// Sessions: times come from the database's clock only, so app servers with skewed clocks agree.
+
+export async function createSession(db: Database, idHash: string, ttlMs: number): Promise<void> {
+  // Signing in is rare, so it is where ended sessions are swept: the table stays as small as the
+  // number of sessions started within the last TTL.
+  await db.execute(sql`
+    WITH ended AS (DELETE FROM admin_sessions WHERE expires_at <= now())
+    INSERT INTO admin_sessions (id_hash, expires_at)
+    VALUES (${idHash}, now() + ${Math.round(ttlMs)}::bigint * interval '1 millisecond')`);
+}
+
+export async function sessionActive(db: Database, idHash: string): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(
+    db,
+    sql`SELECT 1 AS one FROM admin_sessions WHERE id_hash = ${idHash} AND expires_at > now()`,
+  );
+  return rows.length > 0;
+}
+
+export async function deleteSession(db: Database, idHash: string): Promise<void> {
+  await db.execute(sql`DELETE FROM admin_sessions WHERE id_hash = ${idHash}`);
+}
+
 export function createAdminStore(db: Database): AdminStore {
   return {
     listTasks: (query) => listTasks(db, query),
@@ -234,5 +258,8 @@ export function createAdminStore(db: Database): AdminStore {
     replayDeadTask: (id, extraAttempts) => replayDeadTask(db, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
     deliveryMetrics: () => deliveryMetrics(db),
+    createSession: (idHash, ttlMs) => createSession(db, idHash, ttlMs),
+    sessionActive: (idHash) => sessionActive(db, idHash),
+    deleteSession: (idHash) => deleteSession(db, idHash),
   };
 }

@@ -123,3 +123,11 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   body: jsonb('body').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// Admin dashboard sessions. The browser holds a random id; only its SHA-256 is stored, so a copy of
+// this table cannot sign anyone in. Signing out deletes the row; expired rows are deleted at sign-in.
+export const adminSessions = pgTable('admin_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -1,27 +1,70 @@
-// Admin credentials: `Authorization: Bearer $ADMIN_TOKEN`, or — for reading (GET/HEAD) only — the
-// admin cookie the dashboard's sign-in form sets (HttpOnly, SameSite=Strict), so a browser can follow
-// the CSV link. Writes through the JSON API stay Bearer-only; a signed-in browser writes only through
-// the dashboard's own form routes, which check the request's origin (CSRF) first.
+// Admin credentials, two kinds that never stand in for each other:
 //
-// The token is compared in constant time: both sides are hashed with SHA-256 (Web Crypto, so it runs
-// in workerd and Node alike) and the two digests compared byte by byte without an early exit, so
-// neither the content nor the length of the configured token leaks through timing. No token
-// configured → every request is refused.
+// - `Authorization: Bearer $ADMIN_TOKEN`, for scripts: the whole JSON admin API and /metrics. The
+//   token is compared in constant time: both sides are hashed with SHA-256 (Web Crypto, so it runs in
+//   workerd and Node alike) and the digests compared byte by byte without an early exit, so neither
+//   the content nor the length of the configured token leaks through timing.
+// - A dashboard session, for browsers: signing in with the token on /admin creates a random session
+//   id (256 bits) that only the browser keeps, in an HttpOnly, SameSite=Strict cookie; the database
+//   stores its SHA-256 and when it ends (12 h). Every read looks the session up, so signing out
+//   (which deletes the row) ends it for every copy of the cookie. Through the JSON API a session only
+//   reads (GET/HEAD), so a browser can follow the CSV link; a signed-in browser writes only through
+//   the dashboard's own form routes, which check the request's origin (CSRF) first.
+//
+// A session id is never accepted as a Bearer token, nor the token as a cookie. Wrong credentials (a
+// refused Bearer header, a refused sign-in) count per client: past the limit the client is answered
+// 429 with Retry-After until the window ends, even with the right token, so guessing gets nowhere.
+// No token configured → every request is refused.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AdminStore } from '../../ports/admin-store.js';
+import type { FailureLimiter, LimitVerdict } from '../../ports/client-limiter.js';
+import type { Logger } from '../../ports/logger.js';
 import { ApiError } from '../errors.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 const SAFE_METHOD = /^(GET|HEAD)$/;
 
-/** The dashboard's session cookie: it holds the admin token itself (no server-side session). */
-export const ADMIN_COOKIE = 'finishline_admin';
-const COOKIE_MAX_AGE_SECONDS = 12 * 60 * 60;
+/**
+ * The session cookie's name over plain http. Over https it is `__Host-finishline_session`: the prefix
+ * makes browsers refuse the cookie unless it is Secure, for this host only (no Domain) and for every
+ * path, so neither a sibling subdomain nor an http page can plant or shadow it. Browsers also refuse
+ * to store a `__Host-` cookie without Secure, so over plain http (local development) the name has no
+ * prefix. Each scheme accepts only its own name: a cookie set over http is not a session over https.
+ */
+export const SESSION_COOKIE = 'finishline_session';
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** The cookie the dashboard used to set (it held the token itself): removed wherever it is seen. */
+const LEGACY_COOKIE = 'finishline_admin';
+/** 32 random bytes in base64url, without padding. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** What the admin credentials need; AppDeps has all of it. */
+export interface AdminAuthDeps {
+  /** ADMIN_TOKEN; undefined refuses every request. */
+  adminToken: string | undefined;
+  admin: Pick<AdminStore, 'createSession' | 'sessionActive' | 'deleteSession'>;
+  /** Wrong credentials per client (a refused Bearer header or sign-in). */
+  adminAuthLimiter: FailureLimiter;
+  clientKey: (c: Context) => string;
+  isHttps: (c: Context) => boolean;
+  logger: Logger;
+}
 
 export function unauthorized(): ApiError {
   return new ApiError(401, 'unauthorized', 'missing or wrong admin credentials', undefined, {
     'www-authenticate': 'Bearer realm="admin"',
   });
+}
+
+export function tooManyFailures(verdict: LimitVerdict): ApiError {
+  return new ApiError(
+    429,
+    'rate_limited',
+    'too many wrong admin credentials from this client, try again later',
+    undefined,
+    { 'retry-after': String(verdict.retryAfterSeconds) },
+  );
 }
 
 async function sha256(text: string): Promise<Uint8Array> {
@@ -36,42 +79,115 @@ export async function tokensMatch(given: string, expected: string): Promise<bool
   return difference === 0;
 }
 
-/** True when the request carries the admin token in the admin cookie. */
-export async function hasAdminCookie(c: Context, adminToken: string | undefined): Promise<boolean> {
-  const given = getCookie(c, ADMIN_COOKIE);
-  return Boolean(adminToken && given && (await tokensMatch(given, adminToken)));
+/** The key a session is stored under: the SHA-256 of its id, in hex. */
+export async function sessionIdHash(id: string): Promise<string> {
+  return Array.from(await sha256(id), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Signs the browser in: the cookie is Secure whenever the request came over https. */
-export function setAdminCookie(c: Context, token: string): void {
-  setCookie(c, ADMIN_COOKIE, token, {
+function newSessionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+/** The session id the request's cookie carries (the name its scheme allows), when well-formed. */
+function sessionIdOf(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): string | undefined {
+  const id = deps.isHttps(c) ? getCookie(c, SESSION_COOKIE, 'host') : getCookie(c, SESSION_COOKIE);
+  return id && SESSION_ID.test(id) ? id : undefined;
+}
+
+/** True when the request carries the cookie of a session that exists and has not ended. */
+export async function hasAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<boolean> {
+  const id = sessionIdOf(c, deps);
+  return id !== undefined && (await deps.admin.sessionActive(await sessionIdHash(id)));
+}
+
+function cookieOptions(https: boolean) {
+  return {
     path: '/',
     httpOnly: true,
-    sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
-    maxAge: COOKIE_MAX_AGE_SECONDS,
-  });
+    sameSite: 'Strict' as const,
+    ...(https ? { secure: true, prefix: 'host' as const } : {}),
+  };
 }
 
-export function clearAdminCookie(c: Context): void {
-  deleteCookie(c, ADMIN_COOKIE, { path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+function dropLegacyCookie(c: Context): void {
+  if (getCookie(c, LEGACY_COOKIE) !== undefined) deleteCookie(c, LEGACY_COOKIE, { path: '/' });
+}
+
+/** Signs the browser in: a new session row, and its id in the cookie. */
+export async function startAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<void> {
+  const id = newSessionId();
+  await deps.admin.createSession(await sessionIdHash(id), SESSION_TTL_MS);
+  setCookie(c, SESSION_COOKIE, id, { ...cookieOptions(deps.isHttps(c)), maxAge: SESSION_TTL_MS / 1000 });
+  dropLegacyCookie(c);
+}
+
+/** Signs the browser out: the session row is deleted (so copies of the cookie stop working too). */
+export async function endAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<void> {
+  const id = sessionIdOf(c, deps);
+  if (id !== undefined) await deps.admin.deleteSession(await sessionIdHash(id));
+  clearSessionCookie(c, deps);
+}
+
+/** Tells the browser to forget its session cookie (signed out, or a session that has ended). */
+export function clearSessionCookie(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): void {
+  deleteCookie(c, SESSION_COOKIE, cookieOptions(deps.isHttps(c)));
+  dropLegacyCookie(c);
+}
+
+/** True when the request carries a session cookie under its scheme's name, valid or not. */
+export function carriesSessionCookie(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): boolean {
+  return (deps.isHttps(c) ? getCookie(c, SESSION_COOKIE, 'host') : getCookie(c, SESSION_COOKIE)) !== undefined;
 }
 
 /**
- * Refuses (401, with `WWW-Authenticate`) any request without the admin token: the Bearer header, or
- * for GET/HEAD without that header, the admin cookie.
+ * Counts a wrong credential against the client and logs it (the client key and how it came, never
+ * what was sent). Refused once the client is over its limit.
  */
-export function adminAuth(adminToken: string | undefined): MiddlewareHandler {
+export async function countFailure(
+  c: Context,
+  deps: Pick<AdminAuthDeps, 'adminAuthLimiter' | 'clientKey' | 'logger'>,
+  via: 'bearer' | 'sign-in',
+): Promise<LimitVerdict> {
+  const client = deps.clientKey(c);
+  deps.logger.warn('admin.auth.refused', { client, via });
+  return deps.adminAuthLimiter.fail(client);
+}
+
+/** Whether the client is over its limit of wrong credentials; logged when it is. */
+export function blockedClient(
+  c: Context,
+  deps: Pick<AdminAuthDeps, 'adminAuthLimiter' | 'clientKey' | 'logger'>,
+  via: 'bearer' | 'sign-in',
+): LimitVerdict {
+  const client = deps.clientKey(c);
+  const verdict = deps.adminAuthLimiter.blocked(client);
+  if (!verdict.allowed) deps.logger.warn('admin.auth.limited', { client, via });
+  return verdict;
+}
+
+/**
+ * The JSON admin API's gate: the Bearer token for any method; without an Authorization header, a
+ * dashboard session for GET/HEAD. Otherwise 401 (with `WWW-Authenticate`), or 429 for a client over
+ * its limit of wrong tokens. A request with no credentials at all is refused without counting.
+ */
+export function adminAuth(deps: AdminAuthDeps): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization');
-    let allowed = false;
-    if (adminToken && header !== undefined) {
+    if (header !== undefined) {
+      const limited = blockedClient(c, deps, 'bearer');
+      if (!limited.allowed) throw tooManyFailures(limited);
       const given = BEARER.exec(header)?.[1];
-      allowed = Boolean(given && (await tokensMatch(given, adminToken)));
-    } else if (SAFE_METHOD.test(c.req.method)) {
-      allowed = await hasAdminCookie(c, adminToken);
+      if (!deps.adminToken || !given || !(await tokensMatch(given, deps.adminToken))) {
+        const verdict = await countFailure(c, deps, 'bearer');
+        throw verdict.allowed ? unauthorized() : tooManyFailures(verdict);
+      }
+    } else if (!deps.adminToken || !SAFE_METHOD.test(c.req.method) || !(await hasAdminSession(c, deps))) {
+      throw unauthorized();
     }
-    if (!allowed) throw unauthorized();
     await next();
   };
 }

@@ -1,14 +1,22 @@
-// The admin dashboard for browsers: sign in with the admin token through a form (the token is kept in
-// an HttpOnly, SameSite=Strict cookie), then counts, registrations (search, distance filter, paging,
-// CSV), and dead letters with a Retry button. Every POST here checks the request's origin (CSRF) and
-// the cookie; the JSON admin API keeps its Bearer-only writes.
+// The admin dashboard for browsers: sign in with the admin token through a form, which starts a
+// server-side session (12 h; the browser's HttpOnly, SameSite=Strict cookie holds only a random
+// session id, see middleware/admin-auth.ts), then counts, registrations (search, distance filter,
+// paging, CSV), and dead letters with a Retry button. Signing out deletes the session, so a copied
+// cookie stops working too. Every POST here checks the request's origin (CSRF), and every page and
+// action but the sign-in needs the session; the JSON admin API keeps its Bearer-only writes. Wrong
+// tokens count per client: past the limit the sign-in answers 429, even to the right token.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
+import type { LimitVerdict } from '../../ports/client-limiter.js';
 import type { AppDeps } from '../deps.js';
 import {
-  clearAdminCookie,
-  hasAdminCookie,
-  setAdminCookie,
+  blockedClient,
+  carriesSessionCookie,
+  clearSessionCookie,
+  countFailure,
+  endAdminSession,
+  hasAdminSession,
+  startAdminSession,
   tokensMatch,
   unauthorized,
 } from '../middleware/admin-auth.js';
@@ -50,12 +58,20 @@ export function adminPageRoutes(deps: AppDeps) {
   app.use('/admin', noStore);
   app.use('/admin/*', noStore);
 
-  const signInPage = (c: Context, status: 200 | 401, error?: string) =>
+  const signInPage = (c: Context, status: 200 | 401 | 429, error?: string) =>
     c.html(<AdminSignInPage site={site} error={error} />, status);
+  const tooManyTries = (c: Context, verdict: LimitVerdict) => {
+    c.header('retry-after', String(verdict.retryAfterSeconds));
+    const wait = verdict.retryAfterSeconds === 1 ? 'a second' : `${verdict.retryAfterSeconds} seconds`;
+    return signInPage(c, 429, `Too many wrong tokens from your connection. Try again in ${wait}.`);
+  };
+  const signedIn = async (c: Context) => deps.adminToken !== undefined && (await hasAdminSession(c, deps));
 
   app.get('/admin', async (c) => {
     const query = c.req.query();
-    if (!(await hasAdminCookie(c, deps.adminToken))) {
+    if (!(await signedIn(c))) {
+      // A session that ended (signed out elsewhere, expired): the browser may forget its cookie.
+      if (carriesSessionCookie(c, deps)) clearSessionCookie(c, deps);
       const flash = flashFor(query);
       return c.html(<AdminSignInPage site={site} notice={flash?.text} />);
     }
@@ -91,23 +107,30 @@ export function adminPageRoutes(deps: AppDeps) {
   });
 
   app.post('/admin/login', csrf(), limitBody, async (c) => {
+    // Over the limit: refused before the token is even looked at, so the right guess gets nowhere.
+    const limited = blockedClient(c, deps, 'sign-in');
+    if (!limited.allowed) return tooManyTries(c, limited);
     const token = (await readFormBody(c)).get('token') ?? '';
-    if (!deps.adminToken || !token || !(await tokensMatch(token, deps.adminToken))) {
-      deps.logger.warn('admin.sign_in.refused', {});
+    // An empty form carries no credential (the field is required, so only a script sends it): it is
+    // refused without counting, like an anonymous request.
+    if (!token) return signInPage(c, 401, 'Enter the admin token.');
+    if (!deps.adminToken || !(await tokensMatch(token, deps.adminToken))) {
+      const verdict = await countFailure(c, deps, 'sign-in');
+      if (!verdict.allowed) return tooManyTries(c, verdict);
       return signInPage(c, 401, 'That admin token is not right. Check it and try again.');
     }
-    setAdminCookie(c, token);
+    await startAdminSession(c, deps);
     deps.logger.info('admin.sign_in', {});
     return c.redirect('/admin', 303);
   });
 
-  app.post('/admin/logout', csrf(), (c) => {
-    clearAdminCookie(c);
+  app.post('/admin/logout', csrf(), async (c) => {
+    await endAdminSession(c, deps);
     return c.redirect('/admin?done=signed-out', 303);
   });
 
   app.post('/admin/tasks/:id/retry', csrf(), async (c) => {
-    if (!(await hasAdminCookie(c, deps.adminToken))) throw unauthorized();
+    if (!(await signedIn(c))) throw unauthorized();
     const id = c.req.param('id');
     if (!UUID.test(id)) return c.redirect('/admin?done=not-found#dead-letters', 303);
     const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);

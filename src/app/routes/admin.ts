@@ -1,5 +1,6 @@
-// The admin API (DESIGN §5): tasks and dead letters, their replay, registrations as JSON and CSV.
-// Every route needs `Authorization: Bearer $ADMIN_TOKEN` and answers `cache-control: no-store`.
+// The admin API: tasks and dead letters, their replay, registrations as JSON and CSV, metrics.
+// Every route needs `Authorization: Bearer $ADMIN_TOKEN` (or, for GET/HEAD only, a dashboard
+// session: see middleware/admin-auth.ts) and answers `cache-control: no-store`.
 // Lists are newest first and cursor-paged; a cursor is opaque (base64url of `createdAt|id`).
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod';
@@ -10,12 +11,10 @@ import type { TaskEngine } from '../../tasks/engine.js';
 import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
-import { adminAuth } from '../middleware/admin-auth.js';
+import { type AdminAuthDeps, adminAuth } from '../middleware/admin-auth.js';
 
-export interface AdminRouteDeps {
+export interface AdminRouteDeps extends AdminAuthDeps {
   admin: AdminStore;
-  /** ADMIN_TOKEN; unset → every admin request is refused. */
-  adminToken: string | undefined;
   logger: Logger;
   /** TASK_MAX_ATTEMPTS: a replayed dead letter gets this many more attempts. */
   maxAttempts: number;
@@ -165,8 +164,9 @@ const noStore: MiddlewareHandler = async (c, next) => {
 
 export function adminRoutes(deps: AdminRouteDeps) {
   const app = new Hono();
-  app.use('/api/admin/*', noStore, adminAuth(deps.adminToken));
-  app.use('/metrics', noStore, adminAuth(deps.adminToken));
+  const auth = adminAuth(deps);
+  app.use('/api/admin/*', noStore, auth);
+  app.use('/metrics', noStore, auth);
 
   // The same figures twice: JSON for the admin API, Prometheus' text format for a scraper.
   app.get('/api/admin/metrics', async (c) =>
