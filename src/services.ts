@@ -4,9 +4,10 @@ import { createAdminStore } from './adapters/db/admin-store.js';
 import type { DatabaseHandle } from './adapters/db/database.js';
 import { createStore } from './adapters/db/store.js';
 import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
+import { createNoProviderMailer, NO_PROVIDER } from './adapters/mail/no-provider.js';
 import { createResendMailer } from './adapters/mail/resend.js';
 import type { AppDeps } from './app/deps.js';
-import type { Config } from './config.js';
+import type { Config, Modes } from './config.js';
 import { findDistance, type Race } from './domain/race.js';
 import {
   type ClientLimiter,
@@ -24,6 +25,8 @@ import { noopTracer } from './tracing/tracer.js';
 export interface ServiceOptions
   extends Pick<AppDeps, 'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'recentTraces'> {
   config: Config;
+  /** Dev mode, strategy routes and the mailer, as the entry resolved them (`resolveModes`). */
+  modes: Modes;
   race: Race;
   database: DatabaseHandle;
   logger: Logger;
@@ -48,6 +51,7 @@ export function createAdminAuthLimiter(counter?: ClientLimiter): FailureLimiter 
 
 export function buildServices({
   config,
+  modes,
   race,
   database,
   logger,
@@ -65,13 +69,16 @@ export function buildServices({
     createStore(database.db, (raceId, distance) => (raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0)),
     tracer,
   );
-  const mailer = config.resendApiKey
-    ? tracedMailer(
-        createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
-        tracer,
-        'resend.send',
-      )
-    : tracedMailer(createDevMailbox(store), tracer, 'devmail.send');
+  const mailer =
+    modes.mailer === 'resend' && config.resendApiKey
+      ? tracedMailer(
+          createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
+          tracer,
+          'resend.send',
+        )
+      : modes.mailer === 'dev-mailbox'
+        ? tracedMailer(createDevMailbox(store), tracer, 'devmail.send')
+        : createNoProviderMailer();
   const engine = createTaskEngine({
     store,
     logger,
@@ -84,7 +91,9 @@ export function buildServices({
     retryMaxMs: config.taskRetryMaxMs,
     concurrency: config.taskConcurrency,
     // The send rate protects the provider's limits; the dev mailbox has none.
-    ratePerSecond: config.resendApiKey ? config.emailRateLimitPerSec : undefined,
+    ratePerSecond: modes.mailer === 'resend' ? config.emailRateLimitPerSec : undefined,
+    // No provider and not in dev mode: registrations are stored, their emails wait (see /readyz).
+    held: modes.mailer === 'none' ? NO_PROVIDER : undefined,
     tracer,
   });
   return {
@@ -95,7 +104,9 @@ export function buildServices({
     logger,
     emailFrom: config.emailFrom,
     sendTimeoutMs: config.taskTimeoutMs,
-    devMailbox: !config.resendApiKey,
+    devMode: modes.devMode,
+    devMailbox: modes.mailer === 'dev-mailbox',
+    strategyRoutes: modes.strategyRoutes,
     admin: createAdminStore(database.db),
     adminToken: config.adminToken,
     maxAttempts: config.taskMaxAttempts,

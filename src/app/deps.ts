@@ -20,8 +20,12 @@ export interface AppDeps {
   emailFrom: string;
   /** Time limit for an email sent inline by a seed strategy (TASK_TIMEOUT_MS). */
   sendTimeoutMs: number;
-  /** True when the dev mailbox is the mailer: its routes exist only then. */
+  /** DEV_MODE: the /dev/* pages exist only then. */
+  devMode: boolean;
+  /** True when the dev mailbox is the mailer (dev mode without RESEND_API_KEY): /dev/mail exists only then. */
   devMailbox: boolean;
+  /** STRATEGY_ROUTES: the seed's strategy routes (`/api/marathon-*`); otherwise they are 404. */
+  strategyRoutes: boolean;
   admin: AdminStore;
   /** ADMIN_TOKEN; undefined disables the admin API (every call is 401). */
   adminToken: string | undefined;
@@ -43,6 +47,6 @@ export interface AppDeps {
   isHttps: (c: Context) => boolean;
   /** Spans (the API's no-op tracer when tracing is off). */
   tracer: Tracer;
-  /** The latest traces for GET /dev/traces (development: no Resend key). */
+  /** The latest traces for GET /dev/traces (dev mode). */
   recentTraces?: RecentTraces;
 }

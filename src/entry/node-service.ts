@@ -11,21 +11,26 @@ import { migrateEmbedded, migrateServer } from '../adapters/db/migrate.js';
 import { openNodePostgres } from '../adapters/db/node-postgres.js';
 import { openPglite } from '../adapters/db/pglite.js';
 import { createApp } from '../app/create-app.js';
-import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
-import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
+import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../config.js';
+import { DEFAULT_RACE, type Race } from '../domain/race.js';
 import { createMemoryClientLimiter, unlimited } from '../ports/client-limiter.js';
 import { createJsonLogger, type Logger } from '../ports/logger.js';
+import { raceFromJson } from '../race-config.js';
 import { buildServices, createAdminAuthLimiter } from '../services.js';
+import { describeError } from '../tasks/errors.js';
 import { createTracing } from '../tracing/provider.js';
 import { BackgroundWork } from './node-background.js';
 import { nodeClient } from './node-client.js';
 import { startSweeper } from './node-sweeper.js';
+import { explainDatabaseError, explainListenError, StartError } from './start-errors.js';
 
 export interface NodeService {
   url: string;
   config: Config;
   /** ADMIN_TOKEN, or the random one generated because it was unset. */
   adminToken: string;
+  /** Dev mode, strategy routes, mailer: as resolved from the configuration. */
+  modes: Modes;
   /** Graceful stop: stop accepting, drain requests and background work (grace period), close the db. */
   stop(): Promise<void>;
   /** Exports the spans still buffered (OTLP batches). */
@@ -35,7 +40,21 @@ export interface NodeService {
 export interface NodeServiceOptions {
   /** Tests: every span is also handed to this exporter (e.g. an InMemorySpanExporter) as it ends. */
   spanExporter?: SpanExporter;
+  /** Tests: shorter server time limits than SERVER_LIMITS, to see them act without waiting long. */
+  serverLimits?: Partial<typeof SERVER_LIMITS>;
 }
+
+/**
+ * Node's HTTP server limits. Its defaults let a client hold a connection for 300 s per request
+ * (requestTimeout) and check only every 30 s; our requests are a 16 KiB body at most, so a client
+ * gets 10 s for its headers and 15 s for the whole request, checked every second (answered 408).
+ */
+export const SERVER_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+};
 
 let contextManagerRegistered = false;
 /** The active span and the request's timings follow async work through AsyncLocalStorage. */
@@ -46,27 +65,40 @@ function registerContextManager() {
 
 async function loadRace(path: string | undefined): Promise<Race> {
   if (!path) return DEFAULT_RACE;
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch {
-    throw new ConfigError('RACE_CONFIG must name a readable JSON file');
-  }
-  try {
-    return parseRace(json);
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`RACE_CONFIG is invalid: ${(error as Error).message}`);
+    const code = (error as { code?: string }).code;
+    const why =
+      code === 'ENOENT'
+        ? `does not exist (relative paths start at ${process.cwd()}): check the path`
+        : code === 'EISDIR'
+          ? 'is a folder: name the JSON file in it'
+          : `cannot be read (${code ?? 'error'}): check its permissions`;
+    throw new ConfigError(`RACE_CONFIG file ${path} ${why}`);
   }
+  return raceFromJson(text, path);
 }
 
 async function openDatabase(config: Config): Promise<DatabaseHandle> {
   if (!config.databaseUrl) {
     const handle = await openPglite(config.dataDir);
-    await migrateEmbedded(handle);
+    try {
+      await migrateEmbedded(handle);
+    } catch (error) {
+      await handle.close();
+      throw new StartError(
+        `applying the migrations to the embedded database in ${config.dataDir} failed: ${describeError(error)}`,
+      );
+    }
     return handle;
   }
-  await migrateServer(config.databaseUrl);
-  return openNodePostgres(config.databaseUrl);
+  const url = config.databaseUrl;
+  await migrateServer(url).catch((error) => {
+    throw explainDatabaseError(error, url, 'migrate');
+  });
+  return openNodePostgres(url);
 }
 
 export async function startNodeService(
@@ -75,11 +107,18 @@ export async function startNodeService(
   options: NodeServiceOptions = {},
 ): Promise<NodeService> {
   const config = parseConfig(env);
+  const modes = resolveModes(config, 'node');
+  if (modes.mailer === 'none') {
+    throw new ConfigError(
+      'RESEND_API_KEY is not set and dev mode is off: set RESEND_API_KEY to send emails, ' +
+        'or DEV_MODE=1 to keep them in the dev mailbox (/dev/mail)',
+    );
+  }
   registerContextManager();
   const tracing = createTracing({
     runtime: 'node',
     otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
-    keepRecent: !config.resendApiKey,
+    keepRecent: modes.devMode,
     spanExporter: options.spanExporter,
   });
   // No ADMIN_TOKEN: a random one for this run, which node.ts prints once at start.
@@ -89,6 +128,7 @@ export async function startNodeService(
   const database = await openDatabase(config);
   const deps = buildServices({
     config,
+    modes,
     race,
     database,
     logger,
@@ -106,11 +146,17 @@ export async function startNodeService(
     fetch: (request, env) => app.fetch(request, env, background),
     port: config.port,
     hostname: config.host,
+    serverOptions: { ...SERVER_LIMITS, ...options.serverLimits },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await database.close();
+    throw explainListenError(error, config.host, config.port);
+  }
   const { port } = server.address() as AddressInfo;
   const sweeper = startSweeper(deps.engine, config.taskSweepIntervalMs, logger);
   logger.info('service.started', {
@@ -148,5 +194,5 @@ export async function startNodeService(
     return stopping;
   };
 
-  return { url: `http://${config.host}:${port}`, config, adminToken, stop, flushTraces: tracing.flush };
+  return { url: `http://${config.host}:${port}`, config, adminToken, modes, stop, flushTraces: tracing.flush };
 }

@@ -8,8 +8,8 @@ import type { DatabaseHandle } from '../adapters/db/database.js';
 import { isNeonUrl, openNeonHttp } from '../adapters/db/neon-http.js';
 import { openNodePostgres } from '../adapters/db/node-postgres.js';
 import { createApp } from '../app/create-app.js';
-import { type Config, ConfigError, type Env, parseConfig } from '../config.js';
-import { DEFAULT_RACE, parseRace, type Race } from '../domain/race.js';
+import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../config.js';
+import { DEFAULT_RACE, type Race } from '../domain/race.js';
 import {
   bindingClientLimiter,
   createMemoryClientLimiter,
@@ -18,6 +18,7 @@ import {
   unlimited,
 } from '../ports/client-limiter.js';
 import { createJsonLogger } from '../ports/logger.js';
+import { raceFromJson, raceFromValue } from '../race-config.js';
 import { buildServices, createAdminAuthLimiter } from '../services.js';
 import { describeError } from '../tasks/errors.js';
 import { createTracing, type Tracing } from '../tracing/provider.js';
@@ -39,7 +40,7 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 // Parsed once per isolate: env is the same object for every invocation of one deployment. The tracer
 // provider lives as long (spans wait in memory until each invocation flushes them in waitUntil).
-let parsed: { env: WorkerBindings; config: Config; race: Race; tracing: Tracing } | undefined;
+let parsed: { env: WorkerBindings; config: Config; modes: Modes; race: Race; tracing: Tracing } | undefined;
 // Without the Rate Limiting binding: counts in this isolate's memory (a weaker, per-isolate limit).
 let isolateLimiter: ReturnType<typeof createMemoryClientLimiter> | undefined;
 
@@ -62,26 +63,27 @@ function clientLimiterFor(env: WorkerBindings, config: Config) {
   return isolateLimiter;
 }
 
-function settings(env: WorkerBindings): { config: Config; race: Race; tracing: Tracing } {
+function settings(env: WorkerBindings): { config: Config; modes: Modes; race: Race; tracing: Tracing } {
   if (parsed?.env === env) return parsed;
   const strings: Env = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') strings[name] = value;
   delete strings.RACE_CONFIG;
   const config = parseConfig(strings);
-  let race = DEFAULT_RACE;
-  if (env.RACE_CONFIG !== undefined) {
-    try {
-      race = parseRace(typeof env.RACE_CONFIG === 'string' ? JSON.parse(env.RACE_CONFIG) : env.RACE_CONFIG);
-    } catch (error) {
-      throw new ConfigError(`RACE_CONFIG is invalid: ${(error as Error).message}`);
-    }
-  }
+  // A Worker never enters dev mode by omission: a forgotten RESEND_API_KEY holds the emails (see
+  // /readyz) instead of opening the dev mailbox to the world. `npm run dev:worker` sets DEV_MODE=1.
+  const modes = resolveModes(config, 'workerd');
+  const race =
+    env.RACE_CONFIG === undefined
+      ? DEFAULT_RACE
+      : typeof env.RACE_CONFIG === 'string'
+        ? raceFromJson(env.RACE_CONFIG, 'var')
+        : raceFromValue(env.RACE_CONFIG, 'var');
   const tracing = createTracing({
     runtime: 'workerd',
     otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
-    keepRecent: !config.resendApiKey,
+    keepRecent: modes.devMode,
   });
-  parsed = { env, config, race, tracing };
+  parsed = { env, config, modes, race, tracing };
   return parsed;
 }
 
@@ -112,10 +114,11 @@ function withServices<T>(
   ctx: ExecutionContext,
   work: (deps: ReturnType<typeof buildServices>, tracked: ExecutionContext) => Promise<T>,
 ) {
-  const { config, race, tracing } = settings(env);
+  const { config, modes, race, tracing } = settings(env);
   const database = openDatabase(env, config);
   const deps = buildServices({
     config,
+    modes,
     race,
     database,
     logger,
