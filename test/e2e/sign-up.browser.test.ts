@@ -69,6 +69,8 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
       databaseUrl: db.url,
       env: {
         ADMIN_TOKEN,
+        // The dev mailbox (a Worker never enters dev mode by itself).
+        DEV_MODE: '1',
         // Node reads a file; the Worker takes the race itself.
         RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
       },

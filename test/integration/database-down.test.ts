@@ -30,14 +30,12 @@ for (const [name, startTarget] of TARGETS) {
 
       proxy.cut();
       const input = runner();
-      // A deadline on the wait rather than a stopwatch: the cut proxy closes connections at once, so the
-      // 503 comes in milliseconds; one that does not come within 8 s fails here (TimeoutError) instead
-      // of at the test's timeout.
+      // No stopwatch (the suite must pass on a loaded machine): the cut proxy closes connections at
+      // once, so the answer is a 503 rather than a hang; a hang would fail at the test's timeout.
       const res = await fetch(`${target.url}/api/registrations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(input),
-        signal: AbortSignal.timeout(8_000),
       });
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

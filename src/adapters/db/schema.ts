@@ -112,7 +112,8 @@ export const distanceCounts = pgTable(
 );
 
 // `Idempotency-Key` on POST /api/registrations: written in the registration's own statement, so a key
-// exists exactly when its registration does. Kept (never purged automatically): well beyond 24 h.
+// exists exactly when its registration does. A key counts for 24 hours (as Stripe's do): after that
+// the lookup ignores it and the registration statement may take it over. Rows are not purged.
 export const idempotencyKeys = pgTable('idempotency_keys', {
   key: text('key').primaryKey(),
   requestHash: text('request_hash').notNull(),
