@@ -1,3 +1,4 @@
+import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { buildConfirmationEmail, escapeHtml, formatRaceDate } from './confirmation-email.js';
 import { DEFAULT_RACE, type Race } from './race.js';
@@ -109,5 +110,74 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     expect(escapeHtml('Zoë — 10 km')).toBe('Zoë — 10 km');
     expect(escapeHtml('&amp;')).toBe('&amp;amp;');
+  });
+});
+
+describe('the HTML part is a valid HTML5 document', () => {
+  const validator = new HtmlValidate({
+    extends: ['html-validate:recommended', 'html-validate:document'],
+    rules: {
+      // Mail clients drop <style> blocks and never load stylesheets: inline styles are how email is styled.
+      'no-inline-style': 'off',
+      // The title is the email's subject, as long as the configured race name makes it; the 70-character
+      // advice is about search-result snippets, which an email never appears in.
+      'long-title': 'off',
+    },
+  });
+
+  async function problems(html: string): Promise<string[]> {
+    const report = await validator.validateString(html, 'confirmation-email.html');
+    return report.results.flatMap((result) =>
+      result.messages.map((m) => `${m.ruleId} at ${m.line}:${m.column}: ${m.message}`),
+    );
+  }
+
+  const longUnicode =
+    `${'Zoë Ångström-Þórsdóttir '.repeat(2)}李小龍 محمد 👩🏽‍🚀🏳️‍🌈 e\u0301\u200d${'ﷺ'.repeat(20)}`.slice(0, 100);
+  const names: [string, string][] = [
+    ['a normal runner', 'Ada'],
+    ['a <script> tag', '<script>alert(document.cookie)</script>'],
+    ['quotes', `O'Brien "The Flash" \`Jr\``],
+    ['ampersands and entities', 'Tom & Jerry &amp; &lt;b&gt; &#x3c;i&#x3e; &'],
+    ['markup that would end the title or a comment', '</title><!-- --> ]]> <![CDATA[x]]> </body></html>'],
+    ['long Unicode', longUnicode],
+  ];
+
+  it.each(names)('has zero errors for %s, with the name escaped', async (_case, firstName) => {
+    const message = buildConfirmationEmail(DEFAULT_RACE, FROM, { ...facts, firstName });
+    expect(await problems(message.html)).toEqual([]);
+    expect(message.html).toContain(`<p style="margin:0 0 16px">Hi ${escapeHtml(firstName)},</p>`);
+    expect(message.subject).not.toContain(firstName);
+  });
+
+  it('has zero errors for hostile configured race values too', async () => {
+    const race: Race = {
+      ...DEFAULT_RACE,
+      name: `Fun & <Games> "2027" </title>`,
+      place: `Bob's <b>Park</b>`,
+      senderName: '<img src=x onerror=alert(1)>',
+    };
+    const message = buildConfirmationEmail(race, FROM, facts);
+    expect(await problems(message.html)).toEqual([]);
+    expect(message.html).not.toMatch(/<(b|img|Games)\b/);
+  });
+
+  it('declares doctype, language, charset, viewport and a title (the escaped subject)', () => {
+    const race: Race = { ...DEFAULT_RACE, name: 'Fun & <Games>' };
+    const { html, subject } = buildConfirmationEmail(race, FROM, facts);
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')).toBe(true);
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toContain(`<title>${escapeHtml(subject)}</title>`);
+    expect(html).toContain('<title>You&#39;re registered for Fun &amp; &lt;Games&gt;</title>');
+    expect(html.trimEnd().endsWith('</body>\n</html>')).toBe(true);
+  });
+
+  it('stays email-client friendly: presentation layout tables, inline styles, nothing external, no script', () => {
+    const { html } = buildConfirmationEmail(DEFAULT_RACE, FROM, facts);
+    expect(html.match(/<table role="presentation"/g)).toHaveLength(2);
+    expect(html).toMatch(/<th scope="row"[^>]*>Distance<\/th>/);
+    for (const absent of ['<script', '<link', '<style', 'class=', 'http://', 'https://', 'src=']) {
+      expect(html).not.toContain(absent);
+    }
   });
 });

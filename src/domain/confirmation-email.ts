@@ -1,6 +1,8 @@
 // The confirmation email: HTML and plain-text parts. Pure, so it renders the same in Node and workerd.
 // Every user-supplied value is escaped in the HTML part, and no user value reaches the subject or a
-// header: the subject carries only the race name from configuration.
+// header: the subject carries only the race name from configuration. The HTML part is a complete,
+// conforming HTML5 document (doctype, lang, charset, viewport, title) built the way mail clients
+// render reliably: layout tables, inline styles, no external CSS, no script.
 import type { Race } from './race.js';
 import { findDistance } from './race.js';
 
@@ -35,6 +37,24 @@ export function escapeHtml(value: string): string {
 function headerSafe(value: string): string {
   return value.replace(/[\r\n\u0000-\u001f\u007f]/g, ' ').trim();
 }
+
+// Inline styles only: many mail clients drop <style> blocks and never load external CSS. No
+// deprecated presentational attributes (align, cellpadding, width) either, so the document stays
+// conforming HTML5; border-collapse/border-spacing stand in for cellspacing="0".
+const FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const BODY_STYLE = 'margin:0;padding:0;background-color:#f4f4f5';
+const OUTER_TABLE_STYLE = 'width:100%;border-collapse:collapse;border-spacing:0;background-color:#f4f4f5';
+const OUTER_CELL_STYLE = 'padding:24px 12px';
+const CARD_TABLE_STYLE =
+  'width:100%;max-width:560px;margin:0 auto;border-collapse:collapse;border-spacing:0;background-color:#ffffff';
+// Long unbroken names or addresses wrap instead of widening the message on a phone.
+const CARD_CELL_STYLE = `padding:24px;${FONT};font-size:16px;line-height:1.5;color:#1a1a1a;overflow-wrap:anywhere;word-break:break-word`;
+const PARAGRAPH_STYLE = 'margin:0 0 16px';
+const FACTS_TABLE_STYLE = 'margin:0 0 16px;border-collapse:collapse;border-spacing:0';
+// Labels never break ("Registration" must not wrap mid-word); long values do.
+const FACT_LABEL_STYLE =
+  'padding:4px 16px 4px 0;text-align:left;vertical-align:top;font-weight:bold;white-space:nowrap';
+const FACT_VALUE_STYLE = 'padding:4px 0;vertical-align:top';
 
 export function formatRaceDate(race: Race): string {
   const [year, month, day] = race.date.split('-').map(Number);
@@ -73,22 +93,37 @@ export function buildConfirmationEmail(race: Race, from: string, facts: Confirma
   ].join('\n');
 
   const e = escapeHtml;
+  // Label and value side by side: a small data table (row headers), styled inline.
   const row = (label: string, value: string) =>
-    `<tr><th align="left" style="padding:4px 16px 4px 0">${e(label)}</th><td style="padding:4px 0">${e(value)}</td></tr>`;
+    `<tr><th scope="row" style="${FACT_LABEL_STYLE}">${e(label)}</th><td style="${FACT_VALUE_STYLE}">${e(value)}</td></tr>`;
   const html = [
-    '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1a1a">',
-    `<p>Hi ${e(facts.firstName)},</p>`,
-    `<p>Thanks for registering for <strong>${e(race.name)}</strong>!</p>`,
-    '<table>',
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(subject)}</title>`,
+    '</head>',
+    `<body style="${BODY_STYLE}">`,
+    // Layout tables, not divs: the one centring and width technique every mail client renders alike.
+    // role="presentation" tells screen readers they are not data.
+    `<table role="presentation" style="${OUTER_TABLE_STYLE}"><tbody><tr><td style="${OUTER_CELL_STYLE}">`,
+    `<table role="presentation" style="${CARD_TABLE_STYLE}"><tbody><tr><td style="${CARD_CELL_STYLE}">`,
+    `<p style="${PARAGRAPH_STYLE}">Hi ${e(facts.firstName)},</p>`,
+    `<p style="${PARAGRAPH_STYLE}">Thanks for registering for <strong>${e(race.name)}</strong>!</p>`,
+    `<table style="${FACTS_TABLE_STYLE}"><tbody>`,
     row('Distance', distanceLabel),
     row('Date', date),
     row('Start time', start),
     row('Place', race.place),
     row('Registration', facts.registrationId),
-    '</table>',
-    '<p>See you at the start line.</p>',
-    `<p>— ${e(race.senderName)}</p>`,
-    '</body></html>',
+    '</tbody></table>',
+    `<p style="${PARAGRAPH_STYLE}">See you at the start line.</p>`,
+    `<p style="${PARAGRAPH_STYLE}">— ${e(race.senderName)}</p>`,
+    '</td></tr></tbody></table>',
+    '</td></tr></tbody></table>',
+    '</body>',
+    '</html>',
   ].join('\n');
 
   return { from: headerSafe(from), to: headerSafe(facts.email), subject, html, text };
