@@ -1,25 +1,54 @@
 // The API described as OpenAPI 3.1. Request bodies come from the SAME Zod schemas that validate
-// requests (z.toJSONSchema), so the description cannot drift from what the server accepts.
+// requests (z.toJSONSchema), so the description cannot drift from what the server accepts; response
+// schemas are Zod too, and the HTTP contract tests check every real answer against them (Ajv), so they
+// cannot drift from what the server sends either.
 import * as z from 'zod';
 import type { Race } from '../domain/race.js';
 import { registrationInputSchema } from '../domain/registration.js';
+import type { EmailDeliveryStatus, Strategy, TaskStatus } from '../ports/store.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-  return rest;
-}
+// --- schemas ---------------------------------------------------------------------------------------
+
+const STRATEGIES = [
+  'sequential',
+  'fire-and-forget',
+  'wait-until',
+  'parallel',
+  'outbox',
+] as const satisfies readonly Strategy[];
+const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const satisfies readonly TaskStatus[];
+const EMAIL_STATUSES = [
+  'sending',
+  'pending',
+  'sent',
+  'failed',
+  'not_tracked',
+] as const satisfies readonly EmailDeliveryStatus[];
+/** What task_attempts.outcome holds: the engine's three, `paused` (pause) and `abandoned` (lease expired). */
+const ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'dead', 'paused', 'abandoned'] as const;
+
+const count = () => z.int().min(0);
+const instant = () => z.iso.datetime();
 
 const errorSchema = z.strictObject({
   error: z.strictObject({
     code: z.string().meta({ examples: ['validation_failed'] }),
     message: z.string(),
-    details: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+    details: z
+      .array(z.strictObject({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'One entry per field at fault (validation_failed)' }),
   }),
 });
 
-const emailStatus = z.enum(['sending', 'pending', 'sent', 'failed', 'not_tracked']);
+const emailStatus = z.enum(EMAIL_STATUSES).meta({
+  description:
+    '`sending` (first attempt under way), `pending` (retry scheduled), `sent`, `failed` (dead letter), ' +
+    '`not_tracked` (a seed strategy: nothing records its email)',
+});
+const strategy = z.enum(STRATEGIES);
 
 const registrationCreated = z.strictObject({
   id: z.uuid(),
@@ -34,9 +63,17 @@ const registrationStatus = z.strictObject({
   firstName: z.string(),
   lastName: z.string(),
   distance: z.string(),
-  strategy: z.enum(['sequential', 'fire-and-forget', 'wait-until', 'parallel', 'outbox']),
-  createdAt: z.iso.datetime(),
-  email: z.strictObject({ status: emailStatus, attempts: z.int(), sentAt: z.iso.datetime().nullable() }),
+  strategy,
+  createdAt: instant(),
+  email: z.strictObject({ status: emailStatus, attempts: count(), sentAt: instant().nullable() }),
+});
+
+const raceDistance = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  startTime: z.string().meta({ examples: ['09:00'] }),
+  cap: count(),
+  spotsLeft: count(),
 });
 
 const raceView = z.strictObject({
@@ -44,49 +81,337 @@ const raceView = z.strictObject({
   name: z.string(),
   date: z.iso.date(),
   place: z.string(),
-  timeZone: z.string(),
-  distances: z.array(
-    z.strictObject({ id: z.string(), label: z.string(), startTime: z.string(), cap: z.int(), spotsLeft: z.int() }),
-  ),
+  timeZone: z.string().meta({ examples: ['Europe/Amsterdam'] }),
+  distances: z.array(raceDistance),
 });
 
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
-const problem = (description: string) => ({ description, content: json('Error') });
+const health = z.strictObject({ status: z.literal('ok') });
 
-const ERRORS = {
-  invalid_json: ['400', 'Body is not valid JSON (or not UTF-8, or repeats a key): `invalid_json`'],
-  payload_too_large: ['413', 'Body over 16 KiB: `payload_too_large`'],
-  unsupported_media_type: ['415', 'Content type is not JSON: `unsupported_media_type`'],
-  validation_failed: ['422', 'A field is missing, of the wrong type, too long, unknown or has control characters'],
-  conflict: ['409', '`already_registered` (this email, this race) or `distance_full`'],
-  rate_limited: ['429', 'Too many registrations from this client: `rate_limited`, with `Retry-After`'],
-  unavailable: ['503', 'Database unreachable: `unavailable`, with `Retry-After`'],
-  unauthorized: ['401', 'Missing or wrong `Authorization: Bearer $ADMIN_TOKEN`: `unauthorized`'],
-  not_found: ['404', 'Unknown id: `not_found`'],
-} as const;
+const deliveryState = z
+  .discriminatedUnion('state', [
+    z.strictObject({ state: z.literal('running') }),
+    z.strictObject({
+      state: z.literal('paused'),
+      reason: z.string().meta({
+        description:
+          'Why: an account-wide provider failure (`invalid_api_key`, …), or `no_provider` (no provider key ' +
+          'configured: tasks are stored and wait)',
+        examples: ['invalid_api_key', 'no_provider'],
+      }),
+      until: instant()
+        .nullable()
+        .meta({ description: 'When delivery resumes by itself; null when only a configuration change ends it' }),
+    }),
+  ])
+  .meta({ description: 'Whether this process (isolate, on Workers) is sending emails' });
 
-function errors(...names: (keyof typeof ERRORS)[]) {
-  return Object.fromEntries(names.map((name) => [ERRORS[name][0], problem(ERRORS[name][1])]));
+const readiness = z.strictObject({ status: z.literal('ready'), delivery: deliveryState });
+
+const nextCursor = z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' });
+
+const adminTaskAttempt = z.strictObject({
+  number: z.int().min(1),
+  startedAt: instant(),
+  durationMs: count(),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
+  error: z.string().nullable(),
+});
+
+const adminTask = z.strictObject({
+  id: z.uuid().meta({ description: 'Also the provider Idempotency-Key of every attempt' }),
+  kind: z.string().meta({ examples: ['send-confirmation-email'] }),
+  status: z.enum(TASK_STATUSES),
+  attempts: count(),
+  maxAttempts: count(),
+  runAt: instant(),
+  leaseExpiresAt: instant().nullable(),
+  lastError: z.string().nullable(),
+  registrationId: z.uuid().nullable(),
+  createdAt: instant(),
+  updatedAt: instant(),
+  attemptsLog: z.array(adminTaskAttempt).meta({ description: 'Every recorded attempt, oldest first' }),
+});
+
+const adminTaskList = z.strictObject({ tasks: z.array(adminTask), nextCursor });
+
+const taskReplayed = z.strictObject({ id: z.uuid(), status: z.literal('pending') });
+
+const adminRegistration = z.strictObject({
+  id: z.uuid(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  address: z.string(),
+  distance: z.string(),
+  strategy,
+  createdAt: instant(),
+  emailStatus,
+});
+
+const adminRegistrationList = z.strictObject({ registrations: z.array(adminRegistration), nextCursor });
+
+const adminMetrics = z.strictObject({
+  tasksByStatus: z.strictObject({ pending: count(), running: count(), succeeded: count(), dead: count() }),
+  attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
+  oldestPendingAgeSeconds: z.number().min(0),
+  delivery: deliveryState,
+});
+
+const devMailMessage = z.strictObject({
+  id: z.uuid(),
+  idempotencyKey: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  createdAt: instant(),
+});
+
+const devMailList = z.strictObject({ messages: z.array(devMailMessage) });
+
+const openApiSelf = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
+  .meta({ description: 'This document' });
+
+/** The components, as JSON Schema 2020-12; a schema registered here is a `$ref` wherever it is used. */
+function componentSchemas(race: Race): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  const named: [string, z.ZodType][] = [
+    ['RegistrationInput', registrationInputSchema(race)],
+    ['RegistrationCreated', registrationCreated],
+    ['RegistrationStatus', registrationStatus],
+    ['EmailStatus', emailStatus],
+    ['Race', raceView],
+    ['RaceDistance', raceDistance],
+    ['Health', health],
+    ['Readiness', readiness],
+    ['DeliveryState', deliveryState],
+    ['AdminTaskList', adminTaskList],
+    ['AdminTask', adminTask],
+    ['AdminTaskAttempt', adminTaskAttempt],
+    ['TaskReplayed', taskReplayed],
+    ['AdminRegistrationList', adminRegistrationList],
+    ['AdminRegistration', adminRegistration],
+    ['AdminMetrics', adminMetrics],
+    ['DevMailList', devMailList],
+    ['DevMailMessage', devMailMessage],
+    ['OpenApiDocument', openApiSelf],
+    ['Error', errorSchema],
+  ];
+  for (const [id, schema] of named) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // Each is a part of this document, not a document of its own: no dialect, no $id.
+  return Object.fromEntries(
+    named.map(([id]) => {
+      const { $schema: _dialect, $id: _id, ...schema } = schemas[id] as JsonSchema;
+      return [id, schema];
+    }),
+  );
 }
 
+// --- responses -------------------------------------------------------------------------------------
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+
+type HeaderMap = Record<string, { description: string; required?: boolean; schema: JsonSchema }>;
+
+const RETRY_AFTER: HeaderMap = {
+  'Retry-After': { description: 'Seconds to wait before trying again', required: true, schema: { type: 'integer' } },
+};
+const NO_STORE: HeaderMap = {
+  'Cache-Control': {
+    description: 'About a person or the operation of the service: no cache may keep a copy',
+    required: true,
+    schema: { type: 'string', const: 'no-store' },
+  },
+};
+const WWW_AUTHENTICATE: HeaderMap = {
+  'WWW-Authenticate': { description: 'How to authenticate', required: true, schema: { const: 'Bearer realm="admin"' } },
+};
+
+interface ErrorCase {
+  status: string;
+  codes: string[];
+  description: string;
+  headers?: HeaderMap;
+}
+
+const ERRORS = {
+  invalid_json: {
+    status: '400',
+    codes: ['invalid_json'],
+    description: 'Body is not valid JSON (or not UTF-8, or repeats a key): `invalid_json`',
+  },
+  unauthorized: {
+    status: '401',
+    codes: ['unauthorized'],
+    description: 'Missing or wrong admin credentials: `unauthorized`',
+    headers: WWW_AUTHENTICATE,
+  },
+  not_found: { status: '404', codes: ['not_found'], description: 'Unknown id: `not_found`' },
+  not_enabled: {
+    status: '404',
+    codes: ['not_found'],
+    description: 'The route is switched off in this deployment: `not_found`',
+  },
+  conflict: {
+    status: '409',
+    codes: ['already_registered', 'distance_full'],
+    description: '`already_registered` (this email, this race) or `distance_full`',
+  },
+  not_dead: { status: '409', codes: ['not_dead'], description: 'The task is not a dead letter: `not_dead`' },
+  payload_too_large: {
+    status: '413',
+    codes: ['payload_too_large'],
+    description: 'Body over 16 KiB: `payload_too_large`',
+  },
+  unsupported_media_type: {
+    status: '415',
+    codes: ['unsupported_media_type'],
+    description: 'Content type is not JSON: `unsupported_media_type`',
+  },
+  validation_failed: {
+    status: '422',
+    codes: ['validation_failed'],
+    description:
+      'A field is missing, of the wrong type, too long, unknown or has control characters: `validation_failed`',
+  },
+  validation_or_key_reused: {
+    status: '422',
+    codes: ['validation_failed', 'idempotency_key_reused'],
+    description:
+      '`validation_failed` (a field is missing, of the wrong type, too long, unknown or has control characters; ' +
+      'or a malformed `Idempotency-Key`) or `idempotency_key_reused` (the key came with another body)',
+  },
+  invalid_query: {
+    status: '422',
+    codes: ['validation_failed'],
+    description: 'A query parameter is out of range or not a cursor this API produced: `validation_failed`',
+  },
+  rate_limited: {
+    status: '429',
+    codes: ['rate_limited'],
+    description: 'Too many registrations from this client: `rate_limited`, with `Retry-After`',
+    headers: RETRY_AFTER,
+  },
+  admin_rate_limited: {
+    status: '429',
+    codes: ['rate_limited'],
+    description: 'Too many failed admin credentials from this client: `rate_limited`, with `Retry-After`',
+    headers: RETRY_AFTER,
+  },
+  internal: {
+    status: '500',
+    codes: ['internal'],
+    description: 'Something went wrong on our side: `internal` (no details)',
+  },
+  email_failed: {
+    status: '502',
+    codes: ['email_failed'],
+    description: 'Registered, but the provider refused the email: `email_failed`',
+  },
+  unavailable: {
+    status: '503',
+    codes: ['unavailable'],
+    description: 'Database unreachable: `unavailable`, with `Retry-After`',
+    headers: RETRY_AFTER,
+  },
+} satisfies Record<string, ErrorCase>;
+
+type ErrorName = keyof typeof ERRORS;
+
+/** The shared envelope, with `error.code` narrowed to the codes this status can carry. */
+function errorResponse(error: ErrorCase, extraHeaders: HeaderMap = {}) {
+  const headers = { ...error.headers, ...extraHeaders };
+  return {
+    description: error.description,
+    ...(Object.keys(headers).length ? { headers } : {}),
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            ref('Error'),
+            { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: error.codes } } } } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function errors(names: ErrorName[], extraHeaders: HeaderMap = {}) {
+  return Object.fromEntries(names.map((name) => [ERRORS[name].status, errorResponse(ERRORS[name], extraHeaders)]));
+}
+
+/** Every way a sign-up can be refused, in the order the server checks. */
+const SIGN_UP_ERRORS: ErrorName[] = [
+  'rate_limited',
+  'payload_too_large',
+  'unsupported_media_type',
+  'invalid_json',
+  'validation_failed',
+  'conflict',
+  'internal',
+  'unavailable',
+];
+
+// --- operations ------------------------------------------------------------------------------------
+
+const PUBLIC: never[] = [];
+const ADMIN = [{ adminToken: [] }];
+
 const SEED_ROUTES = [
-  ['/api/marathon-sequential', 'sequential', '200', 'Awaits the insert and the email, then answers.'],
-  ['/api/marathon-fire-and-forget', 'fire-and-forget', '201', 'Awaits the insert; the email is not awaited.'],
-  ['/api/marathon-waituntil', 'wait-until', '201', 'Awaits the insert; the email runs in waitUntil.'],
-  ['/api/marathon-parallel', 'parallel', '202', 'Insert and email both in waitUntil; answers at once.'],
-  ['/api/marathon-outbox', 'outbox', '201', 'The outbox, with the seed’s plain-text answer.'],
+  [
+    '/api/marathon-sequential',
+    'registerSequential',
+    'sequential',
+    '200',
+    'Awaits the insert and the email, then answers.',
+  ],
+  [
+    '/api/marathon-fire-and-forget',
+    'registerFireAndForget',
+    'fire-and-forget',
+    '201',
+    'Awaits the insert; the email is not awaited.',
+  ],
+  [
+    '/api/marathon-waituntil',
+    'registerWaitUntil',
+    'wait-until',
+    '201',
+    'Awaits the insert; the email runs in waitUntil.',
+  ],
+  [
+    '/api/marathon-parallel',
+    'registerParallel',
+    'parallel',
+    '202',
+    'Insert and email both in waitUntil; answers at once.',
+  ],
+  ['/api/marathon-outbox', 'registerOutboxText', 'outbox', '201', 'The outbox, with the seed’s plain-text answer.'],
 ] as const;
 
 export function openApiDocument(race: Race) {
   const registrationBody = { required: true, content: json('RegistrationInput') };
   const seedPaths = Object.fromEntries(
-    SEED_ROUTES.map(([path, strategy, status, description]) => [
+    SEED_ROUTES.map(([path, operationId, name, status, description]) => [
       path,
       {
         post: {
           tags: ['strategies'],
-          summary: `Register (${strategy} strategy)`,
-          description: `${description} Kept to compare strategies; see the README.`,
+          operationId,
+          summary: `Register (${name} strategy)`,
+          description:
+            `${description} Kept to compare strategies; see the README. Exists only when \`STRATEGY_ROUTES\` ` +
+            'is on (off by default in production, where this path answers 404).',
+          security: PUBLIC,
           requestBody: registrationBody,
           responses: {
             [status]: {
@@ -95,18 +420,37 @@ export function openApiDocument(race: Race) {
                 'text/plain': { schema: { type: 'string', const: 'Thanks for registering for our Marathon' } },
               },
             },
-            ...errors('invalid_json', 'conflict', 'payload_too_large', 'unsupported_media_type', 'validation_failed'),
-            ...errors('rate_limited', 'unavailable'),
+            ...errors([
+              ...SIGN_UP_ERRORS,
+              'not_enabled',
+              ...(name === 'sequential' ? (['email_failed'] as const) : []),
+            ]),
           },
         },
       },
     ]),
   );
-  const bearer = [{ adminToken: [] }];
   const cursorParams = [
-    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    {
+      name: 'limit',
+      in: 'query',
+      schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+      description: 'Page size',
+    },
     { name: 'cursor', in: 'query', schema: { type: 'string' }, description: '`nextCursor` of the previous page' },
   ];
+  const registrationFilters = [
+    { name: 'distance', in: 'query', schema: { type: 'string', maxLength: 20 }, description: 'Distance id (exact)' },
+    {
+      name: 'q',
+      in: 'query',
+      schema: { type: 'string', maxLength: 200 },
+      description: 'First name, last name or email contains (case-insensitive)',
+    },
+    { name: 'strategy', in: 'query', schema: { type: 'string', enum: [...STRATEGIES] }, description: 'Strategy' },
+  ];
+  const adminErrors = (...names: ErrorName[]) =>
+    errors(['unauthorized', 'admin_rate_limited', ...names, 'internal', 'unavailable'], NO_STORE);
   return {
     openapi: '3.1.0',
     info: {
@@ -114,22 +458,31 @@ export function openApiDocument(race: Race) {
       version: '0.1.0',
       description:
         'Marathon sign-ups whose confirmation emails always arrive, exactly once. Every error has the shape ' +
-        '`{ "error": { "code", "message", "details"? } }`.',
+        '`{ "error": { "code", "message", "details"? } }`; any path or method not listed here answers 404 ' +
+        '`not_found` in that shape.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative: resolved against wherever this document was fetched from, so the one document is right
+    // on Node and on Workers, behind any host name or proxy, without trusting forwarded headers.
+    servers: [{ url: '/', description: 'The service that served this document' }],
     tags: [
       { name: 'registrations', description: 'Sign up and follow the confirmation email' },
       { name: 'strategies', description: 'The seed’s background-work strategies, side by side' },
-      { name: 'admin', description: 'Tasks, dead letters, exports' },
-      { name: 'health' },
+      { name: 'admin', description: 'Tasks, dead letters, registrations, metrics (admin token)' },
+      { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
+      { name: 'dev', description: 'Development helpers: exist only in dev mode without a provider key' },
+      { name: 'reference', description: 'This description of the API' },
     ],
     paths: {
       '/api/registrations': {
         post: {
           tags: ['registrations'],
+          operationId: 'register',
           summary: 'Register a runner',
           description:
             'Stores the registration and its email task in one statement, answers, then sends the email ' +
             'after the response; retried until accepted, never twice.',
+          security: PUBLIC,
           parameters: [
             {
               name: 'Idempotency-Key',
@@ -144,105 +497,239 @@ export function openApiDocument(race: Race) {
           responses: {
             '201': {
               description: 'Registered; the email is on its way',
-              headers: { Location: { schema: { type: 'string' } } },
+              headers: {
+                ...NO_STORE,
+                Location: {
+                  description: 'The registration: `/api/registrations/{id}`',
+                  required: true,
+                  schema: { type: 'string', pattern: '^/api/registrations/[0-9a-f-]{36}$' },
+                },
+                'Idempotent-Replayed': {
+                  description: '`true` when this is the remembered answer to an earlier request with the same key',
+                  schema: { const: 'true' },
+                },
+              },
               content: json('RegistrationCreated'),
             },
-            ...errors('invalid_json', 'conflict', 'payload_too_large', 'unsupported_media_type', 'validation_failed'),
-            ...errors('rate_limited', 'unavailable'),
+            ...errors(
+              SIGN_UP_ERRORS.map((name) => (name === 'validation_failed' ? 'validation_or_key_reused' : name)),
+              NO_STORE,
+            ),
           },
         },
       },
       '/api/registrations/{id}': {
         get: {
           tags: ['registrations'],
+          operationId: 'getRegistration',
           summary: 'One registration and its email delivery status',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          responses: { '200': { description: 'Found', content: json('RegistrationStatus') }, ...errors('not_found') },
+          security: PUBLIC,
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+              description: 'The id from the 201 answer (random, so it is the only way in)',
+            },
+          ],
+          responses: {
+            '200': { description: 'Found', headers: NO_STORE, content: json('RegistrationStatus') },
+            ...errors(['not_found', 'internal', 'unavailable'], NO_STORE),
+          },
         },
       },
       '/api/race': {
         get: {
           tags: ['registrations'],
+          operationId: 'getRace',
           summary: 'The race and the places left per distance',
-          responses: { '200': { description: 'The race', content: json('Race') } },
+          security: PUBLIC,
+          responses: {
+            '200': { description: 'The race', content: json('Race') },
+            ...errors(['internal', 'unavailable']),
+          },
         },
       },
       ...seedPaths,
       '/api/admin/tasks': {
         get: {
           tags: ['admin'],
+          operationId: 'listTasks',
           summary: 'Tasks with their attempts (no payloads), newest first',
-          security: bearer,
+          security: ADMIN,
           parameters: [
             {
               name: 'status',
               in: 'query',
-              schema: { type: 'string', enum: ['pending', 'running', 'succeeded', 'dead'] },
+              schema: { type: 'string', enum: [...TASK_STATUSES] },
+              description: 'Only tasks in this state (`dead`: the dead letters)',
             },
             ...cursorParams,
           ],
           responses: {
-            '200': { description: '`{ tasks, nextCursor }`' },
-            ...errors('unauthorized', 'validation_failed'),
+            '200': { description: 'A page of tasks', headers: NO_STORE, content: json('AdminTaskList') },
+            ...adminErrors('invalid_query'),
           },
         },
       },
       '/api/admin/tasks/{id}/retry': {
         post: {
           tags: ['admin'],
+          operationId: 'retryTask',
           summary: 'Replay a dead letter (same task id, so the same Idempotency-Key)',
-          security: bearer,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          description: 'The task becomes `pending`, due now, with a fresh budget of attempts; its history is kept.',
+          security: ADMIN,
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', format: 'uuid' },
+              description: 'The task id',
+            },
+          ],
           responses: {
-            '200': { description: '`{ id, status: "pending" }`' },
-            '409': problem('The task is not a dead letter: `not_dead`'),
-            ...errors('unauthorized', 'not_found'),
+            '200': { description: 'Replayed', headers: NO_STORE, content: json('TaskReplayed') },
+            ...adminErrors('not_found', 'not_dead'),
           },
         },
       },
       '/api/admin/registrations': {
         get: {
           tags: ['admin'],
-          summary: 'Registrations with their email status, filtered and cursor-paged',
-          security: bearer,
-          parameters: [
-            { name: 'distance', in: 'query', schema: { type: 'string' } },
-            { name: 'q', in: 'query', schema: { type: 'string' }, description: 'name or email contains' },
-            { name: 'strategy', in: 'query', schema: { type: 'string' } },
-            ...cursorParams,
-          ],
+          operationId: 'listRegistrations',
+          summary: 'Registrations with their email status, filtered and cursor-paged, newest first',
+          security: ADMIN,
+          parameters: [...registrationFilters, ...cursorParams],
           responses: {
-            '200': { description: '`{ registrations, nextCursor }`' },
-            ...errors('unauthorized', 'validation_failed'),
+            '200': {
+              description: 'A page of registrations',
+              headers: NO_STORE,
+              content: json('AdminRegistrationList'),
+            },
+            ...adminErrors('invalid_query'),
           },
         },
       },
       '/api/admin/registrations.csv': {
         get: {
           tags: ['admin'],
-          summary: 'All registrations as CSV (same filters)',
-          security: bearer,
-          responses: { '200': { description: 'CSV', content: { 'text/csv': {} } }, ...errors('unauthorized') },
+          operationId: 'exportRegistrationsCsv',
+          summary: 'All registrations as CSV (same filters, no paging), newest first',
+          description: 'At most 50,000 rows; `X-Truncated: true` says there were more (narrow the filters).',
+          security: ADMIN,
+          parameters: registrationFilters,
+          responses: {
+            '200': {
+              description: 'CSV, a header row first',
+              headers: {
+                ...NO_STORE,
+                'Content-Disposition': {
+                  description: 'A download',
+                  required: true,
+                  schema: { const: 'attachment; filename="registrations.csv"' },
+                },
+                'X-Truncated': { description: 'Present when rows were left out', schema: { const: 'true' } },
+              },
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
+            ...adminErrors('invalid_query'),
+          },
         },
       },
-      '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
+      '/api/admin/metrics': {
+        get: {
+          tags: ['admin'],
+          operationId: 'getAdminMetrics',
+          summary: 'Delivery figures: tasks by status, attempts by outcome, oldest due task, delivery state',
+          security: ADMIN,
+          responses: {
+            '200': { description: 'The figures', headers: NO_STORE, content: json('AdminMetrics') },
+            ...adminErrors(),
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          tags: ['admin'],
+          operationId: 'getPrometheusMetrics',
+          summary: 'The same figures in Prometheus’ text format, for a scraper',
+          security: ADMIN,
+          responses: {
+            '200': {
+              description: 'Prometheus text exposition format 0.0.4',
+              headers: NO_STORE,
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+            ...adminErrors(),
+          },
+        },
+      },
+      '/healthz': {
+        get: {
+          tags: ['health'],
+          operationId: 'checkLiveness',
+          summary: 'Liveness: the process answers (no dependency is checked)',
+          security: PUBLIC,
+          responses: {
+            '200': { description: 'Alive', content: json('Health') },
+            ...errors(['internal']),
+          },
+        },
+      },
       '/readyz': {
         get: {
           tags: ['health'],
+          operationId: 'checkReadiness',
           summary: 'Readiness: the database answers; says whether email delivery is paused',
-          responses: { '200': { description: 'Ready' }, ...errors('unavailable') },
+          description:
+            'Still ready while delivery is paused: registrations are stored and their emails wait. ' +
+            '`until` is null when only a configuration change ends the pause (`no_provider`).',
+          security: PUBLIC,
+          responses: {
+            '200': { description: 'Ready', content: json('Readiness') },
+            ...errors(['internal', 'unavailable']),
+          },
+        },
+      },
+      '/api/dev/mail': {
+        get: {
+          tags: ['dev'],
+          operationId: 'listDevMail',
+          summary: 'The dev mailbox: the latest 100 emails, newest first',
+          description: 'Exists only in dev mode while no provider key is set; otherwise this path answers 404.',
+          security: PUBLIC,
+          responses: {
+            '200': { description: 'The emails', content: json('DevMailList') },
+            ...errors(['not_enabled', 'internal', 'unavailable']),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          tags: ['reference'],
+          operationId: 'getOpenApiDocument',
+          summary: 'This document (human-readable at /docs)',
+          security: PUBLIC,
+          responses: {
+            '200': { description: 'OpenAPI 3.1', content: json('OpenApiDocument') },
+            ...errors(['internal']),
+          },
         },
       },
     },
     components: {
-      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
-      schemas: {
-        RegistrationInput: schemaOf(registrationInputSchema(race)),
-        RegistrationCreated: schemaOf(registrationCreated),
-        RegistrationStatus: schemaOf(registrationStatus),
-        Race: schemaOf(raceView),
-        Error: schemaOf(errorSchema),
+      securitySchemes: {
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The ADMIN_TOKEN configured on the server: `Authorization: Bearer $ADMIN_TOKEN`. (Reads also accept ' +
+            'the session cookie of the dashboard at /admin, for browsers.)',
+        },
       },
+      schemas: componentSchemas(race),
     },
   };
 }

@@ -2,6 +2,7 @@
 // fresh PostgreSQL database and its own Resend stand-in.
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkAnswersAgainstOpenApi } from './openapi-contract.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
 import type { StartTarget, Target } from './targets.js';
@@ -100,6 +101,8 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
       await db?.drop();
     });
     beforeEach(() => resend.reset());
+    // Every answer a test below gets from the target must be the one /openapi.json documents.
+    checkAnswersAgainstOpenApi(() => target);
 
     describe('health and race', () => {
       it('answers /healthz and /readyz', async () => {

@@ -22,15 +22,24 @@ type Schema = {
   pattern?: string;
   default?: unknown;
   anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
 };
 type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Schema };
+type Response = {
+  description: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, { schema?: Schema }>;
+};
 type Operation = {
+  operationId?: string;
   tags?: string[];
   summary?: string;
   description?: string;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema?: Schema }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, Response>;
+  /** `[]` on public operations: only a non-empty list asks for credentials. */
   security?: unknown[];
 };
 
@@ -45,9 +54,16 @@ function refName(schema?: Schema): string | undefined {
   return schema?.$ref?.split('/').pop();
 }
 
+/** The named schema an answer uses; an error answer is `allOf: [Error, { its codes }]`. */
+function answerSchemaName(schema?: Schema): string | undefined {
+  return refName(schema) ?? schema?.allOf?.map(refName).find(Boolean);
+}
+
 function describeType(schema: Schema): string {
   if (schema.$ref) return refName(schema) ?? 'object';
   if (schema.anyOf) return schema.anyOf.map(describeType).join(' | ');
+  if (schema.oneOf) return schema.oneOf.map(describeType).join(' | ');
+  if (schema.properties && !schema.type) return 'object';
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : (schema.type ?? 'any');
@@ -66,7 +82,18 @@ function constraints(schema: Schema): string {
   return out.join(', ');
 }
 
-function SchemaTable(props: { schema: Schema }) {
+function SchemaTable(props: { schema: Schema }): Child {
+  const variants = props.schema.oneOf;
+  if (variants) {
+    return (
+      <>
+        <p>One of:</p>
+        {variants.map((variant) => (
+          <SchemaTable schema={variant} />
+        ))}
+      </>
+    );
+  }
   const properties = Object.entries(props.schema.properties ?? {});
   if (properties.length === 0) return <p>{describeType(props.schema)}</p>;
   const required = new Set(props.schema.required ?? []);
@@ -101,14 +128,19 @@ function OperationView(props: { method: string; path: string; op: Operation }) {
   const { method, path, op } = props;
   const body = op.requestBody?.content?.['application/json']?.schema;
   return (
-    <section class="operation" id={`${method}-${path}`}>
+    <section class="operation" id={op.operationId ?? `${method}-${path}`}>
       <h3>
         <span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>{path}</code>
       </h3>
       <p>
         <Text text={op.summary} />
-        {op.security ? ' — admin token required.' : ''}
+        {op.security?.length ? ' — admin token required.' : ''}
       </p>
+      {op.operationId ? (
+        <p>
+          operationId <code>{op.operationId}</code>
+        </p>
+      ) : null}
       {op.description ? (
         <p>
           <Text text={op.description} />
@@ -141,14 +173,32 @@ function OperationView(props: { method: string; path: string; op: Operation }) {
       <h4>Responses</h4>
       <ul>
         {Object.entries(op.responses).map(([status, response]) => {
-          const schema = Object.values(response.content ?? {})[0]?.schema;
+          const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? [];
+          const name = answerSchemaName(media?.schema);
+          const headers = Object.keys(response.headers ?? {});
           return (
             <li>
               <strong>{status}</strong> <Text text={response.description} />
-              {refName(schema) ? (
+              {name ? (
                 <>
                   {' '}
-                  — <a href={`#schema-${refName(schema)}`}>{refName(schema)}</a>
+                  — <a href={`#schema-${name}`}>{name}</a>
+                </>
+              ) : mediaType && media?.schema ? (
+                <>
+                  {' '}
+                  — <code>{mediaType}</code>
+                </>
+              ) : null}
+              {headers.length ? (
+                <>
+                  {'; headers '}
+                  {headers.map((header, i) => (
+                    <>
+                      {i ? ', ' : ''}
+                      <code>{header}</code>
+                    </>
+                  ))}
                 </>
               ) : null}
             </li>

@@ -1,0 +1,240 @@
+// The admin API's real answers against /openapi.json: the admin routes in a Hono app with the app's
+// error handler, on a real PostgreSQL (as in admin-api.test.ts), every answer checked by the contract
+// checker — successes with every kind of row, and each error the routes can give.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAdminStore } from '../../src/adapters/db/admin-store.js';
+import type { DatabaseHandle } from '../../src/adapters/db/database.js';
+import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
+import { createStore } from '../../src/adapters/db/store.js';
+import { handleError } from '../../src/app/errors.js';
+import { openApiDocument } from '../../src/app/openapi.js';
+import { type AdminRouteDeps, adminRoutes } from '../../src/app/routes/admin.js';
+import { DEFAULT_RACE } from '../../src/domain/race.js';
+import type { AdminStore } from '../../src/ports/admin-store.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import type { DeliveryState } from '../../src/tasks/engine.js';
+import { newRegistration } from '../support/fixtures.js';
+import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+const TOKEN = 'admin-token-for-contract-tests-0123';
+const MAX_ATTEMPTS = 3;
+const RACE = 'admin-contract-race-2027';
+const checker = contractChecker(openApiDocument(DEFAULT_RACE) as unknown as OpenApiLike);
+
+/** One request per admin operation. */
+const ADMIN_OPERATIONS: [string, string][] = [
+  ['GET', '/api/admin/tasks'],
+  ['POST', `/api/admin/tasks/${randomUUID()}/retry`],
+  ['GET', '/api/admin/registrations'],
+  ['GET', '/api/admin/registrations.csv'],
+  ['GET', '/api/admin/metrics'],
+  ['GET', '/metrics'],
+];
+
+let db: TestDatabase;
+let handle: DatabaseHandle;
+let store: Store;
+let admin: AdminStore;
+
+/** Wrong tokens per client: blocked for a minute after the third (a stand-in for the real limiter). */
+function failureLimiter(): AdminRouteDeps['adminAuthLimiter'] {
+  let failures = 0;
+  const verdict = () =>
+    failures >= 3 ? { allowed: false, retryAfterSeconds: 60 } : { allowed: true, retryAfterSeconds: 0 };
+  return {
+    fail: async () => {
+      failures += 1;
+      return verdict();
+    },
+    blocked: verdict,
+  };
+}
+
+function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore } = {}): Hono {
+  const delivery = options.delivery ?? { state: 'running' };
+  const app = new Hono();
+  app.route(
+    '/',
+    adminRoutes({
+      admin: options.admin ?? admin,
+      adminToken: TOKEN,
+      logger: silentLogger,
+      maxAttempts: MAX_ATTEMPTS,
+      engine: { deliveryState: () => delivery },
+      adminAuthLimiter: failureLimiter(),
+      clientKey: () => 'test-client',
+      isHttps: () => false,
+    }),
+  );
+  app.onError(handleError(silentLogger));
+  return app;
+}
+
+/** Calls the app and fails the test when the answer is not the documented one. */
+async function call(path: string, init: { method?: string; token?: boolean | string; app?: Hono } = {}) {
+  const method = init.method ?? 'GET';
+  const token = init.token === undefined || init.token === true ? TOKEN : init.token;
+  const headers: Record<string, string> = token === false ? {} : { authorization: `Bearer ${token}` };
+  const res = await (init.app ?? buildApp()).request(path, { method, headers });
+  expect(checker.check(await answerOf(method, path, res)), `${method} ${path}`).toEqual([]);
+  return res;
+}
+
+async function enqueue(overrides: Partial<NewRegistration> = {}) {
+  const registration = newRegistration(RACE, overrides);
+  const task: NewLeasedTask = {
+    id: randomUUID(),
+    kind: 'send-confirmation-email',
+    payload: { to: registration.email },
+    maxAttempts: MAX_ATTEMPTS,
+    leaseOwner: 'request-owner',
+    leaseMs: 60_000,
+  };
+  expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
+  const leased: LeasedTask = { ...task, attempts: 1 };
+  return { registration, task: leased };
+}
+
+async function enqueueDead(overrides: Partial<NewRegistration> = {}) {
+  const seeded = await enqueue(overrides);
+  const attempt = { startedAt: new Date(Date.now() - 40), durationMs: 40, error: 'PermanentError: validation_error' };
+  expect(await store.deadLetterTask(seeded.task, attempt)).toBe(true);
+  return seeded;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('fl_admin_contract');
+  handle = openNodePostgres(db.url);
+  store = createStore(handle.db);
+  admin = createAdminStore(handle.db);
+});
+
+afterAll(async () => {
+  await handle?.close();
+  await db?.drop();
+});
+
+beforeEach(async () => {
+  await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
+});
+
+describe('admin answers match /openapi.json', () => {
+  it('GET /api/admin/tasks: empty, then running, dead, succeeded and replayed tasks, paged', async () => {
+    expect(await (await call('/api/admin/tasks')).json()).toEqual({ tasks: [], nextCursor: null });
+    const running = await enqueue();
+    await enqueueDead();
+    const sent = await enqueue();
+    expect(await store.completeTask(sent.task, { startedAt: new Date(), durationMs: 12 }, { id: 'email-1' })).toBe(
+      true,
+    );
+    const replayed = await enqueueDead();
+    await call(`/api/admin/tasks/${replayed.task.id}/retry`, { method: 'POST' });
+    // A task whose lease expired and was claimed again by a sweeper: an `abandoned` attempt.
+    await db.query(`UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [running.task.id]);
+    await store.claimTasks('sweeper', 10, 60_000);
+
+    const all = (await (await call('/api/admin/tasks')).json()) as { tasks: { attemptsLog: unknown[] }[] };
+    expect(all.tasks).toHaveLength(4);
+    expect(all.tasks.some((t) => t.attemptsLog.length > 0)).toBe(true);
+    const page = (await (await call('/api/admin/tasks?limit=1')).json()) as { nextCursor: string | null };
+    expect(page.nextCursor).not.toBeNull();
+    await call(`/api/admin/tasks?limit=1&cursor=${page.nextCursor}`);
+    for (const status of ['pending', 'running', 'succeeded', 'dead']) await call(`/api/admin/tasks?status=${status}`);
+  });
+
+  it('GET /api/admin/tasks errors: 401 without the token, 422 for a bad query', async () => {
+    expect((await call('/api/admin/tasks', { token: false })).status).toBe(401);
+    expect((await call('/api/admin/tasks?limit=0&status=nope')).status).toBe(422);
+    expect((await call('/api/admin/tasks?cursor=garbage!')).status).toBe(422);
+  });
+
+  it('POST /api/admin/tasks/:id/retry: 200, 409 not_dead, 404 unknown or malformed, 401', async () => {
+    const { task } = await enqueueDead();
+    expect((await call(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' })).status).toBe(200);
+    expect((await call(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' })).status).toBe(409);
+    expect((await call(`/api/admin/tasks/${randomUUID()}/retry`, { method: 'POST' })).status).toBe(404);
+    expect((await call('/api/admin/tasks/not-a-uuid/retry', { method: 'POST' })).status).toBe(404);
+    expect((await call(`/api/admin/tasks/${task.id}/retry`, { method: 'POST', token: false })).status).toBe(401);
+  });
+
+  it('GET /api/admin/registrations: every strategy and email status, filtered and paged; 422; 401', async () => {
+    await enqueue({ firstName: 'Ada' });
+    await enqueueDead({ distance: 'full' });
+    const pending = await enqueueDead();
+    await call(`/api/admin/tasks/${pending.task.id}/retry`, { method: 'POST' });
+    for (const strategy of ['sequential', 'fire-and-forget', 'wait-until', 'parallel'] as const) {
+      expect(await store.insertRegistration(newRegistration(RACE, { strategy }))).toBe('stored');
+    }
+    const body = (await (await call('/api/admin/registrations')).json()) as {
+      registrations: { emailStatus: string }[];
+    };
+    expect(new Set(body.registrations.map((r) => r.emailStatus))).toEqual(
+      new Set(['sending', 'failed', 'pending', 'not_tracked']),
+    );
+    const page = (await (await call('/api/admin/registrations?limit=2&q=a&distance=half')).json()) as {
+      nextCursor: string | null;
+    };
+    await call(`/api/admin/registrations?limit=2&cursor=${page.nextCursor}&strategy=outbox`);
+    expect((await call('/api/admin/registrations?strategy=carrier-pigeon')).status).toBe(422);
+    expect((await call('/api/admin/registrations', { token: false })).status).toBe(401);
+  });
+
+  it('GET /api/admin/registrations.csv: 200 text/csv; 422; 401', async () => {
+    await enqueue({ firstName: '=SUM(A1)', address: 'Rue "Haute", 3\r\nBruxelles' });
+    const res = await call('/api/admin/registrations.csv?distance=half');
+    expect(res.status).toBe(200);
+    expect((await call('/api/admin/registrations.csv?q=nobody')).status).toBe(200);
+    expect((await call('/api/admin/registrations.csv?strategy=nope')).status).toBe(422);
+    expect((await call('/api/admin/registrations.csv', { token: false })).status).toBe(401);
+  });
+
+  it.each<[string, DeliveryState]>([
+    ['running', { state: 'running' }],
+    ['paused', { state: 'paused', reason: 'invalid_api_key', until: new Date(0).toISOString() }],
+    ['held', { state: 'paused', reason: 'no_provider', until: null }],
+  ])('GET /api/admin/metrics and /metrics while delivery is %s', async (_name, delivery) => {
+    await enqueueDead();
+    await enqueue();
+    const app = buildApp({ delivery });
+    const metrics = await call('/api/admin/metrics', { app });
+    expect(((await metrics.json()) as { delivery: unknown }).delivery).toEqual(delivery);
+    expect((await call('/metrics', { app })).status).toBe(200);
+    expect((await call('/metrics', { app, token: false })).status).toBe(401);
+    expect((await call('/api/admin/metrics', { app, token: false })).status).toBe(401);
+  });
+
+  it('500 internal and 503 unavailable (with Retry-After) on every admin operation', async () => {
+    const failing = (error: () => Error): AdminStore => {
+      const fail = async () => {
+        throw error();
+      };
+      return {
+        ...admin,
+        listTasks: fail,
+        countTasksByStatus: fail,
+        replayDeadTask: fail,
+        listRegistrations: fail,
+        deliveryMetrics: fail,
+      };
+    };
+    const broken = buildApp({ admin: failing(() => new Error('relation "tasks" does not exist')) });
+    const down = buildApp({ admin: failing(() => new Error('connect ECONNREFUSED 127.0.0.1:5432')) });
+    for (const [method, path] of ADMIN_OPERATIONS) {
+      expect((await call(path, { method, app: broken })).status, `${method} ${path}`).toBe(500);
+      expect((await call(path, { method, app: down })).status, `${method} ${path}`).toBe(503);
+    }
+  });
+
+  it('429 rate_limited with Retry-After once a client sent too many wrong tokens, on every admin operation', async () => {
+    const app = buildApp();
+    for (let i = 0; i < 2; i++) expect((await call('/api/admin/tasks', { app, token: 'wrong' })).status).toBe(401);
+    expect((await call('/api/admin/tasks', { app, token: 'wrong' })).status).toBe(429);
+    for (const [method, path] of ADMIN_OPERATIONS) {
+      expect((await call(path, { method, app })).status, `${method} ${path}`).toBe(429);
+    }
+  });
+});
