@@ -23,16 +23,19 @@ import { buildServices, createAdminAuthLimiter } from '../services.js';
 import { describeError } from '../tasks/errors.js';
 import { createTracing, type Tracing } from '../tracing/provider.js';
 
-export interface WorkerBindings {
-  HYPERDRIVE?: { connectionString: string };
-  /** Cloudflare's Rate Limiting binding for registrations (see wrangler.jsonc); optional. */
-  REGISTRATION_LIMITER?: RateLimitBinding;
-  /** A Rate Limiting binding for wrong admin credentials (e.g. 10 per 60 s); optional. */
-  ADMIN_AUTH_LIMITER?: RateLimitBinding;
+/**
+ * The Worker's bindings and vars as `wrangler types` generates them from wrangler.jsonc
+ * (worker-configuration.d.ts; CI checks it is current), every one optional (tests and Neon deployments
+ * run without some), plus the secrets and the race, which wrangler.jsonc does not list.
+ */
+export type WorkerBindings = Partial<Cloudflare.Env> & {
+  RESEND_API_KEY?: string;
+  ADMIN_TOKEN?: string;
+  /** Neon's HTTP driver: a `*.neon.tech` URL (secret), instead of the HYPERDRIVE binding. */
+  DATABASE_URL?: string;
   /** A race description: a JSON object in `vars`, or a JSON string. */
   RACE_CONFIG?: unknown;
-  [name: string]: unknown;
-}
+};
 
 const logger = createJsonLogger();
 // The active span and the request's timings follow async work (node:async_hooks under nodejs_compat).

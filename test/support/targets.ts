@@ -76,7 +76,7 @@ export const startWorkerdTarget: StartTarget = async ({
     scriptPath: WORKER_BUNDLE,
     modules: true,
     compatibilityDate: '2026-04-20',
-    compatibilityFlags: ['nodejs_compat'],
+    compatibilityFlags: ['nodejs_compat', 'nodejs_compat_do_not_populate_process_env'],
     hyperdrives: hyperdrive ? { HYPERDRIVE: databaseUrl } : {},
     bindings: hyperdrive ? env : { ...env, DATABASE_URL: databaseUrl },
     ratelimits,

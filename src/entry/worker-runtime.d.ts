@@ -1,0 +1,9 @@
+// The Workers runtime types that the generated `worker-configuration.d.ts` (`npm run types`) names as
+// globals. Taken from @cloudflare/workers-types' module form, so that its other globals (fetch,
+// Request, …) do not clash with the DOM's and Node's, which the rest of the code is typed with.
+import type * as Workers from '@cloudflare/workers-types/index.js';
+
+declare global {
+  type Hyperdrive = Workers.Hyperdrive;
+  type RateLimit = Workers.RateLimit;
+}
