@@ -14,7 +14,6 @@ import {
   bindingClientLimiter,
   createMemoryClientLimiter,
   type FailureLimiter,
-  type RateLimitBinding,
   unlimited,
 } from '../ports/client-limiter.js';
 import { createJsonLogger } from '../ports/logger.js';
