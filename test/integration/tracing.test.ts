@@ -66,7 +66,15 @@ describe('tracing on Node', () => {
     db = await createTestDatabase('fl_tracing');
     resend = await startResendStandIn();
     service = await startNodeService(
-      { PORT: '0', DATABASE_URL: db.url, RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url, ...FAST_RETRIES },
+      {
+        PORT: '0',
+        DATABASE_URL: db.url,
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        // The sequential strategy's Server-Timing is traced here; its route is off outside dev mode.
+        STRATEGY_ROUTES: 'on',
+        ...FAST_RETRIES,
+      },
       silentLogger,
       { spanExporter: exporter },
     );
