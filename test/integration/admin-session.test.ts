@@ -320,3 +320,29 @@ describe('admin credential limit on workerd with the ADMIN_AUTH_LIMITER binding'
     expect((await get('10.4.0.2', TOKEN)).status).toBe(200);
   });
 });
+
+describe('admin session on node without trusted proxies (TRUST_PROXY=0)', () => {
+  it('ignores X-Forwarded-Proto: the cookie is not Secure and has no __Host- prefix', async () => {
+    const db = await createTestDatabase('fl_admin_session_noproxy');
+    const target = await startNodeTarget({ databaseUrl: db.url, env: { ADMIN_TOKEN: TOKEN } });
+    try {
+      const res = await fetch(`${target.url}/admin/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: target.url,
+          'x-forwarded-proto': 'https',
+        },
+        body: new URLSearchParams({ token: TOKEN }).toString(),
+      });
+      expect(res.status).toBe(303);
+      const [cookie] = setCookies(res);
+      expect(cookie?.name).toBe('finishline_session');
+      expect(cookie?.attributes.map((a) => a.toLowerCase())).not.toContain('secure');
+    } finally {
+      await target.stop();
+      await db.drop();
+    }
+  });
+});
