@@ -5,20 +5,12 @@
 import * as z from 'zod';
 import type { Race } from '../domain/race.js';
 import { registrationInputSchema } from '../domain/registration.js';
-import type { EmailDeliveryStatus, Strategy, TaskStatus } from '../ports/store.js';
+import { type EmailDeliveryStatus, STRATEGIES, TASK_STATUSES } from '../ports/store.js';
 
 type JsonSchema = Record<string, unknown>;
 
 // --- schemas ---------------------------------------------------------------------------------------
 
-const STRATEGIES = [
-  'sequential',
-  'fire-and-forget',
-  'wait-until',
-  'parallel',
-  'outbox',
-] as const satisfies readonly Strategy[];
-const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const satisfies readonly TaskStatus[];
 const EMAIL_STATUSES = [
   'sending',
   'pending',

@@ -2,7 +2,9 @@
 // (src/adapters/db) implements it for every driver; the core never sees SQL or a driver.
 import type { EmailMessage } from '../domain/confirmation-email.js';
 
-export type Strategy = 'sequential' | 'fire-and-forget' | 'wait-until' | 'parallel' | 'outbox';
+/** The ways of handling the email, each a route (README: the strategies, side by side). */
+export const STRATEGIES = ['sequential', 'fire-and-forget', 'wait-until', 'parallel', 'outbox'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 
 export interface NewRegistration {
   id: string;
@@ -34,7 +36,8 @@ export interface IdempotentResponse {
 /** The places of each distance, for the cap check inside the insert statement. */
 export type CapOf = (raceId: string, distance: string) => number;
 
-export type TaskStatus = 'pending' | 'running' | 'succeeded' | 'dead';
+export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** A task as the engine sees it while it holds the lease. */
 export interface LeasedTask {

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { TASK_STATUSES } from '../../ports/store.js';
 
 export const registrations = pgTable(
   'registrations',
@@ -36,8 +37,6 @@ export const registrations = pgTable(
     index('registrations_race_distance_idx').on(t.raceId, t.distance),
   ],
 );
-
-export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const;
 
 // The outbox. A task row is written in the same statement as the registration that causes it.
 export const tasks = pgTable(

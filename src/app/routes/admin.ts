@@ -6,7 +6,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod';
 import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import type { Logger } from '../../ports/logger.js';
-import type { Strategy, TaskStatus } from '../../ports/store.js';
+import { STRATEGIES, type Strategy, TASK_STATUSES } from '../../ports/store.js';
 import type { TaskEngine } from '../../tasks/engine.js';
 import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
@@ -29,14 +29,6 @@ const CSV_BATCH = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const satisfies readonly TaskStatus[];
-const STRATEGIES = [
-  'sequential',
-  'fire-and-forget',
-  'wait-until',
-  'parallel',
-  'outbox',
-] as const satisfies readonly Strategy[];
 
 // --- cursors ---------------------------------------------------------------------------------------
 
