@@ -4,23 +4,23 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ExecutionContext } from 'hono';
-import type { DatabaseHandle } from '../adapters/db/database.js';
-import { isNeonUrl, openNeonHttp } from '../adapters/db/neon-http.js';
-import { openNodePostgres } from '../adapters/db/node-postgres.js';
-import { createApp } from '../app/create-app.js';
-import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../config.js';
-import { DEFAULT_RACE, type Race } from '../domain/race.js';
+import type { DatabaseHandle } from '../../adapters/db/database.js';
+import { isNeonUrl, openNeonHttp } from '../../adapters/db/neon-http.js';
+import { openNodePostgres } from '../../adapters/db/node-postgres.js';
+import { createApp } from '../../app/create-app.js';
+import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../../config.js';
+import { DEFAULT_RACE, type Race } from '../../domain/race.js';
 import {
   bindingClientLimiter,
   createMemoryClientLimiter,
   type FailureLimiter,
   unlimited,
-} from '../ports/client-limiter.js';
-import { createJsonLogger } from '../ports/logger.js';
-import { raceFromJson, raceFromValue } from '../race-config.js';
-import { buildServices, createAdminAuthLimiter } from '../services.js';
-import { describeError } from '../tasks/errors.js';
-import { createTracing, type Tracing } from '../tracing/provider.js';
+} from '../../ports/client-limiter.js';
+import { createJsonLogger } from '../../ports/logger.js';
+import { raceFromJson, raceFromValue } from '../../race-config.js';
+import { buildServices, createAdminAuthLimiter } from '../../services.js';
+import { describeError } from '../../tasks/errors.js';
+import { createTracing, type Tracing } from '../../tracing/provider.js';
 
 /**
  * The Worker's bindings and vars as `wrangler types` generates them from wrangler.jsonc

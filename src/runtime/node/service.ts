@@ -1,28 +1,28 @@
 // Starts the whole service on Node: database (PGlite or a server), migrations, the app on
-// @hono/node-server, the sweeper, and a graceful stop. `node.ts` calls this with process.env.
+// @hono/node-server, the sweeper, and a graceful stop. `main.ts` calls this with process.env.
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { DatabaseHandle } from '../adapters/db/database.js';
-import { migrateEmbedded, migrateServer } from '../adapters/db/migrate.js';
-import { openNodePostgres } from '../adapters/db/node-postgres.js';
-import { openPglite } from '../adapters/db/pglite.js';
-import { createApp } from '../app/create-app.js';
-import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../config.js';
-import { DEFAULT_RACE, type Race } from '../domain/race.js';
-import { createMemoryClientLimiter, unlimited } from '../ports/client-limiter.js';
-import { createJsonLogger, type Logger } from '../ports/logger.js';
-import { raceFromJson } from '../race-config.js';
-import { buildServices, createAdminAuthLimiter } from '../services.js';
-import { describeError } from '../tasks/errors.js';
-import { createTracing } from '../tracing/provider.js';
-import { BackgroundWork } from './node-background.js';
-import { nodeClient } from './node-client.js';
-import { startSweeper } from './node-sweeper.js';
+import type { DatabaseHandle } from '../../adapters/db/database.js';
+import { migrateEmbedded, migrateServer } from '../../adapters/db/migrate.js';
+import { openNodePostgres } from '../../adapters/db/node-postgres.js';
+import { openPglite } from '../../adapters/db/pglite.js';
+import { createApp } from '../../app/create-app.js';
+import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../../config.js';
+import { DEFAULT_RACE, type Race } from '../../domain/race.js';
+import { createMemoryClientLimiter, unlimited } from '../../ports/client-limiter.js';
+import { createJsonLogger, type Logger } from '../../ports/logger.js';
+import { raceFromJson } from '../../race-config.js';
+import { buildServices, createAdminAuthLimiter } from '../../services.js';
+import { describeError } from '../../tasks/errors.js';
+import { createTracing } from '../../tracing/provider.js';
+import { BackgroundWork } from './background.js';
+import { nodeClient } from './client.js';
 import { explainDatabaseError, explainListenError, StartError } from './start-errors.js';
+import { startSweeper } from './sweeper.js';
 
 export interface NodeService {
   url: string;
@@ -121,7 +121,7 @@ export async function startNodeService(
     keepRecent: modes.devMode,
     spanExporter: options.spanExporter,
   });
-  // No ADMIN_TOKEN: a random one for this run, which node.ts prints once at start.
+  // No ADMIN_TOKEN: a random one for this run, which main.ts prints once at start.
   const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
   config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
