@@ -22,7 +22,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { NodeService } from '../src/entry/node-service.js';
+import type { NodeService } from '../src/runtime/node/service.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../test/support/resend-stand-in.js';
 import { positiveInt } from './lib/args.js';

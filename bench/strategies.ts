@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildConfirmationEmail } from '../src/domain/confirmation-email.js';
 import { DEFAULT_RACE } from '../src/domain/race.js';
-import type { NodeService } from '../src/entry/node-service.js';
+import type { NodeService } from '../src/runtime/node/service.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../test/support/resend-stand-in.js';
 import { positiveInt } from './lib/args.js';

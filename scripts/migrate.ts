@@ -4,7 +4,12 @@
 import { migrateEmbedded, migrateServer } from '../src/adapters/db/migrate.js';
 import { openPglite } from '../src/adapters/db/pglite.js';
 import { parseConfig } from '../src/config.js';
-import { databaseTarget, explainDatabaseError, StartError, startFailureMessage } from '../src/entry/start-errors.js';
+import {
+  databaseTarget,
+  explainDatabaseError,
+  StartError,
+  startFailureMessage,
+} from '../src/runtime/node/start-errors.js';
 import { describeError } from '../src/tasks/errors.js';
 
 try {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { outputDir } from '../bench/lib/output.js';
 import { DEFAULT_RACE, type Race } from '../src/domain/race.js';
-import { type NodeService, startNodeService } from '../src/entry/node-service.js';
 import { silentLogger } from '../src/ports/logger.js';
+import { type NodeService, startNodeService } from '../src/runtime/node/service.js';
 import { launchChromium } from '../test/support/browser.js';
 import { startResendStandIn } from '../test/support/resend-stand-in.js';
 

@@ -43,7 +43,7 @@ export const ADMIN_AUTH_FAILURES_PER_MINUTE = 10;
  * The admin credential limit in memory. The entries build it once and hand it to every
  * buildServices call: once per Node service; once per isolate on Workers, so there a client is
  * counted by each isolate it reaches (Cloudflare runs many) — a weaker limit, unless the Worker has
- * the ADMIN_AUTH_LIMITER Rate Limiting binding (see entry/worker.ts).
+ * the ADMIN_AUTH_LIMITER Rate Limiting binding (see runtime/workers/service.ts).
  */
 export function createAdminAuthLimiter(counter?: ClientLimiter): FailureLimiter {
   return failureLimiter(counter ?? createMemoryClientLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000));

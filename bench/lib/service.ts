@@ -1,6 +1,6 @@
 // The Node service in this process, quiet, on a free port, against a benchmark database and mail provider.
-import { type NodeService, startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
+import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
 
 export function startBenchService(
   databaseUrl: string,

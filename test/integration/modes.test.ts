@@ -2,8 +2,8 @@
 // and no strategy routes; Node turns dev mode on by itself only on a loopback HOST without a key; a
 // Worker never does, and without a key it stores registrations and holds their emails (no_provider).
 import { afterAll, describe, expect, it } from 'vitest';
-import { startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
+import { startNodeService } from '../../src/runtime/node/service.js';
 import { eventually, post, runner } from '../support/http-suite.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';

@@ -2,8 +2,8 @@
 // holding a connection for Node's 300 s default. The limits are shortened here so the test sees them act.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeService, SERVER_LIMITS, startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
+import { type NodeService, SERVER_LIMITS, startNodeService } from '../../src/runtime/node/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 let db: TestDatabase;

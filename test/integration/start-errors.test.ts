@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/adapters/db/pglite.js';
-import { startNodeService } from '../../src/entry/node-service.js';
-import { startFailureMessage } from '../../src/entry/start-errors.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
+import { startNodeService } from '../../src/runtime/node/service.js';
+import { startFailureMessage } from '../../src/runtime/node/start-errors.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const quiet = createJsonLogger(() => {});

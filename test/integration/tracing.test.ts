@@ -4,8 +4,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type NodeService, startNodeService } from '../../src/entry/node-service.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
 import { eventually, runner } from '../support/http-suite.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';

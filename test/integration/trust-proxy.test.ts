@@ -2,8 +2,8 @@
 // right of X-Forwarded-For (what a client writes further left is ignored), so each client has its own
 // rate-limit bucket; without trusted proxies the headers are ignored and the socket decides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeService, startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
+import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
 import { runner } from '../support/http-suite.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 

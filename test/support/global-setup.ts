@@ -40,7 +40,7 @@ export default async function setup() {
   // A folder of this run's own: two `npm test` runs side by side must not rebuild each other's bundle
   // while Miniflare loads it. The test processes inherit the variable; targets.ts reads it.
   const outdir = `.wrangler/test-build-${process.pid}`;
-  process.env[WORKER_BUNDLE_ENV] = `${outdir}/worker.js`;
+  process.env[WORKER_BUNDLE_ENV] = `${outdir}/main.js`;
   execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },

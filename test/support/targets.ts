@@ -3,11 +3,11 @@
 // both against a real PostgreSQL (the Worker through its Hyperdrive binding).
 import net from 'node:net';
 import { Miniflare } from 'miniflare';
-import { startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
+import { startNodeService } from '../../src/runtime/node/service.js';
 
 /** The bundle `wrangler deploy --dry-run` built for this test run (global-setup.ts). */
-export const WORKER_BUNDLE = process.env.FINISHLINE_TEST_WORKER_BUNDLE ?? '.wrangler/test-build/worker.js';
+export const WORKER_BUNDLE = process.env.FINISHLINE_TEST_WORKER_BUNDLE ?? '.wrangler/test-build/main.js';
 
 // Tests send many requests from one address: the per-client limit is off unless a test turns it on.
 // The strategy routes are on (the contract suite covers them); test/integration/modes.test.ts checks

@@ -1,28 +1,21 @@
 // Starts the whole service on Node: database (PGlite or a server), migrations, the app on
-// @hono/node-server, the sweeper, and a graceful stop. `node.ts` calls this with process.env.
-import { readFile } from 'node:fs/promises';
+// @hono/node-server, the sweeper, and a graceful stop. `main.ts` calls this with process.env.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { DatabaseHandle } from '../adapters/db/database.js';
-import { migrateEmbedded, migrateServer } from '../adapters/db/migrate.js';
-import { openNodePostgres } from '../adapters/db/node-postgres.js';
-import { openPglite } from '../adapters/db/pglite.js';
-import { createApp } from '../app/create-app.js';
-import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../config.js';
-import { DEFAULT_RACE, type Race } from '../domain/race.js';
-import { createMemoryClientLimiter, unlimited } from '../ports/client-limiter.js';
-import { createJsonLogger, type Logger } from '../ports/logger.js';
-import { raceFromJson } from '../race-config.js';
-import { buildServices, createAdminAuthLimiter } from '../services.js';
-import { describeError } from '../tasks/errors.js';
-import { createTracing } from '../tracing/provider.js';
-import { BackgroundWork } from './node-background.js';
-import { nodeClient } from './node-client.js';
-import { startSweeper } from './node-sweeper.js';
-import { explainDatabaseError, explainListenError, StartError } from './start-errors.js';
+import { createApp } from '../../app/create-app.js';
+import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../../config.js';
+import { createMemoryClientLimiter, unlimited } from '../../ports/client-limiter.js';
+import { createJsonLogger, type Logger } from '../../ports/logger.js';
+import { buildServices, createAdminAuthLimiter } from '../../services.js';
+import { createTracing } from '../../tracing/provider.js';
+import { registerContextManager } from '../shared/context.js';
+import { BackgroundWork } from './background.js';
+import { clientInfo } from './client.js';
+import { openDatabase } from './database.js';
+import { loadRace } from './race.js';
+import { explainListenError } from './start-errors.js';
+import { startSweeper } from './sweeper.js';
 
 export interface NodeService {
   url: string;
@@ -56,51 +49,6 @@ export const SERVER_LIMITS = {
   connectionsCheckingInterval: 1_000,
 };
 
-let contextManagerRegistered = false;
-/** The active span and the request's timings follow async work through AsyncLocalStorage. */
-function registerContextManager() {
-  if (contextManagerRegistered) return;
-  contextManagerRegistered = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-}
-
-async function loadRace(path: string | undefined): Promise<Race> {
-  if (!path) return DEFAULT_RACE;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT'
-        ? `does not exist (relative paths start at ${process.cwd()}): check the path`
-        : code === 'EISDIR'
-          ? 'is a folder: name the JSON file in it'
-          : `cannot be read (${code ?? 'error'}): check its permissions`;
-    throw new ConfigError(`RACE_CONFIG file ${path} ${why}`);
-  }
-  return raceFromJson(text, path);
-}
-
-async function openDatabase(config: Config): Promise<DatabaseHandle> {
-  if (!config.databaseUrl) {
-    const handle = await openPglite(config.dataDir);
-    try {
-      await migrateEmbedded(handle);
-    } catch (error) {
-      await handle.close();
-      throw new StartError(
-        `applying the migrations to the embedded database in ${config.dataDir} failed: ${describeError(error)}`,
-      );
-    }
-    return handle;
-  }
-  const url = config.databaseUrl;
-  await migrateServer(url).catch((error) => {
-    throw explainDatabaseError(error, url, 'migrate');
-  });
-  return openNodePostgres(url);
-}
-
 export async function startNodeService(
   env: Env,
   logger: Logger = createJsonLogger(),
@@ -121,7 +69,7 @@ export async function startNodeService(
     keepRecent: modes.devMode,
     spanExporter: options.spanExporter,
   });
-  // No ADMIN_TOKEN: a random one for this run, which node.ts prints once at start.
+  // No ADMIN_TOKEN: a random one for this run, which main.ts prints once at start.
   const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
   config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
@@ -134,7 +82,7 @@ export async function startNodeService(
     logger,
     clientLimiter: config.rateLimitPerMinute ? createMemoryClientLimiter(config.rateLimitPerMinute, 60_000) : unlimited,
     adminAuthLimiter: createAdminAuthLimiter(),
-    ...nodeClient(config.trustProxy),
+    ...clientInfo(config.trustProxy),
     tracer: tracing.tracer,
     recentTraces: tracing.recent,
   });

@@ -2,8 +2,8 @@
 // `Migration failed: Error` has to guess; `cannot reach PostgreSQL at 127.0.0.1:5433 … start it, or
 // fix DATABASE_URL` says where to look. Messages name hosts, ports, folders and variables, never a
 // password or a value that may be secret.
-import { postgresErrorCode } from '../adapters/db/errors.js';
-import { describeError } from '../tasks/errors.js';
+import { postgresErrorCode } from '../../adapters/db/errors.js';
+import { describeError } from '../../tasks/errors.js';
 
 /** A start-up failure whose message already says what to do. */
 export class StartError extends Error {

@@ -1,6 +1,6 @@
 // Node entry: start the service with the process environment; stop gracefully on SIGTERM/SIGINT.
-import { createJsonLogger } from '../ports/logger.js';
-import { startNodeService } from './node-service.js';
+import { createJsonLogger } from '../../ports/logger.js';
+import { startNodeService } from './service.js';
 import { startFailureMessage } from './start-errors.js';
 
 const logger = createJsonLogger();

@@ -8,13 +8,7 @@
 // ignored: a client could set them to anything.
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-
-export interface ClientInfo {
-  /** The key the per-client limits count under: the client's address. */
-  clientKey: (c: Context) => string;
-  /** Whether the client's request came over https (directly, or to a trusted proxy). */
-  isHttps: (c: Context) => boolean;
-}
+import { type ClientInfo, urlIsHttps } from '../shared/client.js';
 
 function hops(header: string | undefined): string[] {
   return (header ?? '')
@@ -28,15 +22,14 @@ function fromRight(values: string[], trustProxy: number): string | undefined {
   return values[Math.max(0, values.length - trustProxy)];
 }
 
-export function nodeClient(trustProxy: number): ClientInfo {
+export function clientInfo(trustProxy: number): ClientInfo {
   const socketAddress = (c: Context) => getConnInfo(c).remote.address ?? 'unknown';
-  const socketHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
-  if (trustProxy === 0) return { clientKey: socketAddress, isHttps: socketHttps };
+  if (trustProxy === 0) return { clientKey: socketAddress, isHttps: urlIsHttps };
   return {
     clientKey: (c) => fromRight(hops(c.req.header('x-forwarded-for')), trustProxy) ?? socketAddress(c),
     isHttps: (c) => {
       const proto = fromRight(hops(c.req.header('x-forwarded-proto')), trustProxy);
-      return proto ? proto.toLowerCase() === 'https' : socketHttps(c);
+      return proto ? proto.toLowerCase() === 'https' : urlIsHttps(c);
     },
   };
 }

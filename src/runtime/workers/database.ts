@@ -1,0 +1,16 @@
+// The database on Workers: Neon's HTTP driver for a Neon DATABASE_URL, else node-postgres over
+// Cloudflare sockets to the HYPERDRIVE binding (or DATABASE_URL). Sockets cannot outlive the invocation
+// that opened them, so each invocation opens its own small pool (service.ts closes it once its
+// background work is done). The Worker never migrates: `npm run db:migrate` does, before a deploy.
+import type { DatabaseHandle } from '../../adapters/db/database.js';
+import { isNeonUrl, openNeonHttp } from '../../adapters/db/neon-http.js';
+import { openNodePostgres } from '../../adapters/db/node-postgres.js';
+import { type Config, ConfigError } from '../../config.js';
+
+export function openDatabase(config: Config, hyperdrive: Hyperdrive | undefined): DatabaseHandle {
+  if (config.databaseUrl && isNeonUrl(config.databaseUrl)) return openNeonHttp(config.databaseUrl);
+  const connectionString = hyperdrive?.connectionString ?? config.databaseUrl;
+  if (!connectionString) throw new ConfigError('set the HYPERDRIVE binding or DATABASE_URL');
+  // Hyperdrive pools at the edge; a handful of connections per invocation is plenty.
+  return openNodePostgres(connectionString, { max: 5 });
+}
