@@ -5,7 +5,7 @@ import { migrateEmbedded, migrateServer } from '../src/adapters/db/migrate.js';
 import { openPglite } from '../src/adapters/db/pglite.js';
 import { parseConfig } from '../src/config.js';
 import { databaseTarget, explainDatabaseError, StartError, startFailureMessage } from '../src/entry/start-errors.js';
-import { describeError } from '../src/tasks/errors.js';
+import { describeError } from '../src/ports/errors.js';
 
 try {
   const config = parseConfig(process.env);

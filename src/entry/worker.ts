@@ -16,10 +16,10 @@ import {
   type FailureLimiter,
   unlimited,
 } from '../ports/client-limiter.js';
+import { describeError } from '../ports/errors.js';
 import { createJsonLogger } from '../ports/logger.js';
 import { raceFromJson, raceFromValue } from '../race-config.js';
 import { buildServices, createAdminAuthLimiter } from '../services.js';
-import { describeError } from '../tasks/errors.js';
 import { createTracing, type Tracing } from '../tracing/provider.js';
 
 /**
