@@ -134,13 +134,13 @@ const adminRegistration = z.strictObject({
 
 const adminRegistrationList = z.strictObject({ registrations: z.array(adminRegistration), nextCursor });
 
+/** Every task status, each with its count (0 when none). */
+const countPerTaskStatus = z.strictObject(
+  Object.fromEntries(TASK_STATUSES.map((status) => [status, count()])) as Record<TaskStatus, ReturnType<typeof count>>,
+);
+
 const adminMetrics = z.strictObject({
-  tasksByStatus: z.strictObject(
-    Object.fromEntries(TASK_STATUSES.map((status) => [status, count()])) as Record<
-      TaskStatus,
-      ReturnType<typeof count>
-    >,
-  ),
+  tasksByStatus: countPerTaskStatus,
   attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
   oldestPendingAgeSeconds: z.number().min(0),
   delivery: deliveryState,
