@@ -235,10 +235,12 @@ export async function deleteSession(db: Database, idHash: string): Promise<void>
 }
 
 export function createAdminStore(db: Database): AdminStore {
+  // The replay is a task transition: its SQL is src/tasks/sql/replay.ts, run on the SqlDatabase port.
+  const tasksDb = sqlDatabase(db);
   return throwingStoreUnavailable<AdminStore>({
     listTasks: (query) => listTasks(db, query),
     countTasksByStatus: () => countTasksByStatus(db),
-    replayDeadTask: (id, extraAttempts) => replayDeadTask(sqlDatabase(db), id, extraAttempts),
+    replayDeadTask: (id, extraAttempts) => replayDeadTask(tasksDb, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
     deliveryMetrics: () => deliveryMetrics(db),
     createSession: (idHash, ttlMs) => createSession(db, idHash, ttlMs),
