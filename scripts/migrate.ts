@@ -4,13 +4,13 @@
 import { migrateEmbedded, migrateServer } from '../src/adapters/db/migrate.js';
 import { openPglite } from '../src/adapters/db/pglite.js';
 import { parseConfig } from '../src/config.js';
+import { describeError } from '../src/ports/errors.js';
 import {
   databaseTarget,
   explainDatabaseError,
   StartError,
   startFailureMessage,
 } from '../src/runtime/node/start-errors.js';
-import { describeError } from '../src/tasks/errors.js';
 
 try {
   const config = parseConfig(process.env);

@@ -1,7 +1,7 @@
 // Wiring shared by both entries: from configuration and an open database to the app's dependencies.
 // Runtime-neutral (fetch, Web Crypto); the entries decide which database driver and how to serve.
 import { createAdminStore } from './adapters/db/admin-store.js';
-import type { DatabaseHandle } from './adapters/db/database.js';
+import { type DatabaseHandle, sqlDatabase } from './adapters/db/database.js';
 import { createStore } from './adapters/db/store.js';
 import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
 import { createNoProviderMailer, NO_PROVIDER } from './adapters/mail/no-provider.js';
@@ -18,6 +18,7 @@ import {
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
+import { createTaskStore } from './tasks/store.js';
 import { tracedMailer } from './tracing/traced-mailer.js';
 import { tracedStore } from './tracing/traced-store.js';
 import { noopTracer } from './tracing/tracer.js';
@@ -80,7 +81,7 @@ export function buildServices({
         ? tracedMailer(createDevMailbox(store), tracer, 'devmail.send')
         : createNoProviderMailer();
   const engine = createTaskEngine({
-    store,
+    store: tracedStore(createTaskStore(sqlDatabase(database.db)), tracer),
     logger,
     owner,
     handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },

@@ -3,9 +3,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseUnavailable } from '../adapters/db/errors.js';
+import { describeError, StoreUnavailableError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
-import { describeError } from '../tasks/errors.js';
 
 export interface ErrorDetail {
   path: string;
@@ -87,7 +86,7 @@ export function handleError(logger: Logger, renderPage?: ErrorPageRenderer) {
   return (error: Error, c: Context) => {
     let apiError: ApiError;
     if (error instanceof ApiError) apiError = error;
-    else if (isDatabaseUnavailable(error)) apiError = apiErrors.unavailable();
+    else if (error instanceof StoreUnavailableError) apiError = apiErrors.unavailable();
     else if (error instanceof HTTPException && error.status < 500) {
       apiError = new ApiError(
         error.status as ContentfulStatusCode,

@@ -5,21 +5,13 @@
 import * as z from 'zod';
 import type { Race } from '../domain/race.js';
 import { registrationInputSchema } from '../domain/registration.js';
-import { type EmailDeliveryStatus, STRATEGIES, TASK_STATUSES } from '../ports/store.js';
+import { EMAIL_DELIVERY_STATUSES } from '../ports/email-delivery.js';
+import { STRATEGIES } from '../ports/store.js';
+import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../ports/tasks.js';
 
 type JsonSchema = Record<string, unknown>;
 
 // --- schemas ---------------------------------------------------------------------------------------
-
-const EMAIL_STATUSES = [
-  'sending',
-  'pending',
-  'sent',
-  'failed',
-  'not_tracked',
-] as const satisfies readonly EmailDeliveryStatus[];
-/** What task_attempts.outcome holds: the engine's three, `paused` (pause) and `abandoned` (lease expired). */
-const ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'dead', 'paused', 'abandoned'] as const;
 
 const count = () => z.int().min(0);
 const instant = () => z.iso.datetime();
@@ -35,7 +27,7 @@ const errorSchema = z.strictObject({
   }),
 });
 
-const emailStatus = z.enum(EMAIL_STATUSES).meta({
+const emailStatus = z.enum(EMAIL_DELIVERY_STATUSES).meta({
   description:
     '`sending` (first attempt under way), `pending` (retry scheduled), `sent`, `failed` (dead letter), ' +
     '`not_tracked` (a seed strategy: nothing records its email)',
@@ -142,8 +134,13 @@ const adminRegistration = z.strictObject({
 
 const adminRegistrationList = z.strictObject({ registrations: z.array(adminRegistration), nextCursor });
 
+/** Every task status, each with its count (0 when none). */
+const countPerTaskStatus = z.strictObject(
+  Object.fromEntries(TASK_STATUSES.map((status) => [status, count()])) as Record<TaskStatus, ReturnType<typeof count>>,
+);
+
 const adminMetrics = z.strictObject({
-  tasksByStatus: z.strictObject({ pending: count(), running: count(), succeeded: count(), dead: count() }),
+  tasksByStatus: countPerTaskStatus,
   attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
   oldestPendingAgeSeconds: z.number().min(0),
   delivery: deliveryState,

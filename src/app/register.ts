@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmation-email.js';
 import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
-import { SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
+import { type ConfirmationEmailPayload, SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
 import { inSpan } from '../tracing/tracer.js';
 import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
@@ -73,7 +73,9 @@ export async function registerWithOutbox(
     { 'task.kind': SEND_CONFIRMATION_EMAIL, 'registration.id': prepared.registration.id },
     async (span) => {
       // Leased inside this span: the task keeps its trace context, so its attempts link to this request.
-      const task = deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, prepared.email);
+      // The payload is the kind's own type: its handler parses it with the matching schema.
+      const payload: ConfirmationEmailPayload = prepared.email;
+      const task = deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, payload);
       span.setAttribute('task.id', task.id);
       const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
       span.setAttribute('task.enqueue.outcome', outcome);

@@ -3,7 +3,9 @@
 // Lists are keyset-paged newest first (created_at desc, id desc). A position is where a page ended;
 // the HTTP edge turns it into an opaque cursor. Nothing here exposes a task's payload (it carries the
 // runner's email): admins see registrations through their own list.
-import type { EmailDeliveryStatus, Strategy, TaskStatus } from './store.js';
+import type { EmailDeliveryStatus } from './email-delivery.js';
+import type { Strategy } from './store.js';
+import type { AttemptOutcome, TaskStatus } from './tasks.js';
 
 /**
  * Where a page ended: the last row's `created_at` and `id`. `createdAt` is the database's timestamp
@@ -25,7 +27,7 @@ export interface TaskAttemptView {
   number: number;
   startedAt: Date;
   durationMs: number;
-  outcome: string;
+  outcome: AttemptOutcome;
   error: string | null;
 }
 
@@ -83,12 +85,13 @@ export type ReplayResult =
 /** The delivery figures behind /metrics and /api/admin/metrics. */
 export interface DeliveryMetrics {
   tasksByStatus: Record<TaskStatus, number>;
-  /** Every attempt ever recorded, by outcome (succeeded, failed, dead, paused, abandoned). */
-  attemptsByOutcome: Record<string, number>;
+  /** Every attempt ever recorded, by outcome; an outcome never recorded is absent. */
+  attemptsByOutcome: Partial<Record<AttemptOutcome, number>>;
   /** Age of the oldest task waiting to be sent (pending and due); 0 when none waits. */
   oldestPendingAgeSeconds: number;
 }
 
+/** Every method throws StoreUnavailableError (./errors.ts) when the database cannot be reached. */
 export interface AdminStore {
   listTasks(query: TaskListQuery): Promise<Page<TaskView>>;
   /** How many tasks are in each status (every status present, 0 when none). */

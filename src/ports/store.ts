@@ -1,6 +1,9 @@
-// The store port: the few operations the routes and the task engine need. The Postgres adapter
-// (src/adapters/db) implements it for every driver; the core never sees SQL or a driver.
+// The store port: the registrations, their idempotent responses, the dev mailbox, and whether the
+// database answers. The Postgres adapter (src/adapters/db) implements it for every driver; the core
+// never sees SQL or a driver. The task state transitions are the task store's (src/tasks/store.ts).
 import type { EmailMessage } from '../domain/confirmation-email.js';
+import type { EmailDeliveryStatus } from './email-delivery.js';
+import type { NewLeasedTask } from './tasks.js';
 
 /** The ways of handling the email, each a route (README: the strategies, side by side). */
 export const STRATEGIES = ['sequential', 'fire-and-forget', 'wait-until', 'parallel', 'outbox'] as const;
@@ -36,44 +39,9 @@ export interface IdempotentResponse {
 /** The places of each distance, for the cap check inside the insert statement. */
 export type CapOf = (raceId: string, distance: string) => number;
 
-export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-
-/** A task as the engine sees it while it holds the lease. */
-export interface LeasedTask {
-  id: string;
-  kind: string;
-  payload: unknown;
-  attempts: number;
-  maxAttempts: number;
-  leaseOwner: string;
-  /** W3C traceparent of the request that enqueued the task: its attempts' spans link to that trace. */
-  traceParent?: string | null;
-}
-
-export interface NewLeasedTask {
-  id: string;
-  kind: string;
-  payload: unknown;
-  maxAttempts: number;
-  leaseOwner: string;
-  leaseMs: number;
-  /** W3C traceparent of the request that enqueues it (kept in `tasks.trace_parent`). */
-  traceParent?: string | null;
-}
-
-/** What the runner is told about their confirmation email. */
-export type EmailDeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'not_tracked';
-
 export interface RegistrationWithDelivery {
   registration: Registration;
   email: { status: EmailDeliveryStatus; attempts: number; sentAt: Date | null };
-}
-
-export interface AttemptRecord {
-  startedAt: Date;
-  durationMs: number;
-  error?: string;
 }
 
 export interface DevMailMessage extends EmailMessage {
@@ -82,8 +50,9 @@ export interface DevMailMessage extends EmailMessage {
   createdAt: Date;
 }
 
+/** Every method throws StoreUnavailableError (./errors.ts) when the database cannot be reached. */
 export interface Store {
-  /** Throws when the database cannot be reached. */
+  /** Resolves when the database answers. */
   ping(): Promise<void>;
   /**
    * Stores a registration alone (the seed strategies), taking a place of its distance atomically:
@@ -103,15 +72,6 @@ export interface Store {
   findIdempotentResponse(key: string): Promise<IdempotentResponse | null>;
   findRegistration(id: string): Promise<RegistrationWithDelivery | null>;
   countRegistrationsByDistance(raceId: string): Promise<Record<string, number>>;
-
-  /** The task transitions; each returns false when the lease was lost meanwhile (nothing written). */
-  completeTask(task: LeasedTask, attempt: AttemptRecord, result: unknown): Promise<boolean>;
-  retryTask(task: LeasedTask, attempt: AttemptRecord, delayMs: number): Promise<boolean>;
-  deadLetterTask(task: LeasedTask, attempt: AttemptRecord): Promise<boolean>;
-  /** Back to pending without burning an attempt (never started, or hit an account-wide failure). */
-  releaseTask(task: LeasedTask, delayMs: number, attempt?: AttemptRecord): Promise<boolean>;
-  /** Leases up to `limit` due tasks (pending and due, or running with an expired lease). */
-  claimTasks(owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]>;
 
   /** The dev mailbox. Idempotent per key: the same key returns the first message's id. */
   saveDevMail(message: EmailMessage, idempotencyKey: string, id: string): Promise<string>;

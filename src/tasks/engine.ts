@@ -3,16 +3,18 @@
 // One attempt:  [delivery paused? → release]  →  wait for a send slot (rate limit)  →  handler under a
 // timeout  →  complete | retry with backoff | dead letter | release (account-wide failure: pause).
 import { type Context, context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { describeError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
-import type { AttemptRecord, LeasedTask, NewLeasedTask, Store } from '../ports/store.js';
+import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
 import { backoffDelay } from './backoff.js';
-import { describeError, PauseDeliveryError, PermanentError, RetryAfterError } from './errors.js';
+import { PauseDeliveryError, PermanentError, RetryAfterError } from './errors.js';
 import { createRateLimiter, type RateLimiter, sleep } from './rate-limiter.js';
+import type { TaskStore } from './store.js';
 import type { AttemptResult, TaskHandler } from './types.js';
 
 export interface TaskEngineOptions {
-  store: Store;
+  store: TaskStore;
   handlers: Record<string, TaskHandler>;
   logger: Logger;
   maxAttempts: number;

@@ -1,4 +1,5 @@
 // Errors defined by what the engine does with them. Anything else thrown by a handler is retryable.
+// (describeError, for logs and task rows, is in src/ports/errors.ts: every layer uses it.)
 
 /** Retrying cannot help: dead-letter at once. */
 export class PermanentError extends Error {
@@ -30,20 +31,4 @@ export class PauseDeliveryError extends Error {
   ) {
     super(message, options);
   }
-}
-
-/** A short, data-free description of an error for the task row and logs. */
-export function describeError(error: unknown): string {
-  // Drizzle's wrapper carries the SQL and its parameters (personal data) in its message: use its cause.
-  if (error instanceof Error && error.message.startsWith('Failed query') && error.cause) {
-    return describeError(error.cause);
-  }
-  if (error instanceof Error) {
-    const own = (error as { code?: unknown }).code;
-    const fromCause = (error.cause as { code?: unknown } | undefined)?.code;
-    const code = typeof own === 'string' ? own : fromCause;
-    const text = typeof code === 'string' ? `${error.name}: ${code}` : `${error.name}: ${error.message}`;
-    return text.slice(0, 500);
-  }
-  return 'unknown error';
 }

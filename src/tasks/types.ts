@@ -3,27 +3,53 @@
  *
  * task         A unit of background work stored as a row in `tasks` (the outbox), e.g. one
  *              `send-confirmation-email`. Written in the same statement as the data that causes it.
+ * enqueue      Writing a task: always inside the statement that stores what causes it (`sql/enqueue.ts` is
+ *              a fragment of the registration's statement), so neither exists without the other.
  * kind         What a task does; selects its handler (`src/tasks/handlers/<kind>.ts`).
  * payload      The task's input, stored with it and identical on every attempt (so the provider's
- *              idempotency check sees the same request each time).
- * status       pending → running → succeeded | dead; running → pending again after a retryable failure.
+ *              idempotency check sees the same request each time). Each kind has a schema for its
+ *              payload, checked when an attempt reads it (`payload.ts`); one that does not parse is a
+ *              permanent error.
+ * status       pending → running → succeeded | dead; running → pending again after a retryable failure
+ *              or a release (`TASK_STATUSES`, src/ports/tasks.ts).
  * attempt      One execution of a task: number, start, duration, outcome, error (`task_attempts`).
  *              `tasks.attempts` counts attempts started, including the one running now.
+ * outcome      How a recorded attempt ended (`ATTEMPT_OUTCOMES`, src/ports/tasks.ts): succeeded, failed,
+ *              dead, paused or abandoned. Not to be confused with an attempt's result (`ATTEMPT_RESULTS`
+ *              below): what `run` tells its caller, including the attempts that recorded nothing.
  * lease        A time-bounded claim (`lease_owner`, `lease_expires_at`) by one engine. Only the holder may
  *              finish the task; an expired lease (its process died) makes the task claimable again.
+ * lease lost   The engine went to record an outcome but no longer held the lease (it expired and another
+ *              engine claimed the task, or the write itself failed): nothing is written, and whoever holds
+ *              the task now finishes it. The result `lease-lost`.
  * claim        Taking due tasks under a new lease, `FOR UPDATE SKIP LOCKED`, so sweepers never collide.
+ * abandoned    The outcome a claim records for the attempt under an expired lease: its process stopped
+ *              and nobody knows whether the provider took the email (the Idempotency-Key makes that
+ *              harmless). On the last allowed attempt the task becomes a dead letter instead.
  * fast path    The task is written already leased to the request (running, attempt 1), and its first
  *              attempt runs in `waitUntil` right after the response — no claim query needed.
  * sweeper      The loop that claims due tasks: an interval on Node, a Cron Trigger on Workers.
  * backoff      The delay before the next attempt: exponential, capped, jittered (`backoff.ts`), or the
  *              provider's Retry-After when it gave one.
+ * release      running → pending without burning an attempt (the number is given back): for a task this
+ *              engine holds but will not attempt now (delivery paused, shutting down, no send slot in
+ *              time), or whose attempt hit an account-wide failure. The result `released`.
+ * pause        Delivery paused: after an account-wide failure (invalid key, quota — `PauseDeliveryError`)
+ *              the engine claims nothing and releases what it holds, until the provider's Retry-After
+ *              (or a minute) has passed; the attempt that hit it is recorded as `paused`. Per process.
+ *              `held` is a pause with no end, for a reason only a new configuration ends (`no_provider`:
+ *              a Worker without RESEND_API_KEY outside dev mode): tasks are stored and wait.
  * dead letter  A task that will not be retried automatically (permanent error, or out of attempts).
  *              Kept with its history; an admin can replay it.
+ * replay       An admin's retry of a dead letter: pending and due now, with a fresh budget of attempts,
+ *              the same id (so the same Idempotency-Key) and its history kept (`sql/replay.ts`).
  * owner        The id of one engine instance (process or Worker invocation) holding leases.
+ * task store   The state transitions above (claim, complete, retry, dead letter, release) as SQL over
+ *              the one-method `SqlDatabase` port (`store.ts`, `sql/`).
+ * seed strategy One of the four ways of sending the email the project started from — sequential,
+ *              fire-and-forget, wait-until, parallel — kept as routes to be measured against the outbox.
+ *              They write no task: their email's status is `not_tracked`.
  */
-import type { LeasedTask } from '../ports/store.js';
-
-export type { LeasedTask };
 
 export interface TaskContext {
   taskId: string;
@@ -32,7 +58,12 @@ export interface TaskContext {
   signal: AbortSignal;
 }
 
-/** Does the work of one kind of task. Throws a task error (./errors.ts) to say what happens next. */
+/**
+ * Does the work of one kind of task. Throws a task error (./errors.ts) to say what happens next. The
+ * payload is as stored: build handlers with `withPayload` (./payload.ts), which checks it first.
+ */
 export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<unknown>;
 
-export type AttemptResult = 'succeeded' | 'retry-scheduled' | 'dead' | 'released' | 'lease-lost';
+/** What `TaskEngine.run` says of one attempt (a span attribute and the callers' logs; never stored). */
+export const ATTEMPT_RESULTS = ['succeeded', 'retry-scheduled', 'dead', 'released', 'lease-lost'] as const;
+export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];

@@ -1,11 +1,11 @@
-// tracedStore(store, tracer): the Store port with a span per call (`db.<method>`) and its duration
-// added to the request's Server-Timing `db`. Arguments are never recorded (they carry runners' data).
+// tracedStore(store, tracer): a store (the Store port, the task store) with a span per call
+// (`db.<method>`) and its duration added to the request's Server-Timing `db`. Arguments are never
+// recorded (they carry runners' data).
 import { SpanKind, type Tracer } from '@opentelemetry/api';
-import type { Store } from '../ports/store.js';
 import { activeTimings, addTiming } from './timing.js';
 import { recordError } from './tracer.js';
 
-export function tracedStore(store: Store, tracer: Tracer): Store {
+export function tracedStore<T extends object>(store: T, tracer: Tracer): T {
   const traced = {} as Record<string, unknown>;
   for (const [method, fn] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
     if (typeof fn !== 'function') {
@@ -30,5 +30,5 @@ export function tracedStore(store: Store, tracer: Tracer): Store {
       });
     };
   }
-  return traced as unknown as Store;
+  return traced as T;
 }

@@ -12,7 +12,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { describeError } from '../tasks/errors.js';
+import { describeError } from '../ports/errors.js';
 
 export type { Span, Tracer };
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminStore } from '../../src/adapters/db/admin-store.js';
-import type { DatabaseHandle } from '../../src/adapters/db/database.js';
+import { type DatabaseHandle, sqlDatabase } from '../../src/adapters/db/database.js';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { handleError } from '../../src/app/errors.js';
@@ -13,9 +13,12 @@ import { openApiDocument } from '../../src/app/openapi.js';
 import { type AdminRouteDeps, adminRoutes } from '../../src/app/routes/admin.js';
 import { DEFAULT_RACE } from '../../src/domain/race.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
+import { StoreUnavailableError } from '../../src/ports/errors.js';
 import { silentLogger } from '../../src/ports/logger.js';
-import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import type { NewRegistration, Store } from '../../src/ports/store.js';
+import type { LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
+import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
 import { newRegistration } from '../support/fixtures.js';
 import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
@@ -38,6 +41,7 @@ const ADMIN_OPERATIONS: [string, string][] = [
 let db: TestDatabase;
 let handle: DatabaseHandle;
 let store: Store;
+let tasks: TaskStore;
 let admin: AdminStore;
 
 /** Wrong tokens per client: blocked for a minute after the third (a stand-in for the real limiter). */
@@ -102,7 +106,7 @@ async function enqueue(overrides: Partial<NewRegistration> = {}) {
 async function enqueueDead(overrides: Partial<NewRegistration> = {}) {
   const seeded = await enqueue(overrides);
   const attempt = { startedAt: new Date(Date.now() - 40), durationMs: 40, error: 'PermanentError: validation_error' };
-  expect(await store.deadLetterTask(seeded.task, attempt)).toBe(true);
+  expect(await tasks.deadLetterTask(seeded.task, attempt)).toBe(true);
   return seeded;
 }
 
@@ -110,6 +114,7 @@ beforeAll(async () => {
   db = await createTestDatabase('fl_admin_contract');
   handle = openNodePostgres(db.url);
   store = createStore(handle.db);
+  tasks = createTaskStore(sqlDatabase(handle.db));
   admin = createAdminStore(handle.db);
 });
 
@@ -128,14 +133,14 @@ describe('admin answers match /openapi.json', () => {
     const running = await enqueue();
     await enqueueDead();
     const sent = await enqueue();
-    expect(await store.completeTask(sent.task, { startedAt: new Date(), durationMs: 12 }, { id: 'email-1' })).toBe(
+    expect(await tasks.completeTask(sent.task, { startedAt: new Date(), durationMs: 12 }, { id: 'email-1' })).toBe(
       true,
     );
     const replayed = await enqueueDead();
     await call(`/api/admin/tasks/${replayed.task.id}/retry`, { method: 'POST' });
     // A task whose lease expired and was claimed again by a sweeper: an `abandoned` attempt.
     await db.query(`UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [running.task.id]);
-    await store.claimTasks('sweeper', 10, 60_000);
+    await tasks.claimTasks('sweeper', 10, 60_000);
 
     const all = (await (await call('/api/admin/tasks')).json()) as { tasks: { attemptsLog: unknown[] }[] };
     expect(all.tasks).toHaveLength(4);
@@ -222,7 +227,10 @@ describe('admin answers match /openapi.json', () => {
       };
     };
     const broken = buildApp({ admin: failing(() => new Error('relation "tasks" does not exist')) });
-    const down = buildApp({ admin: failing(() => new Error('connect ECONNREFUSED 127.0.0.1:5432')) });
+    // What the adapters throw when the database cannot be reached (the driver's error as its cause).
+    const down = buildApp({
+      admin: failing(() => new StoreUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:5432'))),
+    });
     for (const [method, path] of ADMIN_OPERATIONS) {
       expect((await call(path, { method, app: broken })).status, `${method} ${path}`).toBe(500);
       expect((await call(path, { method, app: down })).status, `${method} ${path}`).toBe(503);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAdminStore } from '../../src/adapters/db/admin-store.js';
-import type { DatabaseHandle } from '../../src/adapters/db/database.js';
+import { type DatabaseHandle, sqlDatabase } from '../../src/adapters/db/database.js';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { parseCsv } from '../../src/app/csv.js';
@@ -13,9 +13,11 @@ import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdHash } from '../../src/app/mid
 import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import { createJsonLogger, type Logger, silentLogger } from '../../src/ports/logger.js';
-import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import type { NewRegistration, Store } from '../../src/ports/store.js';
+import type { LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
 import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
+import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
@@ -26,6 +28,7 @@ const RACE = 'admin-race-2027';
 let db: TestDatabase;
 let handle: DatabaseHandle;
 let store: Store;
+let tasks: TaskStore;
 let admin: AdminStore;
 let app: Hono;
 
@@ -38,7 +41,7 @@ const CLIENT_HEADER = 'x-test-client';
 function buildApp(adminToken: string | undefined, logger: Logger = silentLogger): Hono {
   const hono = new Hono();
   const engine = createTaskEngine({
-    store,
+    store: tasks,
     handlers: {},
     logger: silentLogger,
     maxAttempts: MAX_ATTEMPTS,
@@ -69,6 +72,7 @@ beforeAll(async () => {
   db = await createTestDatabase('fl_admin');
   handle = openNodePostgres(db.url);
   store = createStore(handle.db);
+  tasks = createTaskStore(sqlDatabase(handle.db));
   admin = createAdminStore(handle.db);
 });
 
@@ -136,7 +140,7 @@ async function enqueue(overrides: Partial<NewRegistration> = {}) {
 async function enqueueDead(overrides: Partial<NewRegistration> = {}) {
   const seeded = await enqueue(overrides);
   const attempt = { startedAt: new Date(Date.now() - 40), durationMs: 40, error: 'PermanentError: validation_error' };
-  expect(await store.deadLetterTask(seeded.task, attempt)).toBe(true);
+  expect(await tasks.deadLetterTask(seeded.task, attempt)).toBe(true);
   return seeded;
 }
 
@@ -551,10 +555,10 @@ describe('POST /api/admin/tasks/:id/retry', () => {
     expect((await store.findRegistration(registration.id))?.email.status).toBe('pending');
 
     // The sweeper claims it as the next attempt (numbers keep increasing: the history never collides).
-    const claimed = await store.claimTasks('sweeper', 10, 60_000);
+    const claimed = await tasks.claimTasks('sweeper', 10, 60_000);
     expect(claimed).toEqual([expect.objectContaining({ id: task.id, attempts: 2, maxAttempts: 1 + MAX_ATTEMPTS })]);
     const again = claimed[0]!;
-    expect(await store.deadLetterTask(again, { startedAt: new Date(), durationMs: 5, error: 'still failing' })).toBe(
+    expect(await tasks.deadLetterTask(again, { startedAt: new Date(), durationMs: 5, error: 'still failing' })).toBe(
       true,
     );
     const [listed] = (await listTasks('?status=dead')).tasks;

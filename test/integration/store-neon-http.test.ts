@@ -2,10 +2,9 @@
 // against the local Neon HTTP SQL endpoint in front of a fresh real Postgres database.
 import { neonConfig } from '@neondatabase/serverless';
 import { openNeonHttp } from '../../src/adapters/db/neon-http.js';
-import { createStore } from '../../src/adapters/db/store.js';
 import { startNeonHttpEndpoint } from '../support/neon-http-endpoint.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { describeStoreContract, rawAccess } from './store.contract.js';
+import { describeStoreContract, rawAccess, storesOn } from './store.contract.js';
 
 // Looks like a real Neon URL; the endpoint ignores it and talks to the test database.
 const NEON_URL = 'postgres://user:pass@ep-test-123.us-east-2.aws.neon.tech/neondb';
@@ -17,7 +16,7 @@ describeStoreContract('neon-http', async () => {
   // openNeonHttp sets the driver's global config (vitest isolates modules per file).
   if (neonConfig.fetchEndpoint !== endpoint.fetchEndpoint) throw new Error('fetchEndpoint was not applied');
   return {
-    store: createStore(handle.db),
+    ...storesOn(handle.db),
     // Raw SQL also through the HTTP driver, so even the assertions exercise the endpoint.
     ...rawAccess(handle.db),
     async close() {

@@ -2,13 +2,13 @@
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { describeStoreContract } from './store.contract.js';
+import { describeStoreContract, storesOn } from './store.contract.js';
 
 describeStoreContract('node-postgres', async () => {
   const db = await createTestDatabase('fl_store_pg');
   const handle = openNodePostgres(db.url);
   return {
-    store: createStore(handle.db),
+    ...storesOn(handle.db),
     withCaps: (capOf) => createStore(handle.db, capOf),
     // Raw SQL through the test's own pool, outside the app's code.
     query: <T>(text: string) => db.query(text) as Promise<T[]>,

@@ -1,10 +1,15 @@
 // "Database unreachable" (503 + Retry-After) must be told apart from every other database error (500).
-// Real failures only: a port nobody listens on, a backend killed mid-query, and real SQL errors.
+// Real failures only: a port nobody listens on, a backend killed mid-query, and real SQL errors. The
+// adapters throw the former as the port's StoreUnavailableError, the driver's error as its cause.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminStore } from '../../src/adapters/db/admin-store.js';
+import { sqlDatabase } from '../../src/adapters/db/database.js';
 import { isDatabaseUnavailable, postgresErrorCode } from '../../src/adapters/db/errors.js';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
+import { StoreUnavailableError } from '../../src/ports/errors.js';
+import { createTaskStore } from '../../src/tasks/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -33,10 +38,18 @@ describe('an unreachable server', () => {
       const error = await rejection(store.ping());
       // Refused at once (nothing listens there), not waited out: no stopwatch needed to know it was quick.
       expect(errorCodes(error)).toContain('ECONNREFUSED');
-      expect(isDatabaseUnavailable(error)).toBe(true);
-      // Every store operation fails the same way, not only ping.
-      expect(isDatabaseUnavailable(await rejection(store.findRegistration(crypto.randomUUID())))).toBe(true);
-      expect(isDatabaseUnavailable(await rejection(store.claimTasks('owner', 5, 1000)))).toBe(true);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(isDatabaseUnavailable((error as StoreUnavailableError).cause)).toBe(true);
+      // Every store operation fails the same way, not only ping: the Store, the AdminStore, the task store.
+      const tasks = createTaskStore(sqlDatabase(handle.db));
+      for (const operation of [
+        store.findRegistration(crypto.randomUUID()),
+        createAdminStore(handle.db).countTasksByStatus(),
+        createAdminStore(handle.db).replayDeadTask(crypto.randomUUID(), 3),
+        tasks.claimTasks('owner', 5, 1000),
+      ]) {
+        expect(await rejection(operation)).toBeInstanceOf(StoreUnavailableError);
+      }
     } finally {
       await handle.close();
     }
@@ -58,6 +71,13 @@ describe('a reachable server', () => {
 
   it('ping resolves', async () => {
     await expect(createStore(handle.db).ping()).resolves.toBeUndefined();
+  });
+
+  it('a store passes other database errors through as they are', async () => {
+    // Not a uuid: the server refuses the statement, which is a plain error (a 500), not unavailable.
+    const error = await rejection(createStore(handle.db).findRegistration('not-a-uuid'));
+    expect(error).not.toBeInstanceOf(StoreUnavailableError);
+    expect(postgresErrorCode(error)).toBe('22P02');
   });
 
   it('a syntax error is NOT unavailable', async () => {

@@ -1,7 +1,8 @@
 // The Store contract: the SAME cases run against every database driver (DESIGN §7 "contract suites").
-// Each driver's *.test.ts file calls `describeStoreContract(name, open)`.
+// Each driver's *.test.ts file calls `describeStoreContract(name, open)`. It covers the Store port and
+// the task store (src/tasks/store.ts) on that driver's SqlDatabase.
 //
-// `open()` is called once per file (beforeAll) and must return a store on a fresh, migrated database.
+// `open()` is called once per file (beforeAll) and must return both stores on a fresh, migrated database.
 // Every case starts from a clean state: when the fixture offers `reset()` (truncate) it runs before each
 // case; otherwise a fresh fixture is opened for each case. Fixtures may also offer `query()` (raw SQL
 // outside the port) so a case can look at rows the port does not expose (tasks, task_attempts); cases
@@ -10,14 +11,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, queryRows } from '../../src/adapters/db/database.js';
+import { type Database, queryRows, sqlDatabase } from '../../src/adapters/db/database.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import type { EmailMessage } from '../../src/domain/confirmation-email.js';
-import type { AttemptRecord, CapOf, LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import type { CapOf, NewRegistration, Store } from '../../src/ports/store.js';
+import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
+import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 
 export interface StoreFixture {
   store: Store;
+  tasks: TaskStore;
   close(): Promise<void>;
   /** Empties every table; makes the next case start clean without a new database. */
   reset?(): Promise<void>;
@@ -25,6 +29,11 @@ export interface StoreFixture {
   query?<T = Record<string, unknown>>(text: string): Promise<T[]>;
   /** The same database behind a store that enforces caps. */
   withCaps?(capOf: CapOf): Store;
+}
+
+/** Both stores on a Drizzle database, as the app builds them. */
+export function storesOn(db: Database): Pick<StoreFixture, 'store' | 'tasks'> {
+  return { store: createStore(db), tasks: createTaskStore(sqlDatabase(db)) };
 }
 
 /** `reset`, `query` and a capped store for any Drizzle database (all three drivers). */
@@ -236,7 +245,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
           expect(row.payload).toEqual(task.payload);
         }
         // Leased for 60 s: nobody else can claim it.
-        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
       });
 
       it('writes NEITHER row for a duplicate email', async () => {
@@ -254,7 +263,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         await expectCount(0, 'tasks', `id = '${duplicateTask.id}'`);
         await expectCount(1, 'registrations');
         await sleep(20);
-        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
         // The first registration's delivery is untouched.
         expect((await f.store.findRegistration(first.id))?.email).toMatchObject({ status: 'sending', attempts: 1 });
       });
@@ -266,7 +275,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('already_registered');
         await expectCount(0, 'tasks');
         await sleep(20);
-        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
       });
 
       it('of 20 concurrent duplicates, exactly one is stored (with exactly one task)', async () => {
@@ -289,7 +298,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
         // Only the winner's task exists: after its 1 ms lease expires it is the one and only claimable task.
         await sleep(20);
-        const claimed = await f.store.claimTasks('sweeper', 50, 60_000);
+        const claimed = await f.tasks.claimTasks('sweeper', 50, 60_000);
         expect(claimed.map((t) => t.id)).toEqual([winner.task.id]);
       });
     });
@@ -305,10 +314,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('completeTask with the right lease → sent, attempt recorded; again (lease gone) → false', async () => {
         const { registration, task } = await enqueue();
         // Wrong owner, wrong attempt number: not the holder.
-        expect(await f.store.completeTask(leased(task, 1, 'intruder'), attemptRecord(), { id: 'x' })).toBe(false);
-        expect(await f.store.completeTask(leased(task, 2), attemptRecord(), { id: 'x' })).toBe(false);
+        expect(await f.tasks.completeTask(leased(task, 1, 'intruder'), attemptRecord(), { id: 'x' })).toBe(false);
+        expect(await f.tasks.completeTask(leased(task, 2), attemptRecord(), { id: 'x' })).toBe(false);
 
-        expect(await f.store.completeTask(leased(task), attemptRecord(), { id: 'provider-id-1' })).toBe(true);
+        expect(await f.tasks.completeTask(leased(task), attemptRecord(), { id: 'provider-id-1' })).toBe(true);
         const found = await f.store.findRegistration(registration.id);
         expect(found?.email.status).toBe('sent');
         expect(found?.email.attempts).toBe(1);
@@ -323,20 +332,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         if (history) expect(history).toEqual([{ number: 1, outcome: 'succeeded', error: null, duration_ms: 25 }]);
 
         // The lease is gone: a second completion (or any other transition) writes nothing.
-        expect(await f.store.completeTask(leased(task), attemptRecord(), { id: 'provider-id-2' })).toBe(false);
-        expect(await f.store.retryTask(leased(task), attemptRecord('late'), 0)).toBe(false);
-        expect(await f.store.deadLetterTask(leased(task), attemptRecord('late'))).toBe(false);
+        expect(await f.tasks.completeTask(leased(task), attemptRecord(), { id: 'provider-id-2' })).toBe(false);
+        expect(await f.tasks.retryTask(leased(task), attemptRecord('late'), 0)).toBe(false);
+        expect(await f.tasks.deadLetterTask(leased(task), attemptRecord('late'))).toBe(false);
         expect((await f.store.findRegistration(registration.id))?.email.status).toBe('sent');
         if (f.query) expect(await attemptRows(task.id)).toHaveLength(1);
-        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
       });
 
       it('retryTask → pending, not claimable before the delay', async () => {
         const { registration, task } = await enqueue();
-        expect(await f.store.retryTask(leased(task), attemptRecord('MailError: application_error'), 60_000)).toBe(true);
+        expect(await f.tasks.retryTask(leased(task), attemptRecord('MailError: application_error'), 60_000)).toBe(true);
         const found = await f.store.findRegistration(registration.id);
         expect(found?.email).toMatchObject({ status: 'pending', attempts: 1, sentAt: null });
-        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
 
         const row = await taskRow(task.id);
         if (row)
@@ -349,14 +358,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         if (history)
           expect(history).toMatchObject([{ number: 1, outcome: 'failed', error: 'MailError: application_error' }]);
         // The old holder cannot finish it any more.
-        expect(await f.store.completeTask(leased(task), attemptRecord(), null)).toBe(false);
+        expect(await f.tasks.completeTask(leased(task), attemptRecord(), null)).toBe(false);
       });
 
       it('retryTask with a 0 ms delay → claimable at once, attempts 2, new owner', async () => {
         const { registration, task } = await enqueue({ maxAttempts: 4 });
-        expect(await f.store.retryTask(leased(task), attemptRecord('boom'), 0)).toBe(true);
+        expect(await f.tasks.retryTask(leased(task), attemptRecord('boom'), 0)).toBe(true);
 
-        const claimed = await f.store.claimTasks('owner-b', 10, 60_000);
+        const claimed = await f.tasks.claimTasks('owner-b', 10, 60_000);
         expect(claimed).toEqual([
           {
             id: task.id,
@@ -373,11 +382,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
           attempts: 2,
         });
         // Claimed under a 60 s lease: not claimable again.
-        expect(await f.store.claimTasks('owner-c', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-c', 10, 60_000)).toEqual([]);
 
         const [leaseB] = claimed;
         if (!leaseB) throw new Error('nothing claimed');
-        expect(await f.store.completeTask(leaseB, attemptRecord(), { id: 'p' })).toBe(true);
+        expect(await f.tasks.completeTask(leaseB, attemptRecord(), { id: 'p' })).toBe(true);
         const history = await attemptRows(task.id);
         if (history)
           expect(history.map((a) => [a.number, a.outcome])).toEqual([
@@ -389,14 +398,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('keeps the enqueuing request’s traceparent: a claim returns it (the retry’s span links to it)', async () => {
         const traceParent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
         const { task } = await enqueue({ traceParent });
-        expect(await f.store.retryTask(leased(task), attemptRecord('boom'), 0)).toBe(true);
-        const [claimed] = await f.store.claimTasks('owner-b', 10, 60_000);
+        expect(await f.tasks.retryTask(leased(task), attemptRecord('boom'), 0)).toBe(true);
+        const [claimed] = await f.tasks.claimTasks('owner-b', 10, 60_000);
         expect(claimed?.traceParent).toBe(traceParent);
       });
 
       it('deadLetterTask → failed, never claimed again', async () => {
         const { registration, task } = await enqueue();
-        expect(await f.store.deadLetterTask(leased(task), attemptRecord('PermanentError: validation_error'))).toBe(
+        expect(await f.tasks.deadLetterTask(leased(task), attemptRecord('PermanentError: validation_error'))).toBe(
           true,
         );
         const found = await f.store.findRegistration(registration.id);
@@ -414,25 +423,55 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
           expect(history).toMatchObject([{ number: 1, outcome: 'dead', error: 'PermanentError: validation_error' }]);
 
         await sleep(10);
-        expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
         if (f.query) {
           // Even long overdue, a dead task stays put.
           await f.query(`UPDATE tasks SET run_at = now() - interval '1 day' WHERE id = '${task.id}'`);
-          expect(await f.store.claimTasks('owner-b', 10, 60_000)).toEqual([]);
+          expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
         }
-        expect(await f.store.deadLetterTask(leased(task), attemptRecord('again'))).toBe(false);
+        expect(await f.tasks.deadLetterTask(leased(task), attemptRecord('again'))).toBe(false);
+      });
+
+      it('releaseTask → pending, the attempt given back; with an attempt, recorded as paused', async () => {
+        const { registration, task } = await enqueue();
+        // Never started (delivery paused, shutting down): no history, and attempt 1 is not used up.
+        expect(await f.tasks.releaseTask(leased(task), 0)).toBe(true);
+        expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+        });
+        if (f.query) expect(await attemptRows(task.id)).toEqual([]);
+        const [again] = await f.tasks.claimTasks('owner-b', 10, 60_000);
+        if (!again) throw new Error('nothing claimed');
+        expect(again).toMatchObject({ id: task.id, attempts: 1, leaseOwner: 'owner-b' });
+
+        // Started and hit an account-wide failure: recorded as `paused` under its own number, given back too.
+        expect(await f.tasks.releaseTask(again, 60_000, attemptRecord('MailError: invalid_api_key'))).toBe(true);
+        expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+        });
+        const row = await taskRow(task.id);
+        if (row)
+          expect(row).toMatchObject({ status: 'pending', lease_owner: null, last_error: 'MailError: invalid_api_key' });
+        const history = await attemptRows(task.id);
+        if (history)
+          expect(history).toMatchObject([{ number: 1, outcome: 'paused', error: 'MailError: invalid_api_key' }]);
+        // Due in a minute, and the old holder's lease is gone.
+        expect(await f.tasks.claimTasks('owner-c', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.releaseTask(again, 0)).toBe(false);
       });
 
       it('an expired lease is re-claimed by another owner; the old owner has lost it', async () => {
         const { registration, task } = await enqueue({ leaseMs: 1 });
         await sleep(20);
-        const claimed = await f.store.claimTasks('owner-b', 10, 60_000);
+        const claimed = await f.tasks.claimTasks('owner-b', 10, 60_000);
         expect(claimed).toHaveLength(1);
         expect(claimed[0]).toMatchObject({ id: task.id, attempts: 2, leaseOwner: 'owner-b', payload: task.payload });
 
-        expect(await f.store.completeTask(leased(task), attemptRecord(), { id: 'old' })).toBe(false);
-        expect(await f.store.retryTask(leased(task), attemptRecord('old'), 0)).toBe(false);
-        expect(await f.store.deadLetterTask(leased(task), attemptRecord('old'))).toBe(false);
+        expect(await f.tasks.completeTask(leased(task), attemptRecord(), { id: 'old' })).toBe(false);
+        expect(await f.tasks.retryTask(leased(task), attemptRecord('old'), 0)).toBe(false);
+        expect(await f.tasks.deadLetterTask(leased(task), attemptRecord('old'))).toBe(false);
         expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
           status: 'sending',
           attempts: 2,
@@ -440,7 +479,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
         const [leaseB] = claimed;
         if (!leaseB) throw new Error('nothing claimed');
-        expect(await f.store.completeTask(leaseB, attemptRecord(), { id: 'new' })).toBe(true);
+        expect(await f.tasks.completeTask(leaseB, attemptRecord(), { id: 'new' })).toBe(true);
         expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({ status: 'sent', attempts: 2 });
         const history = await attemptRows(task.id);
         if (history)
@@ -453,14 +492,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('claimTasks honours the limit and leases with the given length', async () => {
         for (let i = 0; i < 3; i++) await enqueue({ leaseMs: 1 });
         await sleep(20);
-        const first = await f.store.claimTasks('owner-b', 2, 400);
+        const first = await f.tasks.claimTasks('owner-b', 2, 400);
         expect(first).toHaveLength(2);
-        const second = await f.store.claimTasks('owner-c', 2, 60_000);
+        const second = await f.tasks.claimTasks('owner-c', 2, 60_000);
         expect(second).toHaveLength(1);
-        expect(await f.store.claimTasks('owner-d', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.claimTasks('owner-d', 10, 60_000)).toEqual([]);
         await sleep(450);
         // owner-b's 400 ms leases expired; owner-c's 60 s lease did not.
-        const third = await f.store.claimTasks('owner-d', 10, 60_000);
+        const third = await f.tasks.claimTasks('owner-d', 10, 60_000);
         expect(third.map((t) => t.id).sort()).toEqual(first.map((t) => t.id).sort());
         expect(third.every((t) => t.attempts === 3)).toBe(true);
       });
@@ -472,8 +511,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
           for (let i = 0; i < 8; i++) enqueued.push((await enqueue({ leaseMs: 1 })).task.id);
           await sleep(20);
           const [a, b] = await Promise.all([
-            f.store.claimTasks('sweeper-a', 5, 60_000),
-            f.store.claimTasks('sweeper-b', 5, 60_000),
+            f.tasks.claimTasks('sweeper-a', 5, 60_000),
+            f.tasks.claimTasks('sweeper-b', 5, 60_000),
           ]);
           const ids = [...a, ...b].map((t) => t.id);
           expect(new Set(ids).size).toBe(ids.length);
@@ -482,7 +521,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
           expect(a.every((t) => t.leaseOwner === 'sweeper-a')).toBe(true);
           expect(b.every((t) => t.leaseOwner === 'sweeper-b')).toBe(true);
           // Whatever is left is claimed by a third sweeper, again without overlap: nothing lost, nothing twice.
-          const rest = await f.store.claimTasks('sweeper-c', 10, 60_000);
+          const rest = await f.tasks.claimTasks('sweeper-c', 10, 60_000);
           const all = [...ids, ...rest.map((t) => t.id)];
           expect(new Set(all).size).toBe(all.length);
           expect(all.sort()).toEqual(enqueued.sort());

@@ -9,14 +9,16 @@ import type {
   PagePosition,
   RegistrationListQuery,
   RegistrationView,
-  ReplayResult,
   TaskAttemptView,
   TaskListQuery,
   TaskView,
 } from '../../ports/admin-store.js';
-import type { Strategy, TaskStatus } from '../../ports/store.js';
-import { type Database, queryRows, toDate } from './database.js';
-import { deliveryStatus } from './registrations.js';
+import { emailDeliveryStatus } from '../../ports/email-delivery.js';
+import type { Strategy } from '../../ports/store.js';
+import { type AttemptOutcome, TASK_STATUSES, type TaskStatus } from '../../ports/tasks.js';
+import { replayDeadTask } from '../../tasks/sql/replay.js';
+import { type Database, queryRows, sqlDatabase, toDate } from './database.js';
+import { throwingStoreUnavailable } from './errors.js';
 
 /** created_at as UTC text with microseconds: the exact value, so a cursor never skips or repeats rows. */
 function positionOf(table: 't' | 'r'): SQL {
@@ -67,7 +69,7 @@ interface AttemptJson {
   number: number;
   startedAtMs: number | string;
   durationMs: number;
-  outcome: string;
+  outcome: AttemptOutcome;
   error: string | null;
 }
 
@@ -126,25 +128,6 @@ export async function listTasks(db: Database, query: TaskListQuery): Promise<Pag
   return toPage(rows, query.limit, toTaskView);
 }
 
-export async function replayDeadTask(db: Database, id: string, extraAttempts: number): Promise<ReplayResult> {
-  const replayed = await queryRows<{ id: string; attempts: number; max_attempts: number }>(
-    db,
-    sql`
-      UPDATE tasks SET status = 'pending', run_at = now(), max_attempts = attempts + ${extraAttempts},
-        lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-      WHERE id = ${id} AND status = 'dead'
-      RETURNING id, attempts, max_attempts`,
-  );
-  const row = replayed[0];
-  if (row) {
-    return { outcome: 'replayed', id: row.id, attempts: Number(row.attempts), maxAttempts: Number(row.max_attempts) };
-  }
-  // Nothing replayed: say why (read after the update, so a concurrent replay shows as `pending`).
-  const found = await queryRows<{ status: TaskStatus }>(db, sql`SELECT status FROM tasks WHERE id = ${id}`);
-  const current = found[0];
-  return current ? { outcome: 'not_dead', status: current.status } : { outcome: 'not_found' };
-}
-
 interface RegistrationRow {
   id: string;
   first_name: string;
@@ -168,7 +151,7 @@ function toRegistrationView(row: RegistrationRow): RegistrationView {
     distance: row.distance,
     strategy: row.strategy as Strategy,
     createdAt: toDate(row.created_at),
-    emailStatus: deliveryStatus(row.task_status ?? null),
+    emailStatus: emailDeliveryStatus(row.task_status ?? null),
   };
 }
 
@@ -205,7 +188,7 @@ export async function countTasksByStatus(db: Database): Promise<Record<TaskStatu
     db,
     sql`SELECT status, count(*)::int AS n FROM tasks GROUP BY status`,
   );
-  const counts: Record<TaskStatus, number> = { pending: 0, running: 0, succeeded: 0, dead: 0 };
+  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
 }
@@ -213,7 +196,7 @@ export async function countTasksByStatus(db: Database): Promise<Record<TaskStatu
 export async function deliveryMetrics(db: Database): Promise<DeliveryMetrics> {
   const [tasksByStatus, outcomes, oldest] = await Promise.all([
     countTasksByStatus(db),
-    queryRows<{ outcome: string; n: number }>(
+    queryRows<{ outcome: AttemptOutcome; n: number }>(
       db,
       sql`SELECT outcome, count(*)::int AS n FROM task_attempts GROUP BY outcome`,
     ),
@@ -223,7 +206,7 @@ export async function deliveryMetrics(db: Database): Promise<DeliveryMetrics> {
           FROM tasks WHERE status = 'pending' AND run_at <= now()`,
     ),
   ]);
-  const attemptsByOutcome: Record<string, number> = {};
+  const attemptsByOutcome: DeliveryMetrics['attemptsByOutcome'] = {};
   for (const { outcome, n } of outcomes) attemptsByOutcome[outcome] = Number(n);
   return { tasksByStatus, attemptsByOutcome, oldestPendingAgeSeconds: Math.max(0, Number(oldest[0]?.age ?? 0)) };
 }
@@ -252,14 +235,16 @@ export async function deleteSession(db: Database, idHash: string): Promise<void>
 }
 
 export function createAdminStore(db: Database): AdminStore {
-  return {
+  // The replay is a task transition: its SQL is src/tasks/sql/replay.ts, run on the SqlDatabase port.
+  const tasksDb = sqlDatabase(db);
+  return throwingStoreUnavailable<AdminStore>({
     listTasks: (query) => listTasks(db, query),
     countTasksByStatus: () => countTasksByStatus(db),
-    replayDeadTask: (id, extraAttempts) => replayDeadTask(db, id, extraAttempts),
+    replayDeadTask: (id, extraAttempts) => replayDeadTask(tasksDb, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
     deliveryMetrics: () => deliveryMetrics(db),
     createSession: (idHash, ttlMs) => createSession(db, idHash, ttlMs),
     sessionActive: (idHash) => sessionActive(db, idHash),
     deleteSession: (idHash) => deleteSession(db, idHash),
-  };
+  });
 }

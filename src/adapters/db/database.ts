@@ -1,6 +1,8 @@
 // The one database type every driver adapter produces: a Drizzle Postgres database.
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SqlDatabase } from '../../ports/sql-database.js';
+import { throwingStoreUnavailable } from './errors.js';
 
 export type Database = PgDatabase<PgQueryResultHKT>;
 
@@ -18,6 +20,11 @@ export interface DatabaseHandle {
 export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** The SqlDatabase port (what src/tasks runs its SQL on) over a Drizzle database, for every driver. */
+export function sqlDatabase(db: Database): SqlDatabase {
+  return throwingStoreUnavailable({ rows: <T>(statement: SQL) => queryRows<T>(db, statement) });
 }
 
 /** Timestamps come back as Date (pg, PGlite) or as text (some HTTP paths); accept both. */

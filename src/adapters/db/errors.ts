@@ -1,8 +1,7 @@
-// Telling "the database is unreachable" (503, retry later) apart from everything else (500).
-
-export class DatabaseUnavailableError extends Error {
-  override name = 'DatabaseUnavailableError';
-}
+// Telling "the database is unreachable" (503, retry later) apart from everything else (500): the
+// adapters turn the first into the port's StoreUnavailableError, so nothing above them needs to know
+// what a driver's errors look like.
+import { StoreUnavailableError } from '../../ports/errors.js';
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -54,11 +53,34 @@ export function postgresErrorCode(error: unknown): string | undefined {
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const e of causes(error)) {
-    if (e instanceof DatabaseUnavailableError) return true;
+    if (e instanceof StoreUnavailableError) return true;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
     const message = (e as { message?: unknown }).message;
     if (typeof message === 'string' && UNREACHABLE_MESSAGES.some((m) => message.includes(m))) return true;
   }
   return false;
+}
+
+/**
+ * `methods` with every method's "database unreachable" errors thrown as StoreUnavailableError (the
+ * driver's error as its cause); any other error passes through as it was. Wraps each adapter the app
+ * is given (the stores, the SqlDatabase), so there is one place where this happens.
+ */
+export function throwingStoreUnavailable<T extends object>(methods: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    wrapped[name] =
+      typeof method === 'function'
+        ? async (...args: unknown[]) => {
+            try {
+              return await method(...args);
+            } catch (error) {
+              if (error instanceof StoreUnavailableError || !isDatabaseUnavailable(error)) throw error;
+              throw new StoreUnavailableError(error);
+            }
+          }
+        : method;
+  }
+  return wrapped as T;
 }

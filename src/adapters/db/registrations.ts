@@ -5,19 +5,20 @@
 //                 (a row lock, re-checked on the latest row version: concurrent sign-ups queue here)
 //   registration  insert the runner — only if a place was taken. A duplicate email raises a unique
 //                 violation, which undoes the whole statement, place included
-//   task, key     the outbox task (already leased) and the idempotent response, from the registration
+//   task, key     the outbox task (already leased; its INSERT is src/tasks/sql/enqueue.ts) and the
+//                 idempotent response, from the registration
 import { and, count, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
+import { emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type {
   CapOf,
-  EmailDeliveryStatus,
   IdempotentResponse,
   InsertOutcome,
-  NewLeasedTask,
   NewRegistration,
   RegistrationWithDelivery,
-  TaskStatus,
 } from '../../ports/store.js';
+import type { NewLeasedTask } from '../../ports/tasks.js';
+import { insertLeasedTask } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
@@ -107,14 +108,7 @@ export async function insertRegistrationWithTask(
   capOf?: CapOf,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
   const rest = sql`,
-    task AS (
-      INSERT INTO tasks (id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_expires_at,
-                         registration_id, trace_parent)
-      SELECT ${task.id}, ${task.kind}, ${JSON.stringify(task.payload)}::jsonb, 'running', 1, ${task.maxAttempts},
-             now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond', registration.id,
-             ${task.traceParent ?? null}
-      FROM registration
-    )${idempotency ? rememberStatement(idempotency) : sql``}`;
+    task AS (${insertLeasedTask(task, sql`registration`)})${idempotency ? rememberStatement(idempotency) : sql``}`;
   return runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED, rest));
 }
 
@@ -126,22 +120,6 @@ export async function findIdempotentResponse(db: Database, key: string): Promise
     .where(and(eq(idempotencyKeys.key, key), gt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`)))
     .limit(1);
   return row ? { key: row.key, requestHash: row.requestHash, status: row.status, body: row.body } : null;
-}
-
-/** What the runner is told about their email, from the state of its task (none: a seed strategy). */
-export function deliveryStatus(status: TaskStatus | null): EmailDeliveryStatus {
-  switch (status) {
-    case null:
-      return 'not_tracked';
-    case 'pending':
-      return 'pending';
-    case 'running':
-      return 'sending';
-    case 'succeeded':
-      return 'sent';
-    case 'dead':
-      return 'failed';
-  }
 }
 
 export async function findRegistration(db: Database, id: string): Promise<RegistrationWithDelivery | null> {
@@ -160,7 +138,7 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
   const row = rows[0];
   if (!row) return null;
   const { emailNormalized: _normalized, ...registration } = row.registration;
-  const status = deliveryStatus(row.taskStatus);
+  const status = emailDeliveryStatus(row.taskStatus);
   return {
     registration: { ...registration, strategy: registration.strategy as NewRegistration['strategy'] },
     email: {

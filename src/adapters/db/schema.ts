@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { TASK_STATUSES } from '../../ports/store.js';
+import { TASK_STATUSES } from '../../ports/tasks.js';
 
 export const registrations = pgTable(
   'registrations',

@@ -1,13 +1,10 @@
 // The Store port on a Drizzle database: the same code for PGlite, node-postgres, Hyperdrive and Neon.
+// (The task store is src/tasks/store.ts, over `sqlDatabase(db)` from ./database.ts.)
 import { sql } from 'drizzle-orm';
 import type { CapOf, Store } from '../../ports/store.js';
-import { claimTasks } from '../../tasks/sql/claim.js';
-import { completeTask } from '../../tasks/sql/complete.js';
-import { deadLetterTask } from '../../tasks/sql/dead-letter.js';
-import { releaseTask } from '../../tasks/sql/release.js';
-import { retryTask } from '../../tasks/sql/retry.js';
 import type { Database } from './database.js';
 import { listDevMail, saveDevMail } from './dev-mail.js';
+import { throwingStoreUnavailable } from './errors.js';
 import {
   countRegistrationsByDistance,
   findIdempotentResponse,
@@ -18,7 +15,7 @@ import {
 
 /** `capOf` gives each distance's places; without it nothing is capped (store tests). */
 export function createStore(db: Database, capOf?: CapOf): Store {
-  return {
+  return throwingStoreUnavailable<Store>({
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -27,12 +24,7 @@ export function createStore(db: Database, capOf?: CapOf): Store {
     findIdempotentResponse: (key) => findIdempotentResponse(db, key),
     findRegistration: (id) => findRegistration(db, id),
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
-    completeTask: (task, attempt, result) => completeTask(db, task, attempt, result),
-    retryTask: (task, attempt, delayMs) => retryTask(db, task, attempt, delayMs),
-    deadLetterTask: (task, attempt) => deadLetterTask(db, task, attempt),
-    releaseTask: (task, delayMs, attempt) => releaseTask(db, task, delayMs, attempt),
-    claimTasks: (owner, limit, leaseMs) => claimTasks(db, owner, limit, leaseMs),
     saveDevMail: (message, key, id) => saveDevMail(db, message, key, id),
     listDevMail: (limit) => listDevMail(db, limit),
-  };
+  });
 }

@@ -2,7 +2,7 @@
 // search is a GET form, paging is links, a replay is a small POST form per dead letter.
 import type { Race } from '../../domain/race.js';
 import type { RegistrationView, TaskView } from '../../ports/admin-store.js';
-import type { TaskStatus } from '../../ports/store.js';
+import type { TaskStatus } from '../../ports/tasks.js';
 import { deliveryWords, formatCount, formatTimestamp } from './format.js';
 import { Layout, type Site } from './layout.js';
 

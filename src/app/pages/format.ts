@@ -1,11 +1,16 @@
 // Words and numbers as the pages show them. Pure; the same in Node and workerd.
-import type { EmailDeliveryStatus } from '../../ports/store.js';
+import type { EmailDeliveryStatus } from '../../ports/email-delivery.js';
+
+/**
+ * The badge's CSS modifier: the API's word for the status (`not_tracked` too), except that a pending
+ * email is `sending` before its first attempt and `retrying` after one.
+ */
+export type DeliveryTone = Exclude<EmailDeliveryStatus, 'pending'> | 'retrying';
 
 export interface DeliveryWords {
   /** One or two words for a badge. */
   label: string;
-  /** CSS modifier of the badge. */
-  tone: 'sent' | 'sending' | 'retrying' | 'failed' | 'not-tracked';
+  tone: DeliveryTone;
   /** A sentence for the runner. */
   sentence: string;
 }
@@ -35,7 +40,7 @@ export function deliveryWords(status: EmailDeliveryStatus, attempts?: number): D
         sentence: 'We could not deliver your confirmation email. Your place is safe; the organisers can resend it.',
       };
     case 'not_tracked':
-      return { label: 'Not tracked', tone: 'not-tracked', sentence: 'This sign-up has no tracked confirmation email.' };
+      return { label: 'Not tracked', tone: 'not_tracked', sentence: 'This sign-up has no tracked confirmation email.' };
   }
 }
 

@@ -3,9 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
+import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
 import { DevMailPage } from './dev-mail.js';
 import { deliveryWords } from './format.js';
 import { problemsToErrors, SignUpPage } from './sign-up.js';
+import { APP_CSS } from './styles.js';
 
 const site = { name: DEFAULT_RACE.name, devMailbox: true, devMode: true };
 
@@ -81,6 +83,15 @@ describe('delivery status in words', () => {
     ['not_tracked', undefined, 'Not tracked'],
   ] as const)('%s (attempts %s) → %s', (status, attempts, label) => {
     expect(deliveryWords(status, attempts).label).toBe(label);
+  });
+
+  it("the badge's tone is the API's word, and has a style: `retrying` only for a pending retry", () => {
+    for (const status of EMAIL_DELIVERY_STATUSES) {
+      const { tone } = deliveryWords(status, 1);
+      expect(tone).toBe(status === 'pending' ? 'retrying' : status);
+      expect(APP_CSS).toContain(`.badge.${tone}{`);
+    }
+    expect(deliveryWords('pending', 0).tone).toBe('sending');
   });
 });
 

@@ -1,8 +1,8 @@
 // The seed's strategies, kept side by side so they can be run, traced and compared (DESIGN §3).
 // Only `outbox` is durable; the weaknesses of the others are documented in the README, not hidden.
 import { type Context, Hono } from 'hono';
+import { describeError } from '../../ports/errors.js';
 import type { Strategy } from '../../ports/store.js';
-import { describeError } from '../../tasks/errors.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit.js';

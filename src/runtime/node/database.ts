@@ -6,7 +6,7 @@ import { migrateEmbedded, migrateServer } from '../../adapters/db/migrate.js';
 import { openNodePostgres } from '../../adapters/db/node-postgres.js';
 import { openPglite } from '../../adapters/db/pglite.js';
 import type { Config } from '../../config.js';
-import { describeError } from '../../tasks/errors.js';
+import { describeError } from '../../ports/errors.js';
 import { explainDatabaseError, StartError } from './start-errors.js';
 
 export async function openDatabase(config: Config): Promise<DatabaseHandle> {

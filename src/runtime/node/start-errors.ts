@@ -3,7 +3,7 @@
 // fix DATABASE_URL` says where to look. Messages name hosts, ports, folders and variables, never a
 // password or a value that may be secret.
 import { postgresErrorCode } from '../../adapters/db/errors.js';
-import { describeError } from '../../tasks/errors.js';
+import { describeError } from '../../ports/errors.js';
 
 /** A start-up failure whose message already says what to do. */
 export class StartError extends Error {

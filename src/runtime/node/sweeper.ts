@@ -1,8 +1,9 @@
 // The Node sweeper: runs once at start (so tasks left by a crash resume) and then every interval.
 // Runs never overlap; a failing run (database down) is logged and the next one tries again.
+
+import { describeError } from '../../ports/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { TaskEngine } from '../../tasks/engine.js';
-import { describeError } from '../../tasks/errors.js';
 
 export interface Sweeper {
   /** Stops the interval; resolves when the sweep in progress (if any) has finished. */

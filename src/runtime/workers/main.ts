@@ -2,8 +2,8 @@
 // sweeper. Each invocation gets its own services and database pool (service.ts).
 import type { ExecutionContext } from 'hono';
 import { createApp } from '../../app/create-app.js';
+import { describeError } from '../../ports/errors.js';
 import { createJsonLogger } from '../../ports/logger.js';
-import { describeError } from '../../tasks/errors.js';
 import { registerContextManager } from '../shared/context.js';
 import { flushTraces, type WorkerBindings, withServices } from './service.js';
 import { sweepWithinBudget } from './sweeper.js';

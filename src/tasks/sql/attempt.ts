@@ -1,18 +1,36 @@
-// Shared piece of every finishing transition: the attempt row is written in the SAME statement as the
-// task's new state, so an attempt is never half-recorded (state changed but no history, or the reverse).
+// Shared pieces of the transitions. An attempt row is written in the SAME statement as the task's new
+// state, so an attempt is never half-recorded (state changed but no history, or the reverse).
 import { type SQL, sql } from 'drizzle-orm';
-import type { AttemptRecord, LeasedTask } from '../../ports/store.js';
+import type { AttemptOutcome, AttemptRecord, LeasedTask } from '../../ports/tasks.js';
 
-export type AttemptOutcome = 'succeeded' | 'failed' | 'dead';
+/** The values of one attempt row, as SQL: constants, or columns of the rows it is recorded for. */
+export interface AttemptValues {
+  startedAt: SQL;
+  durationMs: SQL;
+  error: SQL;
+}
+
+/**
+ * The one INSERT into task_attempts: an attempt of `outcome` for each row of `from` (a CTE or a
+ * filtered one, with the task's `id` and the attempt's number as `attempts`).
+ */
+export function insertAttempts(from: SQL, outcome: AttemptOutcome, values: AttemptValues): SQL {
+  return sql`
+    INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
+    SELECT id, attempts, ${values.startedAt}, ${values.durationMs}, ${outcome}, ${values.error}
+    FROM ${from}`;
+}
 
 /** `WITH moved AS (<update returning id, attempts>) INSERT INTO task_attempts … RETURNING task_id` */
 export function withAttemptRecord(update: SQL, outcome: AttemptOutcome, attempt: AttemptRecord): SQL {
+  const values = {
+    startedAt: sql`${attempt.startedAt.toISOString()}::timestamptz`,
+    durationMs: sql`${Math.round(attempt.durationMs)}`,
+    error: sql`${attempt.error ?? null}`,
+  };
   return sql`
     WITH moved AS (${update})
-    INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
-    SELECT id, attempts, ${attempt.startedAt.toISOString()}::timestamptz, ${Math.round(attempt.durationMs)},
-           ${outcome}, ${attempt.error ?? null}
-    FROM moved
+    ${insertAttempts(sql`moved`, outcome, values)}
     RETURNING task_id`;
 }
 

@@ -6,8 +6,9 @@
 // Idempotency-Key makes harmless). If it was the last allowed attempt, the task becomes a dead letter
 // instead of being retried forever.
 import { sql } from 'drizzle-orm';
-import { type Database, queryRows } from '../../adapters/db/database.js';
-import type { LeasedTask } from '../../ports/store.js';
+import type { SqlDatabase } from '../../ports/sql-database.js';
+import type { LeasedTask } from '../../ports/tasks.js';
+import { insertAttempts } from './attempt.js';
 
 interface ClaimedRow {
   id: string;
@@ -20,9 +21,20 @@ interface ClaimedRow {
   trace_parent: string | null;
 }
 
-export async function claimTasks(db: Database, owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]> {
-  const rows = await queryRows<ClaimedRow>(
-    db,
+/** What the claim records for the attempt under an expired lease (the attempt's own start and length). */
+const ABANDONED = {
+  startedAt: sql`leased_at`,
+  durationMs: sql`GREATEST(0, (extract(epoch FROM expired_at - leased_at) * 1000)::int)`,
+  error: sql`${'lease expired: the process running the attempt stopped'}`,
+};
+
+export async function claimTasks(
+  db: SqlDatabase,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+): Promise<LeasedTask[]> {
+  const rows = await db.rows<ClaimedRow>(
     sql`
       -- Two index-friendly scans (an OR of both conditions would read and sort every due row).
       WITH expired AS (
@@ -45,12 +57,7 @@ export async function claimTasks(db: Database, owner: string, limit: number, lea
       ),
       -- Abandoned attempts first: they have waited longest.
       due AS (SELECT * FROM expired UNION ALL SELECT * FROM pending LIMIT ${limit}),
-      abandoned AS (
-        INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
-        SELECT id, attempts, leased_at, GREATEST(0, (extract(epoch FROM expired_at - leased_at) * 1000)::int),
-               'abandoned', 'lease expired: the process running the attempt stopped'
-        FROM due WHERE was = 'running'
-      )
+      abandoned AS (${insertAttempts(sql`due WHERE was = 'running'`, 'abandoned', ABANDONED)})
       UPDATE tasks SET
         status = CASE WHEN due.exhausted THEN 'dead' ELSE 'running' END,
         attempts = CASE WHEN due.exhausted THEN tasks.attempts ELSE tasks.attempts + 1 END,

@@ -1,11 +1,11 @@
 // running → succeeded
 import { sql } from 'drizzle-orm';
-import { type Database, queryRows } from '../../adapters/db/database.js';
-import type { AttemptRecord, LeasedTask } from '../../ports/store.js';
+import type { SqlDatabase } from '../../ports/sql-database.js';
+import type { AttemptRecord, LeasedTask } from '../../ports/tasks.js';
 import { heldBy, withAttemptRecord } from './attempt.js';
 
 export async function completeTask(
-  db: Database,
+  db: SqlDatabase,
   task: LeasedTask,
   attempt: AttemptRecord,
   result: unknown,
@@ -15,6 +15,6 @@ export async function completeTask(
       lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, updated_at = now()
     WHERE ${heldBy(task)}
     RETURNING id, attempts`;
-  const rows = await queryRows(db, withAttemptRecord(update, 'succeeded', attempt));
+  const rows = await db.rows(withAttemptRecord(update, 'succeeded', attempt));
   return rows.length === 1;
 }

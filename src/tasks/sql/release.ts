@@ -2,16 +2,17 @@
 // provider (waiting for a rate slot at shutdown, delivery paused) — or, with `attempt`, reached it but
 // hit an account-wide failure (bad key, quota) that says nothing about this task. Burns no attempt.
 import { sql } from 'drizzle-orm';
-import { type Database, queryRows } from '../../adapters/db/database.js';
-import type { AttemptRecord, LeasedTask } from '../../ports/store.js';
-import { heldBy } from './attempt.js';
+import type { SqlDatabase } from '../../ports/sql-database.js';
+import type { AttemptRecord, LeasedTask } from '../../ports/tasks.js';
+import { heldBy, withAttemptRecord } from './attempt.js';
 
 export async function releaseTask(
-  db: Database,
+  db: SqlDatabase,
   task: LeasedTask,
   delayMs: number,
   attempt?: AttemptRecord,
 ): Promise<boolean> {
+  // Returns the attempt's own number (before it is given back), the one its record carries.
   const update = sql`
     UPDATE tasks SET status = 'pending', attempts = attempts - 1,
       run_at = now() + ${Math.round(delayMs)} * interval '1 millisecond',
@@ -19,15 +20,6 @@ export async function releaseTask(
       ${attempt?.error ? sql`, last_error = ${attempt.error}` : sql``}
     WHERE ${heldBy(task)}
     RETURNING id, attempts + 1 AS attempts`;
-  const query = attempt
-    ? sql`
-      WITH moved AS (${update})
-      INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
-      SELECT id, attempts, ${attempt.startedAt.toISOString()}::timestamptz, ${Math.round(attempt.durationMs)},
-             'paused', ${attempt.error ?? null}
-      FROM moved
-      RETURNING task_id`
-    : update;
-  const rows = await queryRows(db, query);
+  const rows = await db.rows(attempt ? withAttemptRecord(update, 'paused', attempt) : update);
   return rows.length === 1;
 }

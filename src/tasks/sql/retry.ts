@@ -1,11 +1,11 @@
 // running → pending, due again after `delayMs` (backoff or the provider's Retry-After)
 import { sql } from 'drizzle-orm';
-import { type Database, queryRows } from '../../adapters/db/database.js';
-import type { AttemptRecord, LeasedTask } from '../../ports/store.js';
+import type { SqlDatabase } from '../../ports/sql-database.js';
+import type { AttemptRecord, LeasedTask } from '../../ports/tasks.js';
 import { heldBy, withAttemptRecord } from './attempt.js';
 
 export async function retryTask(
-  db: Database,
+  db: SqlDatabase,
   task: LeasedTask,
   attempt: AttemptRecord,
   delayMs: number,
@@ -15,6 +15,6 @@ export async function retryTask(
       lease_owner = NULL, lease_expires_at = NULL, last_error = ${attempt.error ?? null}, updated_at = now()
     WHERE ${heldBy(task)}
     RETURNING id, attempts`;
-  const rows = await queryRows(db, withAttemptRecord(update, 'failed', attempt));
+  const rows = await db.rows(withAttemptRecord(update, 'failed', attempt));
   return rows.length === 1;
 }

@@ -1,26 +1,30 @@
-// The task engine with real parts: a Store on in-memory PGlite (migrated with the committed migrations)
-// and a Mailer over the local Resend stand-in through the real Resend adapter.
+// The task engine with real parts: the task store and the Store on in-memory PGlite (migrated with the
+// committed migrations) and a Mailer over the local Resend stand-in through the real Resend adapter.
+// Here rather than beside the engine: src/tasks imports nothing from src/adapters, its tests included.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ResendStandIn, startResendStandIn } from '../../test/support/resend-stand-in.js';
-import { type DatabaseHandle, queryRows } from '../adapters/db/database.js';
-import { migrateEmbedded } from '../adapters/db/migrate.js';
-import { openPglite } from '../adapters/db/pglite.js';
-import { createStore } from '../adapters/db/store.js';
-import { createResendMailer } from '../adapters/mail/resend.js';
-import { buildConfirmationEmail } from '../domain/confirmation-email.js';
-import { DEFAULT_RACE } from '../domain/race.js';
-import { createJsonLogger } from '../ports/logger.js';
-import type { Mailer } from '../ports/mailer.js';
-import type { LeasedTask, NewRegistration, Store } from '../ports/store.js';
-import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from './engine.js';
-import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './handlers/send-confirmation-email.js';
+import { type DatabaseHandle, queryRows, sqlDatabase } from '../../src/adapters/db/database.js';
+import { migrateEmbedded } from '../../src/adapters/db/migrate.js';
+import { openPglite } from '../../src/adapters/db/pglite.js';
+import { createStore } from '../../src/adapters/db/store.js';
+import { createResendMailer } from '../../src/adapters/mail/resend.js';
+import { buildConfirmationEmail } from '../../src/domain/confirmation-email.js';
+import { DEFAULT_RACE } from '../../src/domain/race.js';
+import { createJsonLogger } from '../../src/ports/logger.js';
+import type { Mailer } from '../../src/ports/mailer.js';
+import type { NewRegistration, Store } from '../../src/ports/store.js';
+import type { LeasedTask } from '../../src/ports/tasks.js';
+import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from '../../src/tasks/engine.js';
+import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from '../../src/tasks/handlers/send-confirmation-email.js';
+import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 let handle: DatabaseHandle;
 let store: Store;
+let tasks: TaskStore;
 let standIn: ResendStandIn;
 let mailer: Mailer;
 let logLines: string[];
@@ -29,6 +33,7 @@ beforeAll(async () => {
   handle = await openPglite();
   await migrateEmbedded(handle);
   store = createStore(handle.db);
+  tasks = createTaskStore(sqlDatabase(handle.db));
   standIn = await startResendStandIn();
   mailer = createResendMailer({ apiKey: standIn.apiKey, baseUrl: standIn.url });
 });
@@ -56,7 +61,7 @@ const raw = <T>(text: string) => queryRows<T>(handle.db, sql.raw(text));
 
 function engineWith(overrides: Partial<TaskEngineOptions> = {}): TaskEngine {
   return createTaskEngine({
-    store,
+    store: tasks,
     handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
     logger: createJsonLogger((line) => logLines.push(line)),
     maxAttempts: 5,
@@ -69,8 +74,11 @@ function engineWith(overrides: Partial<TaskEngineOptions> = {}): TaskEngine {
   });
 }
 
-/** The outbox enqueue (what POST /api/registrations does): registration + task leased to `engine`. */
-async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL) {
+/**
+ * The outbox enqueue (what POST /api/registrations does): registration + task leased to `engine`. The
+ * payload is the confirmation email unless `payload` replaces it.
+ */
+async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL, payload?: unknown) {
   const registration: NewRegistration = {
     id: crypto.randomUUID(),
     raceId: DEFAULT_RACE.id,
@@ -87,7 +95,7 @@ async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL) {
     email: registration.email,
     distance: registration.distance,
   });
-  const task = engine.leasedTask(kind, message);
+  const task = engine.leasedTask(kind, payload ?? message);
   expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
   const leased: LeasedTask = { ...task, attempts: 1 };
   return { registration, task: leased, message };
@@ -306,9 +314,25 @@ describe('task engine', () => {
     expect((await attempts(task.id))[0]?.error).toContain('no handler');
   });
 
+  it("a payload that does not parse as its kind's is dead-lettered at once, without a send", async () => {
+    const engine = engineWith();
+    const payload = { from: 'Riverside Marathon <race@example.com>', to: ['ada@example.com'], subject: 42 };
+    const { registration, task } = await enqueue(engine, SEND_CONFIRMATION_EMAIL, payload);
+    expect(await engine.run(task)).toBe('dead');
+    expect(standIn.requestCount()).toBe(0);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    const [attempt] = await attempts(task.id);
+    expect(attempt?.outcome).toBe('dead');
+    // The fields at fault and how, never their values (the task row is shown to admins).
+    expect(attempt?.error).toBe(
+      'PermanentError: invalid payload (to: invalid_type; subject: invalid_type; html: invalid_type; text: invalid_type)',
+    );
+    expect(attempt?.error).not.toContain('ada@example.com');
+  });
+
   it('run() never throws: a store failure while recording becomes lease-lost', async () => {
-    const broken: Store = {
-      ...store,
+    const broken: TaskStore = {
+      ...tasks,
       completeTask: async () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       },

@@ -1,0 +1,26 @@
+// A task's payload comes back from the database as `unknown`: each kind parses it with its own schema
+// before use, rather than trusting a cast. A payload that does not parse now never will, so it is a
+// permanent error (dead letter at once). The error names the fields at fault and what is wrong with
+// them, never their values: they carry the runner's data, and the error is kept on the task row.
+import type * as z from 'zod';
+import { PermanentError } from './errors.js';
+import type { TaskContext, TaskHandler } from './types.js';
+
+/** Issues named in the error; a payload that is wrong everywhere needs no longer message. */
+const MAX_ISSUES = 5;
+
+export function withPayload<Payload>(
+  schema: z.ZodType<Payload>,
+  handle: (payload: Payload, context: TaskContext) => Promise<unknown>,
+): TaskHandler {
+  return async (payload, context) => {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, MAX_ISSUES)
+        .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.code}`);
+      throw new PermanentError(`invalid payload (${issues.join('; ')})`);
+    }
+    return handle(parsed.data, context);
+  };
+}

@@ -1,0 +1,31 @@
+// The task store: the state transitions of a task (./sql/*.ts), over the one-method SqlDatabase port.
+// Each is one statement; each write by a lease holder changes nothing once the lease is lost.
+import type { SqlDatabase } from '../ports/sql-database.js';
+import type { AttemptRecord, LeasedTask } from '../ports/tasks.js';
+import { claimTasks } from './sql/claim.js';
+import { completeTask } from './sql/complete.js';
+import { deadLetterTask } from './sql/dead-letter.js';
+import { releaseTask } from './sql/release.js';
+import { retryTask } from './sql/retry.js';
+
+/** Every method throws StoreUnavailableError (src/ports/errors.ts) when the database cannot be reached. */
+export interface TaskStore {
+  /** Leases up to `limit` due tasks (pending and due, or running with an expired lease). */
+  claimTasks(owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]>;
+  /** The finishing transitions; each returns false when the lease was lost meanwhile (nothing written). */
+  completeTask(task: LeasedTask, attempt: AttemptRecord, result: unknown): Promise<boolean>;
+  retryTask(task: LeasedTask, attempt: AttemptRecord, delayMs: number): Promise<boolean>;
+  deadLetterTask(task: LeasedTask, attempt: AttemptRecord): Promise<boolean>;
+  /** Back to pending without burning an attempt (never started, or hit an account-wide failure). */
+  releaseTask(task: LeasedTask, delayMs: number, attempt?: AttemptRecord): Promise<boolean>;
+}
+
+export function createTaskStore(db: SqlDatabase): TaskStore {
+  return {
+    claimTasks: (owner, limit, leaseMs) => claimTasks(db, owner, limit, leaseMs),
+    completeTask: (task, attempt, result) => completeTask(db, task, attempt, result),
+    retryTask: (task, attempt, delayMs) => retryTask(db, task, attempt, delayMs),
+    deadLetterTask: (task, attempt) => deadLetterTask(db, task, attempt),
+    releaseTask: (task, delayMs, attempt) => releaseTask(db, task, delayMs, attempt),
+  };
+}
