@@ -21,9 +21,10 @@ describe('failureLimiter', () => {
       expect(limiter.blocked('a').allowed).toBe(true);
       expect((await limiter.fail('a')).allowed).toBe(true);
     }
+    time.advance(40_000);
     const refused = await limiter.fail('a');
     expect(refused.allowed).toBe(false);
-    // The window began at 960 000 (a multiple of 60 s): 20 s of it are left.
+    // The window began with the client's first failure, 40 s ago: 20 s of it are left.
     expect(refused.retryAfterSeconds).toBe(20);
     expect(limiter.blocked('a')).toEqual({ allowed: false, retryAfterSeconds: 20 });
     expect(limiter.blocked('b').allowed).toBe(true);
@@ -35,5 +36,33 @@ describe('failureLimiter', () => {
     time.advance(5_000);
     expect(limiter.blocked('a').allowed).toBe(true);
     expect((await limiter.fail('a')).allowed).toBe(true);
+  });
+});
+
+describe('createMemoryClientLimiter', () => {
+  it("starts each client's window at its first request: no double allowance at the top of a minute", async () => {
+    const time = clock(59_000); // one second before a minute boundary
+    const limiter = createMemoryClientLimiter(2, 60_000, time.now);
+    expect((await limiter.check('a')).allowed).toBe(true);
+    expect((await limiter.check('a')).allowed).toBe(true);
+    time.advance(2_000); // past the boundary, still within a's window
+    expect(await limiter.check('a')).toEqual({ allowed: false, retryAfterSeconds: 58 });
+    // Another client's window starts now.
+    expect((await limiter.check('b')).allowed).toBe(true);
+    time.advance(58_000);
+    expect((await limiter.check('a')).allowed).toBe(true);
+  });
+
+  it('forgets windows that have ended when many clients have come and gone', async () => {
+    const time = clock(0);
+    const limiter = createMemoryClientLimiter(1, 1_000, time.now);
+    for (let i = 0; i < 5000; i++) {
+      expect((await limiter.check(`client-${i}`)).allowed).toBe(true);
+      time.advance(10);
+    }
+    // Each key still counts from its own first request.
+    expect((await limiter.check('client-4999')).allowed).toBe(false);
+    time.advance(1_000);
+    expect((await limiter.check('client-4999')).allowed).toBe(true);
   });
 });

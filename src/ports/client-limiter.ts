@@ -12,27 +12,33 @@ export interface ClientLimiter {
 }
 
 /**
- * Fixed windows per client, kept in memory (one process or isolate). Old windows are dropped as they
- * pass, so memory stays bounded by the clients seen in one window.
+ * A window per client that starts at the client's first request (not at the top of the minute), kept
+ * in memory (one process or isolate). With windows aligned to the clock, a client could use its limit
+ * at 0:59 and again at 1:00 — twice the limit in two seconds. Windows that have ended are swept when
+ * the map grows, so memory stays bounded by the clients seen within one window.
  */
 export function createMemoryClientLimiter(
   limit: number,
   windowMs: number,
   now: () => number = Date.now,
 ): ClientLimiter {
-  let windowStart = 0;
-  let counts = new Map<string, number>();
+  const windows = new Map<string, { start: number; used: number }>();
+  let sweepAbove = 1024;
   return {
     async check(clientKey) {
       const t = now();
-      if (t - windowStart >= windowMs) {
-        windowStart = t - (t % windowMs);
-        counts = new Map();
+      let window = windows.get(clientKey);
+      if (!window || t - window.start >= windowMs) {
+        if (windows.size >= sweepAbove) {
+          for (const [key, w] of windows) if (t - w.start >= windowMs) windows.delete(key);
+          sweepAbove = Math.max(1024, windows.size * 2);
+        }
+        window = { start: t, used: 0 };
+        windows.set(clientKey, window);
       }
-      const used = (counts.get(clientKey) ?? 0) + 1;
-      counts.set(clientKey, used);
-      if (used <= limit) return { allowed: true, retryAfterSeconds: 0 };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - t) / 1000)) };
+      window.used += 1;
+      if (window.used <= limit) return { allowed: true, retryAfterSeconds: 0 };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - t) / 1000)) };
     },
   };
 }
