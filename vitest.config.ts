@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // PostgreSQL, workerd tests start the real Worker in Miniflare/workerd, e2e tests spawn processes.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'tools/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

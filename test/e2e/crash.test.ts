@@ -2,12 +2,12 @@
 // times while 300+ registrations arrive, restarted each time. Afterwards every registration that was
 // answered 201 has exactly one email, and nothing was emailed for a registration that was not stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
 import { eventually } from '../support/http-suite.js';
 import { registerMany } from '../support/load.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 describe('crashes', () => {
   let db: TestDatabase;

@@ -2,11 +2,11 @@
 // abort and record the rest, release the tasks that had not started — no attempt half-recorded,
 // no lease left behind. After a restart every registration is delivered exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
 import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 describe('graceful shutdown', () => {
   let db: TestDatabase;

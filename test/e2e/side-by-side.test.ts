@@ -1,12 +1,12 @@
 // Two Node processes sweeping one database side by side (FOR UPDATE SKIP LOCKED): retries are shared
 // between them, and no email is sent twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
 import { eventually } from '../support/http-suite.js';
 import { registerMany } from '../support/load.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 describe('sweepers side by side', () => {
   let db: TestDatabase;

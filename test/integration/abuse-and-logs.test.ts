@@ -1,9 +1,9 @@
 // Abuse limits (429 rate_limited with Retry-After) on Node and inside workerd (with Cloudflare's Rate
 // Limiting binding), and logs without personal data.
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 import { startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -16,9 +16,9 @@ import type { AdminStore } from '../../src/ports/admin-store.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { newRegistration } from '../support/fixtures.js';
 import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const TOKEN = 'admin-token-for-contract-tests-0123';
 const MAX_ATTEMPTS = 3;

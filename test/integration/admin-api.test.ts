@@ -16,8 +16,8 @@ import { createJsonLogger, type Logger, silentLogger } from '../../src/ports/log
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
 import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const MAX_ATTEMPTS = 3;

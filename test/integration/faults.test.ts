@@ -1,11 +1,11 @@
 // "Every registration gets exactly one email" under provider faults: ≥ 1,000 registrations while about a
 // third of the sends fail in mixed ways (500, 429, hang past the timeout, accepted-then-dropped).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
 import { eventually } from '../support/http-suite.js';
 import { registerMany } from '../support/load.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
 describe('provider faults', () => {

@@ -4,9 +4,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -4,9 +4,9 @@
 // the stored names and the Idempotency-Key's request hash all see the same value. Invisible formatting
 // characters (Unicode Cf) are refused on the form as on the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 import { TARGETS, type Target } from '../support/targets.js';
 
 const NO_STORE = 'no-store';

@@ -10,7 +10,7 @@ import { openPglite } from '../../src/adapters/db/pglite.js';
 import { startNodeService } from '../../src/entry/node-service.js';
 import { startFailureMessage } from '../../src/entry/start-errors.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase } from '../../tools/postgres.js';
 
 const quiet = createJsonLogger(() => {});
 const dir = mkdtempSync(join(tmpdir(), 'finishline-start-errors-'));

@@ -3,8 +3,8 @@
 import { neonConfig } from '@neondatabase/serverless';
 import { openNeonHttp } from '../../src/adapters/db/neon-http.js';
 import { createStore } from '../../src/adapters/db/store.js';
+import { createTestDatabase } from '../../tools/postgres.js';
 import { startNeonHttpEndpoint } from '../support/neon-http-endpoint.js';
-import { createTestDatabase } from '../support/postgres.js';
 import { describeStoreContract, rawAccess } from './store.contract.js';
 
 // Looks like a real Neon URL; the endpoint ignores it and talks to the test database.

@@ -1,7 +1,7 @@
 // The Store contract on a real PostgreSQL server through node-postgres (a fresh database for this file).
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase } from '../../tools/postgres.js';
 import { describeStoreContract } from './store.contract.js';
 
 describeStoreContract('node-postgres', async () => {

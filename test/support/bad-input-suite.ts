@@ -2,6 +2,8 @@
 // stand-in: every case must get its status and code in the one error envelope, never a 5xx, and the
 // whole corpus must leave no row, no task and no email behind. A last case proves the counters work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import {
   BAD_INPUT_CORPUS,
   type BadInputCase,
@@ -9,8 +11,6 @@ import {
   REGISTRATIONS_ROUTE,
   VALID_BASE,
 } from './bad-input-corpus.js';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
-import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
 import type { StartTarget, Target } from './targets.js';
 
 const CONCURRENCY = 8;

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
-import { POSTGRES_ADMIN_URL } from './postgres.js';
+import { POSTGRES_ADMIN_URL } from '../../tools/postgres.js';
 
 /** Where this run's Worker bundle is (set here, read by targets.ts in the test processes). */
 export const WORKER_BUNDLE_ENV = 'FINISHLINE_TEST_WORKER_BUNDLE';

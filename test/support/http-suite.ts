@@ -2,9 +2,9 @@
 // fresh PostgreSQL database and its own Resend stand-in.
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { checkAnswersAgainstOpenApi } from './openapi-contract.js';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
-import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
 import type { StartTarget, Target } from './targets.js';
 
 export const THANKS = 'Thanks for registering for our Marathon';

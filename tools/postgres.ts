@@ -1,7 +1,7 @@
 // Real PostgreSQL for tests: each suite gets a fresh database (never leftovers), migrated with the
 // committed migrations, and dropped afterwards.
 import pg from 'pg';
-import { migrateServer } from '../../src/adapters/db/migrate.js';
+import { migrateServer } from '../src/adapters/db/migrate.js';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -6,7 +6,7 @@
 // committed copies change only when asked with `--update-docs`.
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { POSTGRES_ADMIN_URL } from '../../test/support/postgres.js';
+import { POSTGRES_ADMIN_URL } from './postgres.js';
 
 export const OUT_ROOT = 'out';
 
