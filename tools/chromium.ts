@@ -1,8 +1,8 @@
-// A real browser for the pages: Debian's Chromium driven by playwright-core (no browser download),
-// and axe-core run inside the page for accessibility checks.
+// A real browser for the pages, for the browser tests and the screenshots script: Debian's Chromium
+// driven by playwright-core (no browser download). playwright-core is loaded only when launching, so
+// the test set-up can read CHROMIUM_PATH cheaply.
 import { existsSync } from 'node:fs';
-import axe from 'axe-core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -16,42 +16,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-}
-
-export interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown; failureSummary?: string }[];
-}
-
-/**
- * Runs axe-core in the page and returns the serious and critical violations. The page's context must
- * be created with `bypassCSP: true`: the pages' CSP (rightly) forbids the injected script.
- */
-export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axe.source });
-  const violations = await page.evaluate(async () => {
-    const run = (window as unknown as { axe: typeof axe }).axe.run;
-    const result = await run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact ?? null,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-    }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-/** Readable lines for a failed assertion. */
-export function describeViolations(violations: AxeViolation[]): string {
-  return violations
-    .map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)}`).join('\n')}`)
-    .join('\n');
 }

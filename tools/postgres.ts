@@ -1,7 +1,10 @@
-// Real PostgreSQL for tests: each suite gets a fresh database (never leftovers), migrated with the
-// committed migrations, and dropped afterwards.
+// Real PostgreSQL for tests and benchmarks: each suite or run gets a fresh database (never leftovers),
+// migrated with the committed migrations, and dropped afterwards; `resetDatabase` empties one between
+// cases, and `requirePostgres` says in one line when the server is not there.
+import { getTableName, isTable, type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { migrateServer } from '../src/adapters/db/migrate.js';
+import * as schema from '../src/adapters/db/schema.js';
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -52,4 +55,38 @@ export async function createTestDatabase(
       }
     },
   };
+}
+
+/** Every table of the Drizzle schema (src/adapters/db/schema.ts), so a new table is emptied too. */
+export const TABLES: readonly string[] = Object.values(schema).filter(isTable).map(getTableName);
+
+/** Empties every table in one statement (all of them, so no foreign key stands in the way). */
+export async function resetDatabase(
+  db: Pick<TestDatabase, 'query'> | { execute(query: SQL): Promise<unknown> },
+): Promise<void> {
+  const truncate = `TRUNCATE ${TABLES.join(', ')}`;
+  if ('execute' in db) await db.execute(sql.raw(truncate));
+  else await db.query(truncate);
+}
+
+/** A failure to say in one line, without a stack: the run could not even begin. */
+export class PrerequisiteError extends Error {
+  override name = 'PrerequisiteError';
+}
+
+/** Fails with one clear line when PostgreSQL is not reachable (the callers create their own database). */
+export async function requirePostgres(script: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch {
+    const { host } = new URL(POSTGRES_ADMIN_URL);
+    throw new PrerequisiteError(
+      `${script} needs PostgreSQL at ${host} (trust auth, user postgres; or set TEST_POSTGRES_URL): ` +
+        'start it, e.g. pg_ctlcluster --skip-systemctl-redirect 15 main start',
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

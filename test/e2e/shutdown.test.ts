@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually, post, runner } from '../support/http-suite.js';
+import { eventually, post, runner } from '../support/http.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
 
 describe('graceful shutdown', () => {
@@ -38,9 +38,7 @@ describe('graceful shutdown', () => {
     // wait for their slot when SIGTERM arrives; the grace period (300 ms) ends before any finishes.
     service = await start({ EMAIL_RATE_LIMIT_PER_SEC: '4', SHUTDOWN_GRACE_MS: '300' });
     const inputs = Array.from({ length: 20 }, () => runner());
-    const answers = await Promise.all(
-      inputs.map((input) => post({ url: service!.url, stop: async () => {} }, '/api/registrations', input)),
-    );
+    const answers = await Promise.all(inputs.map((input) => post({ url: service!.url }, '/api/registrations', input)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
 
     expect(await service.stop('SIGTERM')).toBe(0);

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { eventually, post, runner } from '../support/http-suite.js';
+import { eventually, post, runner } from '../support/http.js';
 import { startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const cleanup: (() => Promise<void>)[] = [];

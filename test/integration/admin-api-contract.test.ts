@@ -16,7 +16,7 @@ import type { AdminStore } from '../../src/ports/admin-store.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { createTestDatabase, resetDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { newRegistration } from '../support/fixtures.js';
 import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
 
@@ -119,7 +119,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
+  await resetDatabase(db);
 });
 
 describe('admin answers match /openapi.json', () => {

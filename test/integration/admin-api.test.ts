@@ -16,7 +16,7 @@ import { createJsonLogger, type Logger, silentLogger } from '../../src/ports/log
 import type { LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
 import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { createTestDatabase, resetDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -78,9 +78,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.query(
-    'TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail, admin_sessions',
-  );
+  await resetDatabase(db);
   app = buildApp(TOKEN);
 });
 

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { eventually } from '../support/http-suite.js';
+import { eventually } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
 interface LogLine {

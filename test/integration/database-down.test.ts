@@ -2,7 +2,7 @@
 // answers 503 unavailable with Retry-After quickly, writes nothing half, and recovers without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, urlFor } from '../../tools/postgres.js';
-import { eventually, post, runner } from '../support/http-suite.js';
+import { eventually, post, runner } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 

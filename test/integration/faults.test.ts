@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually } from '../support/http-suite.js';
+import { eventually } from '../support/http.js';
 import { registerMany } from '../support/load.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 

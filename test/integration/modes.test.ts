@@ -6,7 +6,7 @@ import { startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { eventually, post, runner } from '../support/http-suite.js';
+import { eventually, post, runner } from '../support/http.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -134,7 +134,7 @@ describe('Node', () => {
       quiet,
     );
     cleanup.push(() => service.stop());
-    expect((await post({ url: service.url, stop: service.stop }, '/api/marathon-parallel', runner())).status).toBe(404);
+    expect((await post(service, '/api/marathon-parallel', runner())).status).toBe(404);
     expect((await fetch(`${service.url}/dev/mail`)).status).toBe(200);
   });
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { post, runner } from '../support/http-suite.js';
+import { post, runner } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 
 const NO_STORE = 'no-store';

@@ -8,7 +8,7 @@ import { startNodeService } from '../../src/entry/node-service.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { post, runner } from '../support/http-suite.js';
+import { post, runner } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
 const RACE = {

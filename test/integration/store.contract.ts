@@ -14,6 +14,7 @@ import { type Database, queryRows } from '../../src/adapters/db/database.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import type { EmailMessage } from '../../src/domain/confirmation-email.js';
 import type { AttemptRecord, CapOf, LeasedTask, NewLeasedTask, NewRegistration, Store } from '../../src/ports/store.js';
+import { resetDatabase } from '../../tools/postgres.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 
 export interface StoreFixture {
@@ -31,9 +32,7 @@ export interface StoreFixture {
 export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | 'query' | 'withCaps'>> {
   return {
     withCaps: (capOf) => createStore(db, capOf),
-    reset: async () => {
-      await db.execute(sql`TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail`);
-    },
+    reset: () => resetDatabase(db),
     query: <T>(text: string) => queryRows<T>(db, sql.raw(text)),
   };
 }

@@ -8,7 +8,7 @@ import { type NodeService, startNodeService } from '../../src/entry/node-service
 import { silentLogger } from '../../src/ports/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { eventually, runner } from '../support/http-suite.js';
+import { eventually, runner } from '../support/http.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
 
 const FAST_RETRIES = {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeService, startNodeService } from '../../src/entry/node-service.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { runner } from '../support/http-suite.js';
+import { runner } from '../support/http.js';
 
 let db: TestDatabase;
 const services: NodeService[] = [];

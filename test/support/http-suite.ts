@@ -4,45 +4,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { eventually, post, runner } from './http.js';
 import { checkAnswersAgainstOpenApi } from './openapi-contract.js';
 import type { StartTarget, Target } from './targets.js';
 
 export const THANKS = 'Thanks for registering for our Marathon';
-
-let counter = 0;
-export function runner(overrides: Record<string, unknown> = {}) {
-  counter += 1;
-  return {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `runner-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    address: '12 Analytical Row\nLondon',
-    distance: 'half',
-    ...overrides,
-  };
-}
-
-export function post(target: Target, path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${target.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
-
-/** Polls until `check` passes (background work finishes after the response). */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 /** True while the promise is still pending after the event loop had a chance to settle it. */
 async function isPending(promise: Promise<unknown>, waitMs = 150): Promise<boolean> {

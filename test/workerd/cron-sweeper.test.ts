@@ -1,7 +1,7 @@
 // The Workers sweeper: the Cron Trigger's `scheduled` handler, run inside workerd, claims due tasks
 // (a retry scheduled after a failed first attempt) and delivers them exactly once.
 import { describe, expect, it } from 'vitest';
-import { post, runner } from '../support/http-suite.js';
+import { post, runner } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startWorkerdTarget } from '../support/targets.js';
 
