@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually, post, runner } from '../support/http.js';
+import { post, runner } from '../support/http.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
 
 describe('graceful shutdown', () => {
@@ -63,10 +64,12 @@ describe('graceful shutdown', () => {
     // A restart delivers everything, exactly once.
     resend.setLatency(0);
     service = await start();
-    await eventually(async () => {
-      for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
-    }, 30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntilDelivered(
+      db,
+      inputs.map((input) => input.email),
+      30_000,
+    );
+    for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
     expect(resend.acceptedCount()).toBe(20);
   });
 });

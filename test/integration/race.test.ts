@@ -8,6 +8,7 @@ import { startNodeService } from '../../src/entry/node-service.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilDelivered } from '../support/delivery.js';
 import { post, runner } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
@@ -113,8 +114,7 @@ describe('a real race', () => {
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.headers.get('location')).toBe(`/api/registrations/${original.id}`);
       expect(await again.json()).toEqual(original);
-      await resend.waitForAccepted(1);
-      await new Promise((r) => setTimeout(r, 200));
+      await waitUntilDelivered(db, [input.email]);
       expect(resend.acceptedFor(input.email)).toBe(1);
       expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
     });

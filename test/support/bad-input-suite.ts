@@ -14,7 +14,11 @@ import {
 import type { StartTarget, Target } from './targets.js';
 
 const CONCURRENCY = 8;
-/** Background work (waitUntil) of a wrongly accepted case would start right after its response. */
+/**
+ * A quiet period on purpose, before checking that nothing was written or sent: background work
+ * (waitUntil) of a wrongly accepted case would start right after its response, and an absence leaves
+ * nothing to await.
+ */
 const SETTLE_MS = 500;
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
