@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilAllDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually } from '../support/http.js';
 import { registerMany } from '../support/load.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
 
@@ -63,12 +63,7 @@ describe('crashes', () => {
     expect(sent.some((s) => s.status === 0)).toBe(true);
 
     // The last process (its sweeper ran at start) resumes what the killed ones left.
-    await eventually(async () => {
-      const [row] = await db.query<{ open: number }>(
-        "SELECT count(*)::int AS open FROM tasks WHERE status <> 'succeeded'",
-      );
-      expect(row!.open).toBe(0);
-    }, 90_000);
+    await waitUntilAllDelivered(db, 90_000);
 
     const stored = new Set((await db.query<{ email: string }>('SELECT email FROM registrations')).map((r) => r.email));
     for (const { email } of answered) {

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilAllDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually } from '../support/http.js';
 import { registerMany } from '../support/load.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
@@ -33,12 +33,7 @@ describe('provider faults', () => {
     const sent = await registerMany(() => target.url, 1000, 25);
     expect(sent.filter((s) => s.status !== 201)).toEqual([]);
 
-    await eventually(async () => {
-      const [row] = await db.query<{ open: number }>(
-        "SELECT count(*)::int AS open FROM tasks WHERE status <> 'succeeded'",
-      );
-      expect(row!.open).toBe(0);
-    }, 120_000);
+    await waitUntilAllDelivered(db, 120_000);
 
     for (const { email } of sent) expect(resend.acceptedFor(email), email).toBe(1);
     expect(resend.acceptedCount()).toBe(1000);

@@ -23,3 +23,13 @@ export async function waitUntilDelivered(
     );
   }, timeoutMs);
 }
+
+/** Resolves once every task in the database has succeeded: every stored registration got its email. */
+export async function waitUntilAllDelivered(db: Pick<TestDatabase, 'query'>, timeoutMs?: number): Promise<void> {
+  await eventually(async () => {
+    const [row] = await db.query<{ open: number }>(
+      "SELECT count(*)::int AS open FROM tasks WHERE status <> 'succeeded'",
+    );
+    expect(row!.open).toBe(0);
+  }, timeoutMs);
+}
