@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 // One runner for everything: unit tests sit next to the code, integration tests talk to a real
-// PostgreSQL, workerd tests start the real Worker in Miniflare/workerd, e2e tests spawn processes.
+// PostgreSQL, workerd tests start the real Worker in Miniflare/workerd, e2e tests spawn processes, and
+// the dev tools (tools/: the Resend stand-in…) are tested next to themselves.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'tools/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -23,8 +23,9 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { NodeService } from '../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../test/support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../test/support/resend-stand-in.js';
+import { outputDir } from '../tools/output.js';
+import { createTestDatabase, requirePostgres, type TestDatabase } from '../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../tools/resend-stand-in.js';
 import { positiveInt } from './lib/args.js';
 import { renderCompareSvg } from './lib/compare-svg.js';
 import {
@@ -39,7 +40,6 @@ import {
 } from './lib/compare-types.js';
 import { runLoad, type Sample } from './lib/load.js';
 import { machine } from './lib/machine.js';
-import { outputDir, requirePostgres } from './lib/output.js';
 import { progressLine } from './lib/progress.js';
 import { runBench } from './lib/run.js';
 import { bareAddress, type SendRecorder, startSendRecorder } from './lib/send-recorder.js';

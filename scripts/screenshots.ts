@@ -9,12 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { outputDir } from '../bench/lib/output.js';
 import { DEFAULT_RACE, type Race } from '../src/domain/race.js';
 import { silentLogger } from '../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../src/runtime/node/service.js';
-import { launchChromium } from '../test/support/browser.js';
-import { startResendStandIn } from '../test/support/resend-stand-in.js';
+import { launchChromium } from '../tools/chromium.js';
+import { outputDir } from '../tools/output.js';
+import { startResendStandIn } from '../tools/resend-stand-in.js';
 
 // out/screenshots/ (untracked), or the committed docs/screenshots/ the README shows with --update-docs.
 const OUT = outputDir('screenshots', 'docs/screenshots', process.argv.includes('--update-docs'));

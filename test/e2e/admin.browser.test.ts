@@ -9,11 +9,12 @@ import type { Browser, BrowserContext, Cookie, Locator, Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/app/csv.js';
 import { CSV_HEADER } from '../../src/app/routes/admin.js';
-import { describeViolations, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { launchChromium } from '../../tools/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { describeViolations, seriousAxeViolations } from '../support/axe.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import { eventually, post, runner } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';

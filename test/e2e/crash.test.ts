@@ -2,12 +2,12 @@
 // times while 300+ registrations arrive, restarted each time. Afterwards every registration that was
 // answered 201 has exactly one email, and nothing was emailed for a registration that was not stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilAllDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually } from '../support/http-suite.js';
 import { registerMany } from '../support/load.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 describe('crashes', () => {
   let db: TestDatabase;
@@ -63,12 +63,7 @@ describe('crashes', () => {
     expect(sent.some((s) => s.status === 0)).toBe(true);
 
     // The last process (its sweeper ran at start) resumes what the killed ones left.
-    await eventually(async () => {
-      const [row] = await db.query<{ open: number }>(
-        "SELECT count(*)::int AS open FROM tasks WHERE status <> 'succeeded'",
-      );
-      expect(row!.open).toBe(0);
-    }, 90_000);
+    await waitUntilAllDelivered(db, 90_000);
 
     const stored = new Set((await db.query<{ email: string }>('SELECT email FROM registrations')).map((r) => r.email));
     for (const { email } of answered) {

@@ -2,11 +2,12 @@
 // abort and record the rest, release the tasks that had not started — no attempt half-recorded,
 // no lease left behind. After a restart every registration is delivered exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { post, runner } from '../support/http.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 describe('graceful shutdown', () => {
   let db: TestDatabase;
@@ -38,9 +39,7 @@ describe('graceful shutdown', () => {
     // wait for their slot when SIGTERM arrives; the grace period (300 ms) ends before any finishes.
     service = await start({ EMAIL_RATE_LIMIT_PER_SEC: '4', SHUTDOWN_GRACE_MS: '300' });
     const inputs = Array.from({ length: 20 }, () => runner());
-    const answers = await Promise.all(
-      inputs.map((input) => post({ url: service!.url, stop: async () => {} }, '/api/registrations', input)),
-    );
+    const answers = await Promise.all(inputs.map((input) => post({ url: service!.url }, '/api/registrations', input)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
 
     expect(await service.stop('SIGTERM')).toBe(0);
@@ -65,10 +64,12 @@ describe('graceful shutdown', () => {
     // A restart delivers everything, exactly once.
     resend.setLatency(0);
     service = await start();
-    await eventually(async () => {
-      for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
-    }, 30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntilDelivered(
+      db,
+      inputs.map((input) => input.email),
+      30_000,
+    );
+    for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
     expect(resend.acceptedCount()).toBe(20);
   });
 });

@@ -1,12 +1,12 @@
 // Two Node processes sweeping one database side by side (FOR UPDATE SKIP LOCKED): retries are shared
 // between them, and no email is sent twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilAllDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually } from '../support/http-suite.js';
 import { registerMany } from '../support/load.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 describe('sweepers side by side', () => {
   let db: TestDatabase;
@@ -32,12 +32,7 @@ describe('sweepers side by side', () => {
     const sent = await registerMany(() => services[turn++ % 2]!.url, 300, 10);
     expect(sent.filter((s) => s.status !== 201)).toEqual([]);
 
-    await eventually(async () => {
-      const [row] = await db.query<{ open: number }>(
-        "SELECT count(*)::int AS open FROM tasks WHERE status <> 'succeeded'",
-      );
-      expect(row!.open).toBe(0);
-    }, 60_000);
+    await waitUntilAllDelivered(db, 60_000);
 
     for (const { email } of sent) expect(resend.acceptedFor(email), email).toBe(1);
     expect(resend.acceptedCount()).toBe(300);

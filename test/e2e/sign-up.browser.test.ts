@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, launchChromium, seriousAxeViolations } from '../support/browser.js';
-import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { launchChromium } from '../../tools/chromium.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { describeViolations, seriousAxeViolations } from '../support/axe.js';
+import { eventually, post, runner } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';

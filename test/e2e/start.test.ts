@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/http-suite.js';
+import { eventually } from '../support/http.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
 
 describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {

@@ -1,21 +1,11 @@
 // Abuse limits (429 rate_limited with Retry-After) on Node and inside workerd (with Cloudflare's Rate
 // Limiting binding), and logs without personal data.
-import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from '../support/cleanup.js';
+import { eventually, post, runner } from '../support/http.js';
 import { startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-});
-
-async function database(name: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(name);
-  cleanup.push(() => db.drop());
-  return db;
-}
+const { defer, database, resendStandIn } = useCleanup();
 
 async function limitedRegistrations(target: Target, limit: number) {
   for (let i = 0; i < limit; i++) {
@@ -49,7 +39,7 @@ describe('per-client rate limit', () => {
   it('Node: in-process, keyed by the client address (RATE_LIMIT_PER_MINUTE)', async () => {
     const db = await database('fl_limit_node');
     const target = await startNodeTarget({ databaseUrl: db.url, env: { RATE_LIMIT_PER_MINUTE: '5' } });
-    cleanup.push(target.stop);
+    defer(target.stop);
     await limitedRegistrations(target, 5);
   });
 
@@ -60,7 +50,7 @@ describe('per-client rate limit', () => {
       env: { RATE_LIMIT_PER_MINUTE: '20' },
       ratelimits: { REGISTRATION_LIMITER: { simple: { limit: 4, period: 60 } } },
     });
-    cleanup.push(target.stop);
+    defer(target.stop);
     // The binding's limit (4), not the variable's (20), applies.
     await limitedRegistrations(target, 4);
   });
@@ -69,8 +59,7 @@ describe('per-client rate limit', () => {
 describe('logs', () => {
   it('never contain a runner’s name, email, address, the admin token or the connection string', async () => {
     const db = await database('fl_logs');
-    const resend: ResendStandIn = await startResendStandIn();
-    cleanup.push(() => resend.close());
+    const resend = await resendStandIn();
     const lines: string[] = [];
     const adminToken = 'admin-token-that-must-not-leak';
     const target = await startNodeTarget({
@@ -78,7 +67,7 @@ describe('logs', () => {
       env: { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url, ADMIN_TOKEN: adminToken },
       log: (line) => lines.push(line),
     });
-    cleanup.push(target.stop);
+    defer(target.stop);
 
     const input = runner({
       firstName: 'Zebulon',
@@ -102,7 +91,13 @@ describe('logs', () => {
     await db.query('ALTER TABLE registrations RENAME TO registrations_away');
     await post(target, '/api/registrations', { ...input, email: 'zebulon.q3@example.org' });
     await db.query('ALTER TABLE registrations_away RENAME TO registrations');
-    await new Promise((r) => setTimeout(r, 300));
+    // The work that logs after its answer: the outbox task's success, and the parallel strategy's
+    // refused insert and its email (it emails anyway).
+    await eventually(() => {
+      expect(lines.join('\n')).toContain('"event":"task.succeeded"');
+      expect(lines.join('\n')).toContain('"event":"strategy.refused_after_response"');
+      expect(resend.acceptedFor(input.email)).toBe(2);
+    });
 
     const text = lines.join('\n');
     expect(lines.length).toBeGreaterThan(8);

@@ -3,11 +3,7 @@
 // checker — successes with every kind of row, and each error the routes can give.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminStore } from '../../src/adapters/db/admin-store.js';
-import { type DatabaseHandle, sqlDatabase } from '../../src/adapters/db/database.js';
-import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
-import { createStore } from '../../src/adapters/db/store.js';
+import { describe, expect, it } from 'vitest';
 import { handleError } from '../../src/app/errors.js';
 import { openApiDocument } from '../../src/app/openapi.js';
 import { type AdminRouteDeps, adminRoutes } from '../../src/app/routes/admin.js';
@@ -15,13 +11,10 @@ import { DEFAULT_RACE } from '../../src/domain/race.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import { StoreUnavailableError } from '../../src/ports/errors.js';
 import { silentLogger } from '../../src/ports/logger.js';
-import type { NewRegistration, Store } from '../../src/ports/store.js';
-import type { LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
-import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import { useAdminDatabase } from '../support/admin-database.js';
 import { newRegistration } from '../support/fixtures.js';
 import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const TOKEN = 'admin-token-for-contract-tests-0123';
 const MAX_ATTEMPTS = 3;
@@ -38,11 +31,8 @@ const ADMIN_OPERATIONS: [string, string][] = [
   ['GET', '/metrics'],
 ];
 
-let db: TestDatabase;
-let handle: DatabaseHandle;
-let store: Store;
-let tasks: TaskStore;
-let admin: AdminStore;
+const data = useAdminDatabase('fl_admin_contract', { race: RACE, maxAttempts: MAX_ATTEMPTS });
+const { enqueue, enqueueDead } = data;
 
 /** Wrong tokens per client: blocked for a minute after the third (a stand-in for the real limiter). */
 function failureLimiter(): AdminRouteDeps['adminAuthLimiter'] {
@@ -64,7 +54,7 @@ function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore } = {}
   app.route(
     '/',
     adminRoutes({
-      admin: options.admin ?? admin,
+      admin: options.admin ?? data.admin,
       adminToken: TOKEN,
       logger: silentLogger,
       maxAttempts: MAX_ATTEMPTS,
@@ -88,59 +78,22 @@ async function call(path: string, init: { method?: string; token?: boolean | str
   return res;
 }
 
-async function enqueue(overrides: Partial<NewRegistration> = {}) {
-  const registration = newRegistration(RACE, overrides);
-  const task: NewLeasedTask = {
-    id: randomUUID(),
-    kind: 'send-confirmation-email',
-    payload: { to: registration.email },
-    maxAttempts: MAX_ATTEMPTS,
-    leaseOwner: 'request-owner',
-    leaseMs: 60_000,
-  };
-  expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
-  const leased: LeasedTask = { ...task, attempts: 1 };
-  return { registration, task: leased };
-}
-
-async function enqueueDead(overrides: Partial<NewRegistration> = {}) {
-  const seeded = await enqueue(overrides);
-  const attempt = { startedAt: new Date(Date.now() - 40), durationMs: 40, error: 'PermanentError: validation_error' };
-  expect(await tasks.deadLetterTask(seeded.task, attempt)).toBe(true);
-  return seeded;
-}
-
-beforeAll(async () => {
-  db = await createTestDatabase('fl_admin_contract');
-  handle = openNodePostgres(db.url);
-  store = createStore(handle.db);
-  tasks = createTaskStore(sqlDatabase(handle.db));
-  admin = createAdminStore(handle.db);
-});
-
-afterAll(async () => {
-  await handle?.close();
-  await db?.drop();
-});
-
-beforeEach(async () => {
-  await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
-});
-
 describe('admin answers match /openapi.json', () => {
   it('GET /api/admin/tasks: empty, then running, dead, succeeded and replayed tasks, paged', async () => {
     expect(await (await call('/api/admin/tasks')).json()).toEqual({ tasks: [], nextCursor: null });
     const running = await enqueue();
     await enqueueDead();
     const sent = await enqueue();
-    expect(await tasks.completeTask(sent.task, { startedAt: new Date(), durationMs: 12 }, { id: 'email-1' })).toBe(
+    expect(await data.tasks.completeTask(sent.task, { startedAt: new Date(), durationMs: 12 }, { id: 'email-1' })).toBe(
       true,
     );
     const replayed = await enqueueDead();
     await call(`/api/admin/tasks/${replayed.task.id}/retry`, { method: 'POST' });
     // A task whose lease expired and was claimed again by a sweeper: an `abandoned` attempt.
-    await db.query(`UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [running.task.id]);
-    await tasks.claimTasks('sweeper', 10, 60_000);
+    await data.db.query(`UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
+      running.task.id,
+    ]);
+    await data.tasks.claimTasks('sweeper', 10, 60_000);
 
     const all = (await (await call('/api/admin/tasks')).json()) as { tasks: { attemptsLog: unknown[] }[] };
     expect(all.tasks).toHaveLength(4);
@@ -172,7 +125,7 @@ describe('admin answers match /openapi.json', () => {
     const pending = await enqueueDead();
     await call(`/api/admin/tasks/${pending.task.id}/retry`, { method: 'POST' });
     for (const strategy of ['sequential', 'fire-and-forget', 'wait-until', 'parallel'] as const) {
-      expect(await store.insertRegistration(newRegistration(RACE, { strategy }))).toBe('stored');
+      expect(await data.store.insertRegistration(newRegistration(RACE, { strategy }))).toBe('stored');
     }
     const body = (await (await call('/api/admin/registrations')).json()) as {
       registrations: { emailStatus: string }[];
@@ -218,7 +171,7 @@ describe('admin answers match /openapi.json', () => {
         throw error();
       };
       return {
-        ...admin,
+        ...data.admin,
         listTasks: fail,
         countTasksByStatus: fail,
         replayDeadTask: fail,

@@ -2,34 +2,24 @@
 // called in-process (app.request), seeded through the real Store port and raw SQL.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminStore } from '../../src/adapters/db/admin-store.js';
-import { type DatabaseHandle, sqlDatabase } from '../../src/adapters/db/database.js';
-import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
-import { createStore } from '../../src/adapters/db/store.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/app/csv.js';
 import { handleError } from '../../src/app/errors.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdHash } from '../../src/app/middleware/admin-auth.js';
 import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
-import type { AdminStore } from '../../src/ports/admin-store.js';
 import { createJsonLogger, type Logger, silentLogger } from '../../src/ports/logger.js';
-import type { NewRegistration, Store } from '../../src/ports/store.js';
-import type { LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
+import type { NewRegistration } from '../../src/ports/store.js';
 import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
-import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import { useAdminDatabase } from '../support/admin-database.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const MAX_ATTEMPTS = 3;
 const RACE = 'admin-race-2027';
 
-let db: TestDatabase;
-let handle: DatabaseHandle;
-let store: Store;
-let tasks: TaskStore;
-let admin: AdminStore;
+const data = useAdminDatabase('fl_admin', { race: RACE, maxAttempts: MAX_ATTEMPTS });
+const { enqueue, enqueueDead } = data;
 let app: Hono;
 
 /**
@@ -41,7 +31,7 @@ const CLIENT_HEADER = 'x-test-client';
 function buildApp(adminToken: string | undefined, logger: Logger = silentLogger): Hono {
   const hono = new Hono();
   const engine = createTaskEngine({
-    store: tasks,
+    store: data.tasks,
     handlers: {},
     logger: silentLogger,
     maxAttempts: MAX_ATTEMPTS,
@@ -53,7 +43,7 @@ function buildApp(adminToken: string | undefined, logger: Logger = silentLogger)
   hono.route(
     '/',
     adminRoutes({
-      admin,
+      admin: data.admin,
       adminToken,
       logger,
       maxAttempts: MAX_ATTEMPTS,
@@ -68,23 +58,7 @@ function buildApp(adminToken: string | undefined, logger: Logger = silentLogger)
   return hono;
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase('fl_admin');
-  handle = openNodePostgres(db.url);
-  store = createStore(handle.db);
-  tasks = createTaskStore(sqlDatabase(handle.db));
-  admin = createAdminStore(handle.db);
-});
-
-afterAll(async () => {
-  await handle?.close();
-  await db?.drop();
-});
-
-beforeEach(async () => {
-  await db.query(
-    'TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail, admin_sessions',
-  );
+beforeEach(() => {
   app = buildApp(TOKEN);
 });
 
@@ -108,41 +82,11 @@ async function startSession(ttlMs = SESSION_TTL_MS): Promise<string> {
     .replaceAll('+', '-')
     .replaceAll('/', '_')
     .replace(/=+$/, '');
-  await admin.createSession(await sessionIdHash(id), ttlMs);
+  await data.admin.createSession(await sessionIdHash(id), ttlMs);
   return id;
 }
 
 const newRegistration = (overrides: Partial<NewRegistration> = {}) => registrationFor(RACE, overrides);
-
-/** A registration with its task, written as the outbox does (running, attempt 1, leased). */
-async function enqueue(overrides: Partial<NewRegistration> = {}) {
-  const registration = newRegistration(overrides);
-  const task: NewLeasedTask = {
-    id: randomUUID(),
-    kind: 'send-confirmation-email',
-    payload: { to: registration.email, subject: 'You are in' },
-    maxAttempts: MAX_ATTEMPTS,
-    leaseOwner: 'request-owner',
-    leaseMs: 60_000,
-  };
-  expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
-  const leased: LeasedTask = {
-    id: task.id,
-    kind: task.kind,
-    payload: task.payload,
-    attempts: 1,
-    maxAttempts: task.maxAttempts,
-    leaseOwner: task.leaseOwner,
-  };
-  return { registration, task: leased };
-}
-
-async function enqueueDead(overrides: Partial<NewRegistration> = {}) {
-  const seeded = await enqueue(overrides);
-  const attempt = { startedAt: new Date(Date.now() - 40), durationMs: 40, error: 'PermanentError: validation_error' };
-  expect(await tasks.deadLetterTask(seeded.task, attempt)).toBe(true);
-  return seeded;
-}
 
 interface TaskJson {
   id: string;
@@ -250,7 +194,7 @@ describe('admin credentials', () => {
       const unknown = btoa('x'.repeat(32)).replace(/=+$/, '');
       await expectError(await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=${unknown}`), 401, 'unauthorized');
       const ended = await startSession();
-      await db.query(`UPDATE admin_sessions SET expires_at = now() - interval '1 second'`);
+      await data.db.query(`UPDATE admin_sessions SET expires_at = now() - interval '1 second'`);
       await expectError(await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=${ended}`), 401, 'unauthorized');
       await expectError(await withCookie('/api/admin/tasks', `${SESSION_COOKIE}=wrong`), 401, 'unauthorized');
       for (const cookie of [`${SESSION_COOKIE}=${TOKEN}`, `finishline_admin=${TOKEN}`, `other=${TOKEN}`]) {
@@ -280,7 +224,7 @@ describe('admin credentials', () => {
       const cookie = `${SESSION_COOKIE}=${await startSession()}`;
       const res = await withCookie(`/api/admin/tasks/${task.id}/retry`, cookie, { method: 'POST' });
       await expectError(res, 401, 'unauthorized');
-      const [row] = await db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [task.id]);
+      const [row] = await data.db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [task.id]);
       expect(row!.status).toBe('dead');
     });
   });
@@ -415,11 +359,11 @@ describe('GET /api/admin/tasks', () => {
   });
 
   it('counts tasks by status, every status present', async () => {
-    expect(await admin.countTasksByStatus()).toEqual({ pending: 0, running: 0, succeeded: 0, dead: 0 });
+    expect(await data.admin.countTasksByStatus()).toEqual({ pending: 0, running: 0, succeeded: 0, dead: 0 });
     await enqueueDead();
     await enqueueDead();
     await enqueue();
-    expect(await admin.countTasksByStatus()).toEqual({ pending: 0, running: 1, succeeded: 0, dead: 2 });
+    expect(await data.admin.countTasksByStatus()).toEqual({ pending: 0, running: 1, succeeded: 0, dead: 2 });
   });
 
   it('filters by status', async () => {
@@ -437,11 +381,13 @@ describe('GET /api/admin/tasks', () => {
     for (let i = 0; i < 5; i++) ids.push((await enqueue()).task.id);
     // Two rows in the same microsecond (the id breaks the tie) and one a microsecond apart, in the
     // same millisecond: a millisecond cursor would skip or repeat rows here.
-    await db.query(`UPDATE tasks SET created_at = '2027-01-01T00:00:00.123456Z' WHERE id = ANY($1)`, [ids.slice(0, 2)]);
-    await db.query(`UPDATE tasks SET created_at = '2027-01-01T00:00:00.123457Z' WHERE id = $1`, [ids[2]]);
-    const expected = (await db.query<{ id: string }>('SELECT id FROM tasks ORDER BY created_at DESC, id DESC')).map(
-      (r) => r.id,
-    );
+    await data.db.query(`UPDATE tasks SET created_at = '2027-01-01T00:00:00.123456Z' WHERE id = ANY($1)`, [
+      ids.slice(0, 2),
+    ]);
+    await data.db.query(`UPDATE tasks SET created_at = '2027-01-01T00:00:00.123457Z' WHERE id = $1`, [ids[2]]);
+    const expected = (
+      await data.db.query<{ id: string }>('SELECT id FROM tasks ORDER BY created_at DESC, id DESC')
+    ).map((r) => r.id);
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -474,7 +420,7 @@ describe('GET /api/admin/tasks', () => {
   });
 
   it('defaults to 50 per page', async () => {
-    await db.query(`
+    await data.db.query(`
       INSERT INTO tasks (id, kind, payload, status, max_attempts)
       SELECT gen_random_uuid(), 'send-confirmation-email', '{}'::jsonb, 'pending', 3 FROM generate_series(1, 51)`);
     const page = await listTasks();
@@ -529,7 +475,7 @@ describe('POST /api/admin/tasks/:id/retry', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({ id: task.id, status: 'pending' });
 
-    const [row] = await db.query<{
+    const [row] = await data.db.query<{
       status: string;
       attempts: number;
       max_attempts: number;
@@ -549,18 +495,18 @@ describe('POST /api/admin/tasks/:id/retry', () => {
       lease_owner: null,
       lease_expires_at: null,
     });
-    expect(await db.query('SELECT number, outcome FROM task_attempts WHERE task_id = $1', [task.id])).toEqual([
+    expect(await data.db.query('SELECT number, outcome FROM task_attempts WHERE task_id = $1', [task.id])).toEqual([
       { number: 1, outcome: 'dead' },
     ]);
-    expect((await store.findRegistration(registration.id))?.email.status).toBe('pending');
+    expect((await data.store.findRegistration(registration.id))?.email.status).toBe('pending');
 
     // The sweeper claims it as the next attempt (numbers keep increasing: the history never collides).
-    const claimed = await tasks.claimTasks('sweeper', 10, 60_000);
+    const claimed = await data.tasks.claimTasks('sweeper', 10, 60_000);
     expect(claimed).toEqual([expect.objectContaining({ id: task.id, attempts: 2, maxAttempts: 1 + MAX_ATTEMPTS })]);
     const again = claimed[0]!;
-    expect(await tasks.deadLetterTask(again, { startedAt: new Date(), durationMs: 5, error: 'still failing' })).toBe(
-      true,
-    );
+    expect(
+      await data.tasks.deadLetterTask(again, { startedAt: new Date(), durationMs: 5, error: 'still failing' }),
+    ).toBe(true);
     const [listed] = (await listTasks('?status=dead')).tasks;
     expect(listed?.attemptsLog.map((a) => [a.number, a.outcome])).toEqual([
       [1, 'dead'],
@@ -610,7 +556,7 @@ describe('GET /api/admin/registrations', () => {
     const tracked = await enqueue({ firstName: 'Ada', email: 'ada@example.com' });
     const failed = await enqueueDead({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' });
     const seed = newRegistration({ firstName: 'Alan', lastName: 'Turing', strategy: 'sequential' });
-    expect(await store.insertRegistration(seed)).toBe('stored');
+    expect(await data.store.insertRegistration(seed)).toBe('stored');
 
     const res = await request('/api/admin/registrations');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -666,7 +612,7 @@ describe('GET /api/admin/registrations', () => {
     const full = await enqueue({ distance: 'full' });
     const half = await enqueue({ distance: 'half' });
     const seed = newRegistration({ distance: 'full', strategy: 'parallel' });
-    await store.insertRegistration(seed);
+    await data.store.insertRegistration(seed);
     const ids = async (query: string) => (await listRegistrations(query)).registrations.map((r) => r.id);
     expect(await ids('?distance=full')).toEqual([seed.id, full.registration.id]);
     expect(await ids('?distance=half')).toEqual([half.registration.id]);

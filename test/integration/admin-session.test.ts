@@ -5,7 +5,7 @@
 // the request's URL (Miniflare's MF-Original-URL stands in for an https request to the edge).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const TOKEN = 'session-admin-token-0123456789';

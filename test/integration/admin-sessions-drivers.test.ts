@@ -10,8 +10,8 @@ import { migrateEmbedded } from '../../src/adapters/db/migrate.js';
 import { openNeonHttp } from '../../src/adapters/db/neon-http.js';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { openPglite } from '../../src/adapters/db/pglite.js';
+import { createTestDatabase } from '../../tools/postgres.js';
 import { startNeonHttpEndpoint } from '../support/neon-http-endpoint.js';
-import { createTestDatabase } from '../support/postgres.js';
 
 // Looks like a real Neon URL; the endpoint ignores it and talks to the test database.
 const NEON_URL = 'postgres://user:pass@ep-test-123.us-east-2.aws.neon.tech/neondb';

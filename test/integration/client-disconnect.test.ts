@@ -4,8 +4,8 @@
 // bytes than it sends, then closes.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { eventually } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
 interface LogLine {

@@ -1,8 +1,8 @@
 // The database goes away (a TCP proxy in front of PostgreSQL is cut) and comes back: the service
 // answers 503 unavailable with Retry-After quickly, writes nothing half, and recovers without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase, urlFor } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase, urlFor } from '../../tools/postgres.js';
+import { eventually, post, runner } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 

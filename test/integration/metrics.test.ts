@@ -1,7 +1,7 @@
 // Metrics: tasks by state, attempts by outcome, dead letters, the oldest pending task's age — as
 // Prometheus text at /metrics and as JSON in the admin API, admin-protected, agreeing with the database.
 import { describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http-suite.js';
+import { eventually, post, runner } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 

@@ -2,7 +2,7 @@
 import { afterAll, expect, it } from 'vitest';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
 import { migrateServer } from '../../src/adapters/db/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 
 let db: TestDatabase | undefined;
 afterAll(() => db?.drop());

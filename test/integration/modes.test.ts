@@ -1,35 +1,20 @@
 // Modes: DEV_MODE and STRATEGY_ROUTES. Production (a provider key, or DEV_MODE=0) serves no dev pages
 // and no strategy routes; Node turns dev mode on by itself only on a loopback HOST without a key; a
 // Worker never does, and without a key it stores registrations and holds their emails (no_provider).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
-import { eventually, post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import type { ResendStandIn } from '../../tools/resend-stand-in.js';
+import { useCleanup } from '../support/cleanup.js';
+import { eventually, post, runner } from '../support/http.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-});
-
-async function database(name: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(name);
-  cleanup.push(() => db.drop());
-  return db;
-}
-
-async function provider(): Promise<ResendStandIn> {
-  const resend = await startResendStandIn();
-  cleanup.push(() => resend.close());
-  return resend;
-}
+const { defer, database, resendStandIn: provider } = useCleanup();
 
 async function start(startTarget: StartTarget, databaseUrl: string, env: Record<string, string>): Promise<Target> {
   // The test targets turn the strategy routes on; these tests decide for themselves ('' = unset).
   const target = await startTarget({ databaseUrl, env: { STRATEGY_ROUTES: '', ...env } });
-  cleanup.push(() => target.stop());
+  defer(() => target.stop());
   return target;
 }
 
@@ -110,15 +95,14 @@ describe('Node', () => {
   it('on a loopback HOST without a key, dev mode turns on by itself: mailbox, traces, strategy routes', async () => {
     const db = await database('modes_dev_node');
     const service = await startNodeService({ PORT: '0', DATABASE_URL: db.url, RATE_LIMIT_PER_MINUTE: '0' }, quiet);
-    cleanup.push(() => service.stop());
+    defer(() => service.stop());
     expect(service.modes).toEqual({
       devMode: true,
       devModeImplicit: true,
       strategyRoutes: true,
       mailer: 'dev-mailbox',
     });
-    const target = { url: service.url, stop: service.stop };
-    expect((await post(target, '/api/marathon-waituntil', runner({ email: 'dev@example.com' }))).status).toBe(201);
+    expect((await post(service, '/api/marathon-waituntil', runner({ email: 'dev@example.com' }))).status).toBe(201);
     await eventually(async () => {
       const { messages } = await (await fetch(`${service.url}/api/dev/mail`)).json();
       expect(messages.map((m: { to: string }) => m.to)).toContain('dev@example.com');
@@ -133,8 +117,8 @@ describe('Node', () => {
       { PORT: '0', DATABASE_URL: db.url, DEV_MODE: '1', STRATEGY_ROUTES: 'off' },
       quiet,
     );
-    cleanup.push(() => service.stop());
-    expect((await post({ url: service.url, stop: service.stop }, '/api/marathon-parallel', runner())).status).toBe(404);
+    defer(() => service.stop());
+    expect((await post(service, '/api/marathon-parallel', runner())).status).toBe(404);
     expect((await fetch(`${service.url}/dev/mail`)).status).toBe(200);
   });
 });

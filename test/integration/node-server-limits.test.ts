@@ -4,7 +4,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { type NodeService, SERVER_LIMITS, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 
 let db: TestDatabase;
 let service: NodeService;

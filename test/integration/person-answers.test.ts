@@ -3,38 +3,21 @@
 // and text is one spelling — NFC — whether "é" came composed or decomposed: the duplicate-email check,
 // the stored names and the Idempotency-Key's request hash all see the same value. Invisible formatting
 // characters (Unicode Cf) are refused on the form as on the API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
-import { TARGETS, type Target } from '../support/targets.js';
+import { describe, expect, it } from 'vitest';
+import { post, runner } from '../support/http.js';
+import { useStack } from '../support/stack.js';
+import { TARGETS } from '../support/targets.js';
 
 const NO_STORE = 'no-store';
 
 for (const [name, startTarget] of TARGETS) {
   describe(`answers about a person on ${name}`, () => {
-    let db: TestDatabase;
-    let resend: ResendStandIn;
-    let target: Target;
-
-    beforeAll(async () => {
-      db = await createTestDatabase(`fl_person_${name}`);
-      resend = await startResendStandIn();
-      target = await startTarget({
-        databaseUrl: db.url,
-        env: { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url },
-      });
-    });
-    afterAll(async () => {
-      await target?.stop();
-      await resend?.close();
-      await db?.drop();
-    });
+    const stack = useStack(`fl_person_${name}`, startTarget);
 
     const form = (fields: Record<string, string>) =>
-      fetch(`${target.url}/register`, {
+      fetch(`${stack.target.url}/register`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.target.url },
         body: new URLSearchParams(fields).toString(),
         redirect: 'manual',
       });
@@ -43,30 +26,30 @@ for (const [name, startTarget] of TARGETS) {
       it('POST /api/registrations: the 201, its idempotent replay, the 409 and the 422', async () => {
         const input = runner();
         const key = crypto.randomUUID();
-        const created = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+        const created = await post(stack.target, '/api/registrations', input, { 'idempotency-key': key });
         expect(created.status).toBe(201);
         expect(created.headers.get('cache-control')).toBe(NO_STORE);
-        const replayed = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+        const replayed = await post(stack.target, '/api/registrations', input, { 'idempotency-key': key });
         expect(replayed.status).toBe(201);
         expect(replayed.headers.get('idempotent-replayed')).toBe('true');
         expect(replayed.headers.get('cache-control')).toBe(NO_STORE);
-        const duplicate = await post(target, '/api/registrations', input);
+        const duplicate = await post(stack.target, '/api/registrations', input);
         expect(duplicate.status).toBe(409);
         expect(duplicate.headers.get('cache-control')).toBe(NO_STORE);
-        const invalid = await post(target, '/api/registrations', runner({ firstName: '' }));
+        const invalid = await post(stack.target, '/api/registrations', runner({ firstName: '' }));
         expect(invalid.status).toBe(422);
         expect(invalid.headers.get('cache-control')).toBe(NO_STORE);
       });
 
       it('GET /api/registrations/:id and the confirmation page, found or not', async () => {
-        const { id } = await (await post(target, '/api/registrations', runner())).json();
+        const { id } = await (await post(stack.target, '/api/registrations', runner())).json();
         for (const path of [`/api/registrations/${id}`, `/registrations/${id}`]) {
-          const res = await fetch(`${target.url}${path}`);
+          const res = await fetch(`${stack.target.url}${path}`);
           expect(res.status, path).toBe(200);
           expect(res.headers.get('cache-control'), path).toBe(NO_STORE);
         }
         for (const path of [`/api/registrations/${crypto.randomUUID()}`, `/registrations/${crypto.randomUUID()}`]) {
-          const res = await fetch(`${target.url}${path}`);
+          const res = await fetch(`${stack.target.url}${path}`);
           expect(res.status, path).toBe(404);
           expect(res.headers.get('cache-control'), path).toBe(NO_STORE);
         }
@@ -97,16 +80,16 @@ for (const [name, startTarget] of TARGETS) {
 
       it('composed and decomposed spellings of one email are one runner: the second is already_registered', async () => {
         const local = `ren\u00e9e-${crypto.randomUUID()}`;
-        const first = await post(target, '/api/registrations', runner({ email: `${local}@example.com` }));
+        const first = await post(stack.target, '/api/registrations', runner({ email: `${local}@example.com` }));
         expect(first.status).toBe(201);
         const second = await post(
-          target,
+          stack.target,
           '/api/registrations',
           runner({ email: `${local.normalize('NFD')}@example.com` }),
         );
         expect(second.status).toBe(409);
         expect((await second.json()).error.code).toBe('already_registered');
-        const rows = await db.query<{ email: string; email_normalized: string }>(
+        const rows = await stack.db.query<{ email: string; email_normalized: string }>(
           'SELECT email, email_normalized FROM registrations WHERE email_normalized LIKE $1',
           [`%${local.slice(-36)}%`],
         );
@@ -114,16 +97,16 @@ for (const [name, startTarget] of TARGETS) {
       });
 
       it('names are stored in NFC, from the API and from the form', async () => {
-        const viaApi = await post(target, '/api/registrations', runner(decomposed));
+        const viaApi = await post(stack.target, '/api/registrations', runner(decomposed));
         expect(viaApi.status).toBe(201);
         const { id } = await viaApi.json();
-        expect(await (await fetch(`${target.url}/api/registrations/${id}`)).json()).toMatchObject(composed);
+        expect(await (await fetch(`${stack.target.url}/api/registrations/${id}`)).json()).toMatchObject(composed);
 
         const viaForm = await form({ ...(runner(decomposed) as Record<string, string>) });
         expect(viaForm.status).toBe(303);
         const formId = viaForm.headers.get('location')?.split('/').pop();
 
-        const rows = await db.query<{ first_name: string; last_name: string }>(
+        const rows = await stack.db.query<{ first_name: string; last_name: string }>(
           'SELECT first_name, last_name FROM registrations WHERE id = ANY($1::uuid[])',
           [[id, formId]],
         );
@@ -136,9 +119,14 @@ for (const [name, startTarget] of TARGETS) {
       it('the Idempotency-Key request hash sees one request, however it was spelled', async () => {
         const key = crypto.randomUUID();
         const input = runner(composed);
-        const first = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+        const first = await post(stack.target, '/api/registrations', input, { 'idempotency-key': key });
         expect(first.status).toBe(201);
-        const again = await post(target, '/api/registrations', { ...input, ...decomposed }, { 'idempotency-key': key });
+        const again = await post(
+          stack.target,
+          '/api/registrations',
+          { ...input, ...decomposed },
+          { 'idempotency-key': key },
+        );
         expect(again.status).toBe(201);
         expect(again.headers.get('idempotent-replayed')).toBe('true');
         expect((await again.json()).id).toBe((await first.json()).id);
@@ -151,7 +139,9 @@ for (const [name, startTarget] of TARGETS) {
       expect(res.status).toBe(422);
       expect(res.headers.get('cache-control')).toBe(NO_STORE);
       expect(await res.text()).toContain('Last name must not contain invisible formatting characters');
-      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toEqual([]);
+      expect(await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toEqual(
+        [],
+      );
     });
   });
 }

@@ -3,13 +3,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
-import { post, runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
-import { startNodeTarget, type Target } from '../support/targets.js';
+import { waitUntilDelivered } from '../support/delivery.js';
+import { post, runner } from '../support/http.js';
+import { useStack } from '../support/stack.js';
+import { startNodeTarget } from '../support/targets.js';
 
 const RACE = {
   id: 'small-race-2027',
@@ -27,36 +27,18 @@ const RACE = {
 describe('a real race', () => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-race-'));
   const raceFile = join(dir, 'race.json');
-  let db: TestDatabase;
-  let resend: ResendStandIn;
-  let target: Target;
-
-  beforeAll(async () => {
-    writeFileSync(raceFile, JSON.stringify(RACE));
-    db = await createTestDatabase('fl_race');
-    resend = await startResendStandIn();
-    target = await startNodeTarget({
-      databaseUrl: db.url,
-      env: {
-        RACE_CONFIG: raceFile,
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
-        EMAIL_RATE_LIMIT_PER_SEC: '5000',
-        TASK_CONCURRENCY: '50',
-      },
-    });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await resend?.close();
-    await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
+  writeFileSync(raceFile, JSON.stringify(RACE));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const stack = useStack('fl_race', startNodeTarget, {
+    RACE_CONFIG: raceFile,
+    EMAIL_RATE_LIMIT_PER_SEC: '5000',
+    TASK_CONCURRENCY: '50',
   });
 
   it('500 concurrent sign-ups for 100 places: exactly 100 × 201 and 400 × 409 distance_full', async () => {
     const responses = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        post(target, i % 2 ? '/api/registrations' : '/api/marathon-outbox', runner({ distance: '5k' })).then(
+        post(stack.target, i % 2 ? '/api/registrations' : '/api/marathon-outbox', runner({ distance: '5k' })).then(
           async (res) => ({ status: res.status, body: await res.text() }),
         ),
       ),
@@ -65,13 +47,15 @@ describe('a real race', () => {
     const refused = responses.filter((r) => r.status === 409);
     expect(refused).toHaveLength(400);
     for (const r of refused) expect(JSON.parse(r.body).error.code).toBe('distance_full');
-    const [row] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM registrations WHERE distance = '5k'");
+    const [row] = await stack.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM registrations WHERE distance = '5k'",
+    );
     expect(row!.n).toBe(100);
-    const race = await (await fetch(`${target.url}/api/race`)).json();
+    const race = await (await fetch(`${stack.target.url}/api/race`)).json();
     expect(race.distances.find((d: { id: string }) => d.id === '5k')).toMatchObject({ cap: 100, spotsLeft: 0 });
     // Every strategy refuses a full distance.
     for (const route of ['/api/marathon-sequential', '/api/marathon-waituntil', '/api/marathon-fire-and-forget']) {
-      const res = await post(target, route, runner({ distance: '5k' }));
+      const res = await post(stack.target, route, runner({ distance: '5k' }));
       expect(res.status, route).toBe(409);
       expect((await res.json()).error.code).toBe('distance_full');
     }
@@ -81,7 +65,7 @@ describe('a real race', () => {
     const input = runner({ distance: '10k' });
     const statuses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        post(target, '/api/registrations', {
+        post(stack.target, '/api/registrations', {
           ...input,
           email: i % 3 === 0 ? input.email.toUpperCase() : i % 3 === 1 ? ` ${input.email} ` : input.email,
         }).then((r) => r.status),
@@ -89,7 +73,7 @@ describe('a real race', () => {
     );
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    const rows = await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]);
+    const rows = await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]);
     expect(rows).toHaveLength(1);
   });
 
@@ -97,14 +81,14 @@ describe('a real race', () => {
     it('the same key and body replay the original answer; one registration, one email', async () => {
       const input = runner({ distance: '10k' });
       const key = crypto.randomUUID();
-      const first = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      const first = await post(stack.target, '/api/registrations', input, { 'idempotency-key': key });
       expect(first.status).toBe(201);
       expect(first.headers.get('idempotent-replayed')).toBeNull();
       const original = await first.json();
       // Same content, other spelling (key order, padding): the same request.
       const { firstName, ...rest } = input;
       const again = await post(
-        target,
+        stack.target,
         '/api/registrations',
         { ...rest, firstName: ` ${firstName}` },
         { 'idempotency-key': key },
@@ -113,22 +97,26 @@ describe('a real race', () => {
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.headers.get('location')).toBe(`/api/registrations/${original.id}`);
       expect(await again.json()).toEqual(original);
-      await resend.waitForAccepted(1);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(resend.acceptedFor(input.email)).toBe(1);
-      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+      await waitUntilDelivered(stack.db, [input.email]);
+      expect(stack.resend.acceptedFor(input.email)).toBe(1);
+      expect(
+        await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+      ).toHaveLength(1);
     });
 
     it('the same key with another body is 422 idempotency_key_reused, and writes nothing', async () => {
       const key = crypto.randomUUID();
       expect(
-        (await post(target, '/api/registrations', runner({ distance: '10k' }), { 'idempotency-key': key })).status,
+        (await post(stack.target, '/api/registrations', runner({ distance: '10k' }), { 'idempotency-key': key }))
+          .status,
       ).toBe(201);
       const other = runner({ distance: '10k' });
-      const res = await post(target, '/api/registrations', other, { 'idempotency-key': key });
+      const res = await post(stack.target, '/api/registrations', other, { 'idempotency-key': key });
       expect(res.status).toBe(422);
       expect((await res.json()).error.code).toBe('idempotency_key_reused');
-      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [other.email])).toHaveLength(0);
+      expect(
+        await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [other.email]),
+      ).toHaveLength(0);
     });
 
     it('10 concurrent retries with one key all get the one registration', async () => {
@@ -136,7 +124,7 @@ describe('a real race', () => {
       const key = crypto.randomUUID();
       const answers = await Promise.all(
         Array.from({ length: 10 }, () =>
-          post(target, '/api/registrations', input, { 'idempotency-key': key }).then(async (r) => ({
+          post(stack.target, '/api/registrations', input, { 'idempotency-key': key }).then(async (r) => ({
             status: r.status,
             body: await r.json(),
           })),
@@ -144,36 +132,38 @@ describe('a real race', () => {
       );
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
       expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+      expect(
+        await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+      ).toHaveLength(1);
     });
 
     it('a malformed key is refused before anything is written', async () => {
       for (const key of ['', 'x'.repeat(256), 'has space', 'caf\u00e9']) {
         const input = runner({ distance: '10k' });
-        const res = await fetch(`${target.url}/api/registrations`, {
+        const res = await fetch(`${stack.target.url}/api/registrations`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': key },
           body: JSON.stringify(input),
         });
         expect(res.status, JSON.stringify(key)).toBe(422);
         expect((await res.json()).error.details[0].path).toBe('Idempotency-Key');
-        expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
-          0,
-        );
+        expect(
+          await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+        ).toHaveLength(0);
       }
     });
 
     // Keys expire after 24 hours (as Stripe's do), on the database's clock: a key is aged by moving its
     // created_at back, no waiting.
     const age = (key: string, interval: string) =>
-      db.query(`UPDATE idempotency_keys SET created_at = now() - interval '${interval}' WHERE key = $1`, [key]);
+      stack.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '${interval}' WHERE key = $1`, [key]);
 
     it('just under 24 hours, the key still replays', async () => {
       const input = runner({ distance: '10k' });
       const key = crypto.randomUUID();
-      const original = await (await post(target, '/api/registrations', input, { 'idempotency-key': key })).json();
+      const original = await (await post(stack.target, '/api/registrations', input, { 'idempotency-key': key })).json();
       await age(key, '23 hours 59 minutes');
-      const again = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      const again = await post(stack.target, '/api/registrations', input, { 'idempotency-key': key });
       expect(again.status).toBe(201);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect((await again.json()).id).toBe(original.id);
@@ -182,28 +172,30 @@ describe('a real race', () => {
     it('after 24 hours the same key and body are a new attempt: the runner is already registered (409)', async () => {
       const input = runner({ distance: '10k' });
       const key = crypto.randomUUID();
-      expect((await post(target, '/api/registrations', input, { 'idempotency-key': key })).status).toBe(201);
+      expect((await post(stack.target, '/api/registrations', input, { 'idempotency-key': key })).status).toBe(201);
       await age(key, '24 hours 1 second');
-      const again = await post(target, '/api/registrations', input, { 'idempotency-key': key });
+      const again = await post(stack.target, '/api/registrations', input, { 'idempotency-key': key });
       expect(again.status).toBe(409);
       expect(again.headers.get('idempotent-replayed')).toBeNull();
       expect((await again.json()).error.code).toBe('already_registered');
-      expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(1);
+      expect(
+        await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+      ).toHaveLength(1);
     });
 
     it('after 24 hours the key with another body registers that runner (not idempotency_key_reused)', async () => {
       const key = crypto.randomUUID();
       const first = await (
-        await post(target, '/api/registrations', runner({ distance: '10k' }), { 'idempotency-key': key })
+        await post(stack.target, '/api/registrations', runner({ distance: '10k' }), { 'idempotency-key': key })
       ).json();
       await age(key, '25 hours');
       const other = runner({ distance: '10k' });
-      const res = await post(target, '/api/registrations', other, { 'idempotency-key': key });
+      const res = await post(stack.target, '/api/registrations', other, { 'idempotency-key': key });
       expect(res.status).toBe(201);
       const created = await res.json();
       expect(created.id).not.toBe(first.id);
       // The key now belongs to the new registration, live again: a retry of it replays.
-      const retry = await post(target, '/api/registrations', other, { 'idempotency-key': key });
+      const retry = await post(stack.target, '/api/registrations', other, { 'idempotency-key': key });
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect((await retry.json()).id).toBe(created.id);
     });
@@ -215,21 +207,21 @@ describe('a real race', () => {
       bad,
       JSON.stringify({ ...RACE, distances: [{ id: '5k', label: '5 km', startTime: '25:00', cap: 1 }] }),
     );
-    await expect(startNodeService({ RACE_CONFIG: bad, DATABASE_URL: db.url, PORT: '0' }, silentLogger)).rejects.toThrow(
-      /RACE_CONFIG is invalid \(.*bad\.json\): distances\.0\.startTime/,
-    );
+    await expect(
+      startNodeService({ RACE_CONFIG: bad, DATABASE_URL: stack.db.url, PORT: '0' }, silentLogger),
+    ).rejects.toThrow(/RACE_CONFIG is invalid \(.*bad\.json\): distances\.0\.startTime/);
     // Missing file, and a folder: said as such.
     await expect(
-      startNodeService({ RACE_CONFIG: join(dir, 'missing.json'), DATABASE_URL: db.url, PORT: '0' }, silentLogger),
+      startNodeService({ RACE_CONFIG: join(dir, 'missing.json'), DATABASE_URL: stack.db.url, PORT: '0' }, silentLogger),
     ).rejects.toThrow(/RACE_CONFIG file .*missing\.json does not exist .*check the path/);
-    await expect(startNodeService({ RACE_CONFIG: dir, DATABASE_URL: db.url, PORT: '0' }, silentLogger)).rejects.toThrow(
-      /RACE_CONFIG file .* is a folder/,
-    );
+    await expect(
+      startNodeService({ RACE_CONFIG: dir, DATABASE_URL: stack.db.url, PORT: '0' }, silentLogger),
+    ).rejects.toThrow(/RACE_CONFIG file .* is a folder/);
     // Not JSON: where (line and column), not just that.
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{\n  "id": "riverside",\n  "name": "Riverside" oops\n}\n');
     await expect(
-      startNodeService({ RACE_CONFIG: broken, DATABASE_URL: db.url, PORT: '0' }, silentLogger),
+      startNodeService({ RACE_CONFIG: broken, DATABASE_URL: stack.db.url, PORT: '0' }, silentLogger),
     ).rejects.toThrow(/RACE_CONFIG .*broken\.json is not valid JSON at line 3, column 2\d: /);
   });
 });

@@ -10,7 +10,7 @@ import { openPglite } from '../../src/adapters/db/pglite.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
 import { startFailureMessage } from '../../src/runtime/node/start-errors.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase } from '../../tools/postgres.js';
 
 const quiet = createJsonLogger(() => {});
 const dir = mkdtempSync(join(tmpdir(), 'finishline-start-errors-'));

@@ -2,8 +2,8 @@
 // against the local Neon HTTP SQL endpoint in front of a fresh real Postgres database.
 import { neonConfig } from '@neondatabase/serverless';
 import { openNeonHttp } from '../../src/adapters/db/neon-http.js';
+import { createTestDatabase } from '../../tools/postgres.js';
 import { startNeonHttpEndpoint } from '../support/neon-http-endpoint.js';
-import { createTestDatabase } from '../support/postgres.js';
 import { describeStoreContract, rawAccess, storesOn } from './store.contract.js';
 
 // Looks like a real Neon URL; the endpoint ignores it and talks to the test database.

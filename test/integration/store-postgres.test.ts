@@ -1,7 +1,7 @@
 // The Store contract on a real PostgreSQL server through node-postgres (a fresh database for this file).
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, resetDatabase } from '../../tools/postgres.js';
 import { describeStoreContract, storesOn } from './store.contract.js';
 
 describeStoreContract('node-postgres', async () => {
@@ -12,9 +12,7 @@ describeStoreContract('node-postgres', async () => {
     withCaps: (capOf) => createStore(handle.db, capOf),
     // Raw SQL through the test's own pool, outside the app's code.
     query: <T>(text: string) => db.query(text) as Promise<T[]>,
-    reset: async () => {
-      await db.query('TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail');
-    },
+    reset: () => resetDatabase(db),
     async close() {
       await handle.close();
       await db.drop();

@@ -10,7 +10,8 @@ import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { StoreUnavailableError } from '../../src/ports/errors.js';
 import { createTaskStore } from '../../src/tasks/store.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { eventually } from '../support/http.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -105,17 +106,14 @@ describe('a reachable server', () => {
 
   it('a backend terminated mid-query (admin shutdown) IS unavailable', async () => {
     const running = rejection(handle.db.execute(sql.raw("SELECT pg_sleep(10), 'fl-terminate-me'")));
-    // Find the backend running that query and terminate it from outside.
-    let terminated = 0;
-    for (let i = 0; i < 100 && terminated === 0; i++) {
+    // Once the backend running that query shows up, terminate it from outside.
+    await eventually(async () => {
       const rows = await db.query<{ ok: boolean }>(
         `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
          WHERE query LIKE '%fl-terminate-me%' AND pid <> pg_backend_pid()`,
       );
-      terminated = rows.filter((r) => r.ok).length;
-      if (terminated === 0) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(terminated).toBe(1);
+      expect(rows.filter((r) => r.ok)).toHaveLength(1);
+    });
     const error = await running;
     expect(isDatabaseUnavailable(error)).toBe(true);
     // The pool recovers with a new connection.

@@ -17,6 +17,7 @@ import type { EmailMessage } from '../../src/domain/confirmation-email.js';
 import type { CapOf, NewRegistration, Store } from '../../src/ports/store.js';
 import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
 import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import { resetDatabase } from '../../tools/postgres.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 
 export interface StoreFixture {
@@ -40,14 +41,15 @@ export function storesOn(db: Database): Pick<StoreFixture, 'store' | 'tasks'> {
 export function rawAccess(db: Database): Required<Pick<StoreFixture, 'reset' | 'query' | 'withCaps'>> {
   return {
     withCaps: (capOf) => createStore(db, capOf),
-    reset: async () => {
-      await db.execute(sql`TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail`);
-    },
+    reset: () => resetDatabase(db),
     query: <T>(text: string) => queryRows<T>(db, sql.raw(text)),
   };
 }
 
 const RACE = 'contract-race-2027';
+
+/** Waits out the 1 ms leases the cases give their tasks: a lease running out is what they test. */
+const leasesExpire = () => sleep(20);
 const KIND = 'send-confirmation-email';
 
 const newRegistration = (overrides: Partial<NewRegistration> = {}) =>
@@ -254,7 +256,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const tasksBefore = await count('tasks');
 
         const duplicate = newRegistration({ email: '  GRACE@example.COM' });
-        // A 1 ms lease: had this task been written, it would be claimable after the sleep below.
+        // A 1 ms lease: had this task been written, it would be claimable once leasesExpire() below ran.
         const duplicateTask = newTask('owner-a', { leaseMs: 1 });
         expect(await f.store.insertRegistrationWithTask(duplicate, duplicateTask)).toBe('already_registered');
 
@@ -262,7 +264,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await count('tasks')).toBe(tasksBefore);
         await expectCount(0, 'tasks', `id = '${duplicateTask.id}'`);
         await expectCount(1, 'registrations');
-        await sleep(20);
+        await leasesExpire();
         expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
         // The first registration's delivery is untouched.
         expect((await f.store.findRegistration(first.id))?.email).toMatchObject({ status: 'sending', attempts: 1 });
@@ -274,7 +276,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const task = newTask('owner-a', { leaseMs: 1 });
         expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('already_registered');
         await expectCount(0, 'tasks');
-        await sleep(20);
+        await leasesExpire();
         expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
       });
 
@@ -297,7 +299,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         await expectCount(1, 'tasks');
 
         // Only the winner's task exists: after its 1 ms lease expires it is the one and only claimable task.
-        await sleep(20);
+        await leasesExpire();
         const claimed = await f.tasks.claimTasks('sweeper', 50, 60_000);
         expect(claimed.map((t) => t.id)).toEqual([winner.task.id]);
       });
@@ -422,6 +424,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         if (history)
           expect(history).toMatchObject([{ number: 1, outcome: 'dead', error: 'PermanentError: validation_error' }]);
 
+        // A moment later, so a run_at of "now" written with the dead letter would be due: still not claimed.
         await sleep(10);
         expect(await f.tasks.claimTasks('owner-b', 10, 60_000)).toEqual([]);
         if (f.query) {
@@ -464,7 +467,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
       it('an expired lease is re-claimed by another owner; the old owner has lost it', async () => {
         const { registration, task } = await enqueue({ leaseMs: 1 });
-        await sleep(20);
+        await leasesExpire();
         const claimed = await f.tasks.claimTasks('owner-b', 10, 60_000);
         expect(claimed).toHaveLength(1);
         expect(claimed[0]).toMatchObject({ id: task.id, attempts: 2, leaseOwner: 'owner-b', payload: task.payload });
@@ -491,14 +494,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
       it('claimTasks honours the limit and leases with the given length', async () => {
         for (let i = 0; i < 3; i++) await enqueue({ leaseMs: 1 });
-        await sleep(20);
+        await leasesExpire();
         const first = await f.tasks.claimTasks('owner-b', 2, 400);
         expect(first).toHaveLength(2);
         const second = await f.tasks.claimTasks('owner-c', 2, 60_000);
         expect(second).toHaveLength(1);
         expect(await f.tasks.claimTasks('owner-d', 10, 60_000)).toEqual([]);
+        // Waits out owner-b's 400 ms leases (the point of the case); owner-c's 60 s lease does not expire.
         await sleep(450);
-        // owner-b's 400 ms leases expired; owner-c's 60 s lease did not.
         const third = await f.tasks.claimTasks('owner-d', 10, 60_000);
         expect(third.map((t) => t.id).sort()).toEqual(first.map((t) => t.id).sort());
         expect(third.every((t) => t.attempts === 3)).toBe(true);
@@ -509,7 +512,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         for (let round = 0; round < 3; round++) {
           const enqueued: string[] = [];
           for (let i = 0; i < 8; i++) enqueued.push((await enqueue({ leaseMs: 1 })).task.id);
-          await sleep(20);
+          await leasesExpire();
           const [a, b] = await Promise.all([
             f.tasks.claimTasks('sweeper-a', 5, 60_000),
             f.tasks.claimTasks('sweeper-b', 5, 60_000),
@@ -714,7 +717,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const ids: string[] = [];
         for (let i = 1; i <= 3; i++) {
           ids.push(await f.store.saveDevMail(message(i), `key-${i}`, randomUUID()));
-          await sleep(5);
+          await sleep(5); // distinct created_at values: "newest first" orders by them
         }
         const listed = await f.store.listDevMail(10);
         expect(listed.map((m) => m.id)).toEqual([...ids].reverse());

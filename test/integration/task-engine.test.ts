@@ -20,7 +20,8 @@ import type { LeasedTask } from '../../src/ports/tasks.js';
 import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from '../../src/tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from '../../src/tasks/handlers/send-confirmation-email.js';
 import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
+import { resetDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 
 let handle: DatabaseHandle;
 let store: Store;
@@ -42,9 +43,7 @@ afterAll(async () => {
   await handle?.close();
 });
 beforeEach(async () => {
-  await handle.db.execute(
-    sql`TRUNCATE task_attempts, tasks, idempotency_keys, distance_counts, registrations, dev_mail`,
-  );
+  await resetDatabase(handle.db);
   logLines = [];
 });
 afterEach(() => {

@@ -6,10 +6,10 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { eventually, runner } from '../support/http-suite.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { eventually, runner } from '../support/http.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../support/resend-stand-in.js';
 
 const FAST_RETRIES = {
   TASK_RETRY_BASE_MS: '50',

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { runner } from '../support/http-suite.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { runner } from '../support/http.js';
 
 let db: TestDatabase;
 const services: NodeService[] = [];

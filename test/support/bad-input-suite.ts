@@ -1,7 +1,7 @@
 // The bad-input corpus (bad-input-corpus.ts) sent to one target on its own fresh database and Resend
 // stand-in: every case must get its status and code in the one error envelope, never a 5xx, and the
 // whole corpus must leave no row, no task and no email behind. A last case proves the counters work.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BAD_INPUT_CORPUS,
   type BadInputCase,
@@ -9,12 +9,15 @@ import {
   REGISTRATIONS_ROUTE,
   VALID_BASE,
 } from './bad-input-corpus.js';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
-import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
+import { useStack } from './stack.js';
 import type { StartTarget, Target } from './targets.js';
 
 const CONCURRENCY = 8;
-/** Background work (waitUntil) of a wrongly accepted case would start right after its response. */
+/**
+ * A quiet period on purpose, before checking that nothing was written or sent: background work
+ * (waitUntil) of a wrongly accepted case would start right after its response, and an absence leaves
+ * nothing to await.
+ */
 const SETTLE_MS = 500;
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -106,36 +109,24 @@ async function check(target: Target, c: BadInputCase): Promise<string | undefine
 
 export function defineBadInputSuite(targetName: string, startTarget: StartTarget) {
   describe(`bad input on ${targetName}`, () => {
-    let db: TestDatabase;
-    let resend: ResendStandIn;
-    let target: Target;
+    const stack = useStack(
+      `fl_bad_${targetName}`,
+      startTarget,
+      // The per-client limit would answer 429 long before the corpus ends: off, the corpus is about input.
+      { RATE_LIMIT_PER_MINUTE: '0' },
+      // Workerd: straight to PostgreSQL over Cloudflare sockets, not through Miniflare's local
+      // Hyperdrive proxy, whose sockets have no error listener and throw an uncaught ECONNRESET into
+      // the test process when workerd is disposed (seen in 4 of 6 runs). Bad input never reaches the
+      // database anyway; the Hyperdrive path is covered by http-workerd. Node ignores this option.
+      { hyperdrive: false },
+    );
 
     const counts = async () => {
-      const [row] = await db.query<{ registrations: number; tasks: number }>(
+      const [row] = await stack.db.query<{ registrations: number; tasks: number }>(
         'SELECT (SELECT count(*)::int FROM registrations) AS registrations, (SELECT count(*)::int FROM tasks) AS tasks',
       );
       return row!;
     };
-
-    beforeAll(async () => {
-      db = await createTestDatabase(`fl_bad_${targetName}`);
-      resend = await startResendStandIn();
-      target = await startTarget({
-        databaseUrl: db.url,
-        // Workerd: straight to PostgreSQL over Cloudflare sockets, not through Miniflare's local
-        // Hyperdrive proxy, whose sockets have no error listener and throw an uncaught ECONNRESET into
-        // the test process when workerd is disposed (seen in 4 of 6 runs). Bad input never reaches the
-        // database anyway; the Hyperdrive path is covered by http-workerd. Node ignores this option.
-        hyperdrive: false,
-        // The per-client limit would answer 429 long before the corpus ends: off, the corpus is about input.
-        env: { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url, RATE_LIMIT_PER_MINUTE: '0' },
-      });
-    });
-    afterAll(async () => {
-      await target?.stop();
-      await resend?.close();
-      await db?.drop();
-    });
 
     it('the corpus is large, uniquely named and complete', () => {
       expect(BAD_INPUT_CORPUS.length).toBeGreaterThanOrEqual(200);
@@ -150,7 +141,7 @@ export function defineBadInputSuite(targetName: string, startTarget: StartTarget
     for (const [category, count] of Object.entries(corpusCategories())) {
       it(`${category} (${count} cases)`, async () => {
         const cases = BAD_INPUT_CORPUS.filter((c) => c.category === category);
-        const failures = await mapLimited(cases, CONCURRENCY, (c) => check(target, c));
+        const failures = await mapLimited(cases, CONCURRENCY, (c) => check(stack.target, c));
         expect(failures.filter((f) => f !== undefined)).toEqual([]);
       });
     }
@@ -158,12 +149,12 @@ export function defineBadInputSuite(targetName: string, startTarget: StartTarget
     it('after the whole corpus: no registration, no task, no email', async () => {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       expect(await counts()).toEqual({ registrations: 0, tasks: 0 });
-      expect(resend.requestCount()).toBe(0);
+      expect(stack.resend.requestCount()).toBe(0);
     });
 
     // Last, on purpose: proves the assertions above could fail (the row, the task and the send are seen).
     it('sanity: the valid base body is accepted, stored and emailed', async () => {
-      const res = await fetch(`${target.url}${REGISTRATIONS_ROUTE}`, {
+      const res = await fetch(`${stack.target.url}${REGISTRATIONS_ROUTE}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(VALID_BASE),
@@ -173,8 +164,8 @@ export function defineBadInputSuite(targetName: string, startTarget: StartTarget
       const after = await counts();
       expect(after.registrations).toBeGreaterThanOrEqual(1);
       expect(after.tasks).toBeGreaterThanOrEqual(1);
-      await resend.waitForAccepted(1);
-      expect(resend.requestCount()).toBeGreaterThanOrEqual(1);
+      await stack.resend.waitForAccepted(1);
+      expect(stack.resend.requestCount()).toBeGreaterThanOrEqual(1);
     });
   });
 }

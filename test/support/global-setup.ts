@@ -3,14 +3,11 @@
 // workerd tests load into Miniflare (the same build `wrangler deploy` uploads).
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import pg from 'pg';
-import { POSTGRES_ADMIN_URL } from './postgres.js';
+import { CHROMIUM_PATH } from '../../tools/chromium.js';
+import { requirePostgres } from '../../tools/postgres.js';
 
 /** Where this run's Worker bundle is (set here, read by targets.ts in the test processes). */
 export const WORKER_BUNDLE_ENV = 'FINISHLINE_TEST_WORKER_BUNDLE';
-
-// The same default as browser.ts (not imported here: it loads playwright-core and axe-core).
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function ensureChromium() {
   if (existsSync(CHROMIUM_PATH)) return;
@@ -27,15 +24,7 @@ function ensureChromium() {
 }
 
 export default async function setup() {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.end();
-  } catch {
-    throw new Error(
-      `PostgreSQL is not reachable at ${new URL(POSTGRES_ADMIN_URL).host}: start it (pg_ctlcluster --skip-systemctl-redirect 15 main start)`,
-    );
-  }
+  await requirePostgres('npm test');
   ensureChromium();
   // A folder of this run's own: two `npm test` runs side by side must not rebuild each other's bundle
   // while Miniflare loads it. The test processes inherit the variable; targets.ts reads it.

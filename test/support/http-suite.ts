@@ -1,50 +1,20 @@
 // The HTTP contract, defined once and run against every target (Node and workerd), each on its own
 // fresh PostgreSQL database and its own Resend stand-in.
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../../tools/postgres.js';
+import { waitUntilDelivered } from './delivery.js';
+import { eventually, post, runner } from './http.js';
 import { checkAnswersAgainstOpenApi } from './openapi-contract.js';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
-import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
-import type { StartTarget, Target } from './targets.js';
+import { useStack } from './stack.js';
+import type { StartTarget } from './targets.js';
 
 export const THANKS = 'Thanks for registering for our Marathon';
 
-let counter = 0;
-export function runner(overrides: Record<string, unknown> = {}) {
-  counter += 1;
-  return {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `runner-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    address: '12 Analytical Row\nLondon',
-    distance: 'half',
-    ...overrides,
-  };
-}
-
-export function post(target: Target, path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${target.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
-
-/** Polls until `check` passes (background work finishes after the response). */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-/** True while the promise is still pending after the event loop had a chance to settle it. */
+/**
+ * True while the promise is still pending after the event loop had a chance to settle it. A wait on
+ * purpose: "no answer yet" is an absence, which only a window of time can show.
+ */
 async function isPending(promise: Promise<unknown>, waitMs = 150): Promise<boolean> {
   let settled = false;
   promise.then(
@@ -77,53 +47,36 @@ const SEED_ROUTES = [
 
 export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
   describe(`HTTP contract on ${targetName}`, () => {
-    let db: TestDatabase;
-    let resend: ResendStandIn;
-    let target: Target;
+    const stack = useStack(`fl_http_${targetName}`, startTarget, {
+      TASK_TIMEOUT_MS: '5000',
+      EMAIL_RATE_LIMIT_PER_SEC: '50',
+      TASK_LEASE_MS: '60000',
+    });
 
-    beforeAll(async () => {
-      db = await createTestDatabase(`fl_http_${targetName}`);
-      resend = await startResendStandIn();
-      target = await startTarget({
-        databaseUrl: db.url,
-        env: {
-          RESEND_API_KEY: resend.apiKey,
-          RESEND_BASE_URL: resend.url,
-          TASK_TIMEOUT_MS: '5000',
-          EMAIL_RATE_LIMIT_PER_SEC: '50',
-          TASK_LEASE_MS: '60000',
-        },
-      });
-    });
-    afterAll(async () => {
-      await target?.stop();
-      await resend?.close();
-      await db?.drop();
-    });
-    beforeEach(() => resend.reset());
+    beforeEach(() => stack.resend.reset());
     // Every answer a test below gets from the target must be the one /openapi.json documents.
-    checkAnswersAgainstOpenApi(() => target);
+    checkAnswersAgainstOpenApi(() => stack.target);
 
     describe('health and race', () => {
       it('answers /healthz and /readyz', async () => {
-        expect(await (await fetch(`${target.url}/healthz`)).json()).toEqual({ status: 'ok' });
-        const ready = await fetch(`${target.url}/readyz`);
+        expect(await (await fetch(`${stack.target.url}/healthz`)).json()).toEqual({ status: 'ok' });
+        const ready = await fetch(`${stack.target.url}/readyz`);
         expect(ready.status).toBe(200);
         expect(await ready.json()).toEqual({ status: 'ready', delivery: { state: 'running' } });
       });
 
       it('shows the race with spots left per distance', async () => {
-        const before = await (await fetch(`${target.url}/api/race`)).json();
+        const before = await (await fetch(`${stack.target.url}/api/race`)).json();
         expect(before.name).toBe('Riverside Marathon 2027');
         expect(before.distances.map((d: { id: string }) => d.id)).toEqual(['10', 'half', 'full']);
-        await post(target, '/api/registrations', runner({ distance: '10' }));
-        const after = await (await fetch(`${target.url}/api/race`)).json();
+        await post(stack.target, '/api/registrations', runner({ distance: '10' }));
+        const after = await (await fetch(`${stack.target.url}/api/race`)).json();
         expect(after.distances[0].spotsLeft).toBe(before.distances[0].spotsLeft - 1);
         expect(after.distances[1].spotsLeft).toBe(before.distances[1].spotsLeft);
       });
 
       it('sets secure headers', async () => {
-        const res = await fetch(`${target.url}/api/race`);
+        const res = await fetch(`${stack.target.url}/api/race`);
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
         expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
       });
@@ -131,9 +84,9 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
 
     describe('POST /api/registrations (outbox)', () => {
       it('stores the registration and its task, answers before the email, then delivers it once', async () => {
-        const gate = resend.hold();
+        const gate = stack.resend.hold();
         const input = runner();
-        const res = await post(target, '/api/registrations', input);
+        const res = await post(stack.target, '/api/registrations', input);
         expect(res.status).toBe(201);
         const body = await res.json();
         expect(body).toEqual({
@@ -145,32 +98,34 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         expect(res.headers.get('location')).toBe(`/api/registrations/${body.id}`);
         // The answer came while the provider still holds the email.
         await gate.waitForHeld(1);
-        expect(resend.acceptedFor(input.email)).toBe(0);
-        const during = await (await fetch(`${target.url}/api/registrations/${body.id}`)).json();
+        expect(stack.resend.acceptedFor(input.email)).toBe(0);
+        const during = await (await fetch(`${stack.target.url}/api/registrations/${body.id}`)).json();
         expect(during.email.status).toBe('sending');
         gate.release();
-        await resend.waitForAccepted(1);
+        await stack.resend.waitForAccepted(1);
         await eventually(async () => {
-          const status = await (await fetch(`${target.url}/api/registrations/${body.id}`)).json();
+          const status = await (await fetch(`${stack.target.url}/api/registrations/${body.id}`)).json();
           expect(status.email).toMatchObject({ status: 'sent', attempts: 1 });
         });
-        expect(resend.acceptedFor(input.email)).toBe(1);
+        expect(stack.resend.acceptedFor(input.email)).toBe(1);
         // The task id is the Idempotency-Key.
-        const [task] = await db.query<{ id: string }>('SELECT id FROM tasks WHERE registration_id = $1', [body.id]);
-        expect(resend.acceptedForKey(task!.id)).toBe(1);
-        const [email] = resend.accepted();
+        const [task] = await stack.db.query<{ id: string }>('SELECT id FROM tasks WHERE registration_id = $1', [
+          body.id,
+        ]);
+        expect(stack.resend.acceptedForKey(task!.id)).toBe(1);
+        const [email] = stack.resend.accepted();
         expect(email!.subject).toBe("You're registered for Riverside Marathon 2027");
         expect(email!.text).toContain(body.id);
         expect(email!.html).toContain('Ada');
       });
 
       it('shows one registration by id, and 404 for unknown or malformed ids', async () => {
-        const { id } = await (await post(target, '/api/registrations', runner({ distance: 'full' }))).json();
-        const found = await fetch(`${target.url}/api/registrations/${id}`);
+        const { id } = await (await post(stack.target, '/api/registrations', runner({ distance: 'full' }))).json();
+        const found = await fetch(`${stack.target.url}/api/registrations/${id}`);
         expect(found.status).toBe(200);
         expect(await found.json()).toMatchObject({ id, status: 'registered', distance: 'full', firstName: 'Ada' });
         for (const bad of [crypto.randomUUID(), 'not-a-uuid', "1' OR '1'='1"]) {
-          const res = await fetch(`${target.url}/api/registrations/${encodeURIComponent(bad)}`);
+          const res = await fetch(`${stack.target.url}/api/registrations/${encodeURIComponent(bad)}`);
           expect(res.status).toBe(404);
           expect((await res.json()).error.code).toBe('not_found');
         }
@@ -178,51 +133,53 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
 
       it('refuses a second registration for the same email, case-insensitively', async () => {
         const input = runner();
-        expect((await post(target, '/api/registrations', input)).status).toBe(201);
-        const again = await post(target, '/api/registrations', { ...input, email: ` ${input.email.toUpperCase()} ` });
+        expect((await post(stack.target, '/api/registrations', input)).status).toBe(201);
+        const again = await post(stack.target, '/api/registrations', {
+          ...input,
+          email: ` ${input.email.toUpperCase()} `,
+        });
         expect(again.status).toBe(409);
         expect((await again.json()).error.code).toBe('already_registered');
-        await resend.waitForAccepted(1);
-        await new Promise((r) => setTimeout(r, 200));
-        expect(resend.acceptedFor(input.email)).toBe(1);
+        await waitUntilDelivered(stack.db, [input.email]);
+        expect(stack.resend.acceptedFor(input.email)).toBe(1);
       });
 
       it('lets exactly one of 20 concurrent duplicates through', async () => {
         const input = runner();
         const statuses = await Promise.all(
-          Array.from({ length: 20 }, () => post(target, '/api/registrations', input).then((r) => r.status)),
+          Array.from({ length: 20 }, () => post(stack.target, '/api/registrations', input).then((r) => r.status)),
         );
         expect(statuses.filter((s) => s === 201)).toHaveLength(1);
         expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-        const rows = await db.query('SELECT id FROM registrations WHERE email_normalized = $1', [input.email]);
+        const rows = await stack.db.query('SELECT id FROM registrations WHERE email_normalized = $1', [input.email]);
         expect(rows).toHaveLength(1);
-        await resend.waitForAccepted(1);
+        await stack.resend.waitForAccepted(1);
       });
     });
 
     describe('strategies (DESIGN §3)', () => {
       it('sequential answers 200 only after the provider accepted the email', async () => {
-        const gate = resend.hold();
+        const gate = stack.resend.hold();
         const input = runner();
-        const response = post(target, '/api/marathon-sequential', input);
+        const response = post(stack.target, '/api/marathon-sequential', input);
         await gate.waitForHeld(1);
         expect(await isPending(response)).toBe(true);
         gate.release();
         const res = await response;
         expect(res.status).toBe(200);
         expect(await res.text()).toBe(THANKS);
-        expect(resend.acceptedFor(input.email)).toBe(1);
+        expect(stack.resend.acceptedFor(input.email)).toBe(1);
       });
 
       it('sequential answers 502 email_failed when the provider fails (the registration stays)', async () => {
-        resend.failNext(1, { status: 422, name: 'validation_error' });
+        stack.resend.failNext(1, { status: 422, name: 'validation_error' });
         const input = runner();
-        const res = await post(target, '/api/marathon-sequential', input);
+        const res = await post(stack.target, '/api/marathon-sequential', input);
         expect(res.status).toBe(502);
         expect((await res.json()).error.code).toBe('email_failed');
-        expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
-          1,
-        );
+        expect(
+          await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+        ).toHaveLength(1);
       });
 
       for (const [route, status] of [
@@ -231,32 +188,34 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         ['/api/marathon-fire-and-forget', 201],
       ] as const) {
         it(`${route} answers ${status} before the email is accepted, then it is sent once`, async () => {
-          const gate = resend.hold();
+          const gate = stack.resend.hold();
           const input = runner();
-          const res = await post(target, route, input);
+          const res = await post(stack.target, route, input);
           expect(res.status).toBe(status);
           expect(await res.text()).toBe(THANKS);
-          expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
-            1,
-          );
+          expect(
+            await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+          ).toHaveLength(1);
           await gate.waitForHeld(1);
-          expect(resend.acceptedFor(input.email)).toBe(0);
+          expect(stack.resend.acceptedFor(input.email)).toBe(0);
           gate.release();
-          await resend.waitForAccepted(1);
-          await new Promise((r) => setTimeout(r, 100));
-          expect(resend.acceptedFor(input.email)).toBe(1);
+          await stack.resend.waitForAccepted(1);
+          if (route === '/api/marathon-outbox') await waitUntilDelivered(stack.db, [input.email]);
+          // A direct send leaves no record to wait on: only a quiet moment can show no second one follows.
+          else await new Promise((r) => setTimeout(r, 100));
+          expect(stack.resend.acceptedFor(input.email)).toBe(1);
         });
       }
 
       it('parallel answers 202 before the row exists', async () => {
         // Hold a lock that blocks inserts (reads still work) so "before" is certain, not a race.
-        const locker = new pg.Client({ connectionString: db.url });
+        const locker = new pg.Client({ connectionString: stack.db.url });
         await locker.connect();
         try {
           await locker.query('BEGIN');
           await locker.query('LOCK TABLE registrations IN SHARE ROW EXCLUSIVE MODE');
           const input = runner();
-          const res = await post(target, '/api/marathon-parallel', input);
+          const res = await post(stack.target, '/api/marathon-parallel', input);
           expect(res.status).toBe(202);
           expect(await res.text()).toBe(THANKS);
           const before = await locker.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]);
@@ -264,11 +223,11 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
           await locker.query('COMMIT');
           await eventually(async () => {
             expect(
-              await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+              await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
             ).toHaveLength(1);
           });
-          await resend.waitForAccepted(1);
-          expect(resend.acceptedFor(input.email)).toBe(1);
+          await stack.resend.waitForAccepted(1);
+          expect(stack.resend.acceptedFor(input.email)).toBe(1);
         } finally {
           await locker.end();
         }
@@ -276,13 +235,13 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
 
       it('every strategy refuses a duplicate it awaited (parallel cannot: it already answered)', async () => {
         const input = runner();
-        expect((await post(target, '/api/marathon-waituntil', input)).status).toBe(201);
+        expect((await post(stack.target, '/api/marathon-waituntil', input)).status).toBe(201);
         for (const route of SEED_ROUTES.filter((r) => r !== '/api/marathon-parallel')) {
-          const res = await post(target, route, { ...input, email: input.email.toUpperCase() });
+          const res = await post(stack.target, route, { ...input, email: input.email.toUpperCase() });
           expect(res.status, route).toBe(409);
           expect((await res.json()).error.code).toBe('already_registered');
         }
-        await resend.waitForAccepted(1);
+        await stack.resend.waitForAccepted(1);
       });
     });
 
@@ -307,22 +266,22 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
 
       for (const [name, body, path] of BAD_BODIES) {
         it(`422 validation_failed for ${name}, on every route, writing nothing`, async () => {
-          const before = await counts(db);
+          const before = await counts(stack.db);
           for (const route of SEED_ROUTES) {
-            const res = await post(target, route, typeof body === 'string' ? body : JSON.stringify(body));
+            const res = await post(stack.target, route, typeof body === 'string' ? body : JSON.stringify(body));
             expect(res.status, route).toBe(422);
             const { error } = await res.json();
             expect(error.code).toBe('validation_failed');
             expect(error.details.map((d: { path: string }) => d.path)).toContain(path);
           }
-          expect(await counts(db)).toEqual(before);
-          expect(resend.requestCount()).toBe(0);
+          expect(await counts(stack.db)).toEqual(before);
+          expect(stack.resend.requestCount()).toBe(0);
         });
       }
 
       it('400 invalid_json for malformed JSON and invalid UTF-8', async () => {
         for (const body of ['{"firstName":', '', "{'a':1}", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])]) {
-          const res = await fetch(`${target.url}/api/registrations`, {
+          const res = await fetch(`${stack.target.url}/api/registrations`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body,
@@ -334,7 +293,7 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
 
       it('415 unsupported_media_type when the body is not JSON', async () => {
         for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
-          const res = await fetch(`${target.url}/api/registrations`, {
+          const res = await fetch(`${stack.target.url}/api/registrations`, {
             method: 'POST',
             headers: type ? { 'content-type': type } : {},
             body: JSON.stringify(runner()),
@@ -345,24 +304,24 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
       });
 
       it('413 payload_too_large over 16 KiB', async () => {
-        const before = await counts(db);
-        const res = await post(target, '/api/registrations', runner({ address: 'x'.repeat(17 * 1024) }));
+        const before = await counts(stack.db);
+        const res = await post(stack.target, '/api/registrations', runner({ address: 'x'.repeat(17 * 1024) }));
         expect(res.status).toBe(413);
         expect((await res.json()).error.code).toBe('payload_too_large');
-        expect(await counts(db)).toEqual(before);
+        expect(await counts(stack.db)).toEqual(before);
       });
 
       it('404 not_found for unknown routes, in the envelope', async () => {
-        const res = await fetch(`${target.url}/api/nope`);
+        const res = await fetch(`${stack.target.url}/api/nope`);
         expect(res.status).toBe(404);
         expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'route not found' } });
       });
 
       it('500 internal leaks no SQL, stack or personal data', async () => {
-        await db.query('ALTER TABLE registrations RENAME TO registrations_gone');
+        await stack.db.query('ALTER TABLE registrations RENAME TO registrations_gone');
         try {
           const input = runner({ firstName: 'Secretname' });
-          const res = await post(target, '/api/registrations', input);
+          const res = await post(stack.target, '/api/registrations', input);
           expect(res.status).toBe(500);
           const text = await res.text();
           expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: expect.any(String) } });
@@ -370,7 +329,7 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
             expect(text).not.toContain(leak);
           }
         } finally {
-          await db.query('ALTER TABLE registrations_gone RENAME TO registrations');
+          await stack.db.query('ALTER TABLE registrations_gone RENAME TO registrations');
         }
       });
     });

@@ -1,8 +1,8 @@
 // The usual set-up of a test file: a fresh database, a Resend stand-in, and a target (Node or workerd)
 // wired to both — started before the file's tests, stopped after them.
 import { afterAll, beforeAll } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
-import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import type { StartTarget, Target, TargetOptions } from './targets.js';
 
 export interface Stack {

@@ -1,7 +1,7 @@
 // The Workers sweeper: the Cron Trigger's `scheduled` handler, run inside workerd, claims due tasks
 // (a retry scheduled after a failed first attempt) and delivers them exactly once.
 import { describe, expect, it } from 'vitest';
-import { post, runner } from '../support/http-suite.js';
+import { eventually, post, runner } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startWorkerdTarget } from '../support/targets.js';
 
@@ -13,18 +13,12 @@ describe('Cron sweeper in workerd', () => {
     resend.failNext(3, 'error500');
     const inputs = [runner(), runner(), runner()];
     for (const input of inputs) expect((await post(target, '/api/registrations', input)).status).toBe(201);
-    // The three fast-path attempts fail; their tasks wait for the sweeper.
-    const waitForPending = async () => {
-      for (let i = 0; i < 100; i++) {
-        const rows = await db.query("SELECT 1 FROM tasks WHERE status = 'pending'");
-        if (rows.length === 3) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error('the fast-path attempts did not fail as injected');
-    };
-    await waitForPending();
+    // The three fast-path attempts fail; their tasks wait for the sweeper, due after a 1 ms backoff.
+    await eventually(async () => {
+      const due = await db.query("SELECT 1 FROM tasks WHERE status = 'pending' AND run_at <= now()");
+      expect(due, 'the fast-path attempts did not fail as injected').toHaveLength(3);
+    });
     expect(resend.acceptedCount()).toBe(0);
-    await new Promise((r) => setTimeout(r, 20)); // past run_at (1 ms backoff)
 
     await target.scheduled!();
 

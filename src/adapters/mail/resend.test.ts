@@ -1,7 +1,7 @@
 // The Resend adapter against the project's REAL local Resend stand-in (an HTTP server that behaves as
 // Resend documents), plus its two pure helpers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ResendStandIn, startResendStandIn } from '../../../test/support/resend-stand-in.js';
+import { type ResendStandIn, startResendStandIn } from '../../../tools/resend-stand-in.js';
 import type { EmailMessage } from '../../domain/confirmation-email.js';
 import { MailError, type Mailer } from '../../ports/mailer.js';
 import { classifyResendError, createResendMailer, retryAfterMs } from './resend.js';

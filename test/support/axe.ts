@@ -1,27 +1,6 @@
-// A real browser for the pages: Debian's Chromium driven by playwright-core (no browser download),
-// and axe-core run inside the page for accessibility checks.
-import { existsSync } from 'node:fs';
+// Accessibility checks for the browser tests: axe-core run inside the page.
 import axe from 'axe-core';
-import { type Browser, chromium, type Page } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
-
-export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-}
+import type { Page } from 'playwright-core';
 
 export interface AxeViolation {
   id: string;

@@ -490,12 +490,16 @@ describe('counters', () => {
 describe('close', () => {
   it('does not hang with a hanging request pending', async () => {
     standIn.failNext(1, 'hang');
+    // Held at a gate first, so its arrival can be awaited; released, it reaches the hang through promise
+    // continuations only, and those have all run by the next turn of the event loop.
+    const gate = standIn.hold();
     const pending = post('/emails', email()).then(
       () => 'answered',
       () => 'failed',
     );
-    await until(() => standIn.requestCount() === 1);
-    await new Promise((r) => setTimeout(r, 50)); // let it reach the hang
+    await gate.waitForHeld(1);
+    gate.release();
+    await new Promise((r) => setImmediate(r));
     await standIn.close();
     expect(await pending).toBe('failed');
     expect(standIn.acceptedCount()).toBe(0);
