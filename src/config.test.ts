@@ -13,7 +13,7 @@ function configError(env: Env): string {
   throw new Error(`expected a ConfigError for ${Object.keys(env).join(', ')}`);
 }
 
-describe('parseConfig defaults (DESIGN §6)', () => {
+describe('parseConfig defaults (README: Configuration)', () => {
   it('an empty environment gives the documented defaults', () => {
     expect(parseConfig({})).toEqual({
       port: 8787,

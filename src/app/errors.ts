@@ -1,4 +1,4 @@
-// One error type at the HTTP edge, turned into the one envelope by one onError (DESIGN §5):
+// One error type at the HTTP edge, turned into the one envelope by one onError (docs/design.md: HTTP contract):
 //   { "error": { "code", "message", "details"? } }
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';

@@ -16,7 +16,7 @@ export interface PreparedRegistration {
   email: EmailMessage;
 }
 
-/** The registration rules (DESIGN §5), or 422 validation_failed naming each field at fault. */
+/** The registration rules (docs/design.md: HTTP contract), or 422 validation_failed naming each field at fault. */
 export function validInput(deps: Pick<AppDeps, 'race' | 'tracer'>, body: unknown): RegistrationInput {
   const span = deps.tracer.startSpan('validation');
   const result = validateRegistration(deps.race, body);

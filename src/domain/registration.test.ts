@@ -71,7 +71,7 @@ describe('validateRegistration: valid input', () => {
   });
 });
 
-describe('validateRegistration: the rules of DESIGN §5', () => {
+describe('validateRegistration: the rules of docs/design.md, HTTP contract', () => {
   for (const field of ['firstName', 'lastName'] as const) {
     describe(field, () => {
       it('must not be empty (also after trimming)', () => {

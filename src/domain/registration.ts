@@ -1,4 +1,4 @@
-// What a runner sends, and the rules it must meet (DESIGN §5). Pure: used by routes and docs alike.
+// What a runner sends, and the rules it must meet (docs/design.md: HTTP contract). Pure: used by routes and docs alike.
 // `import * as z` rather than `import { z }`: esbuild (wrangler) then keeps only the parts of Zod we use —
 // without it every locale ships too (Zod was 764 KB of the Worker bundle; now about 200 KB).
 import * as z from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The task engine — glossary (DESIGN §1, §4). These words mean the same in code, tests and docs.
+ * The task engine — glossary (docs/design.md: Vocabulary, The outbox). These words mean the same in code, tests and docs.
  *
  * task         A unit of background work stored as a row in `tasks` (the outbox), e.g. one
  *              `send-confirmation-email`. Written in the same statement as the data that causes it.

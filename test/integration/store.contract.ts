@@ -1,4 +1,4 @@
-// The Store contract: the SAME cases run against every database driver (DESIGN §7 "contract suites").
+// The Store contract: the SAME cases run against every database driver (docs/design.md: Testing, contract suites).
 // Each driver's *.test.ts file calls `describeStoreContract(name, open)`. It covers the Store port and
 // the task store (src/tasks/store.ts) on that driver's SqlDatabase.
 //

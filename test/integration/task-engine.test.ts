@@ -48,7 +48,7 @@ beforeEach(async () => {
 });
 afterEach(() => {
   standIn.reset();
-  // DESIGN §8: logs carry ids and codes, never personal data.
+  // docs/design.md, Conventions: logs carry ids and codes, never personal data.
   for (const line of logLines) {
     expect(line).not.toContain('@example.com');
     expect(line).not.toContain('Lovelace');

@@ -1,5 +1,5 @@
 // A corpus of malformed requests for POST /api/registrations (and a few for the seed strategy routes),
-// each with the answer DESIGN §5 and src/domain/registration.ts call for. Built programmatically from
+// each with the answer docs/design.md (HTTP contract) and src/domain/registration.ts call for. Built programmatically from
 // one valid body; every case changes one thing, so the expected answer is unambiguous.
 //
 // Facts the cases rely on (checked against the code, not assumed):

@@ -157,7 +157,7 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
       });
     });
 
-    describe('strategies (DESIGN §3)', () => {
+    describe('strategies (docs/design.md: Strategies)', () => {
       it('sequential answers 200 only after the provider accepted the email', async () => {
         const gate = stack.resend.hold();
         const input = runner();
@@ -245,7 +245,7 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
       });
     });
 
-    describe('validation and errors (DESIGN §5)', () => {
+    describe('validation and errors (docs/design.md: HTTP contract)', () => {
       const BAD_BODIES: [string, unknown, string][] = [
         ['missing field', { ...runner(), firstName: undefined }, 'firstName'],
         ['empty name', runner({ lastName: '   ' }), 'lastName'],

@@ -22,7 +22,7 @@ const ACCOUNT_WIDE = new Set([
   'monthly_quota_exceeded',
 ]);
 
-/** What to do about an error answer from Resend (DESIGN §4). */
+/** What to do about an error answer from Resend (docs/design.md: The outbox, classification). */
 export function classifyResendError(status: number, name: string): MailErrorKind {
   if (ACCOUNT_WIDE.has(name)) return 'account';
   if (name === 'concurrent_idempotent_requests' || name === 'resource_locked') return 'retryable';

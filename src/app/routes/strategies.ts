@@ -1,4 +1,5 @@
-// The seed's strategies, kept side by side so they can be run, traced and compared (DESIGN §3).
+// The strategies, kept side by side so they can be run, traced and compared (docs/design.md:
+// Strategies). The four seed strategies are the non-durable ways the project started from.
 // Only `outbox` is durable; the weaknesses of the others are documented in the README, not hidden.
 import { type Context, Hono } from 'hono';
 import { describeError } from '../../ports/errors.js';
