@@ -22,7 +22,8 @@ export type FaultName = 'error500' | 'rateLimit429' | 'hang' | 'acceptThenDrop';
 /** Probability in [0, 1] of each fault per POST send; missing = 0. */
 export type Faults = Partial<Record<FaultName, number>>;
 /** A fault forced by `failNext`; the object form answers a permanent error (e.g. 422) and accepts nothing. */
-export type ForcedFault = FaultName | { status: number; name: string; message?: string };
+/** `edgeRefused`: the edge's own 403 ("error code: 1010", not JSON), as for a request it blocks. */
+export type ForcedFault = FaultName | 'edgeRefused' | { status: number; name: string; message?: string };
 
 export interface AcceptedEmail {
   id: string;
@@ -35,6 +36,8 @@ export interface AcceptedEmail {
   headers: Record<string, string>;
   tags: { name: string; value: string }[];
   idempotencyKey: string | null;
+  /** The request's User-Agent (Resend's edge refuses requests without one). */
+  userAgent: string;
   /** Milliseconds from the injected clock. */
   createdAt: number;
 }
@@ -65,6 +68,8 @@ export interface ResendStandIn {
   acceptedForKey(key: string): number;
   /** Every POST /emails and /emails/batch received, whatever its outcome. */
   requestCount(): number;
+  /** Requests refused because they carried no User-Agent (403, a non-JSON body, as Resend's edge does). */
+  refusedWithoutUserAgent(): number;
   waitForAccepted(n: number, timeoutMs?: number): Promise<void>;
   setLatency(ms: number): void;
   /** `undefined` turns the own rate limit off. */
@@ -108,7 +113,7 @@ const rateLimited = (retryAfterSec: number) =>
 
 // ---------------------------------------------------------------- payload validation
 
-type Draft = Omit<AcceptedEmail, 'id' | 'idempotencyKey' | 'createdAt'>;
+type Draft = Omit<AcceptedEmail, 'id' | 'idempotencyKey' | 'userAgent' | 'createdAt'>;
 type Body = Record<string, unknown>;
 
 const BARE_ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
@@ -388,6 +393,7 @@ class StandIn implements ResendStandIn {
   private emails: AcceptedEmail[] = [];
   private byId = new Map<string, AcceptedEmail>();
   private requests = 0;
+  private withoutUserAgent = 0;
   private latencyMs: number;
   private faults: Faults = {};
   private random: () => number = Math.random;
@@ -426,6 +432,7 @@ class StandIn implements ResendStandIn {
   };
   acceptedForKey = (key: string) => this.emails.filter((e) => e.idempotencyKey === key).length;
   requestCount = () => this.requests;
+  refusedWithoutUserAgent = () => this.withoutUserAgent;
 
   waitForAccepted = (n: number, timeoutMs = 10_000) => {
     const describe = () => `expected ${n} accepted emails, have ${this.emails.length}`;
@@ -468,6 +475,7 @@ class StandIn implements ResendStandIn {
     this.byId.clear();
     this.keys.clear();
     this.requests = 0;
+    this.withoutUserAgent = 0;
     this.faults = {};
     this.random = Math.random;
     this.forced = [];
@@ -492,6 +500,12 @@ class StandIn implements ResendStandIn {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '');
     const isSend = req.method === 'POST' && (path === '/emails' || path === '/emails/batch');
     if (isSend) this.requests++;
+    if (!req.headers['user-agent']) {
+      // Resend's edge (Cloudflare) refuses a request without a User-Agent before the API sees it,
+      // whatever the key. workerd's fetch sends none.
+      this.withoutUserAgent++;
+      return this.refuseAtTheEdge(res);
+    }
     try {
       this.authenticate(req);
       this.rate.take();
@@ -531,10 +545,11 @@ class StandIn implements ResendStandIn {
       if (fault === 'hang') return; // never answered; the socket ends when the client or close() gives up
       if (fault === 'error500') throw new ApiError(500, 'application_error', 'Unable to process your request now.');
       if (fault === 'rateLimit429') throw rateLimited(1);
+      if (fault === 'edgeRefused') return this.refuseAtTheEdge(res);
       if (typeof fault === 'object')
         throw new ApiError(fault.status, fault.name, fault.message ?? `Injected ${fault.name}.`);
 
-      const reply = this.accept(drafts, key, batch);
+      const reply = this.accept(drafts, key, batch, req.headers['user-agent'] ?? '');
       if (entry) this.keys.complete(entry, reply);
       if (fault === 'acceptThenDrop') return void res.socket?.destroy();
       this.respond(res, reply.status, reply.body);
@@ -557,9 +572,9 @@ class StandIn implements ResendStandIn {
     });
   }
 
-  private accept(drafts: Draft[], key: string | undefined, batch: boolean): Reply {
+  private accept(drafts: Draft[], key: string | undefined, batch: boolean, userAgent: string): Reply {
     const createdAt = this.now();
-    const emails = drafts.map((d) => ({ ...d, id: randomUUID(), idempotencyKey: key ?? null, createdAt }));
+    const emails = drafts.map((d) => ({ ...d, id: randomUUID(), idempotencyKey: key ?? null, userAgent, createdAt }));
     for (const email of emails) {
       this.emails.push(email);
       this.byId.set(email.id, email);
@@ -587,6 +602,13 @@ class StandIn implements ResendStandIn {
 
   private async sleep(ms: number, signal: AbortSignal): Promise<void> {
     if (ms > 0 && !signal.aborted) await delay(ms, undefined, { signal }).catch(() => undefined);
+  }
+
+  /** 403 with "error code: 1010" as plain text: the edge's answer, not the API's JSON error. */
+  private refuseAtTheEdge(res: ServerResponse): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(403, { 'content-type': 'text/plain; charset=UTF-8' });
+    res.end('error code: 1010');
   }
 
   private respond(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

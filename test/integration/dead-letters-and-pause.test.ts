@@ -91,4 +91,17 @@ describe('dead letters and pauses', () => {
     expect(outcomes.map((o) => o.outcome)).toEqual(['paused', 'succeeded']);
     expect((await (await fetch(`${stack.target.url}/readyz`)).json()).delivery).toEqual({ state: 'running' });
   });
+
+  it("the provider's edge refusing the request (403, not JSON) pauses delivery as a configuration failure", async () => {
+    stack.resend.failNext(1, 'edgeRefused');
+    const input = runner();
+    const { id } = await (await post(stack.target, '/api/registrations', input)).json();
+    await eventually(async () => {
+      const ready = await (await fetch(`${stack.target.url}/readyz`)).json();
+      expect(ready.delivery).toMatchObject({ state: 'paused', reason: 'edge_refused' });
+    });
+    // Nothing burned an attempt or became a dead letter; once the pause ends the email goes out once.
+    await eventually(() => expect(stack.resend.acceptedFor(input.email)).toBe(1), 15_000);
+    await eventually(async () => expect(await taskOf(id)).toMatchObject({ status: 'succeeded', attempts: 1 }));
+  });
 });

@@ -1,9 +1,12 @@
 // The Resend adapter against the project's REAL local Resend stand-in (an HTTP server that behaves as
 // Resend documents), plus its two pure helpers.
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ResendStandIn, startResendStandIn } from '../../../tools/resend-stand-in.js';
 import type { EmailMessage } from '../../domain/confirmation-email.js';
 import { MailError, type Mailer } from '../../ports/mailer.js';
+import { VERSION } from '../../version.js';
 import { classifyResendError, createResendMailer, retryAfterMs } from './resend.js';
 
 const message: EmailMessage = {
@@ -214,7 +217,55 @@ describe('createResendMailer: odd answers (injected fetch)', () => {
     expect(seen?.headers.get('authorization')).toBe('Bearer re_secret');
     expect(seen?.headers.get('idempotency-key')).toBe('task-1');
     expect(seen?.headers.get('content-type')).toBe('application/json');
+    // Resend's edge refuses requests without one, and workerd's fetch adds none.
+    expect(seen?.headers.get('user-agent')).toBe(`finishline/${VERSION}`);
     expect(await seen?.json()).toEqual({ ...message, to: ['ada@example.com'] });
+  });
+
+  it("a non-JSON 403 (the edge's error code 1010) → 'account' edge_refused: delivery pauses, nothing burns", async () => {
+    const error = await mailError(
+      answering(new Response('error code: 1010', { status: 403, headers: { 'content-type': 'text/plain' } })).send(
+        message,
+        { idempotencyKey: key() },
+      ),
+    );
+    expect(error).toMatchObject({ kind: 'account', status: 403, code: 'edge_refused' });
+    expect(error.message).toContain('error code: 1010');
+  });
+});
+
+describe('User-Agent', () => {
+  it('VERSION is the version in package.json', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    expect(VERSION).toBe(manifest.version);
+  });
+
+  it('the stand-in, like Resend, refuses a request without a User-Agent: 403, not JSON', async () => {
+    const { status, body, type } = await new Promise<{ status: number; body: string; type: string }>(
+      (resolve, reject) => {
+        // node:http adds no User-Agent of its own (fetch would add "node").
+        const req = request(`${standIn.url}/emails`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: text, type: res.headers['content-type'] ?? '' }),
+          );
+        });
+        req.on('error', reject);
+        req.end('{}');
+      },
+    );
+    expect(status).toBe(403);
+    expect(type).toContain('text/plain');
+    expect(body).toBe('error code: 1010');
+    expect(standIn.refusedWithoutUserAgent()).toBe(1);
+    // The adapter's sends carry it, so they are accepted.
+    await mailer.send(message, { idempotencyKey: key() });
+    expect(standIn.accepted().at(-1)?.userAgent).toBe(`finishline/${VERSION}`);
   });
 });
 

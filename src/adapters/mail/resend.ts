@@ -3,6 +3,7 @@
 // and plain fetch keeps the Worker bundle small.
 import { trace } from '@opentelemetry/api';
 import { MailError, type MailErrorKind, type Mailer } from '../../ports/mailer.js';
+import { USER_AGENT } from '../../version.js';
 
 export interface ResendOptions {
   apiKey: string;
@@ -24,7 +25,7 @@ const ACCOUNT_WIDE = new Set([
 
 /** What to do about an error answer from Resend (docs/design.md: The outbox, classification). */
 export function classifyResendError(status: number, name: string): MailErrorKind {
-  if (ACCOUNT_WIDE.has(name)) return 'account';
+  if (ACCOUNT_WIDE.has(name) || name === EDGE_REFUSED) return 'account';
   if (name === 'concurrent_idempotent_requests' || name === 'resource_locked') return 'retryable';
   if (name === 'invalid_idempotent_request') return 'permanent';
   if (status === 429 || status >= 500) return 'retryable';
@@ -49,14 +50,23 @@ export function retryAfterMs(headers: Headers, status = 429, now = Date.now()): 
   return headers.get('ratelimit-reset') && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
 }
 
+/** The API's own error answers are always JSON; a non-JSON 401/403 comes from the edge in front of it. */
+const EDGE_REFUSED = 'edge_refused';
+
 async function errorBody(response: Response): Promise<{ name: string; message: string }> {
+  const text = await response.text().catch(() => '');
   try {
-    const body = (await response.json()) as { name?: unknown; message?: unknown };
+    const body = JSON.parse(text) as { name?: unknown; message?: unknown };
     return {
       name: typeof body.name === 'string' ? body.name : 'application_error',
       message: typeof body.message === 'string' ? body.message : response.statusText,
     };
   } catch {
+    // E.g. 403 "error code: 1010": Cloudflare refused the request itself (no User-Agent, a blocked
+    // address). Every send would meet the same refusal: a configuration failure, not this email's.
+    if (response.status === 401 || response.status === 403) {
+      return { name: EDGE_REFUSED, message: `HTTP ${response.status} from the provider's edge: ${text.slice(0, 60)}` };
+    }
     return { name: 'application_error', message: `HTTP ${response.status}` };
   }
 }
@@ -72,6 +82,8 @@ export function createResendMailer(options: ResendOptions): Mailer {
           headers: {
             authorization: `Bearer ${options.apiKey}`,
             'content-type': 'application/json',
+            // workerd's fetch sends no User-Agent, and Resend's edge refuses such requests.
+            'user-agent': USER_AGENT,
             'idempotency-key': idempotencyKey,
           },
           body: JSON.stringify({
