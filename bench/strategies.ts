@@ -347,7 +347,7 @@ async function measureDrain(db: TestDatabase, standIn: ResendStandIn) {
   const eluBefore = performance.eventLoopUtilization();
   const start = performance.now();
   const service = await startBenchService(db.url, standIn, {
-    EMAIL_RATE_LIMIT_PER_SEC: '10000',
+    EMAIL_RATE_LIMIT_PER_SEC: '0',
     TASK_CONCURRENCY: String(params.taskConcurrency),
     TASK_SWEEP_INTERVAL_MS: '50',
   });

@@ -31,7 +31,7 @@ describe('parseConfig defaults (README: Configuration)', () => {
       taskTimeoutMs: 10_000,
       taskLeaseMs: 60_000,
       taskSweepIntervalMs: 5000,
-      emailRateLimitPerSec: 2,
+      emailRateLimitPerSec: 5,
       taskConcurrency: 10,
       shutdownGraceMs: 10_000,
       rateLimitPerMinute: 20,
@@ -147,7 +147,7 @@ describe('parseConfig rejects invalid values, naming the variable', () => {
     { env: { TASK_RETRY_BASE_MS: '0' }, variable: 'TASK_RETRY_BASE_MS' },
     { env: { TASK_TIMEOUT_MS: 'ten' }, variable: 'TASK_TIMEOUT_MS' },
     { env: { TASK_SWEEP_INTERVAL_MS: '9' }, variable: 'TASK_SWEEP_INTERVAL_MS' },
-    { env: { EMAIL_RATE_LIMIT_PER_SEC: '0' }, variable: 'EMAIL_RATE_LIMIT_PER_SEC' },
+    { env: { EMAIL_RATE_LIMIT_PER_SEC: '100001' }, variable: 'EMAIL_RATE_LIMIT_PER_SEC' },
     { env: { SHUTDOWN_GRACE_MS: '600001' }, variable: 'SHUTDOWN_GRACE_MS' },
     {
       env: { DATABASE_URL: 'mysql://root:hunter2-secret@db.example.com/app' },

@@ -149,7 +149,7 @@ export function parseConfig(env: Env): Config {
     taskLeaseMs: int(env, 'TASK_LEASE_MS', 60_000, 1, 3_600_000),
     taskSweepIntervalMs: int(env, 'TASK_SWEEP_INTERVAL_MS', 5000, 10, 3_600_000),
     taskConcurrency: int(env, 'TASK_CONCURRENCY', 10, 1, 1000),
-    emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 2, 1, 100_000),
+    emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 5, 0, 100_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 20, 0, 1_000_000),
     otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', undefined, ['http:', 'https:'])?.replace(/\/+$/, ''),

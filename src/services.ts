@@ -18,6 +18,7 @@ import {
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
+import { createSendBudget } from './tasks/send-budget.js';
 import { createTaskStore } from './tasks/store.js';
 import { tracedMailer } from './tracing/traced-mailer.js';
 import { tracedStore } from './tracing/traced-store.js';
@@ -80,8 +81,10 @@ export function buildServices({
       : modes.mailer === 'dev-mailbox'
         ? tracedMailer(createDevMailbox(store), tracer, 'devmail.send')
         : createNoProviderMailer();
+  // The task store and the send budget share one SqlDatabase over this invocation's database.
+  const sqlDb = sqlDatabase(database.db);
   const engine = createTaskEngine({
-    store: tracedStore(createTaskStore(sqlDatabase(database.db)), tracer),
+    store: tracedStore(createTaskStore(sqlDb), tracer),
     logger,
     owner,
     handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
@@ -91,8 +94,12 @@ export function buildServices({
     retryBaseMs: config.taskRetryBaseMs,
     retryMaxMs: config.taskRetryMaxMs,
     concurrency: config.taskConcurrency,
-    // The send rate protects the provider's limits; the dev mailbox has none.
-    ratePerSecond: modes.mailer === 'resend' ? config.emailRateLimitPerSec : undefined,
+    // The provider's limit counts the whole account, so the budget lives in the shared database; the
+    // dev mailbox has no limit, and EMAIL_RATE_LIMIT_PER_SEC=0 turns it off (benchmarks).
+    sendBudget:
+      modes.mailer === 'resend' && config.emailRateLimitPerSec > 0
+        ? createSendBudget(sqlDb, config.emailRateLimitPerSec)
+        : undefined,
     // No provider and not in dev mode: registrations are stored, their emails wait (see /readyz).
     held: modes.mailer === 'none' ? NO_PROVIDER : undefined,
     tracer,

@@ -68,6 +68,8 @@ export interface ResendStandIn {
   acceptedForKey(key: string): number;
   /** Every POST /emails and /emails/batch received, whatever its outcome. */
   requestCount(): number;
+  /** Requests answered 429 by the stand-in's own rate limit (setRateLimit / rateLimitPerSec). */
+  refusedByRateLimit(): number;
   /** Requests refused because they carried no User-Agent (403, a non-JSON body, as Resend's edge does). */
   refusedWithoutUserAgent(): number;
   waitForAccepted(n: number, timeoutMs?: number): Promise<void>;
@@ -278,6 +280,8 @@ function readIdempotencyKey(req: IncomingMessage): string | undefined {
 class RateWindow {
   private second = Number.NaN;
   private used = 0;
+  /** Requests answered 429 by this limit. */
+  refused = 0;
   constructor(
     private readonly now: () => number,
     public limit: number | undefined,
@@ -294,7 +298,10 @@ class RateWindow {
 
   take(): void {
     this.roll();
-    if (this.limit !== undefined && this.used >= this.limit) throw rateLimited(this.resetSeconds());
+    if (this.limit !== undefined && this.used >= this.limit) {
+      this.refused++;
+      throw rateLimited(this.resetSeconds());
+    }
     this.used++;
   }
 
@@ -433,6 +440,7 @@ class StandIn implements ResendStandIn {
   acceptedForKey = (key: string) => this.emails.filter((e) => e.idempotencyKey === key).length;
   requestCount = () => this.requests;
   refusedWithoutUserAgent = () => this.withoutUserAgent;
+  refusedByRateLimit = () => this.rate.refused;
 
   waitForAccepted = (n: number, timeoutMs = 10_000) => {
     const describe = () => `expected ${n} accepted emails, have ${this.emails.length}`;
@@ -476,6 +484,7 @@ class StandIn implements ResendStandIn {
     this.keys.clear();
     this.requests = 0;
     this.withoutUserAgent = 0;
+    this.rate.refused = 0;
     this.faults = {};
     this.random = Math.random;
     this.forced = [];

@@ -1,15 +1,17 @@
 // The task engine: runs leased tasks and records each attempt's outcome. See ./types.ts for the glossary.
 //
-// One attempt:  [delivery paused? → release]  →  wait for a send slot (rate limit)  →  handler under a
-// timeout  →  complete | retry with backoff | dead letter | release (account-wide failure: pause).
+// One attempt:  [delivery paused? → release]  →  reserve a slot in the account's send budget and wait
+// for it (too far off → release)  →  handler under a timeout  →  complete | retry with backoff (a 429
+// also pushes the shared budget back) | dead letter | release (account-wide failure: pause).
 import { type Context, context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { describeError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
 import { backoffDelay } from './backoff.js';
-import { PauseDeliveryError, PermanentError, RetryAfterError } from './errors.js';
-import { createRateLimiter, type RateLimiter, sleep } from './rate-limiter.js';
+import { PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
+import type { SendBudget } from './send-budget.js';
+import { sleep } from './sleep.js';
 import type { TaskStore } from './store.js';
 import type { AttemptResult, TaskHandler } from './types.js';
 
@@ -24,8 +26,11 @@ export interface TaskEngineOptions {
   retryMaxMs: number;
   /** Attempts one sweep runs at once (TASK_CONCURRENCY). */
   concurrency?: number;
-  /** Attempts started per second, across this engine (EMAIL_RATE_LIMIT_PER_SEC). */
-  ratePerSecond?: number;
+  /**
+   * The account's send budget (EMAIL_RATE_LIMIT_PER_SEC), shared through the database by every
+   * process and isolate; none for the dev mailbox or when the limit is off.
+   */
+  sendBudget?: SendBudget;
   /** How long delivery pauses after an account-wide failure when the provider gave no time. */
   pauseMs?: number;
   /**
@@ -67,9 +72,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   const tracer = options.tracer ?? noopTracer;
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 10;
-  const limiter: RateLimiter | undefined = options.ratePerSecond
-    ? createRateLimiter(options.ratePerSecond, now)
-    : undefined;
+  const budget = options.sendBudget;
   // Waiting longer than this for a send slot risks the lease: give the task back instead.
   const maxSlotWaitMs = Math.max(1000, options.leaseMs - options.timeoutMs) / 2;
   const shutdown = new AbortController();
@@ -96,6 +99,11 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       error: describeError(error),
     };
     const log = { taskId: task.id, kind: task.kind, attempt: task.attempts, error: attempt.error };
+    if (error instanceof RateLimitedError && budget) {
+      // Everyone slows down, not just this task: the provider counts the whole account.
+      await budget.backOff(error.retryAfterMs).catch(() => {});
+      logger.warn('send_budget.pushed_back', { retryAfterMs: error.retryAfterMs });
+    }
     if (error instanceof PauseDeliveryError) {
       const pauseMs = Math.min(options.retryMaxMs, error.pauseMs ?? options.pauseMs ?? 60_000);
       paused = { reason: error.message, until: now() + pauseMs };
@@ -124,7 +132,6 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   async function attempt(task: LeasedTask, span: Span): Promise<AttemptResult> {
     if (pausedFor() > 0) return release(task, pausedFor(), 'delivery paused');
     if (shutdown.signal.aborted) return release(task, 0, 'shutting down');
-    if (limiter && limiter.wouldWait() > maxSlotWaitMs) return release(task, limiter.wouldWait(), 'send rate');
     // One controller per attempt, aborted by shutdown, or by its timer once the attempt has started.
     // (Not AbortSignal.any with AbortSignal.timeout: on Node 20 the inner timeout signal can be
     // garbage-collected before it fires, and a hanging provider would then hang the attempt forever —
@@ -133,9 +140,12 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     inFlight.add(controller);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      if (limiter) {
+      if (budget) {
+        const slot = await budget.reserve(maxSlotWaitMs);
+        // The queue is longer than the lease allows: give the task back for when it has room.
+        if (!slot.reserved) return release(task, slot.queueMs, 'send budget');
         try {
-          await sleep(limiter.take(), controller.signal);
+          await sleep(slot.waitMs, controller.signal);
         } catch {
           return release(task, 0, 'shutting down');
         }

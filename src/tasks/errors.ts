@@ -19,6 +19,14 @@ export class RetryAfterError extends Error {
 }
 
 /**
+ * The provider's rate limit was hit (429): retry this task after `retryAfterMs`, and push the shared
+ * send budget past it, so every process and isolate slows down, not just this one.
+ */
+export class RateLimitedError extends RetryAfterError {
+  override name = 'RateLimitedError';
+}
+
+/**
  * Nothing can be delivered by anyone right now (invalid key, quota exhausted): pause delivery for the
  * whole engine instead of burning every task's attempts. `pauseMs` when the provider said how long.
  */

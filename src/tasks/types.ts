@@ -29,6 +29,9 @@
  * fast path    The task is written already leased to the request (running, attempt 1), and its first
  *              attempt runs in `waitUntil` right after the response — no claim query needed.
  * sweeper      The loop that claims due tasks: an interval on Node, a Cron Trigger on Workers.
+ * send budget  The provider account's requests per second (EMAIL_RATE_LIMIT_PER_SEC), kept in the shared
+ *              database (`send-budget.ts`, `sql/send-budget.ts`): an attempt reserves the next slot and
+ *              waits for it; a 429 pushes the next slot past Retry-After for every process and isolate.
  * backoff      The delay before the next attempt: exponential, capped, jittered (`backoff.ts`), or the
  *              provider's Retry-After when it gave one.
  * release      running → pending without burning an attempt (the number is given back): for a task this

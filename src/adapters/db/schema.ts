@@ -131,3 +131,12 @@ export const adminSessions = pgTable('admin_sessions', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+// The account's send budget towards the provider (EMAIL_RATE_LIMIT_PER_SEC), shared by every process
+// and isolate that uses this database: one row per budget, holding the earliest time the next provider
+// request may start. Each request reserves the next slot by moving it on (src/tasks/sql/send-budget.ts);
+// a 429 anywhere pushes it past the provider's Retry-After for everyone.
+export const sendBudget = pgTable('send_budget', {
+  name: text('name').primaryKey(),
+  nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
+});

@@ -2,7 +2,7 @@
 // very same request; the task id is the Idempotency-Key, so no attempt can cause a second email.
 import * as z from 'zod';
 import { MailError, type Mailer } from '../../ports/mailer.js';
-import { PauseDeliveryError, PermanentError, RetryAfterError } from '../errors.js';
+import { PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
 import { withPayload } from '../payload.js';
 import type { TaskHandler } from '../types.js';
 
@@ -26,6 +26,7 @@ export function sendConfirmationEmail(mailer: Mailer): TaskHandler {
       if (!(error instanceof MailError)) throw error;
       if (error.kind === 'permanent') throw new PermanentError(error.code, { cause: error });
       if (error.kind === 'account') throw new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
+      if (error.status === 429) throw new RateLimitedError(error.code, error.retryAfterMs ?? 1000, { cause: error });
       if (error.retryAfterMs !== undefined) throw new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
       throw error;
     }

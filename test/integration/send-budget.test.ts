@@ -1,0 +1,113 @@
+// One send budget for the provider account (EMAIL_RATE_LIMIT_PER_SEC), shared through the database:
+// three services on one database, each allowed 4 requests a second, against a stand-in that answers
+// 429 above 5 a second. Per-process limits would send up to 12 a second; the shared budget sends fewer
+// than 5, so the stand-in never refuses one. And a 429 anywhere pushes the budget back for everyone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlDatabase } from '../../src/adapters/db/database.js';
+import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
+import { createJsonLogger } from '../../src/ports/logger.js';
+import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
+import { createSendBudget, SLOT_HEADROOM } from '../../src/tasks/send-budget.js';
+import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { waitUntilAllDelivered } from '../support/delivery.js';
+import { post, runner } from '../support/http.js';
+
+describe('the account send budget, across processes', () => {
+  let db: TestDatabase;
+  let resend: ResendStandIn;
+  const services: NodeService[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_send_budget');
+    resend = await startResendStandIn({ rateLimitPerSec: 5 });
+    for (let i = 0; i < 3; i++) {
+      services.push(
+        await startNodeService(
+          {
+            PORT: '0',
+            DATABASE_URL: db.url,
+            RESEND_API_KEY: resend.apiKey,
+            RESEND_BASE_URL: resend.url,
+            RATE_LIMIT_PER_MINUTE: '0',
+            EMAIL_RATE_LIMIT_PER_SEC: '4',
+            TASK_RETRY_BASE_MS: '50',
+            TASK_RETRY_MAX_MS: '1000',
+            TASK_SWEEP_INTERVAL_MS: '100',
+          },
+          createJsonLogger(() => {}),
+        ),
+      );
+    }
+  });
+  afterAll(async () => {
+    for (const service of services) await service.stop();
+    await resend?.close();
+    await db?.drop();
+  });
+
+  it('three services sending at once keep to the one budget: no 429, every email once', async () => {
+    const inputs = Array.from({ length: 24 }, () => runner());
+    const answers = await Promise.all(
+      inputs.map((input, i) => post({ url: services[i % 3]!.url }, '/api/registrations', input)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(24).fill(201));
+    await waitUntilAllDelivered(db, 60_000);
+    for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
+    expect(resend.refusedByRateLimit()).toBe(0);
+    expect(resend.requestCount()).toBe(24);
+  });
+
+  it('a 429 pushes the budget back for every service, past the provider’s Retry-After', async () => {
+    const handle = openNodePostgres(db.url);
+    try {
+      const budget = createSendBudget(sqlDatabase(handle.db), 4);
+      resend.failNext(1, 'rateLimit429'); // Retry-After: 1 s
+      const input = runner();
+      expect((await post({ url: services[0]!.url }, '/api/registrations', input)).status).toBe(201);
+      await resend.waitForAccepted(25, 30_000);
+      expect(resend.acceptedFor(input.email)).toBe(1);
+      // The row itself: the next slot was moved at least a second past the 429 (read from the database).
+      const [row] = await db.query<{ pushed: boolean }>(
+        "SELECT next_at >= (SELECT max(started_at) FROM task_attempts WHERE outcome = 'failed') + interval '1 second' AS pushed FROM send_budget",
+      );
+      expect(row?.pushed).toBe(true);
+      // And a slot asked for with no patience is refused while the queue is long.
+      await budget.backOff(5_000);
+      const slot = await budget.reserve(0);
+      expect(slot.reserved).toBe(false);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('createSendBudget', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_send_budget_unit');
+  });
+  afterAll(() => db?.drop());
+
+  it('hands out slots spaced 1000/rate ms apart (plus headroom), in order, across budgets on one database', async () => {
+    const handles = [openNodePostgres(db.url), openNodePostgres(db.url)];
+    try {
+      const [a, b] = handles.map((h) => createSendBudget(sqlDatabase(h.db), 10, 'unit'));
+      const waits: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const slot = await (i % 2 ? b! : a!).reserve(60_000);
+        if (!slot.reserved) throw new Error('expected a slot');
+        waits.push(slot.waitMs);
+      }
+      const step = 100 * SLOT_HEADROOM;
+      // Each slot waits about one step longer than the one before (less the time between the asks).
+      for (let i = 1; i < waits.length; i++) {
+        expect(waits[i]!).toBeGreaterThan(waits[i - 1]!);
+        expect(waits[i]! - waits[i - 1]!).toBeLessThanOrEqual(step + 1e-6);
+      }
+      expect(waits.at(-1)!).toBeLessThanOrEqual(5 * step);
+    } finally {
+      for (const h of handles) await h.close();
+    }
+  });
+});
