@@ -441,6 +441,11 @@ describe('own rate limit', () => {
     const limited = await expectError(post('/emails', email()), 429, 'rate_limit_exceeded');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number.isInteger(Number(limited.headers.get('retry-after')))).toBe(true);
+    // The refusal carries the rate-limit headers too, as Resend's does.
+    expect(limited.headers.get('ratelimit-limit')).toBe('2');
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(limited.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+    expect(standIn.refusedByRateLimit()).toBe(1);
     expect(standIn.acceptedCount()).toBe(2);
     expect(standIn.requestCount()).toBe(3);
 
@@ -476,6 +481,23 @@ describe('counters', () => {
     const again = await sendOk(email(), { key: 'k1' });
     expect(again).toMatch(UUID);
     expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('records each accepted request with its path and email count, not replays or refusals', async () => {
+    await sendOk(email(), { key: 'single' });
+    await sendOk(email(), { key: 'single' }); // a replay: nothing new accepted
+    const batch = await post('/emails/batch', [email(), email({ to: 'bob@example.com' }), email()], { key: 'b1' });
+    expect(batch.status).toBe(200);
+    await expectError(post('/emails/batch', []), 422, 'validation_error');
+    expect(standIn.acceptedRequests()).toEqual([
+      { batch: false, emails: 1, idempotencyKey: 'single', at: expect.any(Number) },
+      { batch: true, emails: 3, idempotencyKey: 'b1', at: expect.any(Number) },
+    ]);
+    expect(standIn.requestCountByPath()).toEqual({ emails: 2, batch: 2 });
+    expect(standIn.requestCount()).toBe(4);
+    standIn.reset();
+    expect(standIn.acceptedRequests()).toEqual([]);
+    expect(standIn.requestCountByPath()).toEqual({ emails: 0, batch: 0 });
   });
 
   it('waitForAccepted resolves when enough emails are accepted and rejects on timeout', async () => {

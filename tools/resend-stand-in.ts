@@ -42,6 +42,20 @@ export interface AcceptedEmail {
   createdAt: number;
 }
 
+/**
+ * One send request the stand-in accepted (replays of a stored idempotent response are not counted
+ * again): how the caller batched its emails, which benchmarks report as batch sizes.
+ */
+export interface AcceptedRequest {
+  /** POST /emails/batch (true) or POST /emails (false). */
+  batch: boolean;
+  /** Emails accepted with this request: 1 for /emails, 1–100 for a batch. */
+  emails: number;
+  idempotencyKey: string | null;
+  /** Milliseconds from the injected clock. */
+  at: number;
+}
+
 export interface Gate {
   /** Requests currently held by this gate. */
   waiting(): number;
@@ -68,6 +82,10 @@ export interface ResendStandIn {
   acceptedForKey(key: string): number;
   /** Every POST /emails and /emails/batch received, whatever its outcome. */
   requestCount(): number;
+  /** requestCount() split by path. */
+  requestCountByPath(): { emails: number; batch: number };
+  /** Every accepted send request, in order, with how many emails it carried. */
+  acceptedRequests(): AcceptedRequest[];
   /** Requests answered 429 by the stand-in's own rate limit (setRateLimit / rateLimitPerSec). */
   refusedByRateLimit(): number;
   /** Requests refused because they carried no User-Agent (403, a non-JSON body, as Resend's edge does). */
@@ -400,6 +418,8 @@ class StandIn implements ResendStandIn {
   private emails: AcceptedEmail[] = [];
   private byId = new Map<string, AcceptedEmail>();
   private requests = 0;
+  private batchRequests = 0;
+  private acceptedRequestLog: AcceptedRequest[] = [];
   private withoutUserAgent = 0;
   private latencyMs: number;
   private faults: Faults = {};
@@ -439,6 +459,8 @@ class StandIn implements ResendStandIn {
   };
   acceptedForKey = (key: string) => this.emails.filter((e) => e.idempotencyKey === key).length;
   requestCount = () => this.requests;
+  requestCountByPath = () => ({ emails: this.requests - this.batchRequests, batch: this.batchRequests });
+  acceptedRequests = () => [...this.acceptedRequestLog];
   refusedWithoutUserAgent = () => this.withoutUserAgent;
   refusedByRateLimit = () => this.rate.refused;
 
@@ -483,6 +505,8 @@ class StandIn implements ResendStandIn {
     this.byId.clear();
     this.keys.clear();
     this.requests = 0;
+    this.batchRequests = 0;
+    this.acceptedRequestLog = [];
     this.withoutUserAgent = 0;
     this.rate.refused = 0;
     this.faults = {};
@@ -509,6 +533,7 @@ class StandIn implements ResendStandIn {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '');
     const isSend = req.method === 'POST' && (path === '/emails' || path === '/emails/batch');
     if (isSend) this.requests++;
+    if (isSend && path === '/emails/batch') this.batchRequests++;
     if (!req.headers['user-agent']) {
       // Resend's edge (Cloudflare) refuses a request without a User-Agent before the API sees it,
       // whatever the key. workerd's fetch sends none.
@@ -588,6 +613,7 @@ class StandIn implements ResendStandIn {
       this.emails.push(email);
       this.byId.set(email.id, email);
     }
+    this.acceptedRequestLog.push({ batch, emails: emails.length, idempotencyKey: key ?? null, at: createdAt });
     this.changes.notify();
     const ids = emails.map((e) => ({ id: e.id }));
     return { status: 200, body: batch ? { data: ids } : ids[0] };

@@ -46,23 +46,27 @@ export async function timedRequest(url: string, email: string, i: number): Promi
 
 /**
  * Closed loop: `concurrency` workers, each sending its next request as soon as the previous answered.
- * `onSample` is called as each answer arrives (for progress).
+ * `url` may depend on the request's index (to spread the load over several services). `onSample` is
+ * called as each answer arrives (for progress). Once `stop` is aborted no new request starts, and the
+ * samples of the ones never sent stay empty (the array is sparse then).
  */
 export async function runLoad(
-  url: string,
+  url: string | ((index: number) => string),
   emails: string[],
   concurrency: number,
   indexBase: number,
   onSample?: (sample: Sample, done: number) => void,
+  stop?: AbortSignal,
 ): Promise<{ samples: Sample[]; wallMs: number }> {
   const samples: Sample[] = new Array(emails.length);
+  const urlFor = typeof url === 'string' ? () => url : url;
   let next = 0;
   let done = 0;
   const start = performance.now();
   const worker = async () => {
-    while (next < emails.length) {
+    while (next < emails.length && !stop?.aborted) {
       const i = next++;
-      const sample = await timedRequest(url, emails[i] as string, indexBase + i);
+      const sample = await timedRequest(urlFor(i), emails[i] as string, indexBase + i);
       samples[i] = sample;
       onSample?.(sample, ++done);
     }

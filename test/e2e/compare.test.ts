@@ -181,8 +181,48 @@ describe('npm run compare', () => {
   });
 });
 
+// bench:drain as a real process with a tiny burst: the script keeps working end to end (service
+// processes, stand-in, results file). Its delivery figures are asserted, never its timing.
+describe('npm run bench:drain', () => {
+  it(
+    'runs a small burst through two service processes and reports every email delivered once',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'finishline-drain-'));
+      try {
+        const { code, output } = await run(
+          'npx',
+          [
+            'tsx',
+            'bench/drain.ts',
+            '--registrations',
+            '20',
+            '--processes',
+            '2',
+            '--provider-rate',
+            '50',
+            '--out',
+            dir,
+            '--timeout',
+            '60',
+          ],
+          TIMEOUT_MS,
+        );
+        expect(code, output).toBe(0);
+        const results = JSON.parse(readFileSync(join(dir, 'drain.json'), 'utf8'));
+        expect(results.burst.answered201).toBe(20);
+        expect(results.emails).toMatchObject({ expected: 20, delivered: 20, lost: 0, queued: 0, doubled: 0 });
+        expect(results.processes.map((p: { exitCode: number | null }) => p.exitCode)).toEqual([0, 0]);
+        expect(readFileSync(join(dir, 'drain.md'), 'utf8')).toContain('## Targets');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT_MS,
+  );
+});
+
 describe('the benchmarks without PostgreSQL', () => {
-  for (const script of ['compare', 'bench:strategies']) {
+  for (const script of ['compare', 'bench:strategies', 'bench:drain']) {
     it(`npm run ${script} says in one line that it needs PostgreSQL, and where`, async () => {
       const { code, output } = await run('npm', ['run', '--silent', script], TIMEOUT_MS, {
         TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:9/postgres',
