@@ -70,3 +70,27 @@ export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<un
 /** What `TaskEngine.run` says of one attempt (a span attribute and the callers' logs; never stored). */
 export const ATTEMPT_RESULTS = ['succeeded', 'retry-scheduled', 'dead', 'released', 'lease-lost'] as const;
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
+
+/** What a batch handler is given with the payloads of one batch. */
+export interface BatchContext {
+  /** The batch id: the provider request's Idempotency-Key. */
+  batchId: string;
+  /** Aborted when the send times out (TASK_TIMEOUT_MS) or the process shuts down. */
+  signal: AbortSignal;
+}
+
+/** What became of one task's payload in a batch the provider answered. */
+export type BatchItemOutcome = { ok: true; result: unknown } | { ok: false; error: unknown };
+
+/**
+ * Does the work of many tasks of one kind as ONE provider request (a batch). Throws a task error
+ * (./errors.ts) when the request as a whole failed; what it throws tells whether the provider answered
+ * (PermanentError, PauseDeliveryError, RetryAfterError, AnsweredError: nothing was sent) or not
+ * (anything else: the outcome is unknown and the batch is sent again as it is).
+ */
+export interface BatchHandler {
+  /** The payload as the batch will send it; throws a PermanentError for one that never could be sent. */
+  check(payload: unknown): unknown;
+  /** Sends the checked payloads in this order; one outcome per payload, in the same order. */
+  send(payloads: unknown[], context: BatchContext): Promise<BatchItemOutcome[]>;
+}

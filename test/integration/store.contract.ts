@@ -377,6 +377,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
             maxAttempts: 4,
             leaseOwner: 'owner-b',
             traceParent: null,
+            batchId: null,
           },
         ]);
         expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
