@@ -409,14 +409,10 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
               batchContext,
             )
             .end();
-          if (o.outcome === 'dead') {
-            logger.warn('task.dead', {
-              taskId: o.task.id,
-              kind: o.task.kind,
-              attempt: o.task.attempts,
-              error: o.error,
-            });
-          }
+          const log = { taskId: o.task.id, kind: o.task.kind, attempt: o.task.attempts, batchId: id };
+          if (o.outcome === 'succeeded') logger.info('task.succeeded', { ...log, durationMs });
+          else if (o.outcome === 'dead') logger.warn('task.dead', { ...log, error: o.error });
+          else if (o.outcome === 'failed') logger.info('task.retry', { ...log, error: o.error, delayMs: o.delayMs });
         }
         const refused = outcomes.filter((o) => o.outcome !== 'succeeded').length;
         logger.info(failure === undefined ? 'batch.sent' : 'batch.failed', {
