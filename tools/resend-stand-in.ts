@@ -69,6 +69,8 @@ export interface ResendStandIn {
   /** Accepted emails whose `to` includes this address (case-insensitive, `Name <a@b>` allowed). */
   acceptedFor(recipient: string): number;
   acceptedForKey(key: string): number;
+  /** POST sends received with this Idempotency-Key, whatever their outcome (a retry counts again). */
+  requestsForKey(key: string): number;
   /** Every POST /emails and /emails/batch received, whatever its outcome. */
   requestCount(): number;
   /** Requests answered 429 by the stand-in's own rate limit (setRateLimit / rateLimitPerSec). */
@@ -416,6 +418,7 @@ class StandIn implements ResendStandIn {
   private emails: AcceptedEmail[] = [];
   private byId = new Map<string, AcceptedEmail>();
   private requests = 0;
+  private requestsByKey = new Map<string, number>();
   private withoutUserAgent = 0;
   private latencyMs: number;
   private faults: Faults = {};
@@ -456,6 +459,7 @@ class StandIn implements ResendStandIn {
   };
   acceptedForKey = (key: string) => this.emails.filter((e) => e.idempotencyKey === key).length;
   requestCount = () => this.requests;
+  requestsForKey = (key: string) => this.requestsByKey.get(key) ?? 0;
   refusedWithoutUserAgent = () => this.withoutUserAgent;
   refusedByRateLimit = () => this.rate.refused;
 
@@ -506,6 +510,7 @@ class StandIn implements ResendStandIn {
     this.byId.clear();
     this.keys.clear();
     this.requests = 0;
+    this.requestsByKey.clear();
     this.withoutUserAgent = 0;
     this.rate.refused = 0;
     this.faults = {};
@@ -533,6 +538,8 @@ class StandIn implements ResendStandIn {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '');
     const isSend = req.method === 'POST' && (path === '/emails' || path === '/emails/batch');
     if (isSend) this.requests++;
+    const key = req.headers['idempotency-key'];
+    if (isSend && typeof key === 'string') this.requestsByKey.set(key, (this.requestsByKey.get(key) ?? 0) + 1);
     if (!req.headers['user-agent']) {
       // Resend's edge (Cloudflare) refuses a request without a User-Agent before the API sees it,
       // whatever the key. workerd's fetch sends none.

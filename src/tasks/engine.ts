@@ -241,9 +241,15 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   function failedOutcome(task: LeasedTask, error: unknown, delayMs?: number): BatchTaskOutcome {
     const described = describeError(error);
     if (error instanceof PermanentError || task.attempts >= task.maxAttempts) {
-      return { task, outcome: 'dead', error: described };
+      return { task, outcome: 'dead', error: described, cause: error };
     }
-    return { task, outcome: 'failed', error: described, delayMs: delayMs ?? retryDelay(task.attempts, error) };
+    return {
+      task,
+      outcome: 'failed',
+      error: described,
+      cause: error,
+      delayMs: delayMs ?? retryDelay(task.attempts, error),
+    };
   }
 
   function retryDelay(attempts: number, error: unknown): number {
@@ -266,7 +272,13 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       paused = { reason: failure.message, until: now() + pauseMs };
       logger.error('delivery.paused', { reason: failure.message, pauseMs });
       return members.map(
-        (task): BatchTaskOutcome => ({ task, outcome: 'paused', error: failure.message, delayMs: pauseMs }),
+        (task): BatchTaskOutcome => ({
+          task,
+          outcome: 'paused',
+          error: failure.message,
+          cause: failure,
+          delayMs: pauseMs,
+        }),
       );
     }
     if (answered(failure)) return members.map((task) => failedOutcome(task, failure));
@@ -274,10 +286,10 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     // one of them is out of attempts, the batch cannot be re-sent without it: all are dead letters.
     const error = describeError(failure);
     if (members.some((t) => t.attempts >= t.maxAttempts)) {
-      return members.map((task): BatchTaskOutcome => ({ task, outcome: 'dead', error }));
+      return members.map((task): BatchTaskOutcome => ({ task, outcome: 'dead', error, cause: failure }));
     }
     const delayMs = retryDelay(Math.max(...members.map((t) => t.attempts)), failure);
-    return members.map((task): BatchTaskOutcome => ({ task, outcome: 'failed', error, delayMs }));
+    return members.map((task): BatchTaskOutcome => ({ task, outcome: 'failed', error, cause: failure, delayMs }));
   }
 
   /**
@@ -285,10 +297,21 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
    * → form the batch in the database (unless they already are one) → ONE provider request → record
    * every task's outcome in one statement. Never throws; each drawn task gets a result.
    */
-  async function sendBatch(
+  function sendBatch(handler: BatchHandler, draw: () => LeasedTask[], parent: Context) {
+    // The whole of it in the batch's span: a trace of its own (fast path) or in the sweeper run's.
+    return tracer.startActiveSpan('batch.send', {}, parent, async (span) => {
+      try {
+        return await sendBatchIn(span, handler, draw);
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  async function sendBatchIn(
+    span: Span,
     handler: BatchHandler,
     draw: () => LeasedTask[],
-    parent: Context,
   ): Promise<Map<string, AttemptResult>> {
     const results = new Map<string, AttemptResult>();
     let drawn: LeasedTask[] = [];
@@ -347,8 +370,10 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       members.sort((a, b) => (a.task.id < b.task.id ? -1 : a.task.id > b.task.id ? 1 : 0));
       const tasks = members.map((m) => m.task);
       const id = batchId;
-      const attributes = { 'batch.id': id, 'batch.size': members.length, 'task.kind': tasks[0]?.kind ?? '' };
-      return await tracer.startActiveSpan('batch.send', { attributes }, parent, async (span) => {
+      span.setAttributes({ 'batch.id': id, 'batch.size': members.length, 'task.kind': tasks[0]?.kind ?? '' });
+      // Linked to every enqueuing request, as each task's attempt is.
+      span.addLinks(tasks.flatMap((t) => linksTo(t.traceParent, { 'link.reason': 'enqueued-by' })));
+      {
         const startedAt = now();
         timer = setTimeout(
           () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
@@ -379,36 +404,30 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         const keepBatch = failure !== undefined && !answered(failure);
         const outcomes = batchOutcomes(tasks, items, failure);
         span.setAttribute('batch.outcome_known', !keepBatch);
-        let recorded: Set<string>;
-        try {
-          recorded = new Set(
-            await store.finishBatch({ batchId: id, startedAt: new Date(startedAt), durationMs, keepBatch }, outcomes),
-          );
-        } finally {
-          span.end();
-        }
-        const batchContext = trace.setSpan(parent, span);
+        const recorded = new Set(
+          await store.finishBatch({ batchId: id, startedAt: new Date(startedAt), durationMs, keepBatch }, outcomes),
+        );
         for (const o of outcomes) {
           const result = recorded.has(o.task.id) ? ATTEMPT_RESULT[o.outcome] : 'lease-lost';
           results.set(o.task.id, result);
           // Each task's attempt in the batch: a child of the batch's span, linked to its enqueuing request.
-          tracer
-            .startSpan(
-              'task.attempt',
-              {
-                startTime: startedAt,
-                attributes: {
-                  'task.id': o.task.id,
-                  'task.kind': o.task.kind,
-                  'task.attempt': o.task.attempts,
-                  'batch.id': id,
-                  'task.outcome': result,
-                },
-                links: linksTo(o.task.traceParent, { 'link.reason': 'enqueued-by' }),
+          const attemptSpan = tracer.startSpan(
+            'task.attempt',
+            {
+              startTime: startedAt,
+              attributes: {
+                'task.id': o.task.id,
+                'task.kind': o.task.kind,
+                'task.attempt': o.task.attempts,
+                'batch.id': id,
+                'task.outcome': result,
               },
-              batchContext,
-            )
-            .end();
+              links: linksTo(o.task.traceParent, { 'link.reason': 'enqueued-by' }),
+            },
+            context.active(),
+          );
+          if (o.outcome !== 'succeeded') recordError(attemptSpan, o.cause);
+          attemptSpan.end();
           const log = { taskId: o.task.id, kind: o.task.kind, attempt: o.task.attempts, batchId: id };
           if (o.outcome === 'succeeded') logger.info('task.succeeded', { ...log, durationMs });
           else if (o.outcome === 'dead') logger.warn('task.dead', { ...log, error: o.error });
@@ -422,7 +441,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
           durationMs,
         });
         return results;
-      });
+      }
     } catch (error) {
       // Recording failed (database down). The leases will expire and a sweeper will claim the tasks again:
       // a formed batch as a whole, under the same Idempotency-Key, so that cannot send twice.

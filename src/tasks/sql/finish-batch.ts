@@ -13,6 +13,8 @@ export interface BatchTaskOutcome {
   error?: string;
   result?: unknown;
   delayMs?: number;
+  /** The error itself, for traces and logs (not stored: `error` is its description). */
+  cause?: unknown;
 }
 
 export interface BatchRecord {
