@@ -47,6 +47,17 @@
  * replay       An admin's retry of a dead letter: pending and due now, with a fresh budget of attempts,
  *              the same id (so the same Idempotency-Key) and its history kept (`sql/replay.ts`).
  * owner        The id of one engine instance (process or Worker invocation) holding leases.
+ * batch        Up to 100 tasks of one kind sent as ONE provider request (POST /emails/batch), for one
+ *              send slot (`BatchHandler` below; `batcher.ts`, `sql/form-batch.ts`, `sql/finish-batch.ts`).
+ * batch id     Written on exactly a batch's tasks (`tasks.batch_id`) in one statement BEFORE the provider
+ *              call, and sent as its Idempotency-Key; the emails go in task-id order with their stored
+ *              payloads. Kept while the outcome is unknown — such tasks are claimed and sent only all
+ *              together, so a re-send is the same request under the same key — and cleared once the
+ *              provider answered. Every attempt row of the batch carries it.
+ * batcher      Gathers the fast path's tasks into batches, in the process (`batcher.ts`): alone, a task
+ *              goes at once; with a batch already on its way, the next one gathers for the batch window
+ *              and while it waits for its send slot, up to 100.
+ * batch window How long a batch waits for company while another is on its way (EMAIL_BATCH_WINDOW_MS).
  * task store   The state transitions above (claim, complete, retry, dead letter, release) as SQL over
  *              the one-method `SqlDatabase` port (`store.ts`, `sql/`).
  * seed strategy One of the four ways of sending the email the project started from — sequential,

@@ -1,5 +1,7 @@
 // Task kind `send-confirmation-email`: the payload is the rendered message, so every attempt sends the
-// very same request; the task id is the Idempotency-Key, so no attempt can cause a second email.
+// very same request. Alone (`sendConfirmationEmail`) the task id is the Idempotency-Key; in a batch
+// (`sendConfirmationEmails`, what the service uses) the batch id is, and a batch whose outcome is unknown
+// is re-sent exactly as it was. Either way no attempt can cause a second email.
 import * as z from 'zod';
 import { MailError, type Mailer } from '../../ports/mailer.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
