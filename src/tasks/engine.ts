@@ -260,7 +260,12 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   }
 
   /** Each task's outcome, from the batch's answer (`items`) or its failure. */
-  function batchOutcomes(members: LeasedTask[], items: BatchItemOutcome[] | undefined, failure: unknown) {
+  function batchOutcomes(
+    members: LeasedTask[],
+    items: BatchItemOutcome[] | undefined,
+    failure: unknown,
+    keepBatch: boolean,
+  ) {
     if (items) {
       return members.map((task, i): BatchTaskOutcome => {
         const item = items[i] as BatchItemOutcome;
@@ -281,11 +286,11 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         }),
       );
     }
-    if (answered(failure)) return members.map((task) => failedOutcome(task, failure));
-    // Unknown outcome: the batch stays together, so its tasks share one fate and one run_at — and if
-    // one of them is out of attempts, the batch cannot be re-sent without it: all are dead letters.
+    if (!keepBatch) return members.map((task) => failedOutcome(task, failure));
+    // The batch stays together, so its tasks share one fate and one run_at — and if one of them is out
+    // of attempts (or the answer was final), the batch cannot be re-sent without it: all are dead letters.
     const error = describeError(failure);
-    if (members.some((t) => t.attempts >= t.maxAttempts)) {
+    if (failure instanceof PermanentError || members.some((t) => t.attempts >= t.maxAttempts)) {
       return members.map((task): BatchTaskOutcome => ({ task, outcome: 'dead', error, cause: failure }));
     }
     const delayMs = retryDelay(Math.max(...members.map((t) => t.attempts)), failure);
@@ -352,6 +357,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       // Already a batch (its last send's outcome is unknown): sent again as it is. Else formed now,
       // on record before the provider hears of it.
       let batchId = ready[0]?.task.batchId ?? null;
+      const resent = batchId !== null;
       let members = ready;
       if (!batchId) {
         batchId = crypto.randomUUID();
@@ -401,8 +407,11 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
           await budget.backOff(failure.retryAfterMs).catch(() => {});
           logger.warn('send_budget.pushed_back', { retryAfterMs: failure.retryAfterMs });
         }
-        const keepBatch = failure !== undefined && !answered(failure);
-        const outcomes = batchOutcomes(tasks, items, failure);
+        // Only an answer to a batch's FIRST request proves what it sent. An error answer to a re-send
+        // (e.g. a 429 before the provider looked at the key) says nothing about the earlier request, which
+        // may have been accepted: the batch stays together until a request of it succeeds.
+        const keepBatch = failure !== undefined && (resent || !answered(failure));
+        const outcomes = batchOutcomes(tasks, items, failure, keepBatch);
         span.setAttribute('batch.outcome_known', !keepBatch);
         const recorded = new Set(
           await store.finishBatch({ batchId: id, startedAt: new Date(startedAt), durationMs, keepBatch }, outcomes),

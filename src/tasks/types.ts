@@ -53,7 +53,8 @@
  *              call, and sent as its Idempotency-Key; the emails go in task-id order with their stored
  *              payloads. Kept while the outcome is unknown — such tasks are claimed and sent only all
  *              together, so a re-send is the same request under the same key — and cleared once the
- *              provider answered. Every attempt row of the batch carries it.
+ *              provider answered the first request with an error (nothing sent) or any request with
+ *              success. Every attempt row of the batch carries it.
  * batcher      Gathers the fast path's tasks into batches, in the process (`batcher.ts`): alone, a task
  *              goes at once; with a batch already on its way, the next one gathers for the batch window
  *              and while it waits for its send slot, up to 100.
