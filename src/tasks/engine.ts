@@ -280,7 +280,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         (task): BatchTaskOutcome => ({
           task,
           outcome: 'paused',
-          error: failure.message,
+          error: describeError(failure),
           cause: failure,
           delayMs: pauseMs,
         }),
