@@ -23,6 +23,8 @@ export interface Config {
   taskSweepIntervalMs: number;
   taskConcurrency: number;
   emailRateLimitPerSec: number;
+  /** EMAIL_BATCH_WINDOW_MS: how long a batch waits for company when another is already on its way. */
+  emailBatchWindowMs: number;
   shutdownGraceMs: number;
   /** Registrations one client may attempt per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -150,6 +152,7 @@ export function parseConfig(env: Env): Config {
     taskSweepIntervalMs: int(env, 'TASK_SWEEP_INTERVAL_MS', 5000, 10, 3_600_000),
     taskConcurrency: int(env, 'TASK_CONCURRENCY', 10, 1, 1000),
     emailRateLimitPerSec: int(env, 'EMAIL_RATE_LIMIT_PER_SEC', 5, 0, 100_000),
+    emailBatchWindowMs: int(env, 'EMAIL_BATCH_WINDOW_MS', 10, 0, 10_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 20, 0, 1_000_000),
     otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', undefined, ['http:', 'https:'])?.replace(/\/+$/, ''),

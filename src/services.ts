@@ -17,7 +17,11 @@ import {
 } from './ports/client-limiter.js';
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
-import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from './tasks/handlers/send-confirmation-email.js';
+import {
+  SEND_CONFIRMATION_EMAIL,
+  sendConfirmationEmail,
+  sendConfirmationEmails,
+} from './tasks/handlers/send-confirmation-email.js';
 import { createSendBudget } from './tasks/send-budget.js';
 import { createTaskStore } from './tasks/store.js';
 import { tracedMailer } from './tracing/traced-mailer.js';
@@ -88,6 +92,10 @@ export function buildServices({
     logger,
     owner,
     handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
+    // Confirmation emails go in batches (one provider request, one send slot, for up to 100); the
+    // single-task handler stays for engines built without batches.
+    batchHandlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmails(mailer) },
+    batchWindowMs: config.emailBatchWindowMs,
     maxAttempts: config.taskMaxAttempts,
     timeoutMs: config.taskTimeoutMs,
     leaseMs: config.taskLeaseMs,

@@ -201,6 +201,49 @@ describe('batch', () => {
     expect(standIn.acceptedCount()).toBe(0);
     expect(standIn.requestCount()).toBe(5);
   });
+
+  const permissive = (body: unknown, key?: string) =>
+    fetch(`${standIn.url}/emails/batch`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${standIn.apiKey}`,
+        'content-type': 'application/json',
+        'x-batch-validation': 'permissive',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('x-batch-validation: permissive sends the valid emails and lists the refused ones by index', async () => {
+    standIn.refuseRecipients(['refused@example.com']);
+    const batch = [
+      email({ to: 'a@example.com' }),
+      email({ subject: undefined }),
+      email({ to: 'refused@example.com' }),
+      email({ to: 'b@example.com' }),
+    ];
+    const res = await permissive(batch, 'p-1');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { id: string }[]; errors: { index: number; message: string }[] };
+    expect(body.data).toHaveLength(2);
+    expect(body.errors).toEqual([
+      { index: 1, message: expect.stringContaining('subject') },
+      { index: 2, message: expect.stringContaining('to') },
+    ]);
+    expect(standIn.accepted().map((e) => e.to)).toEqual([['a@example.com'], ['b@example.com']]);
+    // The same request again is replayed, errors included, and sends nothing more.
+    expect(await (await permissive(batch, 'p-1')).json()).toEqual(body);
+    expect(standIn.acceptedForKey('p-1')).toBe(2);
+    expect(standIn.requestsForKey('p-1')).toBe(2);
+  });
+
+  it('strict (the default) refuses the whole batch for a refused recipient; the mode is part of the payload', async () => {
+    standIn.refuseRecipients(['refused@example.com']);
+    await expectError(post('/emails/batch', [email(), email({ to: 'refused@example.com' })]), 422, 'validation_error');
+    expect(standIn.acceptedCount()).toBe(0);
+    expect((await permissive([email()], 'm-1')).status).toBe(200);
+    await expectError(post('/emails/batch', [email()], { key: 'm-1' }), 409, 'invalid_idempotent_request');
+  });
 });
 
 describe('idempotency', () => {

@@ -11,7 +11,10 @@
 // Life of a POST send: auth → rate limit → key + body + payload checks → idempotency (replay or 409)
 // → the key is in flight → fault chosen → gate → latency → fault applied, or accepted and answered.
 // Replays of a stored idempotent response and request errors skip faults and the gate, not latency.
-// Not modelled: attachments content, `x-batch-validation: permissive`, quotas, scheduled delivery.
+// Batches: `x-batch-validation: strict` (the default) refuses the whole batch (422) when one email is
+// invalid; `permissive` sends the valid ones and answers `{ data: [ids of the valid ones, in order],
+// errors: [{ index, message }] }` (the header is part of the idempotent request's fingerprint).
+// Not modelled: attachments content, quotas, scheduled delivery.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -80,6 +83,8 @@ export interface ResendStandIn {
   /** Accepted emails whose `to` includes this address (case-insensitive, `Name <a@b>` allowed). */
   acceptedFor(recipient: string): number;
   acceptedForKey(key: string): number;
+  /** POST sends received with this Idempotency-Key, whatever their outcome (a retry counts again). */
+  requestsForKey(key: string): number;
   /** Every POST /emails and /emails/batch received, whatever its outcome. */
   requestCount(): number;
   /** requestCount() split by path. */
@@ -96,6 +101,11 @@ export interface ResendStandIn {
   setRateLimit(perSec: number | undefined): void;
   setFaults(faults: Faults, options?: { random?: () => number }): void;
   failNext(n: number, fault: ForcedFault): void;
+  /**
+   * Refuses every email to these addresses as invalid (Resend's validation_error), as it would a bad
+   * address: the whole request with strict batch validation, that email alone with permissive.
+   */
+  refuseRecipients(addresses: string[]): void;
   hold(): Gate;
   /** Clears emails, keys, counters, faults, latency and the gate; requests in progress are dropped. */
   reset(): void;
@@ -217,16 +227,24 @@ function validateEmail(input: unknown, inBatch: boolean): Draft {
   };
 }
 
-function validateBatch(input: unknown): Draft[] {
+/** A batch's emails, each valid (a draft) or refused (its message); strict mode throws on the first refusal. */
+function validateBatch(
+  input: unknown,
+  permissive: boolean,
+  refused: (draft: Draft) => boolean,
+): (Draft | { refused: string })[] {
   if (!Array.isArray(input)) throw invalid('The batch must be a JSON array of emails.');
   if (input.length < 1 || input.length > MAX_BATCH)
     throw invalid(`A batch must contain between 1 and ${MAX_BATCH} emails.`);
   return input.map((email, index) => {
     try {
-      return validateEmail(email, true);
+      const draft = validateEmail(email, true);
+      if (refused(draft)) throw invalid(`Invalid \`to\` field. The email address ${ADDRESS_FORMAT}.`);
+      return draft;
     } catch (err) {
-      if (err instanceof ApiError) throw new ApiError(err.status, err.code, `emails[${index}]: ${err.message}`);
-      throw err;
+      if (!(err instanceof ApiError)) throw err;
+      if (permissive) return { refused: err.message };
+      throw new ApiError(err.status, err.code, `emails[${index}]: ${err.message}`);
     }
   });
 }
@@ -420,11 +438,13 @@ class StandIn implements ResendStandIn {
   private requests = 0;
   private batchRequests = 0;
   private acceptedRequestLog: AcceptedRequest[] = [];
+  private requestsByKey = new Map<string, number>();
   private withoutUserAgent = 0;
   private latencyMs: number;
   private faults: Faults = {};
   private random: () => number = Math.random;
   private forced: ForcedFault[] = [];
+  private refusedRecipients = new Set<string>();
   private gate: HoldGate | undefined;
   private readonly changes = new Changes();
   private readonly keys: IdempotencyStore;
@@ -461,6 +481,7 @@ class StandIn implements ResendStandIn {
   requestCount = () => this.requests;
   requestCountByPath = () => ({ emails: this.requests - this.batchRequests, batch: this.batchRequests });
   acceptedRequests = () => [...this.acceptedRequestLog];
+  requestsForKey = (key: string) => this.requestsByKey.get(key) ?? 0;
   refusedWithoutUserAgent = () => this.withoutUserAgent;
   refusedByRateLimit = () => this.rate.refused;
 
@@ -493,6 +514,12 @@ class StandIn implements ResendStandIn {
     for (let i = 0; i < n; i++) this.forced.push(fault);
   };
 
+  refuseRecipients = (addresses: string[]) => {
+    this.refusedRecipients = new Set(addresses.map((a) => addressOf(a).toLowerCase()));
+  };
+
+  private isRefused = (draft: Draft) => draft.to.some((to) => this.refusedRecipients.has(addressOf(to).toLowerCase()));
+
   hold = (): Gate => {
     this.gate ??= new HoldGate(this.changes, (g) => {
       if (this.gate === g) this.gate = undefined;
@@ -507,11 +534,13 @@ class StandIn implements ResendStandIn {
     this.requests = 0;
     this.batchRequests = 0;
     this.acceptedRequestLog = [];
+    this.requestsByKey.clear();
     this.withoutUserAgent = 0;
     this.rate.refused = 0;
     this.faults = {};
     this.random = Math.random;
     this.forced = [];
+    this.refusedRecipients.clear();
     this.latencyMs = 0;
     this.epoch.abort();
     this.epoch = StandIn.newEpoch();
@@ -534,6 +563,8 @@ class StandIn implements ResendStandIn {
     const isSend = req.method === 'POST' && (path === '/emails' || path === '/emails/batch');
     if (isSend) this.requests++;
     if (isSend && path === '/emails/batch') this.batchRequests++;
+    const key = req.headers['idempotency-key'];
+    if (isSend && typeof key === 'string') this.requestsByKey.set(key, (this.requestsByKey.get(key) ?? 0) + 1);
     if (!req.headers['user-agent']) {
       // Resend's edge (Cloudflare) refuses a request without a User-Agent before the API sees it,
       // whatever the key. workerd's fetch sends none.
@@ -561,10 +592,11 @@ class StandIn implements ResendStandIn {
   private async send(req: IncomingMessage, res: ServerResponse, batch: boolean, signal: AbortSignal): Promise<void> {
     const key = readIdempotencyKey(req);
     const payload = await readJson(req);
-    const drafts = batch ? validateBatch(payload) : [validateEmail(payload, false)];
+    const permissive = batch && req.headers['x-batch-validation'] === 'permissive';
+    const drafts = batch ? validateBatch(payload, permissive, this.isRefused) : [this.validateSingle(payload)];
 
-    const claim =
-      key === undefined ? undefined : this.keys.begin(key, `${batch ? 'batch' : 'single'} ${canonical(payload)}`);
+    const mode = batch ? (permissive ? 'batch-permissive' : 'batch') : 'single';
+    const claim = key === undefined ? undefined : this.keys.begin(key, `${mode} ${canonical(payload)}`);
     if (claim && 'replay' in claim) {
       await this.sleep(this.latencyMs, signal);
       return this.respond(res, claim.replay.status, claim.replay.body);
@@ -583,7 +615,7 @@ class StandIn implements ResendStandIn {
       if (typeof fault === 'object')
         throw new ApiError(fault.status, fault.name, fault.message ?? `Injected ${fault.name}.`);
 
-      const reply = this.accept(drafts, key, batch, req.headers['user-agent'] ?? '');
+      const reply = this.accept(drafts, key, mode, req.headers['user-agent'] ?? '');
       if (entry) this.keys.complete(entry, reply);
       if (fault === 'acceptThenDrop') return void res.socket?.destroy();
       this.respond(res, reply.status, reply.body);
@@ -606,17 +638,40 @@ class StandIn implements ResendStandIn {
     });
   }
 
-  private accept(drafts: Draft[], key: string | undefined, batch: boolean, userAgent: string): Reply {
+  private validateSingle(payload: unknown): Draft {
+    const draft = validateEmail(payload, false);
+    if (this.isRefused(draft)) throw invalid(`Invalid \`to\` field. The email address ${ADDRESS_FORMAT}.`);
+    return draft;
+  }
+
+  private accept(
+    drafts: (Draft | { refused: string })[],
+    key: string | undefined,
+    mode: string,
+    userAgent: string,
+  ): Reply {
     const createdAt = this.now();
-    const emails = drafts.map((d) => ({ ...d, id: randomUUID(), idempotencyKey: key ?? null, userAgent, createdAt }));
-    for (const email of emails) {
+    const ids: { id: string }[] = [];
+    const errors: { index: number; message: string }[] = [];
+    for (const [index, draft] of drafts.entries()) {
+      if ('refused' in draft) {
+        errors.push({ index, message: draft.refused });
+        continue;
+      }
+      const email = { ...draft, id: randomUUID(), idempotencyKey: key ?? null, userAgent, createdAt };
       this.emails.push(email);
       this.byId.set(email.id, email);
+      ids.push({ id: email.id });
     }
-    this.acceptedRequestLog.push({ batch, emails: emails.length, idempotencyKey: key ?? null, at: createdAt });
+    this.acceptedRequestLog.push({
+      batch: mode !== 'single',
+      emails: ids.length,
+      idempotencyKey: key ?? null,
+      at: createdAt,
+    });
     this.changes.notify();
-    const ids = emails.map((e) => ({ id: e.id }));
-    return { status: 200, body: batch ? { data: ids } : ids[0] };
+    if (mode === 'single') return { status: 200, body: ids[0] };
+    return { status: 200, body: mode === 'batch-permissive' ? { data: ids, errors } : { data: ids } };
   }
 
   private describe(id: string) {

@@ -10,9 +10,20 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+/** One email of a batch: accepted (the provider's id) or refused on its own (the batch's other emails went). */
+export type BatchItemResult = { id: string } | { error: MailError };
+
 export interface Mailer {
   /** Resolves with the provider's message id once the provider accepted the message. */
   send(message: EmailMessage, options: SendOptions): Promise<{ id: string }>;
+  /**
+   * Sends 1–100 messages as ONE provider request (Resend's POST /emails/batch), `idempotencyKey` being
+   * the batch id. Resolves with one result per message, in order; an email the provider refused on its
+   * own (permissive validation) is an `error` there while the others were sent. Throws a MailError when
+   * the request as a whole failed — with a `status` when the provider answered (nothing was sent), with
+   * none when the outcome is unknown (timeout, dropped connection).
+   */
+  sendBatch(messages: EmailMessage[], options: SendOptions): Promise<BatchItemResult[]>;
 }
 
 /**

@@ -25,6 +25,11 @@ export interface LeasedTask {
   leaseOwner: string;
   /** W3C traceparent of the request that enqueued the task: its attempts' spans link to that trace. */
   traceParent?: string | null;
+  /**
+   * The batch it was last sent in while that send's outcome is unknown: it is sent again only with
+   * the same batch, under the same Idempotency-Key (src/tasks/batcher.ts). Null once the provider answered.
+   */
+  batchId?: string | null;
 }
 
 /** A task to write already leased to the engine that enqueues it (the fast path). */

@@ -9,15 +9,24 @@ import type { Logger } from '../ports/logger.js';
 import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
 import { backoffDelay } from './backoff.js';
-import { PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
+import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
+import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
 import type { SendBudget } from './send-budget.js';
 import { sleep } from './sleep.js';
+import type { BatchTaskOutcome } from './sql/finish-batch.js';
 import type { TaskStore } from './store.js';
-import type { AttemptResult, TaskHandler } from './types.js';
+import type { AttemptResult, BatchHandler, BatchItemOutcome, TaskHandler } from './types.js';
 
 export interface TaskEngineOptions {
   store: TaskStore;
   handlers: Record<string, TaskHandler>;
+  /**
+   * Kinds sent in batches (one provider request for up to 100 tasks): the fast path hands their tasks
+   * to a batcher (./batcher.ts), a sweep sends what it claims as batches. Such a kind needs no `handlers` entry.
+   */
+  batchHandlers?: Record<string, BatchHandler>;
+  /** How long a batch waits for company when another is already on its way (EMAIL_BATCH_WINDOW_MS). */
+  batchWindowMs?: number;
   logger: Logger;
   maxAttempts: number;
   timeoutMs: number;
@@ -58,7 +67,10 @@ export interface TaskEngine {
   leasedTask(kind: string, payload: unknown): NewLeasedTask;
   /** Runs one attempt of a task this engine holds, and records its outcome. Never throws. */
   run(task: LeasedTask): Promise<AttemptResult>;
-  /** Claims up to `concurrency` due tasks and runs them. Returns how many were claimed. */
+  /**
+   * Claims up to `limit` due tasks (default `concurrency`, or a full batch when there are batch
+   * handlers) and runs them, batch kinds as batches. Returns how many were claimed.
+   */
   sweep(limit?: number): Promise<number>;
   /** Whether delivery is paused (account-wide failure), and why. */
   deliveryState(): DeliveryState;
@@ -207,6 +219,286 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     );
   }
 
+  const batchHandlers = options.batchHandlers ?? {};
+  const batching = Object.keys(batchHandlers).length > 0;
+  const batchers = new Map<string, Batcher>();
+
+  const ATTEMPT_RESULT = {
+    succeeded: 'succeeded',
+    failed: 'retry-scheduled',
+    dead: 'dead',
+    paused: 'released',
+  } as const satisfies Record<BatchTaskOutcome['outcome'], AttemptResult>;
+
+  /** An error from a batch send that came with the provider's answer: nothing was sent. */
+  const answered = (error: unknown) =>
+    error instanceof PermanentError ||
+    error instanceof PauseDeliveryError ||
+    error instanceof RetryAfterError ||
+    error instanceof AnsweredError;
+
+  /** What a failed attempt of `task` leads to (as `finish` decides it for a task alone). */
+  function failedOutcome(task: LeasedTask, error: unknown, delayMs?: number): BatchTaskOutcome {
+    const described = describeError(error);
+    if (error instanceof PermanentError || task.attempts >= task.maxAttempts) {
+      return { task, outcome: 'dead', error: described, cause: error };
+    }
+    return {
+      task,
+      outcome: 'failed',
+      error: described,
+      cause: error,
+      delayMs: delayMs ?? retryDelay(task.attempts, error),
+    };
+  }
+
+  function retryDelay(attempts: number, error: unknown): number {
+    const backoff = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs }, options.random);
+    return error instanceof RetryAfterError
+      ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs))
+      : backoff;
+  }
+
+  /** Each task's outcome, from the batch's answer (`items`) or its failure. */
+  function batchOutcomes(
+    members: LeasedTask[],
+    items: BatchItemOutcome[] | undefined,
+    failure: unknown,
+    keepBatch: boolean,
+  ) {
+    if (items) {
+      return members.map((task, i): BatchTaskOutcome => {
+        const item = items[i] as BatchItemOutcome;
+        return item.ok ? { task, outcome: 'succeeded', result: item.result } : failedOutcome(task, item.error);
+      });
+    }
+    if (failure instanceof PauseDeliveryError) {
+      const pauseMs = Math.min(options.retryMaxMs, failure.pauseMs ?? options.pauseMs ?? 60_000);
+      paused = { reason: failure.message, until: now() + pauseMs };
+      logger.error('delivery.paused', { reason: failure.message, pauseMs });
+      return members.map(
+        (task): BatchTaskOutcome => ({
+          task,
+          outcome: 'paused',
+          error: describeError(failure),
+          cause: failure,
+          delayMs: pauseMs,
+        }),
+      );
+    }
+    if (!keepBatch) return members.map((task) => failedOutcome(task, failure));
+    // The batch stays together, so its tasks share one fate and one run_at — and if one of them is out
+    // of attempts (or the answer was final), the batch cannot be re-sent without it: all are dead letters.
+    const error = describeError(failure);
+    if (failure instanceof PermanentError || members.some((t) => t.attempts >= t.maxAttempts)) {
+      return members.map((task): BatchTaskOutcome => ({ task, outcome: 'dead', error, cause: failure }));
+    }
+    const delayMs = retryDelay(Math.max(...members.map((t) => t.attempts)), failure);
+    return members.map((task): BatchTaskOutcome => ({ task, outcome: 'failed', error, cause: failure, delayMs }));
+  }
+
+  /**
+   * One batch: [paused or stopping → give back] → reserve a send slot and wait for it → draw the tasks
+   * → form the batch in the database (unless they already are one) → ONE provider request → record
+   * every task's outcome in one statement. Never throws; each drawn task gets a result.
+   */
+  function sendBatch(handler: BatchHandler, draw: () => LeasedTask[], parent: Context) {
+    // The whole of it in the batch's span: a trace of its own (fast path) or in the sweeper run's.
+    return tracer.startActiveSpan('batch.send', {}, parent, async (span) => {
+      try {
+        return await sendBatchIn(span, handler, draw);
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  async function sendBatchIn(
+    span: Span,
+    handler: BatchHandler,
+    draw: () => LeasedTask[],
+  ): Promise<Map<string, AttemptResult>> {
+    const results = new Map<string, AttemptResult>();
+    let drawn: LeasedTask[] = [];
+    const giveBack = async (delayMs: number, why: string) => {
+      drawn = draw();
+      await Promise.all(
+        drawn.map(async (task) => results.set(task.id, await release(task, delayMs, why).catch(() => 'lease-lost'))),
+      );
+      return results;
+    };
+    if (pausedFor() > 0) return giveBack(pausedFor(), 'delivery paused');
+    if (shutdown.signal.aborted) return giveBack(0, 'shutting down');
+    const controller = new AbortController();
+    inFlight.add(controller);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      if (budget) {
+        // One slot per provider request: a batch of 100 costs what a single email did.
+        const slot = await budget.reserve(maxSlotWaitMs);
+        if (!slot.reserved) return await giveBack(slot.queueMs, 'send budget');
+        try {
+          await sleep(slot.waitMs, controller.signal);
+        } catch {
+          return await giveBack(0, 'shutting down');
+        }
+      }
+      drawn = draw();
+      const ready: { task: LeasedTask; payload: unknown }[] = [];
+      for (const task of drawn) {
+        try {
+          ready.push({ task, payload: handler.check(task.payload) });
+        } catch (error) {
+          // A payload that can never be sent stays out of every batch: it is dead on its own.
+          results.set(task.id, await finish(task, now(), error));
+        }
+      }
+      if (ready.length === 0) return results;
+      // Already a batch (its last send's outcome is unknown): sent again as it is. Else formed now,
+      // on record before the provider hears of it.
+      let batchId = ready[0]?.task.batchId ?? null;
+      const resent = batchId !== null;
+      let members = ready;
+      if (!batchId) {
+        batchId = crypto.randomUUID();
+        const formed = new Set(
+          await store.formBatch(
+            batchId,
+            ready.map((r) => r.task),
+            options.leaseMs,
+          ),
+        );
+        for (const r of ready) if (!formed.has(r.task.id)) results.set(r.task.id, 'lease-lost');
+        members = ready.filter((r) => formed.has(r.task.id)).map((r) => ({ ...r, task: { ...r.task, batchId } }));
+        if (members.length === 0) return results;
+      }
+      // A fixed order (by task id) and the stored payloads: a re-send is byte-identical.
+      members.sort((a, b) => (a.task.id < b.task.id ? -1 : a.task.id > b.task.id ? 1 : 0));
+      const tasks = members.map((m) => m.task);
+      const id = batchId;
+      span.setAttributes({ 'batch.id': id, 'batch.size': members.length, 'task.kind': tasks[0]?.kind ?? '' });
+      // Linked to every enqueuing request, as each task's attempt is.
+      span.addLinks(tasks.flatMap((t) => linksTo(t.traceParent, { 'link.reason': 'enqueued-by' })));
+      {
+        const startedAt = now();
+        timer = setTimeout(
+          () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
+          options.timeoutMs,
+        );
+        let items: BatchItemOutcome[] | undefined;
+        let failure: unknown;
+        try {
+          items = await handler.send(
+            members.map((m) => m.payload),
+            { batchId: id, signal: controller.signal },
+          );
+          if (items.length !== members.length) {
+            failure = new Error(`the batch handler gave ${items.length} outcomes for ${members.length} tasks`);
+            items = undefined;
+          }
+        } catch (error) {
+          failure = error ?? new Error('batch handler threw nothing');
+          recordError(span, failure);
+        }
+        clearTimeout(timer);
+        const durationMs = now() - startedAt;
+        if (failure instanceof RateLimitedError && budget) {
+          // Everyone slows down, not just this batch: the provider counts the whole account.
+          await budget.backOff(failure.retryAfterMs).catch(() => {});
+          logger.warn('send_budget.pushed_back', { retryAfterMs: failure.retryAfterMs });
+        }
+        // Only an answer to a batch's FIRST request proves what it sent. An error answer to a re-send
+        // (e.g. a 429 before the provider looked at the key) says nothing about the earlier request, which
+        // may have been accepted: the batch stays together until a request of it succeeds.
+        const keepBatch = failure !== undefined && (resent || !answered(failure));
+        const outcomes = batchOutcomes(tasks, items, failure, keepBatch);
+        span.setAttribute('batch.outcome_known', !keepBatch);
+        const recorded = new Set(
+          await store.finishBatch({ batchId: id, startedAt: new Date(startedAt), durationMs, keepBatch }, outcomes),
+        );
+        for (const o of outcomes) {
+          const result = recorded.has(o.task.id) ? ATTEMPT_RESULT[o.outcome] : 'lease-lost';
+          results.set(o.task.id, result);
+          // Each task's attempt in the batch: a child of the batch's span, linked to its enqueuing request.
+          const attemptSpan = tracer.startSpan(
+            'task.attempt',
+            {
+              startTime: startedAt,
+              attributes: {
+                'task.id': o.task.id,
+                'task.kind': o.task.kind,
+                'task.attempt': o.task.attempts,
+                'batch.id': id,
+                'task.outcome': result,
+              },
+              links: linksTo(o.task.traceParent, { 'link.reason': 'enqueued-by' }),
+            },
+            context.active(),
+          );
+          if (o.outcome !== 'succeeded') recordError(attemptSpan, o.cause);
+          attemptSpan.end();
+          const log = { taskId: o.task.id, kind: o.task.kind, attempt: o.task.attempts, batchId: id };
+          if (o.outcome === 'succeeded') logger.info('task.succeeded', { ...log, durationMs });
+          else if (o.outcome === 'dead') logger.warn('task.dead', { ...log, error: o.error });
+          else if (o.outcome === 'failed') logger.info('task.retry', { ...log, error: o.error, delayMs: o.delayMs });
+        }
+        const refused = outcomes.filter((o) => o.outcome !== 'succeeded').length;
+        logger.info(failure === undefined ? 'batch.sent' : 'batch.failed', {
+          batchId: id,
+          size: members.length,
+          ...(failure === undefined ? { refused } : { error: describeError(failure), outcomeKnown: !keepBatch }),
+          durationMs,
+        });
+        return results;
+      }
+    } catch (error) {
+      // Recording failed (database down). The leases will expire and a sweeper will claim the tasks again:
+      // a formed batch as a whole, under the same Idempotency-Key, so that cannot send twice.
+      logger.error('batch.record_failed', { error: describeError(error) });
+      for (const task of drawn) if (!results.has(task.id)) results.set(task.id, 'lease-lost');
+      return results;
+    } finally {
+      clearTimeout(timer);
+      inFlight.delete(controller);
+    }
+  }
+
+  function batcherFor(kind: string, handler: BatchHandler): Batcher {
+    let batcher = batchers.get(kind);
+    if (!batcher) {
+      batcher = createBatcher({
+        windowMs: options.batchWindowMs ?? 10,
+        signal: shutdown.signal,
+        send: (draw) => sendBatch(handler, draw, ROOT_CONTEXT),
+      });
+      batchers.set(kind, batcher);
+    }
+    return batcher;
+  }
+
+  /** A sweep's claim in batches: a batch already formed as it is, the others in batches of up to 100. */
+  function sendClaimed(claimed: LeasedTask[], parent: Context): Promise<unknown>[] {
+    const formed = new Map<string, LeasedTask[]>();
+    const loose = new Map<string, LeasedTask[]>();
+    const alone: LeasedTask[] = [];
+    for (const task of claimed) {
+      if (!batchHandlers[task.kind]) alone.push(task);
+      else if (task.batchId) formed.set(task.batchId, [...(formed.get(task.batchId) ?? []), task]);
+      else loose.set(task.kind, [...(loose.get(task.kind) ?? []), task]);
+    }
+    const groups = [...formed.values()];
+    for (const tasks of loose.values()) {
+      for (let i = 0; i < tasks.length; i += MAX_BATCH) groups.push(tasks.slice(i, i + MAX_BATCH));
+    }
+    return [
+      ...groups.map((tasks) => {
+        const handler = batchHandlers[tasks[0]?.kind ?? ''] as BatchHandler;
+        return sendBatch(handler, () => tasks, parent);
+      }),
+      ...alone.map((task) => run(task, parent)),
+    ];
+  }
+
   return {
     owner,
     leasedTask: (kind, payload) => ({
@@ -219,8 +511,11 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       // The enqueuing request's span: the attempts (fast path or sweeper) link to its trace.
       traceParent: formatTraceparent(trace.getActiveSpan()?.spanContext()) ?? null,
     }),
-    run: (task) => run(task),
-    async sweep(limit = concurrency) {
+    run: (task) => {
+      const handler = batchHandlers[task.kind];
+      return handler ? batcherFor(task.kind, handler).add(task) : run(task);
+    },
+    async sweep(limit = batching ? MAX_BATCH : concurrency) {
       // While paused or stopping, leave due tasks in the table: nothing is claimed, nothing is burned.
       if (pausedFor() > 0 || shutdown.signal.aborted) return 0;
       return inSpan(
@@ -230,7 +525,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         async (span) => {
           const claimed = await store.claimTasks(owner, limit, options.leaseMs);
           span.setAttribute('sweeper.claimed', claimed.length);
-          await Promise.all(claimed.map((task) => run(task, context.active())));
+          await Promise.all(sendClaimed(claimed, context.active()));
           return claimed.length;
         },
         ROOT_CONTEXT,

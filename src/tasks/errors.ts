@@ -40,3 +40,13 @@ export class PauseDeliveryError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The provider answered with an error (nothing was sent) that says to try again later. For a batch it
+ * matters that the answer came: the outcome is known, so its tasks may be sent in other batches.
+ * Any other error from a batch send (timeout, dropped connection, a request still in flight) leaves the
+ * outcome unknown, and the batch is sent again as it was (src/tasks/batcher.ts).
+ */
+export class AnsweredError extends Error {
+  override name = 'AnsweredError';
+}

@@ -9,18 +9,21 @@ import type { TaskContext, TaskHandler } from './types.js';
 /** Issues named in the error; a payload that is wrong everywhere needs no longer message. */
 const MAX_ISSUES = 5;
 
+/** The payload parsed by `schema`, or a PermanentError naming the fields at fault. */
+export function parsePayload<Payload>(schema: z.ZodType<Payload>, payload: unknown): Payload {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, MAX_ISSUES)
+      .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.code}`);
+    throw new PermanentError(`invalid payload (${issues.join('; ')})`);
+  }
+  return parsed.data;
+}
+
 export function withPayload<Payload>(
   schema: z.ZodType<Payload>,
   handle: (payload: Payload, context: TaskContext) => Promise<unknown>,
 ): TaskHandler {
-  return async (payload, context) => {
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, MAX_ISSUES)
-        .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.code}`);
-      throw new PermanentError(`invalid payload (${issues.join('; ')})`);
-    }
-    return handle(parsed.data, context);
-  };
+  return async (payload, context) => handle(parsePayload(schema, payload), context);
 }

@@ -5,6 +5,8 @@ import type { AttemptRecord, LeasedTask } from '../ports/tasks.js';
 import { claimTasks } from './sql/claim.js';
 import { completeTask } from './sql/complete.js';
 import { deadLetterTask } from './sql/dead-letter.js';
+import { type BatchRecord, type BatchTaskOutcome, finishBatch } from './sql/finish-batch.js';
+import { formBatch } from './sql/form-batch.js';
 import { releaseTask } from './sql/release.js';
 import { retryTask } from './sql/retry.js';
 
@@ -18,6 +20,10 @@ export interface TaskStore {
   deadLetterTask(task: LeasedTask, attempt: AttemptRecord): Promise<boolean>;
   /** Back to pending without burning an attempt (never started, or hit an account-wide failure). */
   releaseTask(task: LeasedTask, delayMs: number, attempt?: AttemptRecord): Promise<boolean>;
+  /** Puts the held ones of `tasks` in batch `batchId` before it is sent; returns their ids. */
+  formBatch(batchId: string, tasks: LeasedTask[], leaseMs: number): Promise<string[]>;
+  /** Records a batch's outcome for each of its tasks; returns the ids of those still held (recorded). */
+  finishBatch(batch: BatchRecord, outcomes: BatchTaskOutcome[]): Promise<string[]>;
 }
 
 export function createTaskStore(db: SqlDatabase): TaskStore {
@@ -27,5 +33,7 @@ export function createTaskStore(db: SqlDatabase): TaskStore {
     retryTask: (task, attempt, delayMs) => retryTask(db, task, attempt, delayMs),
     deadLetterTask: (task, attempt) => deadLetterTask(db, task, attempt),
     releaseTask: (task, delayMs, attempt) => releaseTask(db, task, delayMs, attempt),
+    formBatch: (batchId, tasks, leaseMs) => formBatch(db, batchId, tasks, leaseMs),
+    finishBatch: (batch, outcomes) => finishBatch(db, batch, outcomes),
   };
 }

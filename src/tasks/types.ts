@@ -47,6 +47,18 @@
  * replay       An admin's retry of a dead letter: pending and due now, with a fresh budget of attempts,
  *              the same id (so the same Idempotency-Key) and its history kept (`sql/replay.ts`).
  * owner        The id of one engine instance (process or Worker invocation) holding leases.
+ * batch        Up to 100 tasks of one kind sent as ONE provider request (POST /emails/batch), for one
+ *              send slot (`BatchHandler` below; `batcher.ts`, `sql/form-batch.ts`, `sql/finish-batch.ts`).
+ * batch id     Written on exactly a batch's tasks (`tasks.batch_id`) in one statement BEFORE the provider
+ *              call, and sent as its Idempotency-Key; the emails go in task-id order with their stored
+ *              payloads. Kept while the outcome is unknown — such tasks are claimed and sent only all
+ *              together, so a re-send is the same request under the same key — and cleared once the
+ *              provider answered the first request with an error (nothing sent) or any request with
+ *              success. Every attempt row of the batch carries it.
+ * batcher      Gathers the fast path's tasks into batches, in the process (`batcher.ts`): alone, a task
+ *              goes at once; with a batch already on its way, the next one gathers for the batch window
+ *              and while it waits for its send slot, up to 100.
+ * batch window How long a batch waits for company while another is on its way (EMAIL_BATCH_WINDOW_MS).
  * task store   The state transitions above (claim, complete, retry, dead letter, release) as SQL over
  *              the one-method `SqlDatabase` port (`store.ts`, `sql/`).
  * seed strategy One of the four ways of sending the email the project started from — sequential,
@@ -70,3 +82,27 @@ export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<un
 /** What `TaskEngine.run` says of one attempt (a span attribute and the callers' logs; never stored). */
 export const ATTEMPT_RESULTS = ['succeeded', 'retry-scheduled', 'dead', 'released', 'lease-lost'] as const;
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
+
+/** What a batch handler is given with the payloads of one batch. */
+export interface BatchContext {
+  /** The batch id: the provider request's Idempotency-Key. */
+  batchId: string;
+  /** Aborted when the send times out (TASK_TIMEOUT_MS) or the process shuts down. */
+  signal: AbortSignal;
+}
+
+/** What became of one task's payload in a batch the provider answered. */
+export type BatchItemOutcome = { ok: true; result: unknown } | { ok: false; error: unknown };
+
+/**
+ * Does the work of many tasks of one kind as ONE provider request (a batch). Throws a task error
+ * (./errors.ts) when the request as a whole failed; what it throws tells whether the provider answered
+ * (PermanentError, PauseDeliveryError, RetryAfterError, AnsweredError: nothing was sent) or not
+ * (anything else: the outcome is unknown and the batch is sent again as it is).
+ */
+export interface BatchHandler {
+  /** The payload as the batch will send it; throws a PermanentError for one that never could be sent. */
+  check(payload: unknown): unknown;
+  /** Sends the checked payloads in this order; one outcome per payload, in the same order. */
+  send(payloads: unknown[], context: BatchContext): Promise<BatchItemOutcome[]>;
+}

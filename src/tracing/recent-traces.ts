@@ -72,8 +72,11 @@ export function createRecentTraces(maxSpans = 5000, skipRoutes: string[] = ['/de
       return requests.map((request) => {
         const traceId = request.spanContext().traceId;
         const own = (byTrace.get(traceId) ?? []).filter((s) => s !== request).sort((a, b) => startOf(a) - startOf(b));
-        const background = (linkedTo.get(traceId) ?? [])
-          .flatMap((s) => [s, ...descendants(s)])
+        const linked = linkedTo.get(traceId) ?? [];
+        // A batch's span is linked to each of its tasks' requests: the other tasks' attempts under it
+        // belong to their own requests, and this task's attempt is listed once.
+        const background = [...new Set(linked.flatMap((s) => [s, ...descendants(s)]))]
+          .filter((s) => s.name !== 'task.attempt' || linked.includes(s))
           .sort((a, b) => startOf(a) - startOf(b));
         return { request, spans: own, background };
       });

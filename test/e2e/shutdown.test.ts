@@ -35,9 +35,10 @@ describe('graceful shutdown', () => {
   });
 
   it('SIGTERM with attempts in flight and tasks waiting for a send slot', async () => {
-    // 4 sends per second: of 20 registrations, a few attempts are in flight (1.5 s each) and the rest
-    // wait for their slot when SIGTERM arrives; the grace period (300 ms) ends before any finishes.
-    service = await start({ EMAIL_RATE_LIMIT_PER_SEC: '4', SHUTDOWN_GRACE_MS: '300' });
+    // One provider request per second: of 20 registrations, the first batch is in flight (1.5 s) and
+    // the next waits for its slot (a second later) when SIGTERM arrives; the grace period (300 ms)
+    // ends before either finishes.
+    service = await start({ EMAIL_RATE_LIMIT_PER_SEC: '1', SHUTDOWN_GRACE_MS: '300' });
     const inputs = Array.from({ length: 20 }, () => runner());
     const answers = await Promise.all(inputs.map((input) => post({ url: service!.url }, '/api/registrations', input)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));

@@ -28,15 +28,22 @@ describe('metrics', () => {
   });
 
   it('agree with the database, in both formats', async () => {
+    // Each settled before the next, which would otherwise join its batch (and share its fate).
+    const settled = () =>
+      eventually(async () => {
+        const rows = await stack.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM tasks WHERE status = 'running'",
+        );
+        expect(rows[0]!.n).toBe(0);
+      });
     stack.resend.failNext(1, { status: 422, name: 'validation_error' });
     await post(stack.target, '/api/registrations', runner()); // → dead letter
+    await settled();
     stack.resend.failNext(1, 'error500');
     await post(stack.target, '/api/registrations', runner()); // → pending, retry in an hour
+    await settled();
     await post(stack.target, '/api/registrations', runner()); // → succeeded
-    await eventually(async () => {
-      const rows = await stack.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE status = 'running'");
-      expect(rows[0]!.n).toBe(0);
-    });
+    await settled();
     // Make the waiting task due and two minutes old, as after an outage.
     await stack.db.query(
       "UPDATE tasks SET run_at = now() - interval '1 minute', created_at = now() - interval '2 minutes' WHERE status = 'pending'",

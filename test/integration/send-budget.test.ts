@@ -55,7 +55,9 @@ describe('the account send budget, across processes', () => {
     await waitUntilAllDelivered(db, 60_000);
     for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
     expect(resend.refusedByRateLimit()).toBe(0);
-    expect(resend.requestCount()).toBe(24);
+    // One request (one slot) per batch: never more requests than emails.
+    expect(resend.requestCount()).toBeGreaterThan(0);
+    expect(resend.requestCount()).toBeLessThanOrEqual(24);
   });
 
   it('a 429 pushes the budget back for every service, past the provider’s Retry-After', async () => {

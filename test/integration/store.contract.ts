@@ -377,6 +377,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
             maxAttempts: 4,
             leaseOwner: 'owner-b',
             traceParent: null,
+            batchId: null,
           },
         ]);
         expect((await f.store.findRegistration(registration.id))?.email).toMatchObject({
@@ -463,6 +464,59 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         // Due in a minute, and the old holder's lease is gone.
         expect(await f.tasks.claimTasks('owner-c', 10, 60_000)).toEqual([]);
         expect(await f.tasks.releaseTask(again, 0)).toBe(false);
+      });
+
+      it('batches: formed by the holder only; an unknown outcome keeps them whole; claimed whole or not at all', async () => {
+        const [a, b, other] = [await enqueue(), await enqueue(), await enqueue()];
+        const batchId = randomUUID();
+        // `other` is not held by this lease (another attempt number): it stays out of the batch.
+        const formed = await f.tasks.formBatch(
+          batchId,
+          [leased(a.task), leased(b.task), leased(other.task, 2)],
+          60_000,
+        );
+        expect(formed.sort()).toEqual([a.task.id, b.task.id].sort());
+        // Formed once: a second batch cannot take them.
+        expect(await f.tasks.formBatch(randomUUID(), [leased(a.task)], 60_000)).toEqual([]);
+
+        // The outcome is unknown: both stay in the batch. `b` comes due later than `a`.
+        const inBatch = (t: NewLeasedTask) => ({ ...leased(t), batchId });
+        const unknown = { batchId, startedAt: new Date(), durationMs: 5, keepBatch: true };
+        const recorded = await f.tasks.finishBatch(unknown, [
+          { task: inBatch(a.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 0 },
+          { task: inBatch(b.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 400 },
+        ]);
+        expect(recorded.sort()).toEqual([a.task.id, b.task.id].sort());
+        // `a` alone is due, but without `b` its batch cannot be sent: nothing is claimed, nothing burned.
+        expect((await f.tasks.claimTasks('owner-b', 10, 60_000)).filter((t) => t.id !== other.task.id)).toEqual([]);
+        await sleep(450);
+        const claimed = await f.tasks.claimTasks('owner-b', 10, 60_000);
+        expect(
+          claimed
+            .map((t) => ({ id: t.id, attempts: t.attempts, batchId: t.batchId }))
+            .sort((x, y) => (x.id < y.id ? -1 : 1)),
+        ).toEqual([a.task.id, b.task.id].sort().map((id) => ({ id, attempts: 2, batchId })));
+
+        // Answered: one sent, one refused. The batch id is cleared; the attempts keep it.
+        const known = { batchId, startedAt: new Date(), durationMs: 5, keepBatch: false };
+        const [ca, cb] = [claimed.find((t) => t.id === a.task.id)!, claimed.find((t) => t.id === b.task.id)!];
+        await f.tasks.finishBatch(known, [
+          { task: ca, outcome: 'succeeded', result: { id: 'p-1' } },
+          { task: cb, outcome: 'dead', error: 'PermanentError: validation_error' },
+        ]);
+        const rows = await f.query?.<{ id: string; status: string; batch_id: string | null }>(
+          `SELECT id, status, batch_id FROM tasks WHERE id IN ('${a.task.id}', '${b.task.id}')`,
+        );
+        if (rows) {
+          expect(rows.map((r) => [r.status, r.batch_id]).sort()).toEqual([
+            ['dead', null],
+            ['succeeded', null],
+          ]);
+        }
+        const attempts = await f.query?.<{ batch_id: string; n: number }>(
+          `SELECT batch_id, count(*)::int AS n FROM task_attempts WHERE task_id IN ('${a.task.id}', '${b.task.id}') GROUP BY batch_id`,
+        );
+        if (attempts) expect(attempts).toEqual([{ batch_id: batchId, n: 4 }]);
       });
 
       it('an expired lease is re-claimed by another owner; the old owner has lost it', async () => {

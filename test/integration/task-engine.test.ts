@@ -18,8 +18,10 @@ import type { Mailer } from '../../src/ports/mailer.js';
 import type { NewRegistration, Store } from '../../src/ports/store.js';
 import type { LeasedTask } from '../../src/ports/tasks.js';
 import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from '../../src/tasks/engine.js';
+import { AnsweredError } from '../../src/tasks/errors.js';
 import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from '../../src/tasks/handlers/send-confirmation-email.js';
 import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import type { BatchHandler } from '../../src/tasks/types.js';
 import { resetDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 
@@ -373,3 +375,75 @@ function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }
+
+describe('task engine: batches', () => {
+  /** A batch handler that records each call and behaves as scripted (then succeeds). */
+  function scriptedBatches(script: (() => never)[]) {
+    const calls: { batchId: string; payloads: unknown[] }[] = [];
+    const handler: BatchHandler = {
+      check: (payload) => payload,
+      async send(payloads, { batchId }) {
+        calls.push({ batchId, payloads });
+        script.shift()?.();
+        return payloads.map((_, i) => ({ ok: true as const, result: { id: `p-${i}` } }));
+      },
+    };
+    return { calls, handler };
+  }
+
+  /** Three tasks whose fast-path holder died: a sweep claims them together. */
+  async function threeAbandoned() {
+    const gone = engineWith({ owner: 'gone' });
+    const enqueued = [await enqueue(gone), await enqueue(gone), await enqueue(gone)];
+    await raw(`UPDATE tasks SET lease_expires_at = now() - interval '1 second'`);
+    return enqueued.map((e) => e.task.id).sort();
+  }
+
+  const batchIds = () => raw<{ batch_id: string | null }>('SELECT DISTINCT batch_id FROM tasks');
+
+  it('an unknown outcome, then an error answer to the re-send: the same batch, key and order each time', async () => {
+    const { calls, handler } = scriptedBatches([
+      () => {
+        throw new Error('connection reset'); // no answer: unknown outcome
+      },
+      () => {
+        throw new AnsweredError('rate_limit_exceeded'); // an answer, but to a re-send: proves nothing
+      },
+    ]);
+    const engine = engineWith({ batchHandlers: { [SEND_CONFIRMATION_EMAIL]: handler }, retryBaseMs: 1 });
+    const ids = await threeAbandoned();
+
+    for (let i = 0; i < 3; i++) {
+      expect(await engine.sweep()).toBe(3);
+      if (i < 2) expect(await batchIds()).toEqual([{ batch_id: calls[0]!.batchId }]);
+      await makeDue();
+    }
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls.map((c) => c.batchId)).size).toBe(1);
+    expect(new Set(calls.map((c) => JSON.stringify(c.payloads))).size).toBe(1);
+    // Succeeded: the batch id is cleared from the tasks, and every attempt of theirs in it keeps it.
+    expect(await batchIds()).toEqual([{ batch_id: null }]);
+    const rows = await raw<{ task_id: string; outcome: string; batch_id: string | null }>(
+      "SELECT task_id, outcome, batch_id FROM task_attempts WHERE outcome <> 'abandoned' ORDER BY id",
+    );
+    expect(rows.map((r) => r.batch_id)).toEqual(Array(9).fill(calls[0]!.batchId));
+    expect([...new Set(rows.map((r) => r.task_id))].sort()).toEqual(ids);
+    expect(rows.map((r) => r.outcome)).toEqual([...Array(6).fill('failed'), ...Array(3).fill('succeeded')]);
+  });
+
+  it("an error answer to a batch's first request: nothing was sent, the next sweep forms a new batch", async () => {
+    const { calls, handler } = scriptedBatches([
+      () => {
+        throw new AnsweredError('application_error');
+      },
+    ]);
+    const engine = engineWith({ batchHandlers: { [SEND_CONFIRMATION_EMAIL]: handler }, retryBaseMs: 1 });
+    await threeAbandoned();
+    expect(await engine.sweep()).toBe(3);
+    expect(await batchIds()).toEqual([{ batch_id: null }]);
+    await makeDue();
+    expect(await engine.sweep()).toBe(3);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.batchId).not.toBe(calls[0]!.batchId);
+  });
+});

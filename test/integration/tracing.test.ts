@@ -118,10 +118,14 @@ describe('tracing on Node', () => {
     expect(enqueue?.attributes['registration.id']).toBe(id);
     expect(named('db.insertRegistrationWithTask')?.parentSpanContext?.spanId).toBe(idOf(enqueue as ReadableSpan));
 
-    // The attempt: its own trace (not a child), linked to the request's, after the request started.
+    // The attempt: in a trace of its own (its batch's, here of one), linked to the request's, after the
+    // request started.
     const [attempt] = attempts as [ReadableSpan];
     expect(traceOf(attempt)).not.toBe(traceOf(request));
-    expect(attempt.parentSpanContext).toBeUndefined();
+    const batch = spans().find((s) => s.name === 'batch.send' && idOf(s) === attempt.parentSpanContext?.spanId);
+    expect(batch?.parentSpanContext).toBeUndefined();
+    expect(batch?.attributes).toMatchObject({ 'batch.size': 1, 'batch.id': expect.any(String) });
+    expect(batch?.links.map((l) => l.context.traceId)).toEqual([traceOf(request)]);
     expect(ms(attempt.startTime)).toBeGreaterThanOrEqual(ms(request.startTime));
     expect(attempt.attributes).toMatchObject({
       'task.kind': 'send-confirmation-email',
@@ -135,11 +139,17 @@ describe('tracing on Node', () => {
     expect(attempt.attributes['task.id']).toBe(task?.id);
     expect(task?.trace_parent).toMatch(new RegExp(`^00-${traceOf(request)}-[0-9a-f]{16}-01$`));
 
-    const send = spans().find((s) => s.name === 'resend.send' && s.parentSpanContext?.spanId === idOf(attempt));
-    expect(send?.attributes).toMatchObject({ 'http.response.status_code': 200, 'mail.idempotency_key': task?.id });
+    // The provider call is the batch's; the batch id is its Idempotency-Key.
+    const send = spans().find((s) => s.name === 'resend.send' && s.parentSpanContext?.spanId === idOf(batch!));
+    expect(send?.attributes).toMatchObject({
+      'http.response.status_code': 200,
+      'mail.idempotency_key': batch?.attributes['batch.id'],
+    });
     expect(send?.status.code).not.toBe(SpanStatusCode.ERROR);
-    // The attempt's own statements are in the attempt's trace.
-    expect(spans().some((s) => s.name === 'db.completeTask' && traceOf(s) === traceOf(attempt))).toBe(true);
+    // The batch's own statements (forming it, recording it) are in the attempt's trace.
+    for (const name of ['db.formBatch', 'db.finishBatch']) {
+      expect(spans().some((s) => s.name === name && traceOf(s) === traceOf(attempt))).toBe(true);
+    }
   });
 
   it('a failed attempt records the error and status ERROR; the sweeper retry links to the same request', async () => {
@@ -154,9 +164,12 @@ describe('tracing on Node', () => {
     const [failed, retried] = attempts as [ReadableSpan, ReadableSpan];
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
     const exception = failed.events.find((e) => e.name === 'exception');
-    expect(exception?.attributes?.['exception.message']).toBe('MailError: application_error');
+    // The provider answered (nothing was sent): the batch may be re-formed.
+    expect(exception?.attributes?.['exception.message']).toBe('AnsweredError: application_error');
 
-    const failedSend = spans().find((s) => s.name === 'resend.send' && s.parentSpanContext?.spanId === idOf(failed));
+    const failedSend = spans().find(
+      (s) => s.name === 'resend.send' && s.parentSpanContext?.spanId === failed.parentSpanContext?.spanId,
+    );
     expect(failedSend?.status.code).toBe(SpanStatusCode.ERROR);
     expect(failedSend?.attributes).toMatchObject({
       'http.response.status_code': 500,
@@ -164,8 +177,9 @@ describe('tracing on Node', () => {
       'mail.error.retryable': true,
     });
 
-    // The retry ran in a sweeper run (its parent), linked through the task row's trace_parent.
-    const sweep = spans().find((s) => s.name === 'sweeper.run' && idOf(s) === retried.parentSpanContext?.spanId);
+    // The retry's batch ran in a sweeper run (its parent), linked through the task row's trace_parent.
+    const retryBatch = spans().find((s) => s.name === 'batch.send' && idOf(s) === retried.parentSpanContext?.spanId);
+    const sweep = spans().find((s) => s.name === 'sweeper.run' && idOf(s) === retryBatch?.parentSpanContext?.spanId);
     expect(sweep?.attributes['sweeper.claimed']).toBeGreaterThanOrEqual(1);
     expect(retried.attributes['task.attempt']).toBe(2);
     expect(retried.status.code).not.toBe(SpanStatusCode.ERROR);

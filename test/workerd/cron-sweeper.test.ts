@@ -1,5 +1,5 @@
 // The Workers sweeper: the Cron Trigger's `scheduled` handler, run inside workerd, claims due tasks
-// (a retry scheduled after a failed first attempt) and delivers them exactly once.
+// (a retry scheduled after a failed first attempt) and delivers them exactly once, as one batch.
 import { describe, expect, it } from 'vitest';
 import { eventually, post, runner } from '../support/http.js';
 import { useStack } from '../support/stack.js';
@@ -19,10 +19,14 @@ describe('Cron sweeper in workerd', () => {
       expect(due, 'the fast-path attempts did not fail as injected').toHaveLength(3);
     });
     expect(resend.acceptedCount()).toBe(0);
+    const requestsBefore = resend.requestCount();
 
     await target.scheduled!();
 
     for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
+    // The sweeper sent its three due tasks as one batch: one provider request, one key for the three.
+    expect(resend.requestCount() - requestsBefore).toBe(1);
+    expect(new Set(resend.accepted().map((e) => e.idempotencyKey)).size).toBe(1);
     const tasks = await db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM tasks');
     expect(tasks).toEqual(Array(3).fill({ status: 'succeeded', attempts: 2 }));
     // A second run finds nothing to do and sends nothing.

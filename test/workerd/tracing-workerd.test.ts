@@ -36,8 +36,13 @@ describe('tracing in workerd', () => {
     const attempt = spans.find((s) => s.name === 'task.attempt');
     expect(attempt?.links.map((l) => l.traceId)).toEqual([request?.traceId]);
     expect(attempt?.attributes['task.outcome']).toBe('succeeded');
+    // The attempt is one of its batch's (here of one): the provider call is the batch's, as is the attempt.
+    const batch = spans.find((s) => s.name === 'batch.send' && s.spanId === attempt?.parentSpanId);
+    expect(batch?.attributes).toMatchObject({ 'batch.size': 1 });
+    expect(batch?.links.map((l) => l.traceId)).toEqual([request?.traceId]);
     const send = spans.find((s) => s.name === 'resend.send');
-    expect(send?.parentSpanId).toBe(attempt?.spanId);
+    expect(send?.parentSpanId).toBe(batch?.spanId);
+    expect(send?.attributes['mail.idempotency_key']).toBe(batch?.attributes['batch.id']);
   });
 
   it('exports the Cron sweeper run and the retry it ran, linked to the request', async () => {
@@ -52,7 +57,9 @@ describe('tracing in workerd', () => {
     await eventually(() => {
       const sweep = receiver.spans().find((s) => s.name === 'sweeper.run' && s.attributes['sweeper.claimed'] === 1);
       expect(sweep).toBeDefined();
-      const retry = receiver.spans().find((s) => s.name === 'task.attempt' && s.parentSpanId === sweep?.spanId);
+      // The retry's batch ran in the sweeper run; the attempt is the batch's child.
+      const batch = receiver.spans().find((s) => s.name === 'batch.send' && s.parentSpanId === sweep?.spanId);
+      const retry = receiver.spans().find((s) => s.name === 'task.attempt' && s.parentSpanId === batch?.spanId);
       expect(retry?.attributes).toMatchObject({ 'task.attempt': 2, 'task.outcome': 'succeeded' });
       const failed = receiver
         .spans()

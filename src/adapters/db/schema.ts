@@ -56,6 +56,11 @@ export const tasks = pgTable(
     registrationId: uuid('registration_id').references(() => registrations.id, { onDelete: 'cascade' }),
     // W3C traceparent of the request that enqueued the task: each attempt's span links to that trace.
     traceParent: text('trace_parent'),
+    // The batch this task was last sent in while that send's outcome is unknown (src/tasks/batcher.ts):
+    // set for exactly the batch's tasks in one statement before the provider call, the Idempotency-Key
+    // of the request; cleared once the provider answered. A task carrying it is only ever sent with
+    // the rest of its batch, so a re-send is byte-identical.
+    batchId: uuid('batch_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -64,6 +69,8 @@ export const tasks = pgTable(
     // The sweeper's claim query: due pending tasks, and running tasks whose lease expired.
     index('tasks_due_idx').on(t.status, t.runAt),
     index('tasks_registration_idx').on(t.registrationId),
+    // The claim's lookup of a claimed task's batch mates.
+    index('tasks_batch_idx').on(t.batchId),
   ],
 );
 
@@ -80,6 +87,8 @@ export const taskAttempts = pgTable(
     durationMs: integer('duration_ms').notNull(),
     outcome: text('outcome').notNull(),
     error: text('error'),
+    // The batch (the provider request) this attempt was part of, if any.
+    batchId: uuid('batch_id'),
   },
   // Not unique on (task, number): an attempt that hit an account-wide pause is recorded but gives its
   // number back (it burns no attempt), so the next attempt carries the same number.

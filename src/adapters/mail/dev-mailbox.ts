@@ -10,5 +10,14 @@ export function createDevMailbox(store: Pick<Store, 'saveDevMail'>): Mailer {
       const id = await store.saveDevMail(message, idempotencyKey, crypto.randomUUID());
       return { id };
     },
+    async sendBatch(messages, { idempotencyKey, signal }) {
+      signal?.throwIfAborted();
+      // One stored message per email, each idempotent under the batch id and its place in the batch.
+      const results = [];
+      for (const [index, message] of messages.entries()) {
+        results.push({ id: await store.saveDevMail(message, `${idempotencyKey}:${index}`, crypto.randomUUID()) });
+      }
+      return results;
+    },
   };
 }

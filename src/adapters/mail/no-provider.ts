@@ -11,5 +11,8 @@ export function createNoProviderMailer(): Mailer {
     async send() {
       throw new PauseDeliveryError(NO_PROVIDER);
     },
+    async sendBatch() {
+      throw new PauseDeliveryError(NO_PROVIDER);
+    },
   };
 }

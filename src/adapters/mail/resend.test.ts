@@ -7,7 +7,7 @@ import { type ResendStandIn, startResendStandIn } from '../../../tools/resend-st
 import type { EmailMessage } from '../../domain/confirmation-email.js';
 import { MailError, type Mailer } from '../../ports/mailer.js';
 import { VERSION } from '../../version.js';
-import { classifyResendError, createResendMailer, retryAfterMs } from './resend.js';
+import { batchResults, classifyResendError, createResendMailer, retryAfterMs } from './resend.js';
 
 const message: EmailMessage = {
   from: 'Riverside Marathon <race@example.com>',
@@ -182,6 +182,63 @@ describe('createResendMailer against the stand-in', () => {
     const nowhere = createResendMailer({ apiKey: 're_x', baseUrl: url });
     const error = await mailError(nowhere.send(message, { idempotencyKey: key() }));
     expect(error).toMatchObject({ kind: 'retryable', code: 'network_error' });
+  });
+});
+
+describe('createResendMailer.sendBatch against the stand-in', () => {
+  const to = (address: string) => ({ ...message, to: address });
+
+  it('one request for the batch, keyed by the batch id; one result per email, in order', async () => {
+    const results = await mailer.sendBatch([to('a@example.com'), to('b@example.com')], { idempotencyKey: 'batch-1' });
+    expect(results).toEqual([{ id: expect.any(String) }, { id: expect.any(String) }]);
+    expect(standIn.requestCount()).toBe(1);
+    expect(standIn.accepted().map((e) => [e.to, e.idempotencyKey])).toEqual([
+      [['a@example.com'], 'batch-1'],
+      [['b@example.com'], 'batch-1'],
+    ]);
+  });
+
+  it('permissive: an email refused on its own is a permanent error in its place; the others are sent', async () => {
+    standIn.refuseRecipients(['b@example.com']);
+    const results = await mailer.sendBatch([to('a@example.com'), to('b@example.com'), to('c@example.com')], {
+      idempotencyKey: 'batch-2',
+    });
+    expect(results[0]).toEqual({ id: expect.any(String) });
+    expect(results[2]).toEqual({ id: expect.any(String) });
+    const refused = results[1] as { error: MailError };
+    expect(refused.error).toBeInstanceOf(MailError);
+    expect(refused.error).toMatchObject({ kind: 'permanent', code: 'validation_error' });
+    expect(standIn.acceptedCount()).toBe(2);
+  });
+
+  it('accepted, then the connection dropped: no status (outcome unknown); the same batch again → same ids, sent once', async () => {
+    standIn.failNext(1, 'acceptThenDrop');
+    const batch = [to('a@example.com'), to('b@example.com')];
+    const error = await mailError(mailer.sendBatch(batch, { idempotencyKey: 'batch-3' }));
+    expect(error).toMatchObject({ kind: 'retryable', code: 'network_error', status: undefined });
+    const again = await mailer.sendBatch(batch, { idempotencyKey: 'batch-3' });
+    expect(again.map((r) => ('id' in r ? r.id : undefined))).toEqual(standIn.accepted().map((e) => e.id));
+    expect(standIn.acceptedForKey('batch-3')).toBe(2);
+  });
+
+  it('a 500 for the batch → retryable with its status (the provider answered)', async () => {
+    standIn.failNext(1, 'error500');
+    expect(await mailError(mailer.sendBatch([message], { idempotencyKey: 'batch-4' }))).toMatchObject({
+      kind: 'retryable',
+      status: 500,
+    });
+  });
+});
+
+describe('batchResults', () => {
+  it('places the ids and the refusals by index', () => {
+    const results = batchResults(3, { data: [{ id: 'x' }, { id: 'z' }], errors: [{ index: 1, message: 'bad' }] });
+    expect(results.map((r) => ('id' in r ? r.id : r.error.code))).toEqual(['x', 'validation_error', 'z']);
+  });
+
+  it('an answer that does not add up → retryable bad_response', () => {
+    expect(() => batchResults(3, { data: [{ id: 'x' }] })).toThrow(MailError);
+    expect(() => batchResults(1, {})).toThrow(MailError);
   });
 });
 

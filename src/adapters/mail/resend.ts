@@ -2,7 +2,14 @@
 // than the SDK: the SDK has no per-request AbortSignal and hides the Retry-After we need to honour,
 // and plain fetch keeps the Worker bundle small.
 import { trace } from '@opentelemetry/api';
-import { MailError, type MailErrorKind, type Mailer } from '../../ports/mailer.js';
+import {
+  type BatchItemResult,
+  type EmailMessage,
+  MailError,
+  type MailErrorKind,
+  type Mailer,
+  type SendOptions,
+} from '../../ports/mailer.js';
 import { USER_AGENT } from '../../version.js';
 
 export interface ResendOptions {
@@ -71,55 +78,103 @@ async function errorBody(response: Response): Promise<{ name: string; message: s
   }
 }
 
-export function createResendMailer(options: ResendOptions): Mailer {
+/** The message as Resend's API takes it: the same fields in the same order for a single send and a batch. */
+function resendEmail(message: EmailMessage) {
+  return { from: message.from, to: [message.to], subject: message.subject, html: message.html, text: message.text };
+}
+
+/**
+ * POST `path` with `body`: the parsed JSON of a 2xx answer, or a MailError (with the status when the
+ * provider answered; without one when the outcome is unknown).
+ */
+async function post(
+  options: ResendOptions,
+  path: string,
+  body: unknown,
+  { idempotencyKey, signal }: SendOptions,
+  extraHeaders: Record<string, string> = {},
+): Promise<unknown> {
   const doFetch = options.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(`${options.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        'content-type': 'application/json',
+        // workerd's fetch sends no User-Agent, and Resend's edge refuses such requests.
+        'user-agent': USER_AGENT,
+        'idempotency-key': idempotencyKey,
+        ...extraHeaders,
+      },
+      body: JSON.stringify(body),
+      signal,
+    });
+    // The provider's answer on the send's span (tracedMailer's), when tracing is on.
+    trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
+    if (response.ok) return await response.json();
+  } catch (error) {
+    if (error instanceof MailError) throw error;
+    // The outcome is unknown (the provider may have accepted it): retrying with the same
+    // Idempotency-Key is what makes that safe.
+    const timedOut = signal?.aborted === true;
+    throw new MailError(
+      'retryable',
+      timedOut ? 'timeout' : 'network_error',
+      timedOut ? 'send timed out' : 'network error',
+      {
+        cause: error,
+      },
+    );
+  }
+  const { name, message: text } = await errorBody(response);
+  throw new MailError(classifyResendError(response.status, name), name, text, {
+    status: response.status,
+    retryAfterMs: retryAfterMs(response.headers, response.status),
+  });
+}
+
+/**
+ * A permissive batch answer → one result per email: `data` holds the ids of the accepted emails in
+ * order, `errors` the index and reason of each refused one.
+ */
+export function batchResults(count: number, body: unknown): BatchItemResult[] {
+  const { data, errors } = (body ?? {}) as { data?: unknown; errors?: unknown };
+  if (!Array.isArray(data)) throw new MailError('retryable', 'bad_response', 'Resend answered a batch without data');
+  const refused = new Map<number, string>();
+  for (const e of Array.isArray(errors) ? errors : []) {
+    const { index, message } = (e ?? {}) as { index?: unknown; message?: unknown };
+    if (typeof index === 'number') refused.set(index, typeof message === 'string' ? message : 'refused');
+  }
+  const ids = data.map((d) => (d as { id?: unknown } | null)?.id);
+  if (ids.length + refused.size !== count || !ids.every((id) => typeof id === 'string')) {
+    throw new MailError('retryable', 'bad_response', 'Resend answered a batch with the wrong number of results');
+  }
+  let next = 0;
+  return Array.from({ length: count }, (_, index) => {
+    const reason = refused.get(index);
+    if (reason !== undefined) {
+      return { error: new MailError('permanent', 'validation_error', reason.slice(0, 200), { status: 200 }) };
+    }
+    return { id: ids[next++] as string };
+  });
+}
+
+export function createResendMailer(options: ResendOptions): Mailer {
   return {
-    async send(message, { idempotencyKey, signal }) {
-      let response: Response;
-      try {
-        response = await doFetch(`${options.baseUrl}/emails`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${options.apiKey}`,
-            'content-type': 'application/json',
-            // workerd's fetch sends no User-Agent, and Resend's edge refuses such requests.
-            'user-agent': USER_AGENT,
-            'idempotency-key': idempotencyKey,
-          },
-          body: JSON.stringify({
-            from: message.from,
-            to: [message.to],
-            subject: message.subject,
-            html: message.html,
-            text: message.text,
-          }),
-          signal,
-        });
-        // The provider's answer on the send's span (tracedMailer's), when tracing is on.
-        trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
-        if (response.ok) {
-          const body = (await response.json()) as { id?: unknown };
-          if (typeof body.id !== 'string')
-            throw new MailError('retryable', 'bad_response', 'Resend answered without an id');
-          return { id: body.id };
-        }
-      } catch (error) {
-        if (error instanceof MailError) throw error;
-        // The outcome is unknown (the provider may have accepted it): retrying with the same
-        // Idempotency-Key is what makes that safe.
-        const timedOut = signal?.aborted === true;
-        throw new MailError(
-          'retryable',
-          timedOut ? 'timeout' : 'network_error',
-          timedOut ? 'send timed out' : 'network error',
-          { cause: error },
-        );
-      }
-      const { name, message: text } = await errorBody(response);
-      throw new MailError(classifyResendError(response.status, name), name, text, {
-        status: response.status,
-        retryAfterMs: retryAfterMs(response.headers, response.status),
+    async send(message, sendOptions) {
+      const body = (await post(options, '/emails', resendEmail(message), sendOptions)) as { id?: unknown };
+      if (typeof body?.id !== 'string')
+        throw new MailError('retryable', 'bad_response', 'Resend answered without an id');
+      return { id: body.id };
+    },
+    async sendBatch(messages, sendOptions) {
+      // Permissive: an email Resend refuses on its own (a bad address) does not hold back the others,
+      // and comes back as an error for that email alone — its task is dead-lettered, the others succeed.
+      const body = await post(options, '/emails/batch', messages.map(resendEmail), sendOptions, {
+        'x-batch-validation': 'permissive',
       });
+      return batchResults(messages.length, body);
     },
   };
 }

@@ -20,6 +20,9 @@ function recordingMailer() {
       sent.push([m, options]);
       return { id: 'provider-id' };
     },
+    async sendBatch() {
+      throw new Error('not used here');
+    },
   };
   return { mailer, sent };
 }

@@ -1,10 +1,12 @@
 // Task kind `send-confirmation-email`: the payload is the rendered message, so every attempt sends the
-// very same request; the task id is the Idempotency-Key, so no attempt can cause a second email.
+// very same request. Alone (`sendConfirmationEmail`) the task id is the Idempotency-Key; in a batch
+// (`sendConfirmationEmails`, what the service uses) the batch id is, and a batch whose outcome is unknown
+// is re-sent exactly as it was. Either way no attempt can cause a second email.
 import * as z from 'zod';
 import { MailError, type Mailer } from '../../ports/mailer.js';
-import { PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
-import { withPayload } from '../payload.js';
-import type { TaskHandler } from '../types.js';
+import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
+import { parsePayload, withPayload } from '../payload.js';
+import type { BatchHandler, TaskHandler } from '../types.js';
 
 export const SEND_CONFIRMATION_EMAIL = 'send-confirmation-email';
 
@@ -31,4 +33,43 @@ export function sendConfirmationEmail(mailer: Mailer): TaskHandler {
       throw error;
     }
   });
+}
+
+/**
+ * The same emails in batches: one provider request for up to 100 of them, the batch id its
+ * Idempotency-Key. An email the provider refused on its own fails alone (its task is dead-lettered);
+ * a failure of the whole request says, by its type, whether the provider answered (nothing was sent)
+ * or the outcome is unknown (the batch will be sent again exactly as it was).
+ */
+export function sendConfirmationEmails(mailer: Mailer): BatchHandler {
+  return {
+    check: (payload) => parsePayload(confirmationEmailPayload, payload),
+    async send(payloads, { batchId, signal }) {
+      try {
+        const results = await mailer.sendBatch(payloads as ConfirmationEmailPayload[], {
+          idempotencyKey: batchId,
+          signal,
+        });
+        return results.map((r) =>
+          'id' in r
+            ? { ok: true as const, result: { id: r.id } }
+            : { ok: false as const, error: new PermanentError(r.error.code, { cause: r.error }) },
+        );
+      } catch (error) {
+        if (!(error instanceof MailError)) throw error;
+        // No answer, or "the first request with this key is still in flight": the outcome is unknown.
+        const unknown =
+          error.status === undefined ||
+          error.code === 'concurrent_idempotent_requests' ||
+          error.code === 'resource_locked';
+        if (unknown) throw error;
+        if (error.kind === 'permanent') throw new PermanentError(error.code, { cause: error });
+        if (error.kind === 'account') throw new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
+        if (error.status === 429) throw new RateLimitedError(error.code, error.retryAfterMs ?? 1000, { cause: error });
+        if (error.retryAfterMs !== undefined)
+          throw new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
+        throw new AnsweredError(error.code, { cause: error });
+      }
+    },
+  };
 }

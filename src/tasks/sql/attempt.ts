@@ -8,6 +8,8 @@ export interface AttemptValues {
   startedAt: SQL;
   durationMs: SQL;
   error: SQL;
+  /** The batch the attempt was part of (a column of `from`); none by default. */
+  batchId?: SQL;
 }
 
 /**
@@ -16,8 +18,9 @@ export interface AttemptValues {
  */
 export function insertAttempts(from: SQL, outcome: AttemptOutcome, values: AttemptValues): SQL {
   return sql`
-    INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error)
-    SELECT id, attempts, ${values.startedAt}, ${values.durationMs}, ${outcome}, ${values.error}
+    INSERT INTO task_attempts (task_id, number, started_at, duration_ms, outcome, error, batch_id)
+    SELECT id, attempts, ${values.startedAt}, ${values.durationMs}, ${outcome}, ${values.error},
+           ${values.batchId ?? sql`NULL::uuid`}
     FROM ${from}`;
 }
 

@@ -5,6 +5,12 @@
 // recorded as `abandoned` (its outcome is unknown — the provider may have accepted the email, which the
 // Idempotency-Key makes harmless). If it was the last allowed attempt, the task becomes a dead letter
 // instead of being retried forever.
+//
+// Batches travel whole: a task that carries a batch id (sent in a batch whose outcome is unknown) is
+// claimed only together with every other live task of its batch, which the claim adds when it picks
+// one of them. If it cannot have them all (another claim holds some — SKIP LOCKED — or they are not
+// due), it leaves the whole batch untouched: the rows it locked are not updated, so no attempt is
+// burned, and a later claim takes the batch as a whole. A batch runs out of attempts as a whole too.
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { LeasedTask } from '../../ports/tasks.js';
@@ -19,6 +25,7 @@ interface ClaimedRow {
   lease_owner: string;
   status: string;
   trace_parent: string | null;
+  batch_id: string | null;
 }
 
 /** What the claim records for the attempt under an expired lease (the attempt's own start and length). */
@@ -26,6 +33,7 @@ const ABANDONED = {
   startedAt: sql`leased_at`,
   durationMs: sql`GREATEST(0, (extract(epoch FROM expired_at - leased_at) * 1000)::int)`,
   error: sql`${'lease expired: the process running the attempt stopped'}`,
+  batchId: sql`batch_id`,
 };
 
 export async function claimTasks(
@@ -39,7 +47,7 @@ export async function claimTasks(
       -- Two index-friendly scans (an OR of both conditions would read and sort every due row).
       WITH expired AS (
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
-               attempts >= max_attempts AS exhausted
+               batch_id
         FROM tasks
         WHERE status = 'running' AND lease_expires_at < now()
         ORDER BY lease_expires_at
@@ -48,7 +56,7 @@ export async function claimTasks(
       ),
       pending AS (
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
-               false AS exhausted
+               batch_id
         FROM tasks
         WHERE status = 'pending' AND run_at <= now()
         ORDER BY run_at
@@ -56,7 +64,32 @@ export async function claimTasks(
         FOR UPDATE SKIP LOCKED
       ),
       -- Abandoned attempts first: they have waited longest.
-      due AS (SELECT * FROM expired UNION ALL SELECT * FROM pending LIMIT ${limit}),
+      picked AS (SELECT * FROM expired UNION ALL SELECT * FROM pending LIMIT ${limit}),
+      -- The other due tasks of the batches picked: a batch is sent whole or not at all.
+      mates AS (
+        SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
+               batch_id
+        FROM tasks
+        WHERE batch_id IN (SELECT batch_id FROM picked WHERE batch_id IS NOT NULL)
+          AND id NOT IN (SELECT id FROM picked)
+          AND ((status = 'pending' AND run_at <= now()) OR (status = 'running' AND lease_expires_at < now()))
+        FOR UPDATE SKIP LOCKED
+      ),
+      candidates AS (SELECT * FROM picked UNION ALL SELECT * FROM mates),
+      -- A batch with a live task outside the candidates (held by another claim, or not due) stays as it is.
+      whole AS (
+        SELECT c.* FROM candidates c
+        WHERE c.batch_id IS NULL OR NOT EXISTS (
+          SELECT 1 FROM tasks t
+          WHERE t.batch_id = c.batch_id AND t.status IN ('pending', 'running')
+            AND t.id NOT IN (SELECT id FROM candidates))
+      ),
+      -- Out of attempts: a task alone, or a batch as soon as one of its tasks is (it cannot go without it).
+      due AS (
+        SELECT *, bool_or(attempts >= max_attempts AND was = 'running')
+                    OVER (PARTITION BY coalesce(batch_id, id)) AS exhausted
+        FROM whole
+      ),
       abandoned AS (${insertAttempts(sql`due WHERE was = 'running'`, 'abandoned', ABANDONED)})
       UPDATE tasks SET
         status = CASE WHEN due.exhausted THEN 'dead' ELSE 'running' END,
@@ -68,7 +101,7 @@ export async function claimTasks(
         updated_at = now()
       FROM due WHERE tasks.id = due.id
       RETURNING tasks.id, tasks.kind, tasks.payload, tasks.attempts, tasks.max_attempts, tasks.lease_owner,
-                tasks.status, tasks.trace_parent`,
+                tasks.status, tasks.trace_parent, tasks.batch_id`,
   );
   return rows
     .filter((r) => r.status === 'running')
@@ -80,5 +113,6 @@ export async function claimTasks(
       maxAttempts: Number(r.max_attempts),
       leaseOwner: r.lease_owner,
       traceParent: r.trace_parent,
+      batchId: r.batch_id,
     }));
 }
