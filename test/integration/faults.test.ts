@@ -13,6 +13,10 @@ describe('provider faults', () => {
   it('1,000 registrations, ~32 % of sends failing: every one gets exactly one email', async () => {
     // P(no fault) = 0.88 · 0.9 · 0.95 · 0.9 ≈ 0.68
     stack.resend.setFaults({ error500: 0.12, rateLimit429: 0.1, hang: 0.05, acceptThenDrop: 0.1 });
+    // With batches there are only tens of provider requests, too few for every kind to be drawn at
+    // random every time: the first four requests meet one of each for certain, the rest at random.
+    for (const fault of ['error500', 'rateLimit429', 'hang', 'acceptThenDrop'] as const)
+      stack.resend.failNext(1, fault);
     const sent = await registerMany(() => stack.target.url, 1000, 25);
     expect(sent.filter((s) => s.status !== 201)).toEqual([]);
 
@@ -32,14 +36,15 @@ describe('provider faults', () => {
     );
     expect(new Map(recorded.map((r) => [r.batch_id, r.n]))).toEqual(perKey);
 
-    // The faults really happened: about a third of all provider requests failed, each kind at least once.
+    // The faults really happened: each kind at least once, and a real share of the provider requests
+    // failed (about a third is expected; the bound is loose because a run has only tens of requests).
     // A request is a batch: its tasks' attempts share the batch id and start (faults are drawn per request).
     const outcomes = await stack.db.query<{ outcome: string; error: string | null; n: number }>(
       'SELECT outcome, error, count(DISTINCT (batch_id, started_at))::int AS n FROM task_attempts GROUP BY outcome, error',
     );
     const total = outcomes.reduce((sum, o) => sum + o.n, 0);
     const failed = outcomes.filter((o) => o.outcome === 'failed').reduce((sum, o) => sum + o.n, 0);
-    expect(failed / total).toBeGreaterThan(0.2);
+    expect(failed / total).toBeGreaterThan(0.1);
     const errors = outcomes.map((o) => o.error ?? '');
     for (const kind of ['application_error', 'rate_limit_exceeded', 'timeout', 'network_error']) {
       expect(
