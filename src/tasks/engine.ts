@@ -11,7 +11,7 @@ import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../
 import { backoffDelay } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
-import type { SendBudget } from './send-budget.js';
+import { type SendBudget, type Taken, takeSlot } from './send-budget.js';
 import { sleep } from './sleep.js';
 import type { BatchTaskOutcome } from './sql/finish-batch.js';
 import type { TaskStore } from './store.js';
@@ -153,14 +153,15 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       if (budget) {
-        const slot = await budget.reserve(maxSlotWaitMs);
-        // The queue is longer than the lease allows: give the task back for when it has room.
-        if (!slot.reserved) return release(task, slot.queueMs, 'send budget');
+        let slot: Taken;
         try {
-          await sleep(slot.waitMs, controller.signal);
-        } catch {
-          return release(task, 0, 'shutting down');
+          slot = await takeSlot(budget, maxSlotWaitMs, controller.signal, now);
+        } catch (error) {
+          if (controller.signal.aborted) return release(task, 0, 'shutting down');
+          throw error;
         }
+        // The queue is longer than the lease allows: give the task back for when it has room.
+        if (!slot.taken) return release(task, slot.queueMs, 'send budget');
       }
       const handler = options.handlers[task.kind];
       const startedAt = now();
@@ -335,13 +336,14 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     try {
       if (budget) {
         // One slot per provider request: a batch of 100 costs what a single email did.
-        const slot = await budget.reserve(maxSlotWaitMs);
-        if (!slot.reserved) return await giveBack(slot.queueMs, 'send budget');
+        let slot: Taken;
         try {
-          await sleep(slot.waitMs, controller.signal);
-        } catch {
-          return await giveBack(0, 'shutting down');
+          slot = await takeSlot(budget, maxSlotWaitMs, controller.signal, now);
+        } catch (error) {
+          if (controller.signal.aborted) return await giveBack(0, 'shutting down');
+          throw error;
         }
+        if (!slot.taken) return await giveBack(slot.queueMs, 'send budget');
       }
       drawn = draw();
       const ready: { task: LeasedTask; payload: unknown }[] = [];

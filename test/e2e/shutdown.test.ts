@@ -35,16 +35,23 @@ describe('graceful shutdown', () => {
   });
 
   it('SIGTERM with attempts in flight and tasks waiting for a send slot', async () => {
-    // One provider request per second: of 20 registrations, the first batch is in flight (1.5 s) and
-    // the next waits for its slot (a second later) when SIGTERM arrives; the grace period (300 ms)
-    // ends before either finishes.
     service = await start({ EMAIL_RATE_LIMIT_PER_SEC: '1', SHUTDOWN_GRACE_MS: '300' });
-    const inputs = Array.from({ length: 20 }, () => runner());
-    const answers = await Promise.all(inputs.map((input) => post({ url: service!.url }, '/api/registrations', input)));
-    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+    const target = { url: service.url };
+    const [first, ...rest] = Array.from({ length: 20 }, () => runner());
+    const inputs = [first!, ...rest];
+    // The first registration's batch goes out at once and the provider holds it: in flight at SIGTERM.
+    const gate = resend.hold();
+    expect((await post(target, '/api/registrations', first)).status).toBe(201);
+    await gate.waitForHeld(1);
+    // Every later slot of the account's budget is 10 s away (well within the lease): the others'
+    // batch reserves one and waits for it, whatever the machine's load, until SIGTERM.
+    await db.query("UPDATE send_budget SET next_at = now() + interval '10 seconds'");
+    const answers = await Promise.all(rest.map((input) => post(target, '/api/registrations', input)));
+    expect(answers.map((a) => a.status)).toEqual(Array(19).fill(201));
 
     expect(await service.stop('SIGTERM')).toBe(0);
     expect(service.output()).toContain('"event":"service.stopped","drained":false');
+    gate.release();
 
     // Nothing is left running or leased: each task is pending again (aborted attempts recorded as
     // failed, unstarted ones released without burning an attempt).
@@ -62,8 +69,9 @@ describe('graceful shutdown', () => {
     expect(tasks.some((t) => t.attempts === 0)).toBe(true); // released before starting
     expect(tasks.some((t) => t.attempts === 1)).toBe(true); // aborted mid-flight, recorded
 
-    // A restart delivers everything, exactly once.
+    // A restart delivers everything, exactly once (the budget back to now).
     resend.setLatency(0);
+    await db.query('DELETE FROM send_budget');
     service = await start();
     await waitUntilDelivered(
       db,
