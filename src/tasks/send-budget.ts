@@ -53,10 +53,13 @@ export async function takeSlot(
   now: () => number = Date.now,
 ): Promise<Taken> {
   for (let tries = 1; ; tries++) {
+    // The database counts the wait from when it ran the statement, which is between asking and the
+    // answer; under load the answer can come a good while later, so the wait starts from the asking.
+    const asked = now();
     const slot = await budget.reserve(maxWaitMs);
     if (!slot.reserved) return { taken: false, queueMs: slot.queueMs };
-    const due = now() + slot.waitMs;
-    await sleep(slot.waitMs, signal);
+    const due = asked + slot.waitMs;
+    await sleep(Math.max(0, due - now()), signal);
     if (now() - due <= budget.slackMs || tries >= 3) return { taken: true };
   }
 }
