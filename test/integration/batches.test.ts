@@ -127,3 +127,55 @@ describe('batched sends', () => {
     30_000,
   );
 });
+
+describe('replaying a batch that died while its outcome was unknown', () => {
+  const ADMIN_TOKEN = 'batch-admin-token-0123456789';
+  const stack = useStack('fl_batch_replay', startNodeTarget, {
+    ADMIN_TOKEN,
+    TASK_MAX_ATTEMPTS: '1',
+    TASK_TIMEOUT_MS: '1000',
+    TASK_LEASE_MS: '5000',
+    TASK_SWEEP_INTERVAL_MS: '100',
+    EMAIL_RATE_LIMIT_PER_SEC: '2000',
+    EMAIL_BATCH_WINDOW_MS: '1000',
+  });
+
+  it('replays the whole batch under its key: each email once, none refused as a different body', async () => {
+    // A held first send, then three registrations gathered into the next batch, which hangs: its one
+    // attempt times out (outcome unknown) and the batch dies whole, keeping its id.
+    const gate = stack.resend.hold();
+    const first = runner();
+    expect((await post(stack.target, '/api/registrations', first)).status).toBe(201);
+    await gate.waitForHeld(1);
+    stack.resend.failNext(1, 'hang');
+    const inputs = [runner(), runner(), runner()];
+    for (const input of inputs) expect((await post(stack.target, '/api/registrations', input)).status).toBe(201);
+    await gate.waitForHeld(2);
+    gate.release();
+    const deadOf = () =>
+      stack.db.query<{ id: string; batch_id: string | null }>(
+        `SELECT t.id, t.batch_id FROM tasks t JOIN registrations r ON r.id = t.registration_id
+         WHERE t.status = 'dead' AND r.email_normalized = ANY($1::text[])`,
+        [inputs.map((i) => i.email.toLowerCase())],
+      );
+    await eventually(async () => expect(await deadOf()).toHaveLength(3), 15_000);
+    const dead = await deadOf();
+    const batchId = dead[0]!.batch_id!;
+    expect(batchId).toBeTruthy();
+    expect(dead.every((t) => t.batch_id === batchId)).toBe(true);
+
+    // The admin replays ONE of them: the batch goes again as it was.
+    const res = await fetch(`${stack.target.url}/api/admin/tasks/${dead[0]!.id}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    await waitUntilDelivered(
+      stack.db,
+      inputs.map((i) => i.email),
+    );
+    for (const input of [first, ...inputs]) expect(stack.resend.acceptedFor(input.email)).toBe(1);
+    expect(stack.resend.requestsForKey(batchId)).toBe(2);
+    expect(stack.resend.acceptedForKey(batchId)).toBe(3);
+  }, 30_000);
+});

@@ -108,14 +108,16 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
           expect(status.email).toMatchObject({ status: 'sent', attempts: 1 });
         });
         expect(stack.resend.acceptedFor(input.email)).toBe(1);
-        // The email went in a batch (here of one): the batch id, recorded with the attempt, is the Idempotency-Key.
+        // The email went in a batch: the batch id, recorded with the attempt, is the Idempotency-Key. (The
+        // batch may also carry an earlier test's retried email, so count this runner's under that key.)
         const [attempt] = await stack.db.query<{ batch_id: string }>(
           `SELECT a.batch_id FROM task_attempts a JOIN tasks t ON t.id = a.task_id
            WHERE t.registration_id = $1 AND a.outcome = 'succeeded'`,
           [body.id],
         );
         expect(attempt!.batch_id).toBeTruthy();
-        expect(stack.resend.acceptedForKey(attempt!.batch_id)).toBe(1);
+        const underKey = stack.resend.accepted().filter((e) => e.idempotencyKey === attempt!.batch_id);
+        expect(underKey.filter((e) => e.to.includes(input.email))).toHaveLength(1);
         // This runner's (an earlier test's retried email may share the stand-in's list).
         const email = stack.resend.accepted().find((e) => e.to.includes(input.email));
         expect(email!.subject).toBe("You're registered for Riverside Marathon 2027");
