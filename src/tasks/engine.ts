@@ -11,8 +11,7 @@ import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../
 import { backoffDelay } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
-import { type SendBudget, type Taken, takeSlot } from './send-budget.js';
-import { sleep } from './sleep.js';
+import { type SendBudget, takeSlot } from './send-budget.js';
 import type { BatchTaskOutcome } from './sql/finish-batch.js';
 import type { TaskStore } from './store.js';
 import type { AttemptResult, BatchHandler, BatchItemOutcome, TaskHandler } from './types.js';
@@ -85,6 +84,20 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 10;
   const budget = options.sendBudget;
+
+  /** A slot in the account's send budget, waited for; or why not (shutdown, a queue too long). */
+  async function sendSlot(
+    signal: AbortSignal,
+  ): Promise<{ taken: true } | { taken: false; queueMs: number; why: string }> {
+    if (!budget) return { taken: true };
+    try {
+      const slot = await takeSlot(budget, maxSlotWaitMs, signal, now);
+      return slot.taken ? slot : { ...slot, why: 'send budget' };
+    } catch (error) {
+      if (signal.aborted) return { taken: false, queueMs: 0, why: 'shutting down' };
+      throw error;
+    }
+  }
   // Waiting longer than this for a send slot risks the lease: give the task back instead.
   const maxSlotWaitMs = Math.max(1000, options.leaseMs - options.timeoutMs) / 2;
   const shutdown = new AbortController();
@@ -152,17 +165,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     inFlight.add(controller);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      if (budget) {
-        let slot: Taken;
-        try {
-          slot = await takeSlot(budget, maxSlotWaitMs, controller.signal, now);
-        } catch (error) {
-          if (controller.signal.aborted) return release(task, 0, 'shutting down');
-          throw error;
-        }
-        // The queue is longer than the lease allows: give the task back for when it has room.
-        if (!slot.taken) return release(task, slot.queueMs, 'send budget');
-      }
+      const slot = await sendSlot(controller.signal);
+      // Shutting down, or the queue is longer than the lease allows: give the task back for later.
+      if (!slot.taken) return release(task, slot.queueMs, slot.why);
       const handler = options.handlers[task.kind];
       const startedAt = now();
       timer = setTimeout(
@@ -334,17 +339,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     inFlight.add(controller);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      if (budget) {
-        // One slot per provider request: a batch of 100 costs what a single email did.
-        let slot: Taken;
-        try {
-          slot = await takeSlot(budget, maxSlotWaitMs, controller.signal, now);
-        } catch (error) {
-          if (controller.signal.aborted) return await giveBack(0, 'shutting down');
-          throw error;
-        }
-        if (!slot.taken) return await giveBack(slot.queueMs, 'send budget');
-      }
+      // One slot per provider request: a batch of 100 costs what a single email did.
+      const slot = await sendSlot(controller.signal);
+      if (!slot.taken) return await giveBack(slot.queueMs, slot.why);
       drawn = draw();
       const ready: { task: LeasedTask; payload: unknown }[] = [];
       for (const task of drawn) {
