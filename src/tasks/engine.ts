@@ -117,6 +117,29 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     return held ? 'released' : 'lease-lost';
   }
 
+  /** Delivery stops for everyone after an account-wide failure; returns for how long. */
+  function pauseDelivery(error: PauseDeliveryError): number {
+    const pauseMs = Math.min(options.retryMaxMs, error.pauseMs ?? options.pauseMs ?? 60_000);
+    paused = { reason: error.message, until: now() + pauseMs };
+    logger.error('delivery.paused', { reason: error.message, pauseMs });
+    return pauseMs;
+  }
+
+  /** After a 429 everyone slows down, not just this task or batch: the provider counts the whole account. */
+  async function slowEveryoneOn(error: unknown): Promise<void> {
+    if (!(error instanceof RateLimitedError) || !budget) return;
+    await budget.backOff(error.retryAfterMs).catch(() => {});
+    logger.warn('send_budget.pushed_back', { retryAfterMs: error.retryAfterMs });
+  }
+
+  /** The delay before the next attempt: the backoff, or the provider's Retry-After when longer, within the cap. */
+  function retryDelay(attempts: number, error: unknown): number {
+    const backoff = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs }, options.random);
+    return error instanceof RetryAfterError
+      ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs))
+      : backoff;
+  }
+
   async function finish(task: LeasedTask, startedAt: number, error: unknown): Promise<AttemptResult> {
     const attempt: AttemptRecord = {
       startedAt: new Date(startedAt),
@@ -124,16 +147,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       error: describeError(error),
     };
     const log = { taskId: task.id, kind: task.kind, attempt: task.attempts, error: attempt.error };
-    if (error instanceof RateLimitedError && budget) {
-      // Everyone slows down, not just this task: the provider counts the whole account.
-      await budget.backOff(error.retryAfterMs).catch(() => {});
-      logger.warn('send_budget.pushed_back', { retryAfterMs: error.retryAfterMs });
-    }
+    await slowEveryoneOn(error);
     if (error instanceof PauseDeliveryError) {
-      const pauseMs = Math.min(options.retryMaxMs, error.pauseMs ?? options.pauseMs ?? 60_000);
-      paused = { reason: error.message, until: now() + pauseMs };
-      logger.error('delivery.paused', { reason: error.message, pauseMs });
-      const held = await store.releaseTask(task, pauseMs, attempt);
+      const held = await store.releaseTask(task, pauseDelivery(error), attempt);
       return held ? 'released' : 'lease-lost';
     }
     if (error instanceof PermanentError || task.attempts >= task.maxAttempts) {
@@ -141,14 +157,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       logger.warn('task.dead', log);
       return held ? 'dead' : 'lease-lost';
     }
-    const backoff = backoffDelay(
-      task.attempts,
-      { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
-      options.random,
-    );
-    // The provider's Retry-After wins over a shorter backoff, within the configured cap.
-    const delayMs =
-      error instanceof RetryAfterError ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs)) : backoff;
+    const delayMs = retryDelay(task.attempts, error);
     const held = await store.retryTask(task, attempt, delayMs);
     logger.info('task.retry', { ...log, delayMs });
     return held ? 'retry-scheduled' : 'lease-lost';
@@ -258,13 +267,6 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     };
   }
 
-  function retryDelay(attempts: number, error: unknown): number {
-    const backoff = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs }, options.random);
-    return error instanceof RetryAfterError
-      ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs))
-      : backoff;
-  }
-
   /** Each task's outcome, from the batch's answer (`items`) or its failure. */
   function batchOutcomes(
     members: LeasedTask[],
@@ -279,9 +281,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       });
     }
     if (failure instanceof PauseDeliveryError) {
-      const pauseMs = Math.min(options.retryMaxMs, failure.pauseMs ?? options.pauseMs ?? 60_000);
-      paused = { reason: failure.message, until: now() + pauseMs };
-      logger.error('delivery.paused', { reason: failure.message, pauseMs });
+      const pauseMs = pauseDelivery(failure);
       return members.map(
         (task): BatchTaskOutcome => ({
           task,
@@ -378,78 +378,72 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       span.setAttributes({ 'batch.id': id, 'batch.size': members.length, 'task.kind': tasks[0]?.kind ?? '' });
       // Linked to every enqueuing request, as each task's attempt is.
       span.addLinks(tasks.flatMap((t) => linksTo(t.traceParent, { 'link.reason': 'enqueued-by' })));
-      {
-        const startedAt = now();
-        timer = setTimeout(
-          () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
-          options.timeoutMs,
+      const startedAt = now();
+      timer = setTimeout(
+        () => controller.abort(new DOMException('attempt timed out', 'TimeoutError')),
+        options.timeoutMs,
+      );
+      let items: BatchItemOutcome[] | undefined;
+      let failure: unknown;
+      try {
+        items = await handler.send(
+          members.map((m) => m.payload),
+          { batchId: id, signal: controller.signal },
         );
-        let items: BatchItemOutcome[] | undefined;
-        let failure: unknown;
-        try {
-          items = await handler.send(
-            members.map((m) => m.payload),
-            { batchId: id, signal: controller.signal },
-          );
-          if (items.length !== members.length) {
-            failure = new Error(`the batch handler gave ${items.length} outcomes for ${members.length} tasks`);
-            items = undefined;
-          }
-        } catch (error) {
-          failure = error ?? new Error('batch handler threw nothing');
-          recordError(span, failure);
+        if (items.length !== members.length) {
+          failure = new Error(`the batch handler gave ${items.length} outcomes for ${members.length} tasks`);
+          items = undefined;
         }
-        clearTimeout(timer);
-        const durationMs = now() - startedAt;
-        if (failure instanceof RateLimitedError && budget) {
-          // Everyone slows down, not just this batch: the provider counts the whole account.
-          await budget.backOff(failure.retryAfterMs).catch(() => {});
-          logger.warn('send_budget.pushed_back', { retryAfterMs: failure.retryAfterMs });
-        }
-        // Only an answer to a batch's FIRST request proves what it sent. An error answer to a re-send
-        // (e.g. a 429 before the provider looked at the key) says nothing about the earlier request, which
-        // may have been accepted: the batch stays together until a request of it succeeds.
-        const keepBatch = failure !== undefined && (resent || !answered(failure));
-        const outcomes = batchOutcomes(tasks, items, failure, keepBatch);
-        span.setAttribute('batch.outcome_known', !keepBatch);
-        const recorded = new Set(
-          await store.finishBatch({ batchId: id, startedAt: new Date(startedAt), durationMs, keepBatch }, outcomes),
-        );
-        for (const o of outcomes) {
-          const result = recorded.has(o.task.id) ? ATTEMPT_RESULT[o.outcome] : 'lease-lost';
-          results.set(o.task.id, result);
-          // Each task's attempt in the batch: a child of the batch's span, linked to its enqueuing request.
-          const attemptSpan = tracer.startSpan(
-            'task.attempt',
-            {
-              startTime: startedAt,
-              attributes: {
-                'task.id': o.task.id,
-                'task.kind': o.task.kind,
-                'task.attempt': o.task.attempts,
-                'batch.id': id,
-                'task.outcome': result,
-              },
-              links: linksTo(o.task.traceParent, { 'link.reason': 'enqueued-by' }),
-            },
-            context.active(),
-          );
-          if (o.outcome !== 'succeeded') recordError(attemptSpan, o.cause);
-          attemptSpan.end();
-          const log = { taskId: o.task.id, kind: o.task.kind, attempt: o.task.attempts, batchId: id };
-          if (o.outcome === 'succeeded') logger.info('task.succeeded', { ...log, durationMs });
-          else if (o.outcome === 'dead') logger.warn('task.dead', { ...log, error: o.error });
-          else if (o.outcome === 'failed') logger.info('task.retry', { ...log, error: o.error, delayMs: o.delayMs });
-        }
-        const refused = outcomes.filter((o) => o.outcome !== 'succeeded').length;
-        logger.info(failure === undefined ? 'batch.sent' : 'batch.failed', {
-          batchId: id,
-          size: members.length,
-          ...(failure === undefined ? { refused } : { error: describeError(failure), outcomeKnown: !keepBatch }),
-          durationMs,
-        });
-        return results;
+      } catch (error) {
+        failure = error ?? new Error('batch handler threw nothing');
+        recordError(span, failure);
       }
+      clearTimeout(timer);
+      const durationMs = now() - startedAt;
+      await slowEveryoneOn(failure);
+      // Only an answer to a batch's FIRST request proves what it sent. An error answer to a re-send
+      // (e.g. a 429 before the provider looked at the key) says nothing about the earlier request, which
+      // may have been accepted: the batch stays together until a request of it succeeds.
+      const keepBatch = failure !== undefined && (resent || !answered(failure));
+      const outcomes = batchOutcomes(tasks, items, failure, keepBatch);
+      span.setAttribute('batch.outcome_known', !keepBatch);
+      const recorded = new Set(
+        await store.finishBatch({ batchId: id, startedAt: new Date(startedAt), durationMs, keepBatch }, outcomes),
+      );
+      for (const o of outcomes) {
+        const result = recorded.has(o.task.id) ? ATTEMPT_RESULT[o.outcome] : 'lease-lost';
+        results.set(o.task.id, result);
+        // Each task's attempt in the batch: a child of the batch's span, linked to its enqueuing request.
+        const attemptSpan = tracer.startSpan(
+          'task.attempt',
+          {
+            startTime: startedAt,
+            attributes: {
+              'task.id': o.task.id,
+              'task.kind': o.task.kind,
+              'task.attempt': o.task.attempts,
+              'batch.id': id,
+              'task.outcome': result,
+            },
+            links: linksTo(o.task.traceParent, { 'link.reason': 'enqueued-by' }),
+          },
+          context.active(),
+        );
+        if (o.outcome !== 'succeeded') recordError(attemptSpan, o.cause);
+        attemptSpan.end();
+        const log = { taskId: o.task.id, kind: o.task.kind, attempt: o.task.attempts, batchId: id };
+        if (o.outcome === 'succeeded') logger.info('task.succeeded', { ...log, durationMs });
+        else if (o.outcome === 'dead') logger.warn('task.dead', { ...log, error: o.error });
+        else if (o.outcome === 'failed') logger.info('task.retry', { ...log, error: o.error, delayMs: o.delayMs });
+      }
+      const refused = outcomes.filter((o) => o.outcome !== 'succeeded').length;
+      logger.info(failure === undefined ? 'batch.sent' : 'batch.failed', {
+        batchId: id,
+        size: members.length,
+        ...(failure === undefined ? { refused } : { error: describeError(failure), outcomeKnown: !keepBatch }),
+        durationMs,
+      });
+      return results;
     } catch (error) {
       // Recording failed (database down). The leases will expire and a sweeper will claim the tasks again:
       // a formed batch as a whole, under the same Idempotency-Key, so that cannot send twice.
