@@ -12,6 +12,20 @@ export interface ClientLimiter {
 }
 
 /**
+ * Deletes a map's ended entries once it has grown past a threshold, which then doubles with what is
+ * left: memory stays bounded by the live entries, and a map of live entries (an attack from many
+ * addresses) is not scanned again on every insert.
+ */
+function sweepOnGrowth<V>(map: Map<string, V>): (ended: (value: V) => boolean) => void {
+  let above = 1024;
+  return (ended) => {
+    if (map.size < above) return;
+    for (const [key, value] of map) if (ended(value)) map.delete(key);
+    above = Math.max(1024, map.size * 2);
+  };
+}
+
+/**
  * A window per client that starts at the client's first request (not at the top of the minute), kept
  * in memory (one process or isolate). With windows aligned to the clock, a client could use its limit
  * at 0:59 and again at 1:00 — twice the limit in two seconds. Windows that have ended are swept when
@@ -23,16 +37,13 @@ export function createMemoryClientLimiter(
   now: () => number = Date.now,
 ): ClientLimiter {
   const windows = new Map<string, { start: number; used: number }>();
-  let sweepAbove = 1024;
+  const sweep = sweepOnGrowth(windows);
   return {
     async check(clientKey) {
       const t = now();
       let window = windows.get(clientKey);
       if (!window || t - window.start >= windowMs) {
-        if (windows.size >= sweepAbove) {
-          for (const [key, w] of windows) if (t - w.start >= windowMs) windows.delete(key);
-          sweepAbove = Math.max(1024, windows.size * 2);
-        }
+        sweep((w) => t - w.start >= windowMs);
         window = { start: t, used: 0 };
         windows.set(clientKey, window);
       }
@@ -72,9 +83,6 @@ export interface FailureLimiter {
   blocked(clientKey: string): LimitVerdict;
 }
 
-/** Clients refused at once, remembered before old refusals are swept: bounds the memory under attack. */
-const SWEEP_REFUSALS_ABOVE = 1024;
-
 /**
  * Counts failures with `counter`, and remembers in memory (this process or isolate) until when each
  * refused client stays blocked: the counter (a Rate Limiting binding, say) may not be able to answer
@@ -82,14 +90,13 @@ const SWEEP_REFUSALS_ABOVE = 1024;
  */
 export function failureLimiter(counter: ClientLimiter, now: () => number = Date.now): FailureLimiter {
   const blockedUntil = new Map<string, number>();
+  const sweep = sweepOnGrowth(blockedUntil);
   return {
     async fail(clientKey) {
       const verdict = await counter.check(clientKey);
       if (!verdict.allowed) {
         const t = now();
-        if (blockedUntil.size >= SWEEP_REFUSALS_ABOVE) {
-          for (const [key, until] of blockedUntil) if (until <= t) blockedUntil.delete(key);
-        }
+        sweep((until) => until <= t);
         blockedUntil.set(clientKey, t + verdict.retryAfterSeconds * 1000);
       }
       return verdict;

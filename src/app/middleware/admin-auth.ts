@@ -92,9 +92,14 @@ function newSessionId(): string {
     .replace(/=+$/, '');
 }
 
-/** The session id the request's cookie carries (the name its scheme allows), when well-formed. */
+/** The session cookie under the name the request's scheme allows, as sent (valid or not). */
+function sessionCookie(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): string | undefined {
+  return deps.isHttps(c) ? getCookie(c, SESSION_COOKIE, 'host') : getCookie(c, SESSION_COOKIE);
+}
+
+/** The session id the request's cookie carries, when well-formed. */
 function sessionIdOf(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): string | undefined {
-  const id = deps.isHttps(c) ? getCookie(c, SESSION_COOKIE, 'host') : getCookie(c, SESSION_COOKIE);
+  const id = sessionCookie(c, deps);
   return id && SESSION_ID.test(id) ? id : undefined;
 }
 
@@ -140,7 +145,7 @@ export function clearSessionCookie(c: Context, deps: Pick<AdminAuthDeps, 'isHttp
 
 /** True when the request carries a session cookie under its scheme's name, valid or not. */
 export function carriesSessionCookie(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): boolean {
-  return (deps.isHttps(c) ? getCookie(c, SESSION_COOKIE, 'host') : getCookie(c, SESSION_COOKIE)) !== undefined;
+  return sessionCookie(c, deps) !== undefined;
 }
 
 /**
