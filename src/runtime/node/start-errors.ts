@@ -10,17 +10,9 @@ export class StartError extends Error {
   override name = 'StartError';
 }
 
-function codeOf(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
 /** The listening socket could not be opened. */
 export function explainListenError(error: unknown, host: string, port: number): Error {
-  switch (codeOf(error)) {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'EADDRINUSE':
       return new StartError(`port ${port} is in use on ${host}: stop the other process, or set PORT to a free port`);
     case 'EACCES':
@@ -48,7 +40,8 @@ export function databaseTarget(connectionString: string): { where: string; datab
 export function explainDatabaseError(error: unknown, connectionString: string, step: 'connect' | 'migrate'): Error {
   if (error instanceof StartError) return error;
   const { where, database, user } = databaseTarget(connectionString);
-  const code = postgresErrorCode(error) ?? codeOf(error);
+  // The driver's code, wherever it sits in the cause chain: a Postgres SQLSTATE or a socket's errno.
+  const code = postgresErrorCode(error);
   switch (code) {
     case 'ECONNREFUSED':
       return new StartError(`cannot reach PostgreSQL at ${where} (connection refused): start it, or fix DATABASE_URL`);
