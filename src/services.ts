@@ -17,11 +17,7 @@ import {
 } from './ports/client-limiter.js';
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
-import {
-  SEND_CONFIRMATION_EMAIL,
-  sendConfirmationEmail,
-  sendConfirmationEmails,
-} from './tasks/handlers/send-confirmation-email.js';
+import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmails } from './tasks/handlers/send-confirmation-email.js';
 import { createSendBudget } from './tasks/send-budget.js';
 import { createTaskStore } from './tasks/store.js';
 import { tracedMailer } from './tracing/traced-mailer.js';
@@ -91,7 +87,8 @@ export function buildServices({
     store: tracedStore(createTaskStore(sqlDb), tracer),
     logger,
     owner,
-    handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
+    // Confirmation emails go in batches, fast path and sweeps alike: no one-by-one handler needed.
+    handlers: {},
     // Confirmation emails go in batches (one provider request, one send slot, for up to 100); the
     // single-task handler stays for engines built without batches.
     batchHandlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmails(mailer) },

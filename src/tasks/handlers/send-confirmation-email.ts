@@ -20,17 +20,25 @@ export const confirmationEmailPayload = z.object({
 });
 export type ConfirmationEmailPayload = z.infer<typeof confirmationEmailPayload>;
 
+/**
+ * What the engine does about a provider's error, as a task error: dead letter, pause for everyone,
+ * slow everyone down (429), or retry after the provider's time. Undefined: an ordinary retry.
+ */
+function taskErrorFor(error: MailError): Error | undefined {
+  if (error.kind === 'permanent') return new PermanentError(error.code, { cause: error });
+  if (error.kind === 'account') return new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
+  if (error.status === 429) return new RateLimitedError(error.code, error.retryAfterMs ?? 1000, { cause: error });
+  if (error.retryAfterMs !== undefined) return new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
+  return undefined;
+}
+
 export function sendConfirmationEmail(mailer: Mailer): TaskHandler {
   return withPayload(confirmationEmailPayload, async (message, { taskId, signal }) => {
     try {
       return await mailer.send(message, { idempotencyKey: taskId, signal });
     } catch (error) {
       if (!(error instanceof MailError)) throw error;
-      if (error.kind === 'permanent') throw new PermanentError(error.code, { cause: error });
-      if (error.kind === 'account') throw new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
-      if (error.status === 429) throw new RateLimitedError(error.code, error.retryAfterMs ?? 1000, { cause: error });
-      if (error.retryAfterMs !== undefined) throw new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
-      throw error;
+      throw taskErrorFor(error) ?? error;
     }
   });
 }
@@ -63,12 +71,8 @@ export function sendConfirmationEmails(mailer: Mailer): BatchHandler {
           error.code === 'concurrent_idempotent_requests' ||
           error.code === 'resource_locked';
         if (unknown) throw error;
-        if (error.kind === 'permanent') throw new PermanentError(error.code, { cause: error });
-        if (error.kind === 'account') throw new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
-        if (error.status === 429) throw new RateLimitedError(error.code, error.retryAfterMs ?? 1000, { cause: error });
-        if (error.retryAfterMs !== undefined)
-          throw new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
-        throw new AnsweredError(error.code, { cause: error });
+        // The provider answered: nothing was sent.
+        throw taskErrorFor(error) ?? new AnsweredError(error.code, { cause: error });
       }
     },
   };
