@@ -44,6 +44,7 @@ import { runBench } from './lib/run.js';
 import { bareAddress } from './lib/send-recorder.js';
 import { peakRssMiB, type ServiceProcess, startServiceProcess } from './lib/service-process.js';
 import { round2, roundSummary, summarize } from './lib/stats.js';
+import { targetsSection } from './lib/targets.js';
 
 // ---------------------------------------------------------------- parameters
 
@@ -499,12 +500,7 @@ function markdown(
         .join(', ')}, a race with room for everyone, everything else default. ` +
       `Waited at most ${params.deadlineAfterLastAnswerS} s after the last answer.`,
     '',
-    '## Targets',
-    '',
-    '| target | measured | met |',
-    '|---|---|---|',
-    ...goals.map((g) => `| ${g.target} | ${g.measured} | ${g.met ? 'yes' : '**no**'} |`),
-    '',
+    ...targetsSection(goals),
     '## Burst',
     '',
     '| registrations | 201 | other | burst | registrations/s | response p50 / p95 / p99 | stored |',

@@ -33,6 +33,7 @@ import { machine } from './lib/machine.js';
 import { runBench } from './lib/run.js';
 import { startBenchService } from './lib/service.js';
 import { ms, round2, roundSummary, summarize } from './lib/stats.js';
+import { targetsSection } from './lib/targets.js';
 
 // ---------------------------------------------------------------- parameters
 
@@ -558,12 +559,7 @@ async function main(): Promise<number> {
       '',
       `p50 per round (ms): ${reports.map((r) => `${r.strategy} ${r.roundP50s.map((v) => v.toFixed(1)).join(' ')}`).join(' · ')}`,
       '',
-      '## Targets',
-      '',
-      '| target | measured | met |',
-      '|---|---|---|',
-      ...goals.map((g) => `| ${g.target} | ${g.measured} | ${g.met ? 'yes' : '**no**'} |`),
-      '',
+      ...targetsSection(goals),
     );
     if (drain) {
       out.push(
