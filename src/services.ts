@@ -25,7 +25,10 @@ import { tracedStore } from './tracing/traced-store.js';
 import { noopTracer } from './tracing/tracer.js';
 
 export interface ServiceOptions
-  extends Pick<AppDeps, 'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'recentTraces'> {
+  extends Pick<
+    AppDeps,
+    'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'recentTraces' | 'emailQueue' | 'emailWorker'
+  > {
   config: Config;
   /** Dev mode, strategy routes and the mailer, as the entry resolved them (`resolveModes`). */
   modes: Modes;
@@ -64,6 +67,8 @@ export function buildServices({
   isHttps,
   tracer = noopTracer,
   recentTraces,
+  emailQueue,
+  emailWorker,
 }: ServiceOptions): AppDeps {
   // Caps come from the race configuration; the store enforces them inside the insert statement.
   // Every store call and every send gets a span and counts towards the request's Server-Timing.
@@ -129,5 +134,7 @@ export function buildServices({
     isHttps,
     tracer,
     recentTraces,
+    emailQueue,
+    emailWorker,
   };
 }

@@ -5,6 +5,8 @@ import type { Context } from 'hono';
 import type { Race } from '../domain/race.js';
 import type { AdminStore } from '../ports/admin-store.js';
 import type { ClientLimiter, FailureLimiter } from '../ports/client-limiter.js';
+import type { EmailQueue } from '../ports/email-queue.js';
+import type { EmailWorker } from '../ports/email-worker.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
@@ -47,6 +49,13 @@ export interface AppDeps {
   isHttps: (c: Context) => boolean;
   /** Spans (the API's no-op tracer when tracing is off). */
   tracer: Tracer;
+  /**
+   * Workers with the EMAIL_QUEUE binding: the outbox writes its tasks pending and announces them here
+   * (the email Worker consumes the queue); the queue strategy sends its emails here. Absent on Node.
+   */
+  emailQueue?: EmailQueue;
+  /** Workers with the EMAIL Service Binding: the email Worker's RPC, for the service-binding strategy. */
+  emailWorker?: EmailWorker;
   /** The latest traces for GET /dev/traces (dev mode). */
   recentTraces?: RecentTraces;
 }

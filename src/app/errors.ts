@@ -47,6 +47,12 @@ export const apiErrors = {
     new ApiError(503, 'unavailable', 'the service is temporarily unavailable, try again shortly', undefined, {
       'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
     }),
+  strategyUnavailable: (binding: string) =>
+    new ApiError(
+      501,
+      'strategy_unavailable',
+      `this strategy needs the ${binding} binding to the email Worker (Cloudflare Workers only)`,
+    ),
   emailFailed: () => new ApiError(502, 'email_failed', 'registered, but the confirmation email could not be sent'),
 };
 

@@ -8,6 +8,7 @@ import { type RegistrationInput, validateRegistration } from '../domain/registra
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
 import { type ConfirmationEmailPayload, SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
 import { inSpan } from '../tracing/tracer.js';
+import { announce, deliversThroughQueue } from './announce.js';
 import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
 
@@ -60,6 +61,8 @@ export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
  * The outbox: one statement stores the registration and its task (already leased to us) — and, given
  * an Idempotency-Key, the response to replay — then the first attempt runs in waitUntil after the
  * response. If this process dies before or during that attempt, the lease expires and a sweeper runs it.
+ * With an email queue (Workers with EMAIL_QUEUE) the task is written pending instead, and announced to
+ * the queue after the response: the email Worker's consumer claims it by id.
  */
 export async function registerWithOutbox(
   c: Context,
@@ -75,7 +78,9 @@ export async function registerWithOutbox(
       // Leased inside this span: the task keeps its trace context, so its attempts link to this request.
       // The payload is the kind's own type: its handler parses it with the matching schema.
       const payload: ConfirmationEmailPayload = prepared.email;
-      const task = deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, payload);
+      const task = deliversThroughQueue(deps)
+        ? deps.engine.queuedTask(SEND_CONFIRMATION_EMAIL, payload)
+        : deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, payload);
       span.setAttribute('task.id', task.id);
       const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
       span.setAttribute('task.enqueue.outcome', outcome);
@@ -83,6 +88,10 @@ export async function registerWithOutbox(
     },
   );
   if (outcome !== 'stored') return outcome;
+  if (task.queued) {
+    announce(c, deps, [task.id]);
+    return outcome;
+  }
   // The attempt starts a trace of its own, linked to this request's (see TaskEngine.run).
   c.executionCtx.waitUntil(
     deps.engine.run({ ...task, attempts: 1 }).then((result) => {

@@ -5,8 +5,19 @@ import type { EmailMessage } from '../domain/confirmation-email.js';
 import type { EmailDeliveryStatus } from './email-delivery.js';
 import type { NewLeasedTask } from './tasks.js';
 
-/** The ways of handling the email, each a route (README: the strategies, side by side). */
-export const STRATEGIES = ['sequential', 'fire-and-forget', 'wait-until', 'parallel', 'outbox'] as const;
+/**
+ * The ways of handling the email, each a route (README: the strategies, side by side). The last two
+ * need the email Worker's bindings (Cloudflare Workers only).
+ */
+export const STRATEGIES = [
+  'sequential',
+  'fire-and-forget',
+  'wait-until',
+  'parallel',
+  'outbox',
+  'service-binding',
+  'queue',
+] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface NewRegistration {

@@ -32,7 +32,10 @@ export interface LeasedTask {
   batchId?: string | null;
 }
 
-/** A task to write already leased to the engine that enqueues it (the fast path). */
+/**
+ * A task to write already leased to the engine that enqueues it (the fast path) — or, `queued`, written
+ * pending and due now, for a queue's consumer to claim (Cloudflare Queues: docs/design.md, Queues on Workers).
+ */
 export interface NewLeasedTask {
   id: string;
   kind: string;
@@ -42,6 +45,8 @@ export interface NewLeasedTask {
   leaseMs: number;
   /** W3C traceparent of the request that enqueues it (kept in `tasks.trace_parent`). */
   traceParent?: string | null;
+  /** Not leased: pending, attempt 0, due now; `leaseOwner` and `leaseMs` are then ignored. */
+  queued?: boolean;
 }
 
 /** One finished attempt, as recorded in `task_attempts` with the task's new state. */

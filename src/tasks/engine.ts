@@ -13,6 +13,7 @@ import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
 import { type SendBudget, takeSlot } from './send-budget.js';
 import type { BatchTaskOutcome } from './sql/finish-batch.js';
+import type { TaskState } from './sql/task-states.js';
 import type { TaskStore } from './store.js';
 import type { AttemptResult, BatchHandler, BatchItemOutcome, TaskHandler } from './types.js';
 
@@ -64,6 +65,17 @@ export interface TaskEngine {
   readonly owner: string;
   /** A task row to write already leased to this engine: the fast path. */
   leasedTask(kind: string, payload: unknown): NewLeasedTask;
+  /** A task row to write pending and due, for a queue's consumer to claim (Workers with EMAIL_QUEUE). */
+  queuedTask(kind: string, payload: unknown): NewLeasedTask;
+  /**
+   * A queue consumer's delivery: claims those of `ids` that are due or abandoned (with their batch
+   * mates), runs them (batch kinds as batches), then says where each of `ids` stands (none: no such task).
+   */
+  deliver(ids: string[]): Promise<Map<string, TaskState>>;
+  /** Due tasks nobody picked up for `graceMs` (a lost queue message): their ids, to announce again. */
+  overdue(limit: number, graceMs: number): Promise<string[]>;
+  /** The waiting ones of `ids` become dead letters (the queue gave up on them); returns those marked. */
+  giveUp(ids: string[], reason: string): Promise<string[]>;
   /** Runs one attempt of a task this engine holds, and records its outcome. Never throws. */
   run(task: LeasedTask): Promise<AttemptResult>;
   /**
@@ -492,18 +504,41 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     ];
   }
 
+  const newTask = (kind: string, payload: unknown, queued: boolean): NewLeasedTask => ({
+    id: crypto.randomUUID(),
+    kind,
+    payload,
+    maxAttempts: options.maxAttempts,
+    leaseOwner: owner,
+    leaseMs: options.leaseMs,
+    // The enqueuing request's span: the attempts (fast path, queue or sweeper) link to its trace.
+    traceParent: formatTraceparent(trace.getActiveSpan()?.spanContext()) ?? null,
+    ...(queued ? { queued } : {}),
+  });
+
   return {
     owner,
-    leasedTask: (kind, payload) => ({
-      id: crypto.randomUUID(),
-      kind,
-      payload,
-      maxAttempts: options.maxAttempts,
-      leaseOwner: owner,
-      leaseMs: options.leaseMs,
-      // The enqueuing request's span: the attempts (fast path or sweeper) link to its trace.
-      traceParent: formatTraceparent(trace.getActiveSpan()?.spanContext()) ?? null,
-    }),
+    leasedTask: (kind, payload) => newTask(kind, payload, false),
+    queuedTask: (kind, payload) => newTask(kind, payload, true),
+    async deliver(ids) {
+      // While paused or stopping nothing is claimed: the tasks wait in the table (see `sweep`).
+      if (ids.length > 0 && pausedFor() === 0 && !shutdown.signal.aborted) {
+        await inSpan(
+          tracer,
+          'queue.deliver',
+          { 'queue.messages': ids.length },
+          async (span) => {
+            const claimed = await store.claimTasks(owner, ids.length, options.leaseMs, ids);
+            span.setAttribute('queue.claimed', claimed.length);
+            await Promise.all(sendClaimed(claimed, context.active()));
+          },
+          ROOT_CONTEXT,
+        );
+      }
+      return store.taskStates(ids);
+    },
+    overdue: (limit, graceMs) => store.overdueTasks(limit, graceMs),
+    giveUp: (ids, reason) => store.giveUpTasks(ids, reason),
     run: (task) => {
       const handler = batchHandlers[task.kind];
       return handler ? batcherFor(task.kind, handler).add(task) : run(task);

@@ -7,13 +7,19 @@ import { completeTask } from './sql/complete.js';
 import { deadLetterTask } from './sql/dead-letter.js';
 import { type BatchRecord, type BatchTaskOutcome, finishBatch } from './sql/finish-batch.js';
 import { formBatch } from './sql/form-batch.js';
+import { giveUpTasks } from './sql/give-up.js';
+import { overdueTasks } from './sql/overdue.js';
 import { releaseTask } from './sql/release.js';
 import { retryTask } from './sql/retry.js';
+import { type TaskState, taskStates } from './sql/task-states.js';
 
 /** Every method throws StoreUnavailableError (src/ports/errors.ts) when the database cannot be reached. */
 export interface TaskStore {
-  /** Leases up to `limit` due tasks (pending and due, or running with an expired lease). */
-  claimTasks(owner: string, limit: number, leaseMs: number): Promise<LeasedTask[]>;
+  /**
+   * Leases up to `limit` due tasks (pending and due, or running with an expired lease) — of `ids` only,
+   * when given (a queue consumer's messages).
+   */
+  claimTasks(owner: string, limit: number, leaseMs: number, ids?: string[]): Promise<LeasedTask[]>;
   /** The finishing transitions; each returns false when the lease was lost meanwhile (nothing written). */
   completeTask(task: LeasedTask, attempt: AttemptRecord, result: unknown): Promise<boolean>;
   retryTask(task: LeasedTask, attempt: AttemptRecord, delayMs: number): Promise<boolean>;
@@ -24,16 +30,25 @@ export interface TaskStore {
   formBatch(batchId: string, tasks: LeasedTask[], leaseMs: number): Promise<string[]>;
   /** Records a batch's outcome for each of its tasks; returns the ids of those still held (recorded). */
   finishBatch(batch: BatchRecord, outcomes: BatchTaskOutcome[]): Promise<string[]>;
+  /** Queues: where these tasks stand now. */
+  taskStates(ids: string[]): Promise<Map<string, TaskState>>;
+  /** Queues: ids of due tasks nobody picked up for `graceMs` (their message was lost). */
+  overdueTasks(limit: number, graceMs: number): Promise<string[]>;
+  /** Queues: the waiting ones of `ids` become dead letters (the queue gave up on their messages). */
+  giveUpTasks(ids: string[], reason: string): Promise<string[]>;
 }
 
 export function createTaskStore(db: SqlDatabase): TaskStore {
   return {
-    claimTasks: (owner, limit, leaseMs) => claimTasks(db, owner, limit, leaseMs),
+    claimTasks: (owner, limit, leaseMs, ids) => claimTasks(db, owner, limit, leaseMs, ids),
     completeTask: (task, attempt, result) => completeTask(db, task, attempt, result),
     retryTask: (task, attempt, delayMs) => retryTask(db, task, attempt, delayMs),
     deadLetterTask: (task, attempt) => deadLetterTask(db, task, attempt),
     releaseTask: (task, delayMs, attempt) => releaseTask(db, task, delayMs, attempt),
     formBatch: (batchId, tasks, leaseMs) => formBatch(db, batchId, tasks, leaseMs),
     finishBatch: (batch, outcomes) => finishBatch(db, batch, outcomes),
+    taskStates: (ids) => taskStates(db, ids),
+    overdueTasks: (limit, graceMs) => overdueTasks(db, limit, graceMs),
+    giveUpTasks: (ids, reason) => giveUpTasks(db, ids, reason),
   };
 }

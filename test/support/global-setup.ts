@@ -1,6 +1,7 @@
 // Runs once before all tests: checks PostgreSQL is there, makes sure Debian's Chromium is installed
 // for the browser tests (CI starts from a fresh machine), and builds the Worker bundle that the
-// workerd tests load into Miniflare (the same build `wrangler deploy` uploads).
+// workerd tests load into Miniflare (the same builds `wrangler deploy` uploads: the API Worker and the
+// email Worker).
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { CHROMIUM_PATH } from '../../tools/chromium.js';
@@ -30,9 +31,15 @@ export default async function setup() {
   // while Miniflare loads it. The test processes inherit the variable; targets.ts reads it.
   const outdir = `.wrangler/test-build-${process.pid}`;
   process.env[WORKER_BUNDLE_ENV] = `${outdir}/main.js`;
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-  });
+  // Both Workers: the API Worker, and the email Worker (its bundle next to it, in email/).
+  for (const args of [
+    ['--outdir', outdir],
+    ['-c', 'wrangler.email.jsonc', '--outdir', `${outdir}/email`],
+  ]) {
+    execFileSync('npx', ['wrangler', 'deploy', '--dry-run', ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    });
+  }
   return () => rmSync(outdir, { recursive: true, force: true });
 }

@@ -8,6 +8,22 @@ import { startNodeService } from '../../src/runtime/node/service.js';
 
 /** The bundle `wrangler deploy --dry-run` built for this test run (global-setup.ts). */
 export const WORKER_BUNDLE = process.env.FINISHLINE_TEST_WORKER_BUNDLE ?? '.wrangler/test-build/main.js';
+/** The email Worker's bundle (wrangler.email.jsonc), built next to it. */
+export const EMAIL_WORKER_BUNDLE = WORKER_BUNDLE.replace(/main\.js$/, 'email/main.js');
+
+/** The email Worker and its queues, as wrangler.email.jsonc configures them (tests shorten some). */
+export interface EmailWorkerOptions {
+  /** Deliveries before a message goes to the dead-letter queue (wrangler.email.jsonc: 10). */
+  maxRetries?: number;
+  /** Seconds a batch waits to fill up (wrangler.email.jsonc: 1). */
+  maxBatchTimeout?: number;
+  /** The email Worker's vars (the API Worker's `env` is used when not given). */
+  env?: Record<string, string>;
+  /** The email Worker's database, over Cloudflare sockets (no Hyperdrive): e.g. through a TCP proxy. */
+  databaseUrl?: string;
+  /** The API Worker's EMAIL_QUEUE refuses its first N sends (an enqueue that fails). */
+  refuseSends?: number;
+}
 
 // Tests send many requests from one address: the per-client limit is off unless a test turns it on.
 // The strategy routes are on (the contract suite covers them); test/integration/modes.test.ts checks
@@ -27,6 +43,8 @@ export interface TargetOptions {
   hyperdrive?: boolean;
   /** Receives the service's log lines (Node target). */
   log?: (line: string) => void;
+  /** Workerd only: the email Worker beside the API Worker, bound as EMAIL and EMAIL_QUEUE. */
+  emailWorker?: EmailWorkerOptions;
 }
 
 export interface Target {
@@ -34,6 +52,8 @@ export interface Target {
   stop(): Promise<void>;
   /** Workerd only: runs the Worker's `scheduled` handler once, as the Cron Trigger would. */
   scheduled?(): Promise<void>;
+  /** Workerd with the email Worker: sends messages to `finishline-email` as the API Worker would. */
+  enqueue?(bodies: unknown[]): Promise<void>;
 }
 
 export type StartTarget = (options: TargetOptions) => Promise<Target>;
@@ -63,30 +83,89 @@ function guardProxySockets() {
     createServer(...args).on('connection', quiet)) as typeof net.createServer;
 }
 
+// A stand-in for the EMAIL_QUEUE binding whose first `refuse` sends fail, then pass to the real queue
+// (a wrapped binding: Miniflare calls the default export with the binding's env).
+const REFUSING_QUEUE = `
+let refused = 0;
+export default (env) => {
+  const gate = () => { if (refused < Number(env.refuse)) { refused++; throw new Error('queue unavailable (test)'); } };
+  return {
+    send: async (body, options) => { gate(); return env.QUEUE.send(body, options); },
+    sendBatch: async (messages, options) => { gate(); return env.QUEUE.sendBatch(messages, options); },
+  };
+};`;
+
 export const startWorkerdTarget: StartTarget = async ({
   databaseUrl,
   env: given = {},
   log,
   hyperdrive = true,
   ratelimits,
+  emailWorker,
 }) => {
   const env = { ...TEST_DEFAULTS, ...given };
   guardProxySockets();
-  const mf = new Miniflare({
-    scriptPath: WORKER_BUNDLE,
+  const common = {
     modules: true,
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat', 'nodejs_compat_do_not_populate_process_env'],
     hyperdrives: hyperdrive ? { HYPERDRIVE: databaseUrl } : {},
-    bindings: hyperdrive ? env : { ...env, DATABASE_URL: databaseUrl },
+  };
+  const withDatabase = (vars: Record<string, string>) => (hyperdrive ? vars : { ...vars, DATABASE_URL: databaseUrl });
+  const api = {
+    name: 'finishline',
+    scriptPath: WORKER_BUNDLE,
+    ...common,
+    bindings: withDatabase(env),
     ratelimits,
+  };
+  const workers = emailWorker
+    ? [
+        {
+          ...api,
+          serviceBindings: { EMAIL: { name: 'finishline-email', entrypoint: 'EmailService' } },
+          ...(emailWorker.refuseSends
+            ? { wrappedBindings: { EMAIL_QUEUE: { scriptName: 'refusing-queue', bindings: { refuse: emailWorker.refuseSends } } } }
+            : { queueProducers: { EMAIL_QUEUE: { queueName: 'finishline-email' } } }),
+        },
+        {
+          name: 'finishline-email',
+          scriptPath: EMAIL_WORKER_BUNDLE,
+          ...common,
+          ...(emailWorker.databaseUrl ? { hyperdrives: {} } : {}),
+          bindings: emailWorker.databaseUrl
+            ? { ...TEST_DEFAULTS, ...(emailWorker.env ?? given), DATABASE_URL: emailWorker.databaseUrl }
+            : withDatabase({ ...TEST_DEFAULTS, ...(emailWorker.env ?? given) }),
+          queueConsumers: {
+            'finishline-email': {
+              maxBatchSize: 100,
+              maxBatchTimeout: emailWorker.maxBatchTimeout ?? 1,
+              maxRetries: emailWorker.maxRetries ?? 10,
+              deadLetterQueue: 'finishline-email-dlq',
+            },
+            'finishline-email-dlq': { maxBatchSize: 100, maxBatchTimeout: 1 },
+          },
+        },
+        {
+          name: 'refusing-queue',
+          modules: [{ type: 'ESModule' as const, path: 'refusing-queue.mjs', contents: REFUSING_QUEUE }],
+          compatibilityDate: '2026-04-20',
+          queueProducers: { QUEUE: { queueName: 'finishline-email' } },
+        },
+      ]
+    : [api];
+  const mf = new Miniflare({
+    workers,
     host: '127.0.0.1',
     port: 0,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       for (const stream of [stdout, stderr]) {
         stream.setEncoding('utf8');
         stream.on('data', (chunk: string) => {
-          for (const line of chunk.split('\n')) if (line.trim()) log?.(line);
+          for (const line of chunk.split('\n')) {
+            if (!line.trim()) continue;
+            log?.(line);
+          }
         });
       }
     },
@@ -96,9 +175,13 @@ export const startWorkerdTarget: StartTarget = async ({
     url,
     stop: () => mf.dispose(),
     async scheduled() {
-      const worker = await mf.getWorker();
+      const worker = await mf.getWorker('finishline');
       const result = await worker.scheduled({ cron: '* * * * *', scheduledTime: new Date() });
       if (result.outcome !== 'ok') throw new Error(`scheduled handler ended with ${result.outcome}`);
+    },
+    async enqueue(bodies) {
+      const queue = await mf.getQueueProducer('QUEUE', 'refusing-queue');
+      await queue.sendBatch(bodies.map((body) => ({ body })));
     },
   };
 };

@@ -9,7 +9,9 @@ import type { Logger } from '../../ports/logger.js';
 import { STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_STATUSES } from '../../ports/tasks.js';
 import type { TaskEngine } from '../../tasks/engine.js';
+import { announce } from '../announce.js';
 import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
 import { type AdminAuthDeps, adminAuth } from '../middleware/admin-auth.js';
@@ -21,6 +23,8 @@ export interface AdminRouteDeps extends AdminAuthDeps {
   maxAttempts: number;
   /** Whether delivery is paused (for the metrics). */
   engine: Pick<TaskEngine, 'deliveryState'>;
+  /** Workers with EMAIL_QUEUE: a replayed task is announced to the queue. */
+  emailQueue?: AppDeps['emailQueue'];
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -188,6 +192,8 @@ export function adminRoutes(deps: AdminRouteDeps) {
     if (result.outcome === 'not_dead') {
       throw new ApiError(409, 'not_dead', `the task is ${result.status}: only a dead task can be replayed`);
     }
+    // Through the queue when there is one; else the sweeper finds it due.
+    announce(c, deps, [result.id]);
     deps.logger.info('admin.task.replayed', {
       taskId: result.id,
       attempts: result.attempts,

@@ -2,6 +2,7 @@
 // Strategies). The four seed strategies are the non-durable ways the project started from.
 // Only `outbox` is durable; the weaknesses of the others are documented in the README, not hidden.
 import { type Context, Hono } from 'hono';
+import { emailMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
 import type { Strategy } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
@@ -83,6 +84,37 @@ export function strategyRoutes(deps: AppDeps) {
         sendDirect(deps, prepared).catch(logFailure('parallel', 'email')),
       ]),
     );
+    return c.text(THANKS, 202);
+  });
+
+  // Await the insert; the email Worker sends the email, called over the Service Binding in waitUntil.
+  // Another Worker's CPU and limits, but the same weakness as wait-until: nothing records that the
+  // email still has to go, so a failed send is a log line.
+  app.post('/api/marathon-service-binding', ...guard, async (c) => {
+    const worker = deps.emailWorker;
+    if (!worker) throw apiErrors.strategyUnavailable('EMAIL');
+    const prepared = await readPrepared(c, 'service-binding');
+    await insertOrConflict(prepared);
+    c.executionCtx.waitUntil(
+      worker.send(prepared.email, prepared.registration.id).catch(logFailure('service-binding', 'email')),
+    );
+    return c.text(THANKS, 201);
+  });
+
+  // Await the insert, then await the enqueue, answer 202: once enqueued the email is durable (Queues
+  // retries it, then dead-letters it), but the two writes are not atomic — an enqueue that fails after
+  // the insert loses the email (the registration stays; the runner is told the email failed).
+  app.post('/api/marathon-queue', ...guard, async (c) => {
+    const queue = deps.emailQueue;
+    if (!queue) throw apiErrors.strategyUnavailable('EMAIL_QUEUE');
+    const prepared = await readPrepared(c, 'queue');
+    await insertOrConflict(prepared);
+    try {
+      await queue.send([emailMessage(prepared.email, prepared.registration.id)]);
+    } catch (error) {
+      logFailure('queue', 'enqueue')(error);
+      throw apiErrors.emailFailed();
+    }
     return c.text(THANKS, 202);
   });
 

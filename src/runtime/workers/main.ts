@@ -5,7 +5,7 @@ import { createApp } from '../../app/create-app.js';
 import { describeError } from '../../ports/errors.js';
 import { createJsonLogger } from '../../ports/logger.js';
 import { registerContextManager } from '../shared/context.js';
-import { flushTraces, type WorkerBindings, withServices } from './service.js';
+import { flushTraces, settings, type WorkerBindings, withServices } from './service.js';
 import { sweepWithinBudget } from './sweeper.js';
 
 const logger = createJsonLogger();
@@ -24,7 +24,8 @@ export default {
   },
 
   async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
-    await withServices(env, ctx, logger, (deps) => sweepWithinBudget(deps.engine, logger));
+    const { config } = settings(env);
+    await withServices(env, ctx, logger, (deps) => sweepWithinBudget(deps, logger, config.taskLeaseMs));
     // The sweep's spans, exported before the scheduled event ends.
     await flushTraces();
   },

@@ -6,4 +6,7 @@ import type * as Workers from '@cloudflare/workers-types/index.js';
 declare global {
   type Hyperdrive = Workers.Hyperdrive;
   type RateLimit = Workers.RateLimit;
+  type Queue<Body = unknown> = Workers.Queue<Body>;
+  // The RPC methods are typed by the port instead (src/adapters/cloudflare/email-worker.ts).
+  type Service<_Entrypoint = undefined> = Workers.Fetcher;
 }

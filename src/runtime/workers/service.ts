@@ -1,6 +1,8 @@
 // Wires the app for each Workers invocation. The settings are parsed once per isolate and the limiters
 // kept as long; the database is opened for the invocation and closed after its background work.
 import type { ExecutionContext } from 'hono';
+import { cloudflareEmailQueue } from '../../adapters/cloudflare/email-queue.js';
+import { serviceBindingEmailWorker } from '../../adapters/cloudflare/email-worker.js';
 import { type Config, type Env, type Modes, parseConfig, resolveModes } from '../../config.js';
 import type { Race } from '../../domain/race.js';
 import {
@@ -56,7 +58,8 @@ function clientLimiterFor(env: WorkerBindings, config: Config) {
   return isolateLimiter;
 }
 
-function settings(env: WorkerBindings): { config: Config; modes: Modes; race: Race; tracing: Tracing } {
+/** The settings of this deployment, parsed once per isolate. */
+export function settings(env: WorkerBindings): { config: Config; modes: Modes; race: Race; tracing: Tracing } {
   if (parsed?.env === env) return parsed;
   const strings: Env = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') strings[name] = value;
@@ -95,6 +98,9 @@ export function withServices<T>(
     ...clientInfo,
     tracer: tracing.tracer,
     recentTraces: tracing.recent,
+    // The email Worker's bindings (wrangler.jsonc): with EMAIL_QUEUE the outbox delivers through it.
+    emailQueue: env.EMAIL_QUEUE ? cloudflareEmailQueue(env.EMAIL_QUEUE) : undefined,
+    emailWorker: env.EMAIL ? serviceBindingEmailWorker(env.EMAIL) : undefined,
   });
   const { tracked, settled } = trackingContext(ctx);
   // After the response and the background work: export this invocation's spans, close the pool.

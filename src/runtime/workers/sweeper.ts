@@ -1,18 +1,56 @@
 // The Workers sweeper: each Cron invocation (each minute, wrangler.jsonc) claims and runs due tasks
 // until none are left or its budget is spent; the next invocation takes up what is left.
+//
+// With the email queue (EMAIL_QUEUE bound) the queue's consumer delivers and retries, and the sweeper
+// is its safety net instead: it announces again the tasks nobody picked up for a lease's time (their
+// message was never enqueued, or lost: src/tasks/sql/overdue.ts). If the queue refuses those messages
+// too, the sweeper delivers the tasks itself.
+import type { AppDeps } from '../../app/deps.js';
+import { describeError } from '../../ports/errors.js';
 import type { Logger } from '../../ports/logger.js';
-import type { TaskEngine } from '../../tasks/engine.js';
+import { MAX_BATCH } from '../../tasks/batcher.js';
 
 /** How long one Cron invocation keeps claiming, within the Workers limits for scheduled events. */
 const SWEEP_BUDGET_MS = 25_000;
 
-export async function sweepWithinBudget(engine: TaskEngine, logger: Logger): Promise<void> {
+export async function sweepWithinBudget(
+  deps: Pick<AppDeps, 'engine' | 'emailQueue'>,
+  logger: Logger,
+  /** With the queue: how long a due task waits for its message before it counts as lost (TASK_LEASE_MS). */
+  graceMs: number,
+): Promise<void> {
   const deadline = Date.now() + SWEEP_BUDGET_MS;
+  if (deps.emailQueue) return announceOverdue(deps.engine, deps.emailQueue, logger, graceMs, deadline);
   let claimed = 0;
   while (Date.now() < deadline) {
-    const n = await engine.sweep();
+    const n = await deps.engine.sweep();
     claimed += n;
     if (n === 0) break;
   }
   logger.info('sweeper.run', { claimed });
+}
+
+async function announceOverdue(
+  engine: AppDeps['engine'],
+  queue: NonNullable<AppDeps['emailQueue']>,
+  logger: Logger,
+  graceMs: number,
+  deadline: number,
+): Promise<void> {
+  let announced = 0;
+  let delivered = 0;
+  while (Date.now() < deadline) {
+    const ids = await engine.overdue(MAX_BATCH, graceMs);
+    if (ids.length === 0) break;
+    try {
+      await queue.send(ids.map((taskId) => ({ type: 'task' as const, taskId })));
+      announced += ids.length;
+    } catch (error) {
+      logger.warn('queue.enqueue_failed', { tasks: ids.length, error: describeError(error) });
+      const states = await engine.deliver(ids);
+      delivered += [...states.values()].filter((s) => s.status === 'succeeded').length;
+    }
+    if (ids.length < MAX_BATCH) break;
+  }
+  logger.info('sweeper.run', { announced, delivered });
 }

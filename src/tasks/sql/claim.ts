@@ -11,7 +11,10 @@
 // one of them. If it cannot have them all (another claim holds some — SKIP LOCKED — or they are not
 // due), it leaves the whole batch untouched: the rows it locked are not updated, so no attempt is
 // burned, and a later claim takes the batch as a whole. A batch runs out of attempts as a whole too.
-import { sql } from 'drizzle-orm';
+//
+// Given `ids` (a queue consumer's messages), only those tasks are picked — still only when due or
+// abandoned, so a message that comes early, late or twice claims nothing it should not.
+import { type SQL, sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { LeasedTask } from '../../ports/tasks.js';
 import { insertAttempts } from './attempt.js';
@@ -41,7 +44,15 @@ export async function claimTasks(
   owner: string,
   limit: number,
   leaseMs: number,
+  ids?: string[],
 ): Promise<LeasedTask[]> {
+  if (ids?.length === 0) return [];
+  const only: SQL = ids
+    ? sql`AND id IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql``;
   const rows = await db.rows<ClaimedRow>(
     sql`
       -- Two index-friendly scans (an OR of both conditions would read and sort every due row).
@@ -49,7 +60,7 @@ export async function claimTasks(
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
                batch_id
         FROM tasks
-        WHERE status = 'running' AND lease_expires_at < now()
+        WHERE status = 'running' AND lease_expires_at < now() ${only}
         ORDER BY lease_expires_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
@@ -58,7 +69,7 @@ export async function claimTasks(
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
                batch_id
         FROM tasks
-        WHERE status = 'pending' AND run_at <= now()
+        WHERE status = 'pending' AND run_at <= now() ${only}
         ORDER BY run_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED

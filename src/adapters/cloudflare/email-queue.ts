@@ -1,0 +1,20 @@
+// The EmailQueue port over a Cloudflare Queues producer binding (EMAIL_QUEUE).
+import type { EmailQueue, EmailQueueMessage } from '../../ports/email-queue.js';
+
+/** The part of the Queue binding used here. */
+export interface QueueProducer {
+  sendBatch(messages: Iterable<{ body: EmailQueueMessage }>): Promise<unknown>;
+}
+
+/** Queues takes at most 100 messages per sendBatch. */
+const SEND_BATCH_LIMIT = 100;
+
+export function cloudflareEmailQueue(queue: QueueProducer): EmailQueue {
+  return {
+    async send(messages) {
+      for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
+        await queue.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT).map((body) => ({ body })));
+      }
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// The email queue port: Cloudflare Queues as the API Worker's producer sees it (EMAIL_QUEUE). The
+// consumer is the email Worker (src/runtime/workers/email/). Queues delivers each message at least
+// once, so a message is a wake-up call, never the truth: for an outbox task the truth is its row.
+import * as z from 'zod';
+import type { EmailMessage } from '../domain/confirmation-email.js';
+
+/** The messages on `finishline-email`: an outbox task to deliver, or an email of the queue strategy. */
+export const emailQueueMessage = z.discriminatedUnion('type', [
+  // The outbox: the task's id. The consumer claims the task by id, so a second copy finds it taken.
+  z.object({ type: z.literal('task'), taskId: z.uuid() }),
+  // The queue strategy: the email itself, with the registration id as its Idempotency-Key.
+  z.object({
+    type: z.literal('email'),
+    idempotencyKey: z.string().min(1),
+    email: z.object({ from: z.string(), to: z.string(), subject: z.string(), html: z.string(), text: z.string() }),
+  }),
+]);
+export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
+
+export interface EmailQueue {
+  /** Enqueues the messages (durable once this resolves); rejects when the queue refused them. */
+  send(messages: EmailQueueMessage[]): Promise<void>;
+}
+
+/** The queue strategy's message for one email. */
+export function emailMessage(email: EmailMessage, idempotencyKey: string): EmailQueueMessage {
+  return { type: 'email', idempotencyKey, email };
+}

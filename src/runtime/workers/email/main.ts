@@ -1,0 +1,48 @@
+// The email Worker's entry (wrangler.email.jsonc; docs/design.md: Queues on Workers):
+// - `EmailService.send`, the RPC the API Worker calls over its Service Binding (service-binding strategy);
+// - `queue`, the consumer of `finishline-email` and of its dead-letter queue (./consumer.ts).
+// It opens the same database as the API Worker, with the same settings and the same engine.
+import { WorkerEntrypoint } from 'cloudflare:workers';
+import type { ExecutionContext } from 'hono';
+import { emailQueueMessage } from '../../../ports/email-queue.js';
+import { createJsonLogger } from '../../../ports/logger.js';
+import { registerContextManager } from '../../shared/context.js';
+import { flushTraces, settings, type WorkerBindings, withServices } from '../service.js';
+import { consumeDeadLetters, consumeEmailQueue, isDeadLetterQueue, type QueueBatch } from './consumer.js';
+
+const logger = createJsonLogger();
+registerContextManager();
+
+const emailSchema = emailQueueMessage.options[1].shape.email;
+
+export class EmailService extends WorkerEntrypoint<WorkerBindings> {
+  /** Sends one email through this Worker's mailer; resolves with the provider's id. */
+  async send(email: unknown, idempotencyKey: unknown): Promise<{ id: string }> {
+    const message = emailSchema.parse(email);
+    if (typeof idempotencyKey !== 'string' || idempotencyKey === '') throw new TypeError('idempotencyKey is required');
+    return withServices(this.env, this.ctx as unknown as ExecutionContext, logger, (deps) =>
+      deps.mailer.send(message, { idempotencyKey, signal: AbortSignal.timeout(deps.sendTimeoutMs) }),
+    );
+  }
+}
+
+export default {
+  // Nothing to serve over HTTP: the API Worker is the public one.
+  fetch: () =>
+    Response.json({ error: { code: 'not_found', message: 'the email Worker has no HTTP routes' } }, { status: 404 }),
+
+  async queue(batch: QueueBatch, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
+    const { config } = settings(env);
+    await withServices(env, ctx, logger, (deps) => {
+      const consumer = {
+        engine: deps.engine,
+        mailer: deps.mailer,
+        logger,
+        sendTimeoutMs: config.taskTimeoutMs,
+        retry: { baseMs: config.taskRetryBaseMs, maxMs: config.taskRetryMaxMs },
+      };
+      return isDeadLetterQueue(batch.queue) ? consumeDeadLetters(batch, consumer) : consumeEmailQueue(batch, consumer);
+    });
+    await flushTraces();
+  },
+};
