@@ -125,7 +125,11 @@ export const startWorkerdTarget: StartTarget = async ({
           ...api,
           serviceBindings: { EMAIL: { name: 'finishline-email', entrypoint: 'EmailService' } },
           ...(emailWorker.refuseSends
-            ? { wrappedBindings: { EMAIL_QUEUE: { scriptName: 'refusing-queue', bindings: { refuse: emailWorker.refuseSends } } } }
+            ? {
+                wrappedBindings: {
+                  EMAIL_QUEUE: { scriptName: 'refusing-queue', bindings: { refuse: emailWorker.refuseSends } },
+                },
+              }
             : { queueProducers: { EMAIL_QUEUE: { queueName: 'finishline-email' } } }),
         },
         {
@@ -146,9 +150,25 @@ export const startWorkerdTarget: StartTarget = async ({
             'finishline-email-dlq': { maxBatchSize: 100, maxBatchTimeout: 1 },
           },
         },
+        ...(emailWorker.refuseSends
+          ? [
+              {
+                name: 'refusing-queue',
+                modules: [{ type: 'ESModule' as const, path: 'refusing-queue.mjs', contents: REFUSING_QUEUE }],
+                queueProducers: { QUEUE: { queueName: 'finishline-email' } },
+              },
+            ]
+          : []),
+        // What `enqueue` sends through: a producer of the queue, as the API Worker's binding is.
         {
-          name: 'refusing-queue',
-          modules: [{ type: 'ESModule' as const, path: 'refusing-queue.mjs', contents: REFUSING_QUEUE }],
+          name: 'queue-feeder',
+          modules: [
+            {
+              type: 'ESModule' as const,
+              path: 'feeder.mjs',
+              contents: 'export default { fetch: () => new Response() };',
+            },
+          ],
           compatibilityDate: '2026-04-20',
           queueProducers: { QUEUE: { queueName: 'finishline-email' } },
         },
@@ -180,7 +200,7 @@ export const startWorkerdTarget: StartTarget = async ({
       if (result.outcome !== 'ok') throw new Error(`scheduled handler ended with ${result.outcome}`);
     },
     async enqueue(bodies) {
-      const queue = await mf.getQueueProducer('QUEUE', 'refusing-queue');
+      const queue = await mf.getQueueProducer('QUEUE', 'queue-feeder');
       await queue.sendBatch(bodies.map((body) => ({ body })));
     },
   };
