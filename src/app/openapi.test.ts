@@ -152,7 +152,7 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
 
   it('says the strategy routes exist only when STRATEGY_ROUTES is on (404 otherwise)', () => {
     const strategies = operations.filter(({ path }) => path.startsWith('/api/marathon-'));
-    expect(strategies).toHaveLength(5);
+    expect(strategies).toHaveLength(7);
     for (const { op } of strategies) {
       expect(op.description).toContain('STRATEGY_ROUTES');
       expect(op.responses['404']).toBeDefined();

@@ -300,10 +300,15 @@ const ERRORS = {
     codes: ['internal'],
     description: 'Something went wrong on our side: `internal` (no details)',
   },
+  strategy_unavailable: {
+    status: '501',
+    codes: ['strategy_unavailable'],
+    description: 'This deployment has no email Worker binding for this strategy (Node, or a Worker without it)',
+  },
   email_failed: {
     status: '502',
     codes: ['email_failed'],
-    description: 'Registered, but the provider refused the email: `email_failed`',
+    description: 'Registered, but the provider refused the email (or the queue refused it): `email_failed`',
   },
   unavailable: {
     status: '503',
@@ -385,6 +390,20 @@ const SEED_ROUTES = [
     'Insert and email both in waitUntil; answers at once.',
   ],
   ['/api/marathon-outbox', 'registerOutboxText', 'outbox', '201', 'The outbox, with the seed’s plain-text answer.'],
+  [
+    '/api/marathon-service-binding',
+    'registerServiceBinding',
+    'service-binding',
+    '201',
+    'Awaits the insert; the email Worker sends the email, called over the `EMAIL` Service Binding in waitUntil (Workers only).',
+  ],
+  [
+    '/api/marathon-queue',
+    'registerQueue',
+    'queue',
+    '202',
+    'Awaits the insert, then the enqueue of the email on `EMAIL_QUEUE`; the email Worker sends it (Workers only).',
+  ],
 ] as const;
 
 export function openApiDocument(race: Race) {
@@ -412,7 +431,8 @@ export function openApiDocument(race: Race) {
             ...errors([
               ...SIGN_UP_ERRORS,
               'not_enabled',
-              ...(name === 'sequential' ? (['email_failed'] as const) : []),
+              ...(name === 'sequential' || name === 'queue' ? (['email_failed'] as const) : []),
+              ...(name === 'service-binding' || name === 'queue' ? (['strategy_unavailable'] as const) : []),
             ]),
           },
         },

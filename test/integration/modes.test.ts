@@ -24,6 +24,8 @@ const STRATEGY_ROUTES = [
   '/api/marathon-waituntil',
   '/api/marathon-parallel',
   '/api/marathon-outbox',
+  '/api/marathon-service-binding',
+  '/api/marathon-queue',
 ];
 const DEV_PATHS = ['/dev/mail', '/dev/traces', '/api/dev/mail'];
 

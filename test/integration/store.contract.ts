@@ -586,6 +586,82 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe('the queue (Workers with EMAIL_QUEUE)', () => {
+      async function enqueueQueued() {
+        const registration = newRegistration();
+        const task = newTask('unused', { queued: true });
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('stored');
+        return task;
+      }
+
+      it('a queued task is written pending, attempt 0, due now, and not leased', async () => {
+        const task = await enqueueQueued();
+        const row = await taskRow(task.id);
+        if (row) expect(row).toMatchObject({ status: 'pending', attempts: 0, lease_owner: null, lease_live: null });
+        const states = await f.tasks.taskStates([task.id, randomUUID()]);
+        expect([...states.keys()]).toEqual([task.id]);
+        expect(states.get(task.id)).toEqual({ status: 'pending', dueInMs: 0, leaseLeftMs: 0 });
+      });
+
+      it('claimTasks by id takes only those ids, once: a duplicate message claims nothing', async () => {
+        const [a, b, c] = [await enqueueQueued(), await enqueueQueued(), await enqueueQueued()];
+        const claimed = await f.tasks.claimTasks('consumer-1', 10, 60_000, [a.id, b.id]);
+        expect(claimed.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+        expect(claimed.every((t) => t.attempts === 1 && t.leaseOwner === 'consumer-1')).toBe(true);
+        // The same messages again (redelivered, duplicated): the tasks are held, nothing is claimed.
+        expect(await f.tasks.claimTasks('consumer-2', 10, 60_000, [a.id, b.id, a.id])).toEqual([]);
+        expect(await f.tasks.claimTasks('consumer-2', 10, 60_000, [])).toEqual([]);
+        const states = await f.tasks.taskStates([a.id, c.id]);
+        expect(states.get(a.id)?.status).toBe('running');
+        expect(states.get(a.id)?.leaseLeftMs).toBeGreaterThan(50_000);
+        expect(states.get(c.id)?.status).toBe('pending');
+        // A task retried for later is not claimed by an early message.
+        const [held] = claimed;
+        if (!held) throw new Error('nothing claimed');
+        expect(await f.tasks.retryTask(held, attemptRecord('boom'), 60_000)).toBe(true);
+        expect(await f.tasks.claimTasks('consumer-3', 10, 60_000, [held.id])).toEqual([]);
+        expect((await f.tasks.taskStates([held.id])).get(held.id)?.dueInMs).toBeGreaterThan(50_000);
+      });
+
+      it('overdueTasks: due for longer than the grace, announced once per grace; abandoned ones too', async () => {
+        const fresh = await enqueueQueued();
+        const old = await enqueueQueued();
+        const abandoned = await enqueueQueued();
+        if (!f.query) return;
+        await f.query(`UPDATE tasks SET run_at = now() - interval '2 minutes' WHERE id = '${old.id}'`);
+        await f.query(
+          `UPDATE tasks SET status = 'running', attempts = 1, lease_owner = 'dead-consumer',
+             lease_expires_at = now() - interval '2 minutes' WHERE id = '${abandoned.id}'`,
+        );
+        const overdue = await f.tasks.overdueTasks(100, 60_000);
+        expect(overdue.sort()).toEqual([old.id, abandoned.id].sort());
+        expect(overdue).not.toContain(fresh.id);
+        // The pending one is due from now on: not overdue again for another grace period.
+        expect(await f.tasks.overdueTasks(100, 60_000)).toEqual([abandoned.id]);
+        // The claim by id takes the abandoned one, recording its abandoned attempt.
+        const claimed = await f.tasks.claimTasks('consumer-1', 10, 60_000, [abandoned.id, old.id]);
+        expect(claimed.map((t) => t.id).sort()).toEqual([old.id, abandoned.id].sort());
+        const history = await attemptRows(abandoned.id);
+        expect(history?.map((h) => h.outcome)).toEqual(['abandoned']);
+      });
+
+      it('giveUpTasks: waiting tasks become dead letters; succeeded and held ones are left alone', async () => {
+        const waiting = await enqueueQueued();
+        const held = await enqueueQueued();
+        const done = await enqueueQueued();
+        const claimed = await f.tasks.claimTasks('consumer-1', 10, 60_000, [held.id, done.id]);
+        const finished = claimed.find((t) => t.id === done.id);
+        if (!finished) throw new Error('not claimed');
+        expect(await f.tasks.completeTask(finished, attemptRecord(), { id: 'p-1' })).toBe(true);
+        const dead = await f.tasks.giveUpTasks([waiting.id, held.id, done.id], 'the queue gave up');
+        expect(dead).toEqual([waiting.id]);
+        const row = await taskRow(waiting.id);
+        if (row) expect(row).toMatchObject({ status: 'dead', last_error: 'the queue gave up' });
+        expect((await f.tasks.taskStates([held.id, done.id])).get(done.id)?.status).toBe('succeeded');
+        expect((await f.tasks.taskStates([held.id])).get(held.id)?.status).toBe('running');
+      });
+    });
+
     it('countRegistrationsByDistance groups by distance for the given race only', async () => {
       expect(await f.store.countRegistrationsByDistance(RACE)).toEqual({});
       await f.store.insertRegistration(newRegistration({ distance: '10' }));

@@ -213,6 +213,18 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         });
       }
 
+      it('the email Worker strategies answer 501 strategy_unavailable without its bindings, storing nothing', async () => {
+        for (const route of ['/api/marathon-service-binding', '/api/marathon-queue']) {
+          const input = runner();
+          const res = await post(stack.target, route, input);
+          expect(res.status, route).toBe(501);
+          expect((await res.json()).error.code).toBe('strategy_unavailable');
+          expect(
+            await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email]),
+          ).toHaveLength(0);
+        }
+      });
+
       it('parallel answers 202 before the row exists', async () => {
         // Hold a lock that blocks inserts (reads still work) so "before" is certain, not a race.
         const locker = new pg.Client({ connectionString: stack.db.url });

@@ -9,8 +9,8 @@ import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand
 import { waitUntilAllDelivered, waitUntilDelivered } from '../support/delivery.js';
 import { eventually, post, runner } from '../support/http.js';
 import { registerMany } from '../support/load.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { type EmailWorkerOptions, startWorkerdTarget, type Target } from '../support/targets.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 // Retries in a second (Queues counts delays in whole seconds), leases of a few.
 const QUICK = {
@@ -120,7 +120,11 @@ describe('outbox through Cloudflare Queues (workerd, two Workers)', () => {
       proxy.restore();
 
       // Queues redelivers; the lease expires; the batch is claimed again and re-sent under its key.
-      await waitUntilDelivered(db, inputs.map((i) => i.email), 60_000);
+      await waitUntilDelivered(
+        db,
+        inputs.map((i) => i.email),
+        60_000,
+      );
       for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
       expect(resend.acceptedCount()).toBe(3);
       // It was sent again (same Idempotency-Key): the provider answered the re-send from its record.
