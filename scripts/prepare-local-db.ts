@@ -1,5 +1,6 @@
 // Before `wrangler dev`: make sure the local database behind Hyperdrive's localConnectionString exists
 // and is migrated (workerd never migrates by itself).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { migrateServer } from '../src/adapters/db/migrate.js';
 
@@ -14,3 +15,13 @@ if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAl
 await client.end();
 await migrateServer(url.toString());
 console.log(`local database ${name} is ready`);
+
+// `wrangler dev` runs both Workers (wrangler.jsonc and wrangler.email.jsonc). `--var DEV_MODE:1`
+// reaches only the first; `.dev.vars` (gitignored, for local secrets too) reaches both, so the email
+// Worker writes to the dev mailbox as well.
+if (!existsSync('.dev.vars')) {
+  writeFileSync('.dev.vars', '# Local vars and secrets for `wrangler dev` (both Workers). Never committed.\nDEV_MODE=1\n');
+  console.log('wrote .dev.vars (DEV_MODE=1) for the email Worker');
+} else if (!/^DEV_MODE=/m.test(readFileSync('.dev.vars', 'utf8'))) {
+  console.log('.dev.vars has no DEV_MODE: the email Worker runs in production mode (add DEV_MODE=1 for the dev mailbox)');
+}

@@ -16,7 +16,7 @@
 import { type EmailQueueMessage, emailQueueMessage } from '../../../ports/email-queue.js';
 import { describeError } from '../../../ports/errors.js';
 import type { Logger } from '../../../ports/logger.js';
-import type { MailError, Mailer } from '../../../ports/mailer.js';
+import { MailError, type Mailer } from '../../../ports/mailer.js';
 import { backoffDelay } from '../../../tasks/backoff.js';
 import type { TaskEngine } from '../../../tasks/engine.js';
 import type { TaskState } from '../../../tasks/sql/task-states.js';
@@ -126,7 +126,13 @@ async function sendQueuedEmail(
     });
     message.ack();
   } catch (error) {
-    const retryAfterMs = (error as Partial<MailError>).retryAfterMs ?? 0;
+    if (error instanceof MailError && error.kind === 'permanent') {
+      // Refused for good (an invalid address): retrying cannot help.
+      deps.logger.error('queue.email_lost', { registrationId: body.idempotencyKey, error: describeError(error) });
+      message.ack();
+      return;
+    }
+    const retryAfterMs = error instanceof MailError ? (error.retryAfterMs ?? 0) : 0;
     const delayMs = Math.max(backoffDelay(message.attempts, deps.retry), retryAfterMs);
     deps.logger.warn('queue.email_retry', {
       registrationId: body.idempotencyKey,
