@@ -94,14 +94,16 @@ describe('createSendBudget', () => {
   it('hands out slots spaced 1000/rate ms apart (plus headroom), in order, across budgets on one database', async () => {
     const handles = [openNodePostgres(db.url), openNodePostgres(db.url)];
     try {
-      const [a, b] = handles.map((h) => createSendBudget(sqlDatabase(h.db), 10, 'unit'));
+      // One request a second: slots a second apart, far more than a loaded machine takes between two
+      // asks (at 10 a second, asks 100 ms apart on a busy machine found the queue empty each time).
+      const [a, b] = handles.map((h) => createSendBudget(sqlDatabase(h.db), 1, 'unit'));
       const waits: number[] = [];
       for (let i = 0; i < 6; i++) {
         const slot = await (i % 2 ? b! : a!).reserve(60_000);
         if (!slot.reserved) throw new Error('expected a slot');
         waits.push(slot.waitMs);
       }
-      const step = 100 * SLOT_HEADROOM;
+      const step = 1000 * SLOT_HEADROOM;
       // Each slot waits about one step longer than the one before (less the time between the asks).
       for (let i = 1; i < waits.length; i++) {
         expect(waits[i]!).toBeGreaterThan(waits[i - 1]!);

@@ -61,7 +61,7 @@ describe('outbox through Cloudflare Queues (workerd, two Workers)', () => {
     resend.setFaults({ error500: 0.1, hang: 0.05, acceptThenDrop: 0.05 });
     // A run has only tens of provider requests: meet each fault once for certain.
     for (const fault of ['error500', 'hang', 'acceptThenDrop'] as const) resend.failNext(1, fault);
-    const sent = await registerMany(() => target.url, 1000, 20);
+    const sent = await registerMany(() => target.url, 1000, 10);
     expect(sent.filter((s) => s.status !== 201)).toEqual([]);
 
     await waitUntilAllDelivered(db, 150_000);
