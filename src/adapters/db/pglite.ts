@@ -1,12 +1,21 @@
 // PGlite: real Postgres compiled to WebAssembly, in a local folder. The embedded default, so
 // `npm start` needs no server. Node only.
 //
+// Fitting a small server (issue 13; figures in bench/results/embedded.md):
+// - shared_buffers 16 MB instead of Postgres' 128 MB. All of it lives in the process' WebAssembly
+//   memory, and our tables are small; it saves ~115 MB of resident memory.
+// - A new folder is filled from a template when there is one (`npm run build` makes
+//   dist/pglite-template.tar.gz in a process of its own): PGlite's initdb runs ~6 s of WebAssembly and
+//   leaves ~450 MB behind in the process that ran it, so the service should not be that process.
+//   Without a template (tsx, tests) the folder is initialised here, as before.
+//
 // One process owns a data folder at a time: two PGlite instances writing one folder corrupt it, and
 // PGlite itself does not stop a second one. A lock file (`finishline.lock`, holding the owner's pid)
 // does: created exclusively, removed on close. A lock whose process is gone (a crash, SIGKILL) is
 // stale and taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database, DatabaseHandle } from './database.js';
@@ -49,15 +58,38 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirInUseError(`DATA_DIR ${dataDir} is being taken by another process: try again`);
 }
 
+/** PGlite's own start parameters, with a smaller buffer pool (see the top of this file). */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/** Whether `dataDir` holds no database yet (a first start: initialise it, or fill it from a template). */
+export function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/**
+ * Where `npm run build` puts the template: beside the bundle (dist/pglite-template.tar.gz). Run from
+ * src/ (tsx, vitest) this names a file that does not exist, and a new folder is initialised instead.
+ */
+export const PGLITE_TEMPLATE = fileURLToPath(new URL('pglite-template.tar.gz', import.meta.url));
+
+export interface OpenPgliteOptions {
+  /** A `dumpDataDir` archive to fill a new folder from instead of running initdb, if the file exists. */
+  template?: string;
+}
+
 /** `dataDir` undefined → in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
+export async function openPglite(dataDir?: string, options: OpenPgliteOptions = {}): Promise<DatabaseHandle> {
   let unlock = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }
   try {
-    const client = dataDir ? new PGlite(dataDir) : new PGlite();
+    const loadDataDir =
+      dataDir && options.template && existsSync(options.template) && isNewDataDir(dataDir)
+        ? new Blob([readFileSync(options.template)])
+        : undefined;
+    const client = new PGlite({ dataDir, startParams: PGLITE_START_PARAMS, loadDataDir });
     await client.waitReady;
     return {
       db: drizzle({ client }) as unknown as Database,
