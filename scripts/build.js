@@ -1,7 +1,6 @@
 // `npm run build`: bundles the Node service and the migration command into dist/ with esbuild, so
 // production runs plain `node dist/main.js` — no TypeScript loader (tsx) or esbuild process at runtime —
-// and makes the embedded database's template (dist/pglite-template.tar.gz, see
-// src/adapters/db/pglite.ts). Plain JavaScript because it runs before anything is compiled.
+// and makes the embedded database's template (dist/pglite-template/, see src/adapters/db/pglite.ts). Plain JavaScript because it runs before anything is compiled.
 //
 //   node scripts/build.js             build both (npm run build; npm ci runs it as `prepare`)
 //   node scripts/build.js --if-stale  build what is missing or older than what it is made from
@@ -10,9 +9,22 @@
 //
 // Dependencies stay external (`packages: 'external'`): node_modules is used as installed, and PGlite
 // finds its WebAssembly files next to its own modules. Every file is written under a temporary name
-// and renamed into place, so `npm start`s running side by side (the tests do) never load half a file.
+// and renamed into place, so `npm start`s running side by side (the tests do) never load half a file;
+// the template, which takes seconds, is made by one of them while the others wait (dist/template.lock).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +39,10 @@ const ENTRIES = {
 /** What every output depends on besides its bundled sources (which esbuild lists in meta.json). */
 const ALWAYS = ['scripts/build.js', 'package.json', 'package-lock.json', 'tsconfig.json'];
 const META = join(DIST, 'meta.json');
-const TEMPLATE = join(DIST, 'pglite-template.tar.gz');
+const TEMPLATE = join(DIST, 'pglite-template');
+/** Written when the template is complete (it is copied from, never opened, so this is its age). */
+const TEMPLATE_STAMP = join(TEMPLATE, 'PG_VERSION');
+const TEMPLATE_LOCK = join(DIST, 'template.lock');
 
 /** The first of `inputs` (paths from the root) changed since `builtAt`, or gone, if any. */
 function changedSince(builtAt, inputs) {
@@ -51,13 +66,13 @@ function bundlesStale() {
 
 /** Why the template must be made again: its own sources, the migrations or the packages changed. */
 function templateStale() {
-  if (!existsSync(TEMPLATE)) return 'no template yet';
+  if (!existsSync(TEMPLATE_STAMP)) return 'no template yet';
   const meta = JSON.parse(readFileSync(META, 'utf8'));
   const sources = Object.keys(meta.outputs['dist/embedded-template.js']?.inputs ?? {});
   const migrations = readdirSync(join(ROOT, 'migrations'), { recursive: true })
     .map((file) => join('migrations', String(file)))
     .filter((file) => statSync(join(ROOT, file)).isFile());
-  return changedSince(statSync(TEMPLATE).mtimeMs, [...sources, ...migrations, ...ALWAYS]);
+  return changedSince(statSync(TEMPLATE_STAMP).mtimeMs, [...sources, ...migrations, ...ALWAYS]);
 }
 
 async function buildBundles() {
@@ -96,10 +111,39 @@ async function buildBundles() {
   return result.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => relative(ROOT, file.path));
 }
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Runs `fn` holding dist/template.lock; waits while a live process holds it, takes it over from a dead one. */
+async function withTemplateLock(fn) {
+  for (;;) {
+    try {
+      const fd = openSync(TEMPLATE_LOCK, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(readFileSync(TEMPLATE_LOCK, 'utf8'), 10);
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) await new Promise((r) => setTimeout(r, 200));
+      else rmSync(TEMPLATE_LOCK, { force: true });
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(TEMPLATE_LOCK, { force: true });
+  }
+}
+
 function makeTemplate() {
-  console.error(
-    'making the embedded database template (dist/pglite-template.tar.gz: once per install or migration, ~10 s)…',
-  );
+  console.error('making the embedded database template (dist/pglite-template/: once per install or migration)…');
   execFileSync(process.execPath, [join(DIST, 'embedded-template.js'), TEMPLATE], { stdio: 'inherit' });
 }
 
@@ -111,8 +155,12 @@ if (!ifStale || bundlesStale()) {
 }
 if (!ifStale || (!process.env.DATABASE_URL && templateStale())) {
   try {
-    makeTemplate();
-    if (!ifStale) console.log(`built ${relative(ROOT, TEMPLATE)}`);
+    // Whoever waited for another maker finds the template fresh and makes none.
+    await withTemplateLock(() => {
+      if (ifStale && !templateStale()) return;
+      makeTemplate();
+      if (!ifStale) console.log(`built ${relative(ROOT, TEMPLATE)}/`);
+    });
   } catch (error) {
     // Not fatal: without a template a new DATA_DIR is initialised at start, only slower.
     console.error(
