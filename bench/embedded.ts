@@ -205,7 +205,13 @@ function memory(root: number, servicePid: number): Memory {
   const processes = processTree(root).map((pid) => {
     let command = '';
     try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 100);
+      // Paths inside this checkout relative to it: the results may be committed.
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .join(' ')
+        .trim()
+        .replaceAll(`${ROOT}/`, '')
+        .slice(0, 100);
     } catch {}
     return {
       pid,
