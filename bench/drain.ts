@@ -492,7 +492,7 @@ function markdown(
       `Date: ${info.date}. Run took ${context.runSeconds.toFixed(1)} s.`,
     '',
     `Settings: ${count(params.registrations)} × \`POST /api/registrations\` (unique emails), round-robin over ` +
-      `${params.processes} service processes (\`node --import tsx src/runtime/node/main.ts\`, one PostgreSQL database), ` +
+      `${params.processes} service processes (\`node dist/main.js\`, one PostgreSQL database), ` +
       `closed loop at concurrency ${params.concurrency}, from this process. Resend stand-in (this process): ` +
       `${params.providerRatePerSec} requests/s for its key (429 with \`retry-after\` and \`ratelimit-*\` above that), ` +
       `${params.latencyMs} ms per send. Services: ${Object.entries(SERVICE_SETTINGS)

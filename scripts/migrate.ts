@@ -2,7 +2,7 @@
 // database in DATA_DIR when DATABASE_URL is unset. Safe to run while the service runs elsewhere
 // (server databases); the embedded one belongs to one process at a time, so stop the service first.
 import { migrateEmbedded, migrateServer } from '../src/adapters/db/migrate.js';
-import { openPglite } from '../src/adapters/db/pglite.js';
+import { openPglite, PGLITE_TEMPLATE } from '../src/adapters/db/pglite.js';
 import { parseConfig } from '../src/config.js';
 import { describeError } from '../src/ports/errors.js';
 import {
@@ -22,7 +22,7 @@ try {
     const { where, database } = databaseTarget(url);
     console.log(`migrated ${database} at ${where}`);
   } else {
-    const handle = await openPglite(config.dataDir);
+    const handle = await openPglite(config.dataDir, { template: PGLITE_TEMPLATE });
     try {
       await migrateEmbedded(handle);
     } catch (error) {

@@ -20,8 +20,13 @@ console.log(`local database ${name} is ready`);
 // reaches only the first; `.dev.vars` (gitignored, for local secrets too) reaches both, so the email
 // Worker writes to the dev mailbox as well.
 if (!existsSync('.dev.vars')) {
-  writeFileSync('.dev.vars', '# Local vars and secrets for `wrangler dev` (both Workers). Never committed.\nDEV_MODE=1\n');
+  writeFileSync(
+    '.dev.vars',
+    '# Local vars and secrets for `wrangler dev` (both Workers). Never committed.\nDEV_MODE=1\n',
+  );
   console.log('wrote .dev.vars (DEV_MODE=1) for the email Worker');
 } else if (!/^DEV_MODE=/m.test(readFileSync('.dev.vars', 'utf8'))) {
-  console.log('.dev.vars has no DEV_MODE: the email Worker runs in production mode (add DEV_MODE=1 for the dev mailbox)');
+  console.log(
+    '.dev.vars has no DEV_MODE: the email Worker runs in production mode (add DEV_MODE=1 for the dev mailbox)',
+  );
 }

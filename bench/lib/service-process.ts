@@ -1,15 +1,23 @@
 // The Node service as a real process of its own, for benchmarks that need several at once (each has
-// its own event loop, database pool and sweeper, as in production). Started as
-// `node --import tsx src/runtime/node/main.ts`, not `npm start`: no npm or tsx launcher in between, so
-// the pid we signal is the service's own and SIGTERM reaches its graceful shutdown directly.
-import { type ChildProcess, spawn } from 'node:child_process';
+// its own event loop, database pool and sweeper, as in production). Started as `node dist/main.js`,
+// the build `npm start` runs (built first when stale), not through `npm start`: no npm launcher in
+// between, so the pid we signal is the service's own and SIGTERM reaches its graceful shutdown directly.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ENTRY = join('src', 'runtime', 'node', 'main.ts');
+const ENTRY = join('dist', 'main.js');
+
+let built = false;
+/** `npm run build` if dist/ is older than the sources (once per bench process). */
+export function buildIfStale(): void {
+  if (built) return;
+  execFileSync(process.execPath, [join('scripts', 'build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+}
 /** What main.ts prints once it listens (PORT=0: the kernel picks a free port per process). */
 const LISTENING = /listening on (http:\/\/\S+) \(pid (\d+)\)/;
 const STDERR_KEPT = 8192;
@@ -39,10 +47,11 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   // The JSON log lines go straight to a file: piping 10,000s of lines through this process would cost
   // the load generator CPU.
+  buildIfStale();
   const log = openSync(logPath, 'w');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    child = spawn(process.execPath, [ENTRY], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...env },
       stdio: ['ignore', log, 'pipe'],

@@ -1,11 +1,13 @@
 // The README's start command on the embedded defaults: `npm start` with no DATABASE_URL and no
-// Resend key. Register, see the email in the dev mailbox, restart, and the registration is still there.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Resend key. It runs the built JavaScript with plain node (no TypeScript loader at runtime), says
+// that it prepares the embedded database on a first start, and then: register, see the email in the
+// dev mailbox, restart, and the registration is still there.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/http.js';
-import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
+import { commandsInGroup, type ServiceProcess, startServiceProcess } from '../support/processes.js';
 
 describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'finishline-e2e-'));
@@ -17,6 +19,18 @@ describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {
 
   it('registers, mails, stops gracefully, and keeps the registration across a restart', async () => {
     service = await startServiceProcess({ DATA_DIR: dataDir });
+    // Built JavaScript on plain node: the service is `node dist/main.js`, and nothing in npm's process
+    // group is tsx or esbuild (the old `npm start` ran tsx, which kept an esbuild process beside it).
+    const argv = readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    expect(argv.slice(1)).toEqual(['dist/main.js']);
+    const group = commandsInGroup(service.child.pid!).map((command) => command.join(' '));
+    expect(group.length).toBeGreaterThanOrEqual(2); // npm and the service
+    expect(group.filter((command) => /tsx|esbuild/.test(command))).toEqual([]);
+    // A first start on an empty folder says what it is doing before it listens.
+    const preparing = service.output().indexOf(`preparing the embedded database in ${dataDir}`);
+    expect(preparing).toBeGreaterThanOrEqual(0);
+    expect(preparing).toBeLessThan(service.output().indexOf('listening on'));
+
     const res = await fetch(`${service.url}/api/registrations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -48,6 +62,7 @@ describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {
     expect(service.output()).not.toContain('Harbour');
 
     service = await startServiceProcess({ DATA_DIR: dataDir });
+    expect(service.output()).not.toContain('preparing the embedded database'); // it is there already
     const found = await fetch(`${service.url}/api/registrations/${id}`);
     expect(found.status).toBe(200);
     expect(await found.json()).toMatchObject({ id, firstName: 'Grace', distance: 'full', email: { status: 'sent' } });

@@ -1,9 +1,10 @@
 // Starting the service as a real process (`npm start`), as a newcomer or an operator would.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ServiceProcess {
   url: string;
-  /** The service's own process (node), below npm and tsx. */
+  /** The service's own process (`node dist/main.js`), below npm. */
   pid: number;
   child: ChildProcess;
   output(): string;
@@ -16,6 +17,7 @@ export interface ServiceProcess {
 }
 
 export async function startServiceProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+  // `detached`: npm leads a process group of its own, which holds the service (see commandsInGroup).
   const child = spawn('npm', ['start', '--silent'], {
     cwd: process.cwd(),
     env: {
@@ -59,4 +61,22 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
       return exited;
     },
   };
+}
+
+/** The command line of every process in a process group (Linux: from /proc), e.g. `npm start`'s. */
+export function commandsInGroup(groupId: number): string[][] {
+  const commands: string[][] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name (field 2) may hold spaces and parentheses: the fields after it start after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== groupId) continue; // state, ppid, pgrp
+      commands.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return commands;
 }

@@ -1,12 +1,33 @@
 // PGlite: real Postgres compiled to WebAssembly, in a local folder. The embedded default, so
 // `npm start` needs no server. Node only.
 //
+// Fitting a small server (issue 13; figures in bench/results/embedded.md):
+// - shared_buffers 16 MB instead of Postgres' 128 MB. All of it lives in the process' WebAssembly
+//   memory, and our tables are small; it saves ~115 MB of resident memory.
+// - WebAssembly compiled by Liftoff only (see liftoffOnly).
+// - A new folder is copied from a template when there is one (`npm run build` makes
+//   dist/pglite-template/, initialised and migrated, in a process of its own): PGlite's initdb runs
+//   seconds of WebAssembly and leaves ~450 MB behind in the process that ran it, so the service should
+//   not be that process. Without a template (tsx, tests) the folder is initialised here, as before.
+//
 // One process owns a data folder at a time: two PGlite instances writing one folder corrupt it, and
 // PGlite itself does not stop a second one. A lock file (`finishline.lock`, holding the owner's pid)
 // does: created exclusively, removed on close. A lock whose process is gone (a crash, SIGKILL) is
 // stale and taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database, DatabaseHandle } from './database.js';
@@ -49,15 +70,59 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirInUseError(`DATA_DIR ${dataDir} is being taken by another process: try again`);
 }
 
+/** PGlite's own start parameters, with a smaller buffer pool (see the top of this file). */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * V8 compiles WebAssembly twice by default: at once with Liftoff, then again with TurboFan in
+ * background threads. PGlite is 9 MB of it: on a 2-core server that second compile competes for CPU
+ * with the start and the first requests (they took 2–5× longer), and its code stays in memory
+ * (~65 MB). Liftoff's code is fast enough for our small statements. Process-wide, and PGlite is the
+ * only WebAssembly the service runs; set before the first instance compiles its module.
+ */
+export function liftoffOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
+/** Whether `dataDir` holds no database yet (a first start: initialise it, or copy the template). */
+export function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/**
+ * Where `npm run build` puts the template: beside the bundle (dist/pglite-template/). Run from src/
+ * (tsx, vitest) this names a folder that does not exist, and a new folder is initialised instead.
+ */
+export const PGLITE_TEMPLATE = fileURLToPath(new URL('pglite-template', import.meta.url));
+
+export interface OpenPgliteOptions {
+  /** An initialised data folder to copy into a new one instead of running initdb, if it exists. */
+  template?: string;
+}
+
+/**
+ * Copies the template into a new folder (a file copy: no WebAssembly, no memory). PG_VERSION, which
+ * marks a folder as holding a database, goes last: a copy cut short is still a new folder next time.
+ */
+function copyTemplate(template: string, dataDir: string): void {
+  const last = join(template, 'PG_VERSION');
+  cpSync(template, dataDir, { recursive: true, filter: (source) => source !== last });
+  copyFileSync(last, join(dataDir, 'PG_VERSION'));
+}
+
 /** `dataDir` undefined → in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
+export async function openPglite(dataDir?: string, options: OpenPgliteOptions = {}): Promise<DatabaseHandle> {
   let unlock = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }
   try {
-    const client = dataDir ? new PGlite(dataDir) : new PGlite();
+    if (dataDir && options.template && !isNewDataDir(options.template) && isNewDataDir(dataDir)) {
+      copyTemplate(options.template, dataDir);
+    }
+    liftoffOnly();
+    const client = new PGlite({ dataDir, startParams: PGLITE_START_PARAMS });
     await client.waitReady;
     return {
       db: drizzle({ client }) as unknown as Database,

@@ -6,7 +6,7 @@ import { startFailureMessage } from './start-errors.js';
 const logger = createJsonLogger();
 
 try {
-  const service = await startNodeService(process.env, logger);
+  const service = await startNodeService(process.env, logger, { progress: (line) => console.error(line) });
   console.error(`finishline listening on ${service.url} (pid ${process.pid})`);
   if (service.modes.devModeImplicit) {
     console.error(

@@ -35,6 +35,8 @@ export interface NodeServiceOptions {
   spanExporter?: SpanExporter;
   /** Tests: shorter server time limits than SERVER_LIMITS, to see them act without waiting long. */
   serverLimits?: Partial<typeof SERVER_LIMITS>;
+  /** A line for the operator while a slow step runs (main.ts prints it), e.g. a first start's database. */
+  progress?: (line: string) => void;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function startNodeService(
   const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
   config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, options.progress);
   const deps = buildServices({
     config,
     modes,
