@@ -38,7 +38,7 @@ import { createTestDatabase, POSTGRES_ADMIN_URL, requirePostgres, type TestDatab
 import { type ResendStandIn, startResendStandIn } from '../tools/resend-stand-in.js';
 import { positiveInt } from './lib/args.js';
 import { machine } from './lib/machine.js';
-import { type CountingProxy, type StatementCounts, startCountingProxy } from './lib/pg-counting-proxy.js';
+import { type CountingProxy, startCountingProxy } from './lib/pg-counting-proxy.js';
 import { runBench } from './lib/run.js';
 import { peakRssMiB, rssMiB, type ServiceProcess, startServiceProcess } from './lib/service-process.js';
 import { round2 } from './lib/stats.js';

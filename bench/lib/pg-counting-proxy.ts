@@ -46,7 +46,7 @@ export async function startCountingProxy(target: { host: string; port: number })
   const onConnection = (client: Socket) => {
     const server = connect(target.port, target.host);
     sockets.add(client).add(server);
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let started = false; // the StartupMessage has no type byte
     let lastParsed = '';
     const count = (kind: string) => {
