@@ -56,12 +56,15 @@ function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
 }
 
+// Stateless between calls (no `stream` option): one decoder serves every request.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export async function readJsonBody(c: Context): Promise<unknown> {
   if (!isJsonContentType(c.req.header('content-type'))) throw apiErrors.unsupportedMediaType('application/json');
   const bytes = await readingBody(() => c.req.arrayBuffer());
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw apiErrors.invalidJson();
   }
