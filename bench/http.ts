@@ -17,8 +17,8 @@
 //    of PostgreSQL (bench/lib/pg-counting-proxy.ts): statements and round trips per registration and
 //    per delivered email, by kind.
 // 4. A table on stdout, and http.{json,md} in out/http/ (or the committed bench/results/ with
-//    --update-docs). `--cpu-prof` also writes a V8 CPU profile of the project's service (timed phase)
-//    to out/http/profiles/. Needs PostgreSQL (127.0.0.1:5432 or TEST_POSTGRES_URL).
+//    --update-docs). `--cpu-prof` also writes a V8 CPU profile of each service (timed phase) to
+//    out/http/profiles/<project|bare>/. Needs PostgreSQL (127.0.0.1:5432 or TEST_POSTGRES_URL).
 //
 // Loopback only, 2 cores shared by load generator, stand-ins, both services and PostgreSQL: read the
 // ratio between the two, not the absolute numbers. Exits 0 unless something crashed.
@@ -142,7 +142,7 @@ function envFor(side: Side, databaseUrl: string, racePath: string): Record<strin
 
 async function startSide(side: Side, databaseUrl: string, racePath: string, label: string, profile = false) {
   await mkdir(LOG_DIR, { recursive: true });
-  const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, side.bundle] : [side.bundle];
+  const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, side.name)}`, side.bundle] : [side.bundle];
   return startServiceProcess(envFor(side, databaseUrl, racePath), join(LOG_DIR, `${side.name}-${label}.log`), {
     args,
   });
@@ -417,13 +417,7 @@ async function main(): Promise<number> {
     }
     const all = sides as Record<SideName, Side>;
     for (const side of Object.values(all)) {
-      side.service = await startSide(
-        side,
-        side.db.url,
-        racePath,
-        'timed',
-        side.name === 'project' && flags['cpu-prof'],
-      );
+      side.service = await startSide(side, side.db.url, racePath, 'timed', flags['cpu-prof']);
     }
     console.log('\ntimed rounds…');
     const chunks = await measure(all);

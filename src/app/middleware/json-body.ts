@@ -37,6 +37,15 @@ const limit = bodyLimit({
  * body itself, so a client that goes away mid-body fails here, not in readJsonBody or readFormBody.
  */
 export const limitBody: MiddlewareHandler = async (c, next) => {
+  // With a Content-Length (and no chunked encoding) the size is known up front, and Node's parser
+  // never delivers more than it: decided from the header, as Hono's bodyLimit does, but without
+  // touching `c.req.raw.body` — on Node that would build a web Request and a ReadableStream for every
+  // request, where reading the body later can take it straight from the socket.
+  const length = c.req.header('content-length');
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    if (Number.parseInt(length, 10) > BODY_LIMIT_BYTES) throw apiErrors.payloadTooLarge(BODY_LIMIT_BYTES);
+    return next();
+  }
   let downstream = false;
   try {
     return await limit(c, () => {
