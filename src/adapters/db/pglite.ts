@@ -7,8 +7,6 @@
 // stale and taken over.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
 import type { Database, DatabaseHandle } from './database.js';
 
 export class DataDirInUseError extends Error {
@@ -57,6 +55,8 @@ export async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
     unlock = lockDataDir(dataDir);
   }
   try {
+    // Loaded only when used: a service on a PostgreSQL server never holds PGlite's code in memory.
+    const [{ PGlite }, { drizzle }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
     const client = dataDir ? new PGlite(dataDir) : new PGlite();
     await client.waitReady;
     return {
