@@ -66,9 +66,17 @@ const RACE_DATE = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
+// By ISO date: a process has one race, so this holds one entry.
+const raceDates = new Map<string, string>();
+
 export function formatRaceDate(race: Race): string {
-  const [year, month, day] = race.date.split('-').map(Number);
-  return RACE_DATE.format(new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)));
+  let formatted = raceDates.get(race.date);
+  if (formatted === undefined) {
+    const [year, month, day] = race.date.split('-').map(Number);
+    formatted = RACE_DATE.format(new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)));
+    raceDates.set(race.date, formatted);
+  }
+  return formatted;
 }
 
 export function buildConfirmationEmail(race: Race, from: string, facts: ConfirmationFacts): EmailMessage {

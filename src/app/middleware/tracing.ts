@@ -7,13 +7,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { newTimings, type RequestTimings, serverTimingHeader, withTimings } from '../../tracing/timing.js';
 import { isRecordingTracer } from '../../tracing/tracer.js';
 import { isApiPath } from '../errors.js';
+import { setResponseHeader } from './after-next.js';
 
 /** After the handler: background work no longer counts; API answers carry Server-Timing. */
 function closeTimings(c: Context, timings: RequestTimings, started: number): void {
   // Background work after the response (fast-path attempts, fire-and-forget sends) no longer counts.
   timings.closed = true;
   if (isApiPath(c.req.path)) {
-    c.header('server-timing', serverTimingHeader(timings, performance.now() - started), { append: true });
+    setResponseHeader(c, 'server-timing', serverTimingHeader(timings, performance.now() - started), { append: true });
   }
 }
 
