@@ -399,6 +399,7 @@ async function main(): Promise<number> {
     `finishline HTTP benchmark — ${info.cpu}, ${info.cores} cores, Node ${info.node}\n` +
       `${params.rounds} rounds of ${params.durationS} s per route and service, ${params.connections} connections, warm-up ${params.warmupS} s, count ${params.count}`,
   );
+  const loadAtStart = os.loadavg()[0] as number;
   const bundles = await buildServices();
   const raceDir = await mkdtemp(join(os.tmpdir(), 'finishline-http-'));
   const racePath = join(raceDir, 'race.json');
@@ -452,13 +453,15 @@ async function main(): Promise<number> {
     }
 
     const totalMs = performance.now() - runStart;
+    const load = { start: round2(loadAtStart), end: round2(os.loadavg()[0] as number) };
     const goals = targets(results, rss.project);
     const emailTimeouts = all.project.emailWaitTimeouts + all.bare.emailWaitTimeouts;
     const out: string[] = [];
     out.push(
       '# HTTP benchmark: the project against a bare Hono + node-postgres service',
       '',
-      `Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB RAM, ${info.os}, Node ${info.node}. Date: ${info.date}.`,
+      `Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB RAM, ${info.os}, Node ${info.node}. Date: ${info.date}. ` +
+        `Load average (1 min) ${load.start} at the start, ${load.end} at the end: the machine is shared, so read the ratios to the bare reference, measured alongside, rather than the absolute rates.`,
       '',
       `Parameters: autocannon ${autocannonVersion()}, ${params.connections} connections, ${params.rounds} rounds of ${params.durationS} s per route and service, ` +
         `interleaved (project, bare / bare, project by round), ${params.warmupS} s warm-up each; unique email per request; ` +
@@ -502,6 +505,7 @@ async function main(): Promise<number> {
     const roundAggregate = (a: Aggregate) => ({ ...a, rps: round2(a.rps) });
     const json = {
       machine: info,
+      loadAverage: load,
       parameters: { ...params, autocannon: autocannonVersion(), build: 'esbuild bundle, plain node' },
       runSeconds: Math.round(totalMs / 100) / 10,
       results: {
