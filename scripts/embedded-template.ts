@@ -9,14 +9,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database } from '../src/adapters/db/database.js';
 import { migrateEmbedded } from '../src/adapters/db/migrate.js';
-import { liftoffOnly, PGLITE_START_PARAMS } from '../src/adapters/db/pglite.js';
+import { liftoffOnly, pgliteStartParams } from '../src/adapters/db/pglite.js';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: node dist/embedded-template.js <folder>');
 const fresh = `${path}.tmp-${process.pid}`;
 rmSync(fresh, { recursive: true, force: true });
 liftoffOnly();
-const client = new PGlite({ dataDir: fresh, startParams: PGLITE_START_PARAMS });
+const client = new PGlite({ dataDir: fresh, startParams: pgliteStartParams(PGlite) });
 try {
   await migrateEmbedded({ db: drizzle({ client }) as unknown as Database, driver: 'pglite', close: async () => {} });
 } finally {

@@ -43,7 +43,12 @@ process.on('exit', () => {
 export async function startServiceProcess(
   env: Record<string, string>,
   logPath: string,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: {
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    /** Node's arguments instead of the built entry `dist/main.js` (e.g. another bundle, with flags). */
+    args?: string[];
+  } = {},
 ): Promise<ServiceProcess> {
   // The JSON log lines go straight to a file: piping 10,000s of lines through this process would cost
   // the load generator CPU.
@@ -51,7 +56,7 @@ export async function startServiceProcess(
   const log = openSync(logPath, 'w');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [ENTRY], {
+    child = spawn(process.execPath, options.args ?? [ENTRY], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...env },
       stdio: ['ignore', log, 'pipe'],
@@ -129,11 +134,20 @@ export async function startServiceProcess(
   };
 }
 
+/** Current resident memory (VmRSS) of a process in MiB, from Linux's /proc; undefined elsewhere or once gone. */
+export async function rssMiB(pid: number): Promise<number | undefined> {
+  return statusMiB(pid, 'VmRSS');
+}
+
 /** Peak resident memory (VmHWM) of a process in MiB, from Linux's /proc; undefined elsewhere or once gone. */
 export async function peakRssMiB(pid: number): Promise<number | undefined> {
+  return statusMiB(pid, 'VmHWM');
+}
+
+async function statusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number | undefined> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
     return kib === undefined ? undefined : Math.round(Number(kib) / 102.4) / 10;
   } catch {
     return undefined;

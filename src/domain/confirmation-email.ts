@@ -56,16 +56,27 @@ const FACT_LABEL_STYLE =
   'padding:4px 16px 4px 0;text-align:left;vertical-align:top;font-weight:bold;white-space:nowrap';
 const FACT_VALUE_STYLE = 'padding:4px 0;vertical-align:top';
 
+// One formatter for every email: building one (as toLocaleDateString does on each call) costs more
+// than the rest of the email.
+const RACE_DATE = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+// By ISO date: a process has one race, so this holds one entry.
+const raceDates = new Map<string, string>();
+
 export function formatRaceDate(race: Race): string {
-  const [year, month, day] = race.date.split('-').map(Number);
-  const date = new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1));
-  return date.toLocaleDateString('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  let formatted = raceDates.get(race.date);
+  if (formatted === undefined) {
+    const [year, month, day] = race.date.split('-').map(Number);
+    formatted = RACE_DATE.format(new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)));
+    raceDates.set(race.date, formatted);
+  }
+  return formatted;
 }
 
 export function buildConfirmationEmail(race: Race, from: string, facts: ConfirmationFacts): EmailMessage {

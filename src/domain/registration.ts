@@ -67,6 +67,19 @@ export function registrationInputSchema(race: Race) {
 
 export type RegistrationInput = z.infer<ReturnType<typeof registrationInputSchema>>;
 
+// Building the schema costs far more than using it (Zod compiles each object schema on its first
+// parse): one per race, built on first use — the race is fixed for the life of a process or isolate.
+const schemas = new WeakMap<Race, ReturnType<typeof registrationInputSchema>>();
+
+function schemaFor(race: Race): ReturnType<typeof registrationInputSchema> {
+  let schema = schemas.get(race);
+  if (!schema) {
+    schema = registrationInputSchema(race);
+    schemas.set(race, schema);
+  }
+  return schema;
+}
+
 export interface FieldProblem {
   path: string;
   message: string;
@@ -78,7 +91,7 @@ export function validateRegistration(race: Race, input: unknown): ValidationResu
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, problems: [{ path: '', message: 'body must be a JSON object' }] };
   }
-  const result = registrationInputSchema(race).safeParse(input);
+  const result = schemaFor(race).safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   const problems: FieldProblem[] = [];
   for (const issue of result.error.issues) {

@@ -5,7 +5,7 @@
 import { context, type Span, SpanKind, type Tracer } from '@opentelemetry/api';
 import { MailError, type Mailer } from '../ports/mailer.js';
 import { activeTimings, addTiming, withoutTimings } from './timing.js';
-import { recordError } from './tracer.js';
+import { isRecordingTracer, recordError } from './tracer.js';
 
 export function tracedMailer(mailer: Mailer, tracer: Tracer, name: 'resend.send' | 'devmail.send'): Mailer {
   function traced<T>(
@@ -14,6 +14,15 @@ export function tracedMailer(mailer: Mailer, tracer: Tracer, name: 'resend.send'
     onAccepted: (span: Span, accepted: T) => void,
   ): Promise<T> {
     const timings = activeTimings();
+    if (!isRecordingTracer(tracer)) {
+      // No spans. Outside a request (background sends) nothing is timed either.
+      if (!timings) return call();
+      const started = performance.now();
+      // The provider's own store calls (dev mailbox) count as provider time, not db time.
+      return context
+        .with(withoutTimings(context.active()), call)
+        .finally(() => addTiming(timings, 'provider', performance.now() - started));
+    }
     const started = performance.now();
     // The provider's own store calls (dev mailbox) count as provider time, not db time.
     const parent = withoutTimings(context.active());

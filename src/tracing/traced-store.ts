@@ -3,13 +3,27 @@
 // recorded (they carry runners' data).
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { activeTimings, addTiming } from './timing.js';
-import { recordError } from './tracer.js';
+import { isRecordingTracer, recordError } from './tracer.js';
 
 export function tracedStore<T extends object>(store: T, tracer: Tracer): T {
   const traced = {} as Record<string, unknown>;
   for (const [method, fn] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
     if (typeof fn !== 'function') {
       traced[method] = fn;
+      continue;
+    }
+    if (!isRecordingTracer(tracer)) {
+      // No spans: only the request's db time, when the call is part of a request.
+      traced[method] = async (...args: unknown[]) => {
+        const timings = activeTimings();
+        if (!timings) return fn(...args);
+        const started = performance.now();
+        try {
+          return await fn(...args);
+        } finally {
+          addTiming(timings, 'db', performance.now() - started);
+        }
+      };
       continue;
     }
     const name = `db.${method}`;

@@ -5,6 +5,8 @@
 import {
   type Attributes,
   type Context,
+  context,
+  INVALID_SPAN_CONTEXT,
   type Link,
   type Span,
   type SpanContext,
@@ -20,6 +22,18 @@ export const TRACER_NAME = 'finishline';
 
 /** The API's tracer: a no-op until a provider is registered (we never register one globally). */
 export const noopTracer: Tracer = trace.getTracer(TRACER_NAME);
+
+/**
+ * Whether `tracer` records anything. The no-op tracer's spans are empty, yet starting an active one
+ * still costs a context switch (AsyncLocalStorage) and a few objects per call: with no provider the
+ * helpers below, the request middleware and the store and mailer wrappers skip that work.
+ */
+export function isRecordingTracer(tracer: Tracer): boolean {
+  return tracer !== noopTracer;
+}
+
+/** What the no-op tracer would hand out: a span that records nothing (and names no trace). */
+export const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Marks a span failed with a data-free description of the error (no message text from drivers). */
 export function recordError(span: Span, error: unknown): void {
@@ -46,6 +60,10 @@ export function inSpan<T>(
       span.end();
     }
   };
+  if (!isRecordingTracer(tracer)) {
+    // No span to make active; a given parent context is still the one the work runs in.
+    return parent ? context.with(parent, run, undefined, NOOP_SPAN) : run(NOOP_SPAN);
+  }
   return parent
     ? tracer.startActiveSpan(name, { attributes }, parent, run)
     : tracer.startActiveSpan(name, { attributes }, run);
@@ -53,6 +71,7 @@ export function inSpan<T>(
 
 /** The same, for synchronous work. */
 export function inSpanSync<T>(tracer: Tracer, name: string, attributes: Attributes, work: (span: Span) => T): T {
+  if (!isRecordingTracer(tracer)) return work(NOOP_SPAN);
   return tracer.startActiveSpan(name, { attributes }, (span) => {
     try {
       return work(span);

@@ -244,6 +244,62 @@ describe('tracing on Node', () => {
   });
 });
 
+// Without a tracer provider (no OTLP endpoint, no dev trace buffer: production's default) the app skips
+// span work altogether; the per-request timings must still reach Server-Timing, and the headers set
+// after the handler (no-store) must still be there.
+describe('Server-Timing with the no-op tracer', () => {
+  let db: TestDatabase;
+  let resend: ResendStandIn;
+  let service: NodeService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_notrace');
+    resend = await startResendStandIn();
+    service = await startNodeService(
+      {
+        PORT: '0',
+        DATABASE_URL: db.url,
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        STRATEGY_ROUTES: 'on',
+        ...FAST_RETRIES,
+      },
+      silentLogger,
+    );
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await resend?.close();
+    await db?.drop();
+  });
+
+  it('POST /api/registrations: db and total, no-store; the sequential strategy adds the provider wait', async () => {
+    const res = await register(service, '/api/registrations', distinctiveRunner());
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const timing = parseServerTiming(res.headers.get('server-timing'));
+    expect(Object.keys(timing)).toEqual(['db', 'total']);
+    expect(timing.db).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ status: 'registered', email: { status: 'sending' } });
+
+    resend.setLatency(30);
+    const sequential = await register(service, '/api/marathon-sequential', distinctiveRunner());
+    expect(sequential.status).toBe(200);
+    const withProvider = parseServerTiming(sequential.headers.get('server-timing'));
+    expect(Object.keys(withProvider)).toEqual(['db', 'provider', 'total']);
+    expect(withProvider.provider).toBeGreaterThanOrEqual(25);
+    expect(withProvider.db).toBeGreaterThan(0);
+  });
+
+  it('errors too (422, no-store), and not on pages', async () => {
+    const bad = await register(service, '/api/registrations', { firstName: 1 });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('cache-control')).toBe('no-store');
+    expect(parseServerTiming(bad.headers.get('server-timing')).total).toBeGreaterThanOrEqual(0);
+    expect((await fetch(`${service.url}/`)).headers.get('server-timing')).toBeNull();
+  });
+});
+
 describe('OTLP/HTTP export from Node', () => {
   it('sends the spans of a registration and its attempt to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
     const db = await createTestDatabase('fl_otlp');

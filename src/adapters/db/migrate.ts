@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { DatabaseHandle } from './database.js';
 
@@ -52,5 +51,7 @@ export async function migrateServer(connectionString: string): Promise<void> {
 
 export async function migrateEmbedded(handle: DatabaseHandle): Promise<void> {
   if (handle.driver !== 'pglite') throw new Error('migrateEmbedded expects a PGlite database');
+  // Loaded only for the embedded database (see pglite.ts).
+  const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
   await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER });
 }

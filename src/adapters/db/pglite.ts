@@ -28,8 +28,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Database, DatabaseHandle } from './database.js';
 
 export class DataDirInUseError extends Error {
@@ -71,7 +70,9 @@ export function lockDataDir(dataDir: string): () => void {
 }
 
 /** PGlite's own start parameters, with a smaller buffer pool (see the top of this file). */
-export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+export function pgliteStartParams(pglite: typeof PGlite): string[] {
+  return [...pglite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+}
 
 /**
  * V8 compiles WebAssembly twice by default: at once with Liftoff, then again with TurboFan in
@@ -118,11 +119,13 @@ export async function openPglite(dataDir?: string, options: OpenPgliteOptions = 
     unlock = lockDataDir(dataDir);
   }
   try {
+    // Loaded only when used: a service on a PostgreSQL server never holds PGlite's code in memory.
+    const [{ PGlite }, { drizzle }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
     if (dataDir && options.template && !isNewDataDir(options.template) && isNewDataDir(dataDir)) {
       copyTemplate(options.template, dataDir);
     }
     liftoffOnly();
-    const client = new PGlite({ dataDir, startParams: PGLITE_START_PARAMS });
+    const client = new PGlite({ dataDir, startParams: pgliteStartParams(PGlite) });
     await client.waitReady;
     return {
       db: drizzle({ client }) as unknown as Database,

@@ -37,6 +37,15 @@ const limit = bodyLimit({
  * body itself, so a client that goes away mid-body fails here, not in readJsonBody or readFormBody.
  */
 export const limitBody: MiddlewareHandler = async (c, next) => {
+  // With a Content-Length (and no chunked encoding) the size is known up front, and Node's parser
+  // never delivers more than it: decided from the header, as Hono's bodyLimit does, but without
+  // touching `c.req.raw.body` — on Node that would build a web Request and a ReadableStream for every
+  // request, where reading the body later can take it straight from the socket.
+  const length = c.req.header('content-length');
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    if (Number.parseInt(length, 10) > BODY_LIMIT_BYTES) throw apiErrors.payloadTooLarge(BODY_LIMIT_BYTES);
+    return next();
+  }
   let downstream = false;
   try {
     return await limit(c, () => {
@@ -56,12 +65,15 @@ function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
 }
 
+// Stateless between calls (no `stream` option): one decoder serves every request.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export async function readJsonBody(c: Context): Promise<unknown> {
   if (!isJsonContentType(c.req.header('content-type'))) throw apiErrors.unsupportedMediaType('application/json');
   const bytes = await readingBody(() => c.req.arrayBuffer());
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw apiErrors.invalidJson();
   }

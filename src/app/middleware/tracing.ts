@@ -1,12 +1,37 @@
 // One `http.request` span per request (method, route pattern, status — never the URL: its query can
 // carry search terms) and, on API responses, `Server-Timing: db;dur=…, provider;dur=…, total;dur=…`
 // from the per-request collector the Store and Mailer wrappers feed (src/tracing/timing.ts).
+// Without a tracer provider there is no span to make: only the collector is put in the context.
 import { context, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import type { MiddlewareHandler } from 'hono';
-import { newTimings, serverTimingHeader, withTimings } from '../../tracing/timing.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { newTimings, type RequestTimings, serverTimingHeader, withTimings } from '../../tracing/timing.js';
+import { isRecordingTracer } from '../../tracing/tracer.js';
 import { isApiPath } from '../errors.js';
+import { setResponseHeader } from './after-next.js';
+
+/** After the handler: background work no longer counts; API answers carry Server-Timing. */
+function closeTimings(c: Context, timings: RequestTimings, started: number): void {
+  // Background work after the response (fast-path attempts, fire-and-forget sends) no longer counts.
+  timings.closed = true;
+  if (isApiPath(c.req.path)) {
+    setResponseHeader(c, 'server-timing', serverTimingHeader(timings, performance.now() - started), { append: true });
+  }
+}
 
 export function tracing(tracer: Tracer): MiddlewareHandler {
+  if (!isRecordingTracer(tracer)) {
+    return (c, next) => {
+      const started = performance.now();
+      const timings = newTimings();
+      return context.with(withTimings(context.active(), timings), async () => {
+        try {
+          await next();
+        } finally {
+          closeTimings(c, timings, started);
+        }
+      });
+    };
+  }
   return (c, next) => {
     const started = performance.now();
     const timings = newTimings();
@@ -16,14 +41,10 @@ export function tracing(tracer: Tracer): MiddlewareHandler {
       try {
         await next();
       } finally {
-        // Background work after the response (fast-path attempts, fire-and-forget sends) no longer counts.
-        timings.closed = true;
         const status = c.res.status;
         span.setAttributes({ 'http.route': c.req.routePath, 'http.response.status_code': status });
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        if (isApiPath(c.req.path)) {
-          c.header('server-timing', serverTimingHeader(timings, performance.now() - started), { append: true });
-        }
+        closeTimings(c, timings, started);
         span.end();
       }
     });

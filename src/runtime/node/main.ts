@@ -3,7 +3,8 @@ import { createJsonLogger } from '../../ports/logger.js';
 import { startNodeService } from './service.js';
 import { startFailureMessage } from './start-errors.js';
 
-const logger = createJsonLogger();
+// Straight to stdout: console.log would format each line once more on its way there.
+const logger = createJsonLogger((line) => process.stdout.write(`${line}\n`));
 
 try {
   const service = await startNodeService(process.env, logger, { progress: (line) => console.error(line) });
