@@ -54,18 +54,26 @@ async function submit(page: Page) {
   return response;
 }
 
+// One Chromium for the file (both targets): each target gets its own contexts, and a launch is seconds.
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
 describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
   const raceFile = join(dir, 'race.json');
   let db: TestDatabase;
   let target: Target;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
     writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
-    [db, browser] = await Promise.all([createTestDatabase('fl_pages'), launchChromium()]);
+    db = await createTestDatabase('fl_pages');
     target = await startTarget({
       databaseUrl: db.url,
       env: {
@@ -83,7 +91,6 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await target?.stop();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
