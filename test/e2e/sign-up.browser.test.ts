@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../tools/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
+import { waitUntilDelivered } from '../support/delivery.js';
 import { eventually, post, runner } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 
@@ -119,7 +120,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     );
     expect(row).toEqual({ strategy: 'outbox', tasks: 1 });
 
-    // The status in words, once the email is out.
+    // The status in words, once the email is out: waiting on the outbox's record (a query) rather than
+    // reloading the page in a loop, which took the CPU the delivery needed on a loaded machine.
+    await waitUntilDelivered(db, [input.email]);
     await eventually(async () => {
       await page.reload();
       expect(await text(page.locator('#email-title .badge'))).toBe('Sent');
