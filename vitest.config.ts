@@ -11,6 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // 2 cores: a few files at once is the sweet spot; each file creates its own database.
     maxWorkers: 3,
-    reporters: ['default'],
+    // Each file's wall time, slowest first, above the default reporter's summary (which CI reads).
+    reporters: ['./test/support/file-durations-reporter.ts', 'default'],
   },
 });

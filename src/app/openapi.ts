@@ -2,7 +2,8 @@
 // requests (z.toJSONSchema), so the description cannot drift from what the server accepts; response
 // schemas are Zod too, and the HTTP contract tests check every real answer against them (Ajv), so they
 // cannot drift from what the server sends either.
-import * as z from 'zod';
+// Zod Mini, as the request schemas (src/domain): the same schemas, as functions.
+import * as z from 'zod/mini';
 import type { Race } from '../domain/race.js';
 import { registrationInputSchema } from '../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../ports/email-delivery.js';
@@ -13,25 +14,26 @@ type JsonSchema = Record<string, unknown>;
 
 // --- schemas ---------------------------------------------------------------------------------------
 
-const count = () => z.int().min(0);
+const count = () => z.int().check(z.minimum(0));
 const instant = () => z.iso.datetime();
 
 const errorSchema = z.strictObject({
   error: z.strictObject({
-    code: z.string().meta({ examples: ['validation_failed'] }),
+    code: z.string().check(z.meta({ examples: ['validation_failed'] })),
     message: z.string(),
     details: z
-      .array(z.strictObject({ path: z.string(), message: z.string() }))
-      .optional()
-      .meta({ description: 'One entry per field at fault (validation_failed)' }),
+      .optional(z.array(z.strictObject({ path: z.string(), message: z.string() })))
+      .check(z.meta({ description: 'One entry per field at fault (validation_failed)' })),
   }),
 });
 
-const emailStatus = z.enum(EMAIL_DELIVERY_STATUSES).meta({
-  description:
-    '`sending` (first attempt under way), `pending` (retry scheduled), `sent`, `failed` (dead letter), ' +
-    '`not_tracked` (a seed strategy: nothing records its email)',
-});
+const emailStatus = z.enum(EMAIL_DELIVERY_STATUSES).check(
+  z.meta({
+    description:
+      '`sending` (first attempt under way), `pending` (retry scheduled), `sent`, `failed` (dead letter), ' +
+      '`not_tracked` (a seed strategy: nothing records its email)',
+  }),
+);
 const strategy = z.enum(STRATEGIES);
 
 const registrationCreated = z.strictObject({
@@ -49,13 +51,13 @@ const registrationStatus = z.strictObject({
   distance: z.string(),
   strategy,
   createdAt: instant(),
-  email: z.strictObject({ status: emailStatus, attempts: count(), sentAt: instant().nullable() }),
+  email: z.strictObject({ status: emailStatus, attempts: count(), sentAt: z.nullable(instant()) }),
 });
 
 const raceDistance = z.strictObject({
   id: z.string(),
   label: z.string(),
-  startTime: z.string().meta({ examples: ['09:00'] }),
+  startTime: z.string().check(z.meta({ examples: ['09:00'] })),
   cap: count(),
   spotsLeft: count(),
 });
@@ -65,7 +67,7 @@ const raceView = z.strictObject({
   name: z.string(),
   date: z.iso.date(),
   place: z.string(),
-  timeZone: z.string().meta({ examples: ['Europe/Amsterdam'] }),
+  timeZone: z.string().check(z.meta({ examples: ['Europe/Amsterdam'] })),
   distances: z.array(raceDistance),
 });
 
@@ -76,44 +78,50 @@ const deliveryState = z
     z.strictObject({ state: z.literal('running') }),
     z.strictObject({
       state: z.literal('paused'),
-      reason: z.string().meta({
-        description:
-          'Why: an account-wide provider failure (`invalid_api_key`, …), or `no_provider` (no provider key ' +
-          'configured: tasks are stored and wait)',
-        examples: ['invalid_api_key', 'no_provider'],
-      }),
-      until: instant()
-        .nullable()
-        .meta({ description: 'When delivery resumes by itself; null when only a configuration change ends it' }),
+      reason: z.string().check(
+        z.meta({
+          description:
+            'Why: an account-wide provider failure (`invalid_api_key`, …), or `no_provider` (no provider key ' +
+            'configured: tasks are stored and wait)',
+          examples: ['invalid_api_key', 'no_provider'],
+        }),
+      ),
+      until: z
+        .nullable(instant())
+        .check(
+          z.meta({ description: 'When delivery resumes by itself; null when only a configuration change ends it' }),
+        ),
     }),
   ])
-  .meta({ description: 'Whether this process (isolate, on Workers) is sending emails' });
+  .check(z.meta({ description: 'Whether this process (isolate, on Workers) is sending emails' }));
 
 const readiness = z.strictObject({ status: z.literal('ready'), delivery: deliveryState });
 
-const nextCursor = z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' });
+const nextCursor = z
+  .nullable(z.string())
+  .check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last' }));
 
 const adminTaskAttempt = z.strictObject({
-  number: z.int().min(1),
+  number: z.int().check(z.minimum(1)),
   startedAt: instant(),
   durationMs: count(),
   outcome: z.enum(ATTEMPT_OUTCOMES),
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
 });
 
 const adminTask = z.strictObject({
-  id: z.uuid().meta({ description: 'Also the provider Idempotency-Key of every attempt' }),
-  kind: z.string().meta({ examples: ['send-confirmation-email'] }),
+  id: z.uuid().check(z.meta({ description: 'Also the provider Idempotency-Key of every attempt' })),
+  kind: z.string().check(z.meta({ examples: ['send-confirmation-email'] })),
   status: z.enum(TASK_STATUSES),
   attempts: count(),
   maxAttempts: count(),
   runAt: instant(),
-  leaseExpiresAt: instant().nullable(),
-  lastError: z.string().nullable(),
-  registrationId: z.uuid().nullable(),
+  leaseExpiresAt: z.nullable(instant()),
+  lastError: z.nullable(z.string()),
+  registrationId: z.nullable(z.uuid()),
   createdAt: instant(),
   updatedAt: instant(),
-  attemptsLog: z.array(adminTaskAttempt).meta({ description: 'Every recorded attempt, oldest first' }),
+  attemptsLog: z.array(adminTaskAttempt).check(z.meta({ description: 'Every recorded attempt, oldest first' })),
 });
 
 const adminTaskList = z.strictObject({ tasks: z.array(adminTask), nextCursor });
@@ -142,7 +150,7 @@ const countPerTaskStatus = z.strictObject(
 const adminMetrics = z.strictObject({
   tasksByStatus: countPerTaskStatus,
   attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
-  oldestPendingAgeSeconds: z.number().min(0),
+  oldestPendingAgeSeconds: z.number().check(z.minimum(0)),
   delivery: deliveryState,
 });
 
@@ -161,12 +169,12 @@ const devMailList = z.strictObject({ messages: z.array(devMailMessage) });
 
 const openApiSelf = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
-  .meta({ description: 'This document' });
+  .check(z.meta({ description: 'This document' }));
 
 /** The components, as JSON Schema 2020-12; a schema registered here is a `$ref` wherever it is used. */
 function componentSchemas(race: Race): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
-  const named: [string, z.ZodType][] = [
+  const named: [string, z.ZodMiniType][] = [
     ['RegistrationInput', registrationInputSchema(race)],
     ['RegistrationCreated', registrationCreated],
     ['RegistrationStatus', registrationStatus],

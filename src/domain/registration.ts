@@ -1,7 +1,9 @@
 // What a runner sends, and the rules it must meet (docs/design.md: HTTP contract). Pure: used by routes and docs alike.
 // `import * as z` rather than `import { z }`: esbuild (wrangler) then keeps only the parts of Zod we use —
-// without it every locale ships too (Zod was 764 KB of the Worker bundle; now about 200 KB).
-import * as z from 'zod';
+// without it every locale ships too (Zod was 764 KB of the Worker bundle; then about 200 KB). Zod Mini
+// (the same parsing and messages, written as functions) leaves out classic Zod's methods on every schema.
+import * as z from 'zod/mini';
+import './zod-messages.js';
 import type { Race } from './race.js';
 
 // Control characters are never accepted; the address alone may contain line breaks.
@@ -25,16 +27,18 @@ const nfc = (s: string) => s.normalize('NFC');
 
 function textField(max: number, allowNewline = false) {
   const forbidden = allowNewline ? CONTROL_EXCEPT_NEWLINE : CONTROL;
-  let field = z.string({ error: 'must be a string' }).overwrite(nfc);
-  if (allowNewline) field = field.overwrite((s) => s.replace(/\r\n/g, '\n'));
+  const newlines = allowNewline ? [z.overwrite((s: string) => s.replace(/\r\n/g, '\n'))] : [];
   // Built-in trim/min/max (rather than a transform) so the limits also appear in the OpenAPI schema.
-  return field
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !forbidden.test(s), 'must not contain control characters')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text')
-    .refine((s) => !FORMAT_CHARACTER.test(s), FORMAT_CHARACTER_MESSAGE);
+  return z.string({ error: 'must be a string' }).check(
+    z.overwrite(nfc),
+    ...newlines,
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((s) => !forbidden.test(s), 'must not contain control characters'),
+    z.refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text'),
+    z.refine((s) => !FORMAT_CHARACTER.test(s), FORMAT_CHARACTER_MESSAGE),
+  );
 }
 
 // A pragmatic address check: a local part and a dotted domain, no spaces, no empty labels (`a..b`,
@@ -47,15 +51,15 @@ export function registrationInputSchema(race: Race) {
     {
       firstName: textField(100),
       lastName: textField(100),
-      email: z
-        .string({ error: 'must be a string' })
-        .overwrite(nfc)
-        .trim()
-        .max(254, 'must be at most 254 characters')
+      email: z.string({ error: 'must be a string' }).check(
+        z.overwrite(nfc),
+        z.trim(),
+        z.maxLength(254, 'must be at most 254 characters'),
         // Checked before the address pattern, and final: the precise reason rather than two problems.
-        .refine((s) => !FORMAT_CHARACTER.test(s), { error: FORMAT_CHARACTER_MESSAGE, abort: true })
-        .refine((s) => EMAIL.test(s) && !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must be a valid address')
-        .meta({ format: 'email' }),
+        z.refine((s) => !FORMAT_CHARACTER.test(s), { error: FORMAT_CHARACTER_MESSAGE, abort: true }),
+        z.refine((s) => EMAIL.test(s) && !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must be a valid address'),
+        z.meta({ format: 'email' }),
+      ),
       address: textField(300, true),
       distance: z.enum(ids as [string, ...string[]], {
         error: (issue) => (typeof issue.input === 'string' ? `must be one of: ${ids.join(', ')}` : 'must be a string'),

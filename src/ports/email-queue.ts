@@ -1,19 +1,24 @@
 // The email queue port: Cloudflare Queues as the API Worker's producer sees it (EMAIL_QUEUE). The
 // consumer is the email Worker (src/runtime/workers/email/). Queues delivers each message at least
 // once, so a message is a wake-up call, never the truth: for an outbox task the truth is its row.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EmailMessage } from '../domain/confirmation-email.js';
+
+/** An email as it travels on the queue or over RPC to the email Worker (an `EmailMessage`). */
+export const queuedEmail = z.object({
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+});
 
 /** The messages on `finishline-email`: an outbox task to deliver, or an email of the queue strategy. */
 export const emailQueueMessage = z.discriminatedUnion('type', [
   // The outbox: the task's id. The consumer claims the task by id, so a second copy finds it taken.
   z.object({ type: z.literal('task'), taskId: z.uuid() }),
   // The queue strategy: the email itself, with the registration id as its Idempotency-Key.
-  z.object({
-    type: z.literal('email'),
-    idempotencyKey: z.string().min(1),
-    email: z.object({ from: z.string(), to: z.string(), subject: z.string(), html: z.string(), text: z.string() }),
-  }),
+  z.object({ type: z.literal('email'), idempotencyKey: z.string().check(z.minLength(1)), email: queuedEmail }),
 ]);
 export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
 

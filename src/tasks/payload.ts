@@ -2,7 +2,7 @@
 // before use, rather than trusting a cast. A payload that does not parse now never will, so it is a
 // permanent error (dead letter at once). The error names the fields at fault and what is wrong with
 // them, never their values: they carry the runner's data, and the error is kept on the task row.
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { PermanentError } from './errors.js';
 import type { TaskContext, TaskHandler } from './types.js';
 
@@ -10,7 +10,7 @@ import type { TaskContext, TaskHandler } from './types.js';
 const MAX_ISSUES = 5;
 
 /** The payload parsed by `schema`, or a PermanentError naming the fields at fault. */
-export function parsePayload<Payload>(schema: z.ZodType<Payload>, payload: unknown): Payload {
+export function parsePayload<Payload>(schema: z.ZodMiniType<Payload>, payload: unknown): Payload {
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -22,7 +22,7 @@ export function parsePayload<Payload>(schema: z.ZodType<Payload>, payload: unkno
 }
 
 export function withPayload<Payload>(
-  schema: z.ZodType<Payload>,
+  schema: z.ZodMiniType<Payload>,
   handle: (payload: Payload, context: TaskContext) => Promise<unknown>,
 ): TaskHandler {
   return async (payload, context) => handle(parsePayload(schema, payload), context);

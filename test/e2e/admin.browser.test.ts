@@ -13,6 +13,7 @@ import { launchChromium } from '../../tools/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
+import { waitUntilDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
 import { eventually, post, runner } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
@@ -148,6 +149,8 @@ describe('admin dashboard in Chromium', () => {
     await page.goto('/admin');
     await Promise.all([page.waitForURL(/done=retried/), page.click(`button[data-task="${dead.taskId}"]`)]);
     expect(await text(page.locator('.alert[role=status]'))).toContain(`Task ${dead.taskId.slice(0, 8)} is queued`);
+    // Waiting on the outbox's record (a query), then on the page, rather than reloading it in a loop.
+    await waitUntilDelivered(db, [dead.email]);
     await eventually(async () => {
       await page.goto(`/admin?q=${encodeURIComponent(dead.email)}`);
       expect(await text(page.locator('section[aria-labelledby="registrations-title"] tbody tr'))).toContain('Sent');

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../tools/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
+import { waitUntilDelivered } from '../support/delivery.js';
 import { eventually, post, runner } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 
@@ -54,18 +55,26 @@ async function submit(page: Page) {
   return response;
 }
 
+// One Chromium for the file (both targets): each target gets its own contexts, and a launch is seconds.
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
 describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
   const raceFile = join(dir, 'race.json');
   let db: TestDatabase;
   let target: Target;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
     writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
-    [db, browser] = await Promise.all([createTestDatabase('fl_pages'), launchChromium()]);
+    db = await createTestDatabase('fl_pages');
     target = await startTarget({
       databaseUrl: db.url,
       env: {
@@ -83,7 +92,6 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
   });
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await target?.stop();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
@@ -112,7 +120,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     );
     expect(row).toEqual({ strategy: 'outbox', tasks: 1 });
 
-    // The status in words, once the email is out.
+    // The status in words, once the email is out: waiting on the outbox's record (a query) rather than
+    // reloading the page in a loop, which took the CPU the delivery needed on a loaded machine.
+    await waitUntilDelivered(db, [input.email]);
     await eventually(async () => {
       await page.reload();
       expect(await text(page.locator('#email-title .badge'))).toBe('Sent');

@@ -2,7 +2,6 @@
 // @hono/node-server) and the Worker inside workerd (Miniflare running the bundle wrangler builds),
 // both against a real PostgreSQL (the Worker through its Hyperdrive binding).
 import net from 'node:net';
-import { Miniflare } from 'miniflare';
 import { createJsonLogger, type Logger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
 
@@ -105,6 +104,9 @@ export const startWorkerdTarget: StartTarget = async ({
 }) => {
   const env = { ...TEST_DEFAULTS, ...given };
   guardProxySockets();
+  // Loaded here, not at the top: importing Miniflare takes seconds, and most files that import this
+  // module only start the Node target.
+  const { Miniflare } = await import('miniflare');
   const common = {
     modules: true,
     compatibilityDate: '2026-04-20',

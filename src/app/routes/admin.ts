@@ -3,7 +3,8 @@
 // session: see middleware/admin-auth.ts) and answers `cache-control: no-store`.
 // Lists are newest first and cursor-paged; a cursor is opaque (base64url of `createdAt|id`).
 import { Hono, type MiddlewareHandler } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages.js';
 import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import type { Logger } from '../../ports/logger.js';
 import { STRATEGIES, type Strategy } from '../../ports/store.js';
@@ -63,41 +64,43 @@ export function decodeCursor(cursor: string): PagePosition | null {
 
 const LIMIT_MESSAGE = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
 
-const cursorField = z.string().transform((value, ctx) => {
-  const position = decodeCursor(value);
-  if (!position) {
-    ctx.issues.push({ code: 'custom', message: 'is not a valid cursor', input: value });
-    return z.NEVER;
-  }
-  return position;
-});
+const cursorField = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const position = decodeCursor(value);
+    if (!position) {
+      ctx.issues.push({ code: 'custom', message: 'is not a valid cursor', input: value });
+      return z.NEVER;
+    }
+    return position;
+  }),
+);
 
 const pageFields = {
-  limit: z
-    .string()
-    .regex(/^\d{1,6}$/, LIMIT_MESSAGE)
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, LIMIT_MESSAGE)
-    .optional(),
-  cursor: cursorField.optional(),
+  limit: z.optional(
+    z
+      .pipe(z.string().check(z.regex(/^\d{1,6}$/, LIMIT_MESSAGE)), z.transform(Number))
+      .check(z.refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, LIMIT_MESSAGE)),
+  ),
+  cursor: z.optional(cursorField),
 };
 
 const taskQuerySchema = z.object({
-  status: z.enum(TASK_STATUSES, { error: `must be one of: ${TASK_STATUSES.join(', ')}` }).optional(),
+  status: z.optional(z.enum(TASK_STATUSES, { error: `must be one of: ${TASK_STATUSES.join(', ')}` })),
   ...pageFields,
 });
 
 const registrationFilterFields = {
-  distance: z.string().max(20, 'must be at most 20 characters').optional(),
-  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
-  strategy: z.enum(STRATEGIES, { error: `must be one of: ${STRATEGIES.join(', ')}` }).optional(),
+  distance: z.optional(z.string().check(z.maxLength(20, 'must be at most 20 characters'))),
+  q: z.optional(z.string().check(z.trim(), z.maxLength(200, 'must be at most 200 characters'))),
+  strategy: z.optional(z.enum(STRATEGIES, { error: `must be one of: ${STRATEGIES.join(', ')}` })),
 };
 
 const registrationQuerySchema = z.object({ ...registrationFilterFields, ...pageFields });
 const registrationExportSchema = z.object(registrationFilterFields);
 
 /** Validates the query string; empty values count as absent (as an HTML form sends them). */
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.output<S> {
   const present = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
   const result = schema.safeParse(present);
   if (result.success) return result.data;

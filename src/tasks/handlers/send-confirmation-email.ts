@@ -2,7 +2,7 @@
 // very same request. Alone (`sendConfirmationEmail`) the task id is the Idempotency-Key; in a batch
 // (`sendConfirmationEmails`, what the service uses) the batch id is, and a batch whose outcome is unknown
 // is re-sent exactly as it was. Either way no attempt can cause a second email.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MailError, type Mailer } from '../../ports/mailer.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
 import { parsePayload, withPayload } from '../payload.js';

@@ -4,7 +4,7 @@
 // It opens the same database as the API Worker, with the same settings and the same engine.
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import type { ExecutionContext } from 'hono';
-import { emailQueueMessage } from '../../../ports/email-queue.js';
+import { queuedEmail } from '../../../ports/email-queue.js';
 import { createJsonLogger } from '../../../ports/logger.js';
 import { registerContextManager } from '../../shared/context.js';
 import { flushTraces, settings, type WorkerBindings, withServices } from '../service.js';
@@ -13,12 +13,10 @@ import { consumeDeadLetters, consumeEmailQueue, isDeadLetterQueue, type QueueBat
 const logger = createJsonLogger();
 registerContextManager();
 
-const emailSchema = emailQueueMessage.options[1].shape.email;
-
 export class EmailService extends WorkerEntrypoint<WorkerBindings> {
   /** Sends one email through this Worker's mailer; resolves with the provider's id. */
   async send(email: unknown, idempotencyKey: unknown): Promise<{ id: string }> {
-    const message = emailSchema.parse(email);
+    const message = queuedEmail.parse(email);
     if (typeof idempotencyKey !== 'string' || idempotencyKey === '') throw new TypeError('idempotencyKey is required');
     return withServices(this.env, this.ctx as unknown as ExecutionContext, logger, (deps) =>
       deps.mailer.send(message, { idempotencyKey, signal: AbortSignal.timeout(deps.sendTimeoutMs) }),
