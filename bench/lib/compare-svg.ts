@@ -89,9 +89,10 @@ function typical(runs: Run[]): Run | undefined {
   return runs.reduce((best, r) => (Math.abs(r.responseMs - median) < Math.abs(best.responseMs - median) ? r : best));
 }
 
+// A send the service hung up on has no status: whether the provider took it shows in what was accepted.
 const firstSendFailed = (r: Run) => {
   const first = [...r.sends].sort((a, b) => a.startMs - b.startMs)[0];
-  return first ? !ok(first.status) : r.acceptedEmails === 0;
+  return first && !cutOff(first.status) ? !ok(first.status) : r.acceptedEmails === 0;
 };
 
 /** The runs with the fewest failed sends (a single failure is the typical case, not four in a row). */
@@ -180,7 +181,7 @@ function waterfallLane(run: Run, y: number, scale: (v: number) => number): strin
     }),
   );
   const mailLabel = lost
-    ? `✕ lost${run.status === 502 ? ' (answered 502 email_failed)' : ''}${sends.length === 0 ? ' (never sent)' : ''}`
+    ? `✕ lost${run.status === 502 ? ' (answered 502 email_failed)' : ''}${sends.length === 0 ? ' (never sent)' : ''}${cutSends ? ' (the service had hung up)' : ''}`
     : `✓ accepted at ${fmtMs(run.emailMs as number)} ms${failedSends ? ` after ${plural(failedSends, 'failed send')}` : ''}${cutSends ? ' (the service had hung up)' : ''}`;
   out.push(
     text(scale(emailEnd) + 8, mailY + 9, mailLabel, {
@@ -232,28 +233,38 @@ export function renderCompareSvg(results: CompareResults): string {
 
   // ------------------------------------------------ title
   body.push(
-    text(LEFT, y, `finishline — ${WAYS[names.length] ?? names.length} ways to send the confirmation email`, {
-      'font-size': 21,
-      'font-weight': 700,
-      fill: COLOR.text,
-    }),
+    text(
+      LEFT,
+      y,
+      `finishline${p.runtime === 'workerd' ? ' in workerd' : ''} — ${WAYS[names.length] ?? names.length} ways to send the confirmation email`,
+      {
+        'font-size': 21,
+        'font-weight': 700,
+        fill: COLOR.text,
+      },
+    ),
   );
   y += 22;
   body.push(
     text(
       LEFT,
       y,
-      `${p.runtime === 'workerd' ? 'In workerd (Miniflare)' : 'On Node'} · Resend stand-in at ${p.latencyMs} ms latency · ${p.runs} runs per strategy and pass · concurrency ${p.concurrency} · provider failures ${p.failureRates.map(pct).join(' and ')}`,
+      `Resend stand-in at ${p.latencyMs} ms latency · ${p.runs} runs per strategy and pass · concurrency ${p.concurrency} · provider failures ${p.failureRates.map(pct).join(' and ')}`,
       { 'font-size': 13, fill: COLOR.muted },
     ),
   );
   y += 18;
   const m = results.machine;
   body.push(
-    text(LEFT, y, `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}`, {
-      'font-size': 12,
-      fill: COLOR.faint,
-    }),
+    text(
+      LEFT,
+      y,
+      `${m.cpu}, ${m.cores} cores, Node ${m.node}${p.runtime === 'workerd' ? `, ${results.service}` : ''}, ${m.date.slice(0, 10)}`,
+      {
+        'font-size': 12,
+        fill: COLOR.faint,
+      },
+    ),
   );
 
   // ------------------------------------------------ A: waterfall

@@ -114,6 +114,8 @@ export interface CompareResults {
   machine: Machine;
   /** What ran the service: e.g. "Node v20.20.2", or "workerd 1.2026… (Miniflare 4.…)". */
   service: string;
+  /** The 1-minute load average at the start and at the end of the run (the machine may be shared). */
+  loadAverage: [number, number];
   parameters: CompareParameters;
   runSeconds: number;
   passes: Pass[];
