@@ -27,6 +27,9 @@
 //    but not stored.
 // 4. Tables on stdout; compare.md and compare.svg in the output folder; the raw results with `--json`.
 //
+// COMPARE_WORKERD_LOG=FILE keeps workerd's output (the Workers' JSON log lines) in FILE, e.g. to count
+// which strategies logged their failed sends.
+//
 // Loopback only. Exits 0 unless something crashed (results that miss expectations are reported, not
 // fatal); a watchdog (`--timeout` s) ends a run that hangs.
 import { mkdir, writeFile } from 'node:fs/promises';

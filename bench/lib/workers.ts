@@ -10,8 +10,6 @@ import { benchServiceEnv } from './service.js';
 
 export interface BenchWorkers {
   url: string;
-  /** Runs the API Worker's Cron handler (the sweeper) once. */
-  scheduled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +43,6 @@ export async function startBenchWorkers(
     });
     return {
       url: workers.url,
-      scheduled: workers.scheduled,
       async stop() {
         await workers.stop();
         await rm(dir, { recursive: true, force: true });
