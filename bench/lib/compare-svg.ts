@@ -18,6 +18,7 @@ const COLOR = {
   emailWait: '#bbf7d0',
   failed: '#dc2626',
   failedWait: '#fee2e2',
+  cutOff: '#6b7280',
   track: '#f3f4f6',
 };
 
@@ -31,6 +32,7 @@ export function esc(value: string | number): string {
     .replaceAll("'", '&apos;');
 }
 
+const WAYS: Record<number, string> = { 5: 'five', 6: 'six', 7: 'seven' };
 const n = (v: number) => String(Math.round(v * 10) / 10);
 const fmtMs = (v: number) => (v < 10 ? v.toFixed(1) : Math.round(v).toString());
 const pct = (r: number) => `${Math.round(r * 1000) / 10} %`;
@@ -76,6 +78,8 @@ function axis(x0: number, x1: number, y: number, top: number, max: number, step:
 }
 
 const ok = (status: number) => status >= 200 && status < 300;
+/** A send the service hung up on before the provider answered (status 0 at the recorder). */
+const cutOff = (status: number) => status === 0;
 
 /** The run whose response time is closest to the median of these runs. */
 function typical(runs: Run[]): Run | undefined {
@@ -85,9 +89,10 @@ function typical(runs: Run[]): Run | undefined {
   return runs.reduce((best, r) => (Math.abs(r.responseMs - median) < Math.abs(best.responseMs - median) ? r : best));
 }
 
+// A send the service hung up on has no status: whether the provider took it shows in what was accepted.
 const firstSendFailed = (r: Run) => {
   const first = [...r.sends].sort((a, b) => a.startMs - b.startMs)[0];
-  return first ? !ok(first.status) : r.acceptedEmails === 0;
+  return first && !cutOff(first.status) ? !ok(first.status) : r.acceptedEmails === 0;
 };
 
 /** The runs with the fewest failed sends (a single failure is the typical case, not four in a row). */
@@ -105,6 +110,8 @@ interface Lane {
 
 function lanesFor(name: string, calm: Pass, stormy: Pass | undefined): Lane[] {
   const find = (pass: Pass) => pass.strategies.find((s) => s.strategy === name) as StrategyResult;
+  const na = find(calm).unavailable;
+  if (na) return [{ label: 'not measured', run: undefined, empty: `n/a here (${na}): its route answers 501` }];
   const lanes: Lane[] = [{ label: `${pct(calm.failureRate)} · typical`, run: typical(find(calm).runs), empty: '' }];
   if (stormy) {
     lanes.push({
@@ -121,7 +128,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 function waterfallLane(run: Run, y: number, scale: (v: number) => number): string[] {
   const out: string[] = [];
   const sends = [...run.sends].sort((a, b) => a.startMs - b.startMs);
-  const failedSends = sends.filter((s) => !ok(s.status)).length;
+  const failedSends = sends.filter((s) => !ok(s.status) && !cutOff(s.status)).length;
+  const cutSends = sends.filter((s) => cutOff(s.status)).length;
   const respY = y + 2;
   const mailY = y + 16;
   const h = 10;
@@ -143,7 +151,14 @@ function waterfallLane(run: Run, y: number, scale: (v: number) => number): strin
     out.push(
       ok(s.status)
         ? rect(x, mailY, w, h, { fill: COLOR.email, rx: 2 })
-        : rect(x, mailY, w, h, { fill: 'url(#hatch)', stroke: COLOR.failed, 'stroke-width': 1 }),
+        : cutOff(s.status)
+          ? rect(x, mailY, w, h, {
+              fill: '#ffffff',
+              stroke: COLOR.cutOff,
+              'stroke-width': 1.5,
+              'stroke-dasharray': '3 2',
+            })
+          : rect(x, mailY, w, h, { fill: 'url(#hatch)', stroke: COLOR.failed, 'stroke-width': 1 }),
     );
   }
   const xr = scale(run.responseMs);
@@ -166,8 +181,8 @@ function waterfallLane(run: Run, y: number, scale: (v: number) => number): strin
     }),
   );
   const mailLabel = lost
-    ? `✕ lost${run.status === 502 ? ' (answered 502 email_failed)' : ''}${sends.length === 0 ? ' (never sent)' : ''}`
-    : `✓ accepted at ${fmtMs(run.emailMs as number)} ms${failedSends ? ` after ${plural(failedSends, 'failed send')}` : ''}`;
+    ? `✕ lost${run.status === 502 ? ' (answered 502 email_failed)' : ''}${sends.length === 0 ? ' (never sent)' : ''}${cutSends ? ' (the service had hung up)' : ''}`
+    : `✓ accepted at ${fmtMs(run.emailMs as number)} ms${failedSends ? ` after ${plural(failedSends, 'failed send')}` : ''}${cutSends ? ' (the service had hung up)' : ''}`;
   out.push(
     text(scale(emailEnd) + 8, mailY + 9, mailLabel, {
       fill: lost ? COLOR.failed : '#166534',
@@ -178,7 +193,8 @@ function waterfallLane(run: Run, y: number, scale: (v: number) => number): strin
   return out;
 }
 
-function legend(x: number, y: number): string[] {
+/** The legend from (x, y), wrapped onto more lines when it does not fit; returns its lines and height. */
+function legend(x: number, y: number, withCutOff: boolean): { items: string[]; height: number } {
   const items: [string, string][] = [
     [rect(0, -9, 22, 10, { fill: COLOR.response, rx: 2 }), 'response'],
     [el('path', { d: 'M 8 -10 l 6 6 l -6 6 l -6 -6 z', fill: COLOR.marker }), 'answer'],
@@ -186,14 +202,25 @@ function legend(x: number, y: number): string[] {
     [rect(0, -9, 22, 10, { fill: COLOR.email, rx: 2 }), 'send accepted'],
     [rect(0, -9, 22, 10, { fill: 'url(#hatch)', stroke: COLOR.failed }), 'send failed (500)'],
   ];
+  if (withCutOff)
+    items.push([
+      rect(0, -9, 22, 10, { fill: '#ffffff', stroke: COLOR.cutOff, 'stroke-width': 1.5, 'stroke-dasharray': '3 2' }),
+      'cut off (service hung up)',
+    ]);
   const out: string[] = [];
   let cx = x;
+  let cy = y;
   for (const [swatch, label] of items) {
-    out.push(el('g', { transform: `translate(${n(cx)} ${n(y)})` }, swatch));
-    out.push(text(cx + 28, y, label, { fill: COLOR.muted, 'font-size': 12 }));
-    cx += 28 + label.length * 6.6 + 20;
+    const width = 28 + label.length * 6.6;
+    if (cx > x && cx + width > WIDTH - LEFT) {
+      cx = x;
+      cy += 20;
+    }
+    out.push(el('g', { transform: `translate(${n(cx)} ${n(cy)})` }, swatch));
+    out.push(text(cx + 28, cy, label, { fill: COLOR.muted, 'font-size': 12 }));
+    cx += width + 20;
   }
-  return out;
+  return { items: out, height: cy - y };
 }
 
 export function renderCompareSvg(results: CompareResults): string {
@@ -206,11 +233,16 @@ export function renderCompareSvg(results: CompareResults): string {
 
   // ------------------------------------------------ title
   body.push(
-    text(LEFT, y, 'finishline — five ways to send the confirmation email', {
-      'font-size': 21,
-      'font-weight': 700,
-      fill: COLOR.text,
-    }),
+    text(
+      LEFT,
+      y,
+      `finishline${p.runtime === 'workerd' ? ' in workerd' : ''} — ${WAYS[names.length] ?? names.length} ways to send the confirmation email`,
+      {
+        'font-size': 21,
+        'font-weight': 700,
+        fill: COLOR.text,
+      },
+    ),
   );
   y += 22;
   body.push(
@@ -224,10 +256,15 @@ export function renderCompareSvg(results: CompareResults): string {
   y += 18;
   const m = results.machine;
   body.push(
-    text(LEFT, y, `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}`, {
-      'font-size': 12,
-      fill: COLOR.faint,
-    }),
+    text(
+      LEFT,
+      y,
+      `${m.cpu}, ${m.cores} cores, Node ${m.node}${p.runtime === 'workerd' ? `, ${results.service}` : ''}, ${m.date.slice(0, 10)}`,
+      {
+        'font-size': 12,
+        fill: COLOR.faint,
+      },
+    ),
   );
 
   // ------------------------------------------------ A: waterfall
@@ -254,8 +291,10 @@ export function renderCompareSvg(results: CompareResults): string {
     );
   }
   y += 24;
-  body.push(...legend(LEFT, y));
-  y += 18;
+  const withCutOff = passes.some((q) => q.strategies.some((s) => s.summary.sendsCutOff > 0));
+  const { items: legendItems, height: legendHeight } = legend(LEFT, y, withCutOff);
+  body.push(...legendItems);
+  y += 18 + legendHeight;
 
   const groups = names.map((name) => ({ name, lanes: lanesFor(name, calm, stormy) }));
   const ends = groups.flatMap((g) =>
@@ -326,6 +365,17 @@ export function renderCompareSvg(results: CompareResults): string {
     const ry = y + i * rowH;
     if (i % 2 === 0) barStripes.push(rect(LEFT - 8, ry, WIDTH - 2 * LEFT + 16, rowH, { fill: '#f9fafb', rx: 4 }));
     barRows.push(text(LEFT, ry + 21, s.strategy, { 'font-size': 14, 'font-weight': 700, fill: COLOR.text }));
+    if (s.unavailable) {
+      barRows.push(
+        text(PLOT_X, ry + 21, `n/a here (${s.unavailable}): its route answers 501`, {
+          'font-size': 12,
+          fill: COLOR.faint,
+          'font-style': 'italic',
+        }),
+      );
+      for (const c of cols) barRows.push(text(c.x + 8, ry + 21, '–', { 'font-size': 14, fill: COLOR.faint }));
+      continue;
+    }
     const p50 = s.summary.responseP50 ?? 0;
     const p95 = s.summary.responseP95 ?? p50;
     const cy = ry + rowH / 2;
@@ -369,15 +419,16 @@ export function renderCompareSvg(results: CompareResults): string {
   y += 50;
 
   const height = Math.ceil(y);
-  const title = 'Email strategies compared: a typical request per strategy, response times and lost or doubled emails';
+  const title = `Email strategies compared ${p.runtime === 'workerd' ? 'in workerd' : 'on Node'}: a typical request per strategy, response times and lost or doubled emails`;
   const desc = passes
     .map(
       (q) =>
         `${pct(q.failureRate)} failures: ` +
         q.strategies
-          .map(
-            (s) =>
-              `${s.strategy} response p50 ${fmtMs(s.summary.responseP50 ?? 0)} ms, ${s.summary.lost} lost, ${s.summary.doubled} doubled`,
+          .map((s) =>
+            s.unavailable
+              ? `${s.strategy} n/a (${s.unavailable})`
+              : `${s.strategy} response p50 ${fmtMs(s.summary.responseP50 ?? 0)} ms, ${s.summary.lost} lost, ${s.summary.doubled} doubled`,
           )
           .join('; '),
     )

@@ -1,13 +1,24 @@
 // The results of `npm run compare` (bench/compare.ts): what the JSON dump holds and the SVG is drawn from.
 import type { Machine } from './machine.js';
 
+/**
+ * The strategies in the order the tables show them, with the answer each gives when all goes well.
+ * The last two need the email Worker's bindings (EMAIL, EMAIL_QUEUE): elsewhere their routes answer
+ * 501 `strategy_unavailable`, and the compare shows them as n/a.
+ */
 export const STRATEGIES = [
-  { name: 'sequential', route: '/api/marathon-sequential' },
-  { name: 'fire-and-forget', route: '/api/marathon-fire-and-forget' },
-  { name: 'wait-until', route: '/api/marathon-waituntil' },
-  { name: 'parallel', route: '/api/marathon-parallel' },
-  { name: 'outbox', route: '/api/registrations' },
+  { name: 'sequential', route: '/api/marathon-sequential', answers: 200 },
+  { name: 'fire-and-forget', route: '/api/marathon-fire-and-forget', answers: 201 },
+  { name: 'wait-until', route: '/api/marathon-waituntil', answers: 201 },
+  { name: 'parallel', route: '/api/marathon-parallel', answers: 202 },
+  { name: 'outbox', route: '/api/registrations', answers: 201 },
+  { name: 'service-binding', route: '/api/marathon-service-binding', answers: 201 },
+  { name: 'queue', route: '/api/marathon-queue', answers: 202 },
 ] as const;
+
+/** Where the compare runs the service: Node in the bench's process, or both Workers in workerd (Miniflare). */
+export const RUNTIMES = ['node', 'workerd'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
 
 export type StrategyName = (typeof STRATEGIES)[number]['name'];
 
@@ -56,11 +67,21 @@ export interface StrategySummary {
   storedButAnsweredError: number;
   /** POST /emails the service made for these runners (retries included). */
   sendAttempts: number;
+  /**
+   * Of those, the ones the service hung up on before the provider answered (no status at the
+   * recorder): e.g. workerd cancelling fire-and-forget's un-awaited fetch when the response is done.
+   */
+  sendsCutOff: number;
 }
 
 export interface StrategyResult {
   strategy: StrategyName;
   route: string;
+  /**
+   * Set when the route answered 501 `strategy_unavailable` (its binding is missing: on Node, the
+   * Workers-only strategies): why, e.g. "Workers only". Nothing was measured then (no runs, summary of zeros).
+   */
+  unavailable?: string;
   summary: StrategySummary;
   runs: Run[];
 }
@@ -80,6 +101,7 @@ export interface Expectation {
 }
 
 export interface CompareParameters {
+  runtime: Runtime;
   runs: number;
   latencyMs: number;
   concurrency: number;
@@ -90,6 +112,10 @@ export interface CompareParameters {
 
 export interface CompareResults {
   machine: Machine;
+  /** What ran the service: e.g. "Node v20.20.2", or "workerd 1.2026… (Miniflare 4.…)". */
+  service: string;
+  /** The 1-minute load average at the start and at the end of the run (the machine may be shared). */
+  loadAverage: [number, number];
   parameters: CompareParameters;
   runSeconds: number;
   passes: Pass[];

@@ -1,5 +1,6 @@
 // `npm run compare` (bench/compare.ts) as a real process, with fewer runs: the strategies' delivery
-// claims hold in its results, and the picture it draws is well-formed SVG. Timing is not asserted.
+// claims hold in its results, on Node and in workerd, and the picture it draws is well-formed SVG.
+// Timing is not asserted.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,15 @@ import type { CompareResults, StrategySummary } from '../../bench/lib/compare-ty
 
 const RUNS = 20;
 const TIMEOUT_MS = 120_000;
+const STRATEGY_NAMES = [
+  'sequential',
+  'fire-and-forget',
+  'wait-until',
+  'parallel',
+  'outbox',
+  'service-binding',
+  'queue',
+];
 
 /** Runs a command in its own process group; kills the whole group if it outlives the timeout. */
 function run(
@@ -127,20 +137,29 @@ describe('npm run compare', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs each strategy the asked number of times, at 0 % and then 20 % provider failures', () => {
+    expect(results.parameters.runtime).toBe('node');
     expect(results.passes.map((p) => p.failureRate)).toEqual([0, 0.2]);
     for (const pass of results.passes) {
-      expect(pass.strategies.map((s) => s.strategy)).toEqual([
-        'sequential',
-        'fire-and-forget',
-        'wait-until',
-        'parallel',
-        'outbox',
-      ]);
-      for (const s of pass.strategies) {
+      expect(pass.strategies.map((s) => s.strategy)).toEqual(STRATEGY_NAMES);
+      for (const s of pass.strategies.filter((s) => !s.unavailable)) {
         expect(s.runs).toHaveLength(RUNS);
         expect(s.summary.runs).toBe(RUNS);
       }
     }
+  });
+
+  it('shows the two Workers-only strategies as n/a on Node, not as failures', () => {
+    for (const pass of results.passes) {
+      const na = pass.strategies.filter((s) => s.unavailable);
+      expect(na.map((s) => [s.strategy, s.unavailable])).toEqual([
+        ['service-binding', 'Workers only'],
+        ['queue', 'Workers only'],
+      ]);
+      for (const s of na) expect(s.runs).toEqual([]);
+    }
+    expect(results.expectations.map((e) => e.claim).join('\n')).not.toMatch(/service-binding|queue/);
+    const md = readFileSync(join(dir, 'compare.md'), 'utf8');
+    expect(md).toMatch(/\| service-binding +\| n\/a \(Workers only\) +\|/);
   });
 
   it('fire-and-forget and parallel never send an email twice', () => {
@@ -178,6 +197,81 @@ describe('npm run compare', () => {
     expect(() => checkXml('<svg a="1" a="2"/>')).toThrow();
     expect(() => checkXml('<svg/><svg/>')).toThrow();
     expect(checkXml('<svg x="&lt;"><text>a &amp; b</text><g/></svg>').name).toBe('svg');
+  });
+});
+
+// `--runtime workerd`: both Workers in Miniflare (built first with wrangler), a few runs at 0 % failures.
+describe('npm run compare -- --runtime workerd', () => {
+  const WORKERD_RUNS = 3;
+  const dir = mkdtempSync(join(tmpdir(), 'finishline-compare-workerd-'));
+  let results: CompareResults;
+  const summary = (strategy: string): StrategySummary => {
+    const found = results.passes[0]?.strategies.find((s) => s.strategy === strategy);
+    if (!found || found.unavailable) throw new Error(`no ${strategy}`);
+    return found.summary;
+  };
+
+  beforeAll(async () => {
+    const { code, output } = await run(
+      'npx',
+      [
+        'tsx',
+        'bench/compare.ts',
+        '--runtime',
+        'workerd',
+        '--runs',
+        String(WORKERD_RUNS),
+        '--warmup',
+        '0',
+        '--failure-rate',
+        '0',
+        '--out',
+        dir,
+        '--json',
+        join(dir, 'r.json'),
+        '--timeout',
+        '170',
+      ],
+      180_000,
+    );
+    expect(code, output).toBe(0);
+    results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+  }, 190_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs all seven strategies in workerd, the Workers-only ones included', () => {
+    expect(results.parameters.runtime).toBe('workerd');
+    expect(results.service).toMatch(/^workerd .* \(Miniflare .*\)$/);
+    const [pass] = results.passes;
+    expect(pass?.strategies.map((s) => s.strategy)).toEqual(STRATEGY_NAMES);
+    for (const s of pass?.strategies ?? []) {
+      expect(s.unavailable).toBeUndefined();
+      expect(s.summary.runs).toBe(WORKERD_RUNS);
+    }
+    expect(summary('service-binding').statuses).toEqual({ '201': WORKERD_RUNS });
+    expect(summary('queue').statuses).toEqual({ '202': WORKERD_RUNS });
+  });
+
+  it('the queue and the outbox (through the queue) deliver every email once', () => {
+    for (const name of ['queue', 'outbox', 'service-binding']) {
+      expect(summary(name), name).toMatchObject({ delivered: WORKERD_RUNS, lost: 0, doubled: 0 });
+    }
+    expect(results.passes[0]?.unfinishedTasks).toBe(0);
+  });
+
+  it("workerd cuts fire-and-forget's un-awaited send off when the response is done", () => {
+    // The provider (300 ms) has not answered when the Worker's response ends: the runtime cancels
+    // the fetch, and the recorder sees the Worker hang up. The request had arrived in full, so the
+    // stand-in still carries it out.
+    expect(summary('fire-and-forget').sendsCutOff).toBe(WORKERD_RUNS);
+    expect(summary('wait-until').sendsCutOff).toBe(0);
+  });
+
+  it('writes compare-workerd.md and a well-formed compare-workerd.svg', () => {
+    expect(checkXml(readFileSync(join(dir, 'compare-workerd.svg'), 'utf8')).name).toBe('svg');
+    const md = readFileSync(join(dir, 'compare-workerd.md'), 'utf8');
+    expect(md).toContain('](compare-workerd.svg)');
+    expect(md).toContain('--runtime workerd');
   });
 });
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { CHROMIUM_PATH } from '../../tools/chromium.js';
 import { requirePostgres } from '../../tools/postgres.js';
+import { buildWorkerBundles } from '../../tools/workerd.js';
 
 /** Where this run's Worker bundle is (set here, read by targets.ts in the test processes). */
 export const WORKER_BUNDLE_ENV = 'FINISHLINE_TEST_WORKER_BUNDLE';
@@ -32,14 +33,6 @@ export default async function setup() {
   const outdir = `.wrangler/test-build-${process.pid}`;
   process.env[WORKER_BUNDLE_ENV] = `${outdir}/main.js`;
   // Both Workers: the API Worker, and the email Worker (its bundle next to it, in email/).
-  for (const args of [
-    ['--outdir', outdir],
-    ['-c', 'wrangler.email.jsonc', '--outdir', `${outdir}/email`],
-  ]) {
-    execFileSync('npx', ['wrangler', 'deploy', '--dry-run', ...args], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-    });
-  }
+  buildWorkerBundles(outdir);
   return () => rmSync(outdir, { recursive: true, force: true });
 }
