@@ -162,7 +162,10 @@ describe('outbox through Cloudflare Queues (workerd, two Workers)', () => {
   it('an enqueue that fails: the Cron sweeper announces the task again, and it is delivered once', async () => {
     await start({ refuseSends: 1 });
     const input = runner();
-    expect((await post(target, '/api/registrations', input)).status).toBe(201);
+    const res = await post(target, '/api/registrations', input);
+    expect(res.status).toBe(201);
+    // Written for the queue: pending until a consumer claims it (the fast path says `sending`).
+    expect((await res.json()).email).toEqual({ status: 'pending' });
     await eventually(() => expect(logs.some((l) => l.includes('"queue.enqueue_failed"'))).toBe(true));
     expect((await taskOf(input.email)).status).toBe('pending');
     // Overdue once a lease's time (TASK_LEASE_MS) has passed without a consumer taking it.

@@ -1,5 +1,7 @@
 // The registration API (outbox strategy, JSON).
 import { Hono } from 'hono';
+import { emailDeliveryStatus } from '../../ports/email-delivery.js';
+import { deliversThroughQueue } from '../announce.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
@@ -23,7 +25,8 @@ export function registrationRoutes(deps: AppDeps) {
       id,
       status: 'registered',
       distance: input.distance,
-      email: { status: 'sending' },
+      // The fast path starts the first attempt now; through the queue the task waits for the consumer.
+      email: { status: emailDeliveryStatus(deliversThroughQueue(deps) ? 'pending' : 'running') },
     });
     let id: string;
     if (key === undefined) {
