@@ -10,21 +10,29 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
+/**
+ * Claim loops run side by side: while one batch is being sent and recorded, the next is claimed (FOR
+ * UPDATE SKIP LOCKED keeps them apart), so a backlog drains at the provider's pace rather than at one
+ * claim → send → record round after another.
+ */
+const LANES = 2;
+
 export function startSweeper(engine: TaskEngine, intervalMs: number, logger: Logger): Sweeper {
   let running: Promise<void> | undefined;
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
-    running = (async () => {
+    const lane = async () => {
       try {
-        // Keep claiming while full batches come back, so a backlog drains without waiting a whole period.
+        // Keep claiming while batches come back, so a backlog drains without waiting a whole period.
         while (!stopped && (await engine.sweep()) > 0) {}
       } catch (error) {
         logger.warn('sweeper.failed', { error: describeError(error) });
-      } finally {
-        running = undefined;
       }
-    })();
+    };
+    running = Promise.all(Array.from({ length: LANES }, lane)).then(() => {
+      running = undefined;
+    });
   };
   tick();
   const timer = setInterval(tick, intervalMs);
