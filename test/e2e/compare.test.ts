@@ -7,18 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareResults, StrategySummary } from '../../bench/lib/compare-types.js';
+import { STRATEGIES } from '../../src/ports/store.js';
 
 const RUNS = 20;
 const TIMEOUT_MS = 120_000;
-const STRATEGY_NAMES = [
-  'sequential',
-  'fire-and-forget',
-  'wait-until',
-  'parallel',
-  'outbox',
-  'service-binding',
-  'queue',
-];
+// The compare runs every strategy the app has, in the app's order.
+const STRATEGY_NAMES = [...STRATEGIES];
 
 /** Runs a command in its own process group; kills the whole group if it outlives the timeout. */
 function run(
