@@ -55,3 +55,12 @@ export interface AttemptRecord {
   durationMs: number;
   error?: string;
 }
+
+/** Where a task stands now (a queue consumer acks or retries its message from this). */
+export interface TaskState {
+  status: TaskStatus;
+  /** Pending: how long until it is due (0 when due). */
+  dueInMs: number;
+  /** Running: how long its lease still has (0 when expired: abandoned). */
+  leaseLeftMs: number;
+}

@@ -6,14 +6,14 @@
 import { type Context, context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { describeError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
-import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../ports/tasks.js';
+import type { AttemptRecord, LeasedTask, NewLeasedTask, TaskState } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
 import { backoffDelay } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
 import { type SendBudget, takeSlot } from './send-budget.js';
 import type { BatchTaskOutcome } from './sql/finish-batch.js';
-import type { TaskState } from './sql/task-states.js';
+
 import type { TaskStore } from './store.js';
 import type { AttemptResult, BatchHandler, BatchItemOutcome, TaskHandler } from './types.js';
 

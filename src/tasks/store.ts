@@ -1,7 +1,7 @@
 // The task store: the state transitions of a task (./sql/*.ts), over the one-method SqlDatabase port.
 // Each is one statement; each write by a lease holder changes nothing once the lease is lost.
 import type { SqlDatabase } from '../ports/sql-database.js';
-import type { AttemptRecord, LeasedTask } from '../ports/tasks.js';
+import type { AttemptRecord, LeasedTask, TaskState } from '../ports/tasks.js';
 import { claimTasks } from './sql/claim.js';
 import { completeTask } from './sql/complete.js';
 import { deadLetterTask } from './sql/dead-letter.js';
@@ -11,7 +11,7 @@ import { giveUpTasks } from './sql/give-up.js';
 import { overdueTasks } from './sql/overdue.js';
 import { releaseTask } from './sql/release.js';
 import { retryTask } from './sql/retry.js';
-import { type TaskState, taskStates } from './sql/task-states.js';
+import { taskStates } from './sql/task-states.js';
 
 /** Every method throws StoreUnavailableError (src/ports/errors.ts) when the database cannot be reached. */
 export interface TaskStore {

@@ -1,15 +1,7 @@
 // Where some tasks stand now: what a queue consumer needs to ack or retry each message after a delivery.
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
-import type { TaskStatus } from '../../ports/tasks.js';
-
-export interface TaskState {
-  status: TaskStatus;
-  /** Pending: how long until it is due (0 when due). */
-  dueInMs: number;
-  /** Running: how long its lease still has (0 when expired: abandoned). */
-  leaseLeftMs: number;
-}
+import type { TaskState, TaskStatus } from '../../ports/tasks.js';
 
 export async function taskStates(db: SqlDatabase, ids: string[]): Promise<Map<string, TaskState>> {
   if (ids.length === 0) return new Map();

@@ -17,9 +17,9 @@ import { type EmailQueueMessage, emailQueueMessage } from '../../../ports/email-
 import { describeError } from '../../../ports/errors.js';
 import type { Logger } from '../../../ports/logger.js';
 import { MailError, type Mailer } from '../../../ports/mailer.js';
+import type { TaskState } from '../../../ports/tasks.js';
 import { backoffDelay } from '../../../tasks/backoff.js';
 import type { TaskEngine } from '../../../tasks/engine.js';
-import type { TaskState } from '../../../tasks/sql/task-states.js';
 
 /** A queue message as the consumer uses it (the runtime's `Message`). */
 export interface QueueMessage {
