@@ -13,7 +13,6 @@ import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
 import { type SendBudget, takeSlot } from './send-budget.js';
 import type { BatchTaskOutcome } from './sql/finish-batch.js';
-
 import type { TaskStore } from './store.js';
 import type { AttemptResult, BatchHandler, BatchItemOutcome, TaskHandler } from './types.js';
 

@@ -18,6 +18,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { LeasedTask } from '../../ports/tasks.js';
 import { insertAttempts } from './attempt.js';
+import { idList } from './id-list.js';
 
 interface ClaimedRow {
   id: string;
@@ -47,12 +48,7 @@ export async function claimTasks(
   ids?: string[],
 ): Promise<LeasedTask[]> {
   if (ids?.length === 0) return [];
-  const only: SQL = ids
-    ? sql`AND id IN (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`
-    : sql``;
+  const only: SQL = ids ? sql`AND id IN (${idList(ids)})` : sql``;
   const rows = await db.rows<ClaimedRow>(
     sql`
       -- Two index-friendly scans (an OR of both conditions would read and sort every due row).

@@ -4,6 +4,7 @@
 // A batch whose outcome is unknown travels whole, so its other waiting tasks go with it (as in the claim).
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
+import { idList } from './id-list.js';
 
 export async function giveUpTasks(db: SqlDatabase, ids: string[], reason: string): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -13,10 +14,7 @@ export async function giveUpTasks(db: SqlDatabase, ids: string[], reason: string
     sql`
       WITH target AS (
         SELECT id, batch_id FROM tasks t
-        WHERE t.id IN (${sql.join(
-          ids.map((id) => sql`${id}`),
-          sql`, `,
-        )}) AND ${waiting('t')}
+        WHERE t.id IN (${idList(ids)}) AND ${waiting('t')}
         FOR UPDATE SKIP LOCKED
       ),
       members AS (
