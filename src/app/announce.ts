@@ -2,6 +2,7 @@
 // Workers). After the response, in waitUntil: the task is already stored, so an enqueue that fails
 // loses nothing — the sweeper finds the task overdue and announces it again (src/tasks/sql/overdue.ts).
 import type { Context } from 'hono';
+import { taskMessage } from '../ports/email-queue.js';
 import { describeError } from '../ports/errors.js';
 import type { AppDeps } from './deps.js';
 
@@ -16,7 +17,7 @@ export function announce(c: Context, deps: Pick<AppDeps, 'emailQueue' | 'logger'
   if (!queue || taskIds.length === 0) return;
   c.executionCtx.waitUntil(
     queue
-      .send(taskIds.map((taskId) => ({ type: 'task' as const, taskId })))
+      .send(taskIds.map(taskMessage))
       .catch((error) =>
         deps.logger.warn('queue.enqueue_failed', { taskIds: taskIds.join(','), error: describeError(error) }),
       ),

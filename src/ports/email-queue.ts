@@ -27,6 +27,11 @@ export interface EmailQueue {
   send(messages: EmailQueueMessage[]): Promise<void>;
 }
 
+/** The outbox's message for one task. */
+export function taskMessage(taskId: string): EmailQueueMessage {
+  return { type: 'task', taskId };
+}
+
 /** The queue strategy's message for one email. */
 export function emailMessage(email: EmailMessage, idempotencyKey: string): EmailQueueMessage {
   return { type: 'email', idempotencyKey, email };

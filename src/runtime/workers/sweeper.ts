@@ -6,6 +6,7 @@
 // message was never enqueued, or lost: src/tasks/sql/overdue.ts). If the queue refuses those messages
 // too, the sweeper delivers the tasks itself.
 import type { AppDeps } from '../../app/deps.js';
+import { taskMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { MAX_BATCH } from '../../tasks/batcher.js';
@@ -43,7 +44,7 @@ async function announceOverdue(
     const ids = await engine.overdue(MAX_BATCH, graceMs);
     if (ids.length === 0) break;
     try {
-      await queue.send(ids.map((taskId) => ({ type: 'task' as const, taskId })));
+      await queue.send(ids.map(taskMessage));
       announced += ids.length;
     } catch (error) {
       logger.warn('queue.enqueue_failed', { tasks: ids.length, error: describeError(error) });
