@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay } from './backoff.js';
+import { backoffCeiling, backoffDelay, delayBeforeRetry } from './backoff.js';
 
 const DEFAULTS = { baseMs: 1000, maxMs: 900_000 }; // TASK_RETRY_BASE_MS / TASK_RETRY_MAX_MS defaults
 const ALMOST_ONE = 0.9999999999;
@@ -114,5 +114,20 @@ describe('backoffDelay (jittered into [ceiling / 2, ceiling])', () => {
   it('uses Math.random by default', () => {
     const delays = new Set(Array.from({ length: 50 }, () => backoffDelay(10, DEFAULTS)));
     expect(delays.size).toBeGreaterThan(1);
+  });
+});
+
+describe('delayBeforeRetry (the engine and the queue consumer)', () => {
+  const options = { baseMs: 1000, maxMs: 5000 };
+  const top = () => 1; // the jitter's upper end: the ceiling itself
+
+  it('is the backoff without a Retry-After, or when the Retry-After is shorter', () => {
+    expect(delayBeforeRetry(1, undefined, options, top)).toBe(1000);
+    expect(delayBeforeRetry(1, 10, options, top)).toBe(1000);
+  });
+
+  it("is the provider's Retry-After when longer, but never past the cap", () => {
+    expect(delayBeforeRetry(1, 3000, options, top)).toBe(3000);
+    expect(delayBeforeRetry(1, 60_000, options, top)).toBe(5000);
   });
 });

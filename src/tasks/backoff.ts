@@ -20,6 +20,20 @@ export function backoffCeiling(attempt: number, { baseMs, maxMs }: BackoffOption
   return Math.min(maxMs, baseMs * 2 ** exponent);
 }
 
+/**
+ * The delay before the next attempt: the jittered backoff, or the provider's Retry-After when it gave
+ * one and it is longer — never past the cap.
+ */
+export function delayBeforeRetry(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
+  const backoff = backoffDelay(attempt, options, random);
+  return retryAfterMs === undefined ? backoff : Math.min(options.maxMs, Math.max(backoff, retryAfterMs));
+}
+
 /** The jittered delay, in [ceiling / 2, ceiling]. `random` is injectable for tests. */
 export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
   const ceiling = backoffCeiling(attempt, options);

@@ -8,7 +8,7 @@ import { describeError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { AttemptRecord, LeasedTask, NewLeasedTask, TaskState } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
-import { backoffDelay } from './backoff.js';
+import { delayBeforeRetry } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from './errors.js';
 import { type SendBudget, takeSlot } from './send-budget.js';
@@ -145,10 +145,12 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
 
   /** The delay before the next attempt: the backoff, or the provider's Retry-After when longer, within the cap. */
   function retryDelay(attempts: number, error: unknown): number {
-    const backoff = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs }, options.random);
-    return error instanceof RetryAfterError
-      ? Math.min(options.retryMaxMs, Math.max(backoff, error.retryAfterMs))
-      : backoff;
+    return delayBeforeRetry(
+      attempts,
+      error instanceof RetryAfterError ? error.retryAfterMs : undefined,
+      { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
+      options.random,
+    );
   }
 
   async function finish(task: LeasedTask, startedAt: number, error: unknown): Promise<AttemptResult> {

@@ -18,7 +18,7 @@ import { describeError } from '../../../ports/errors.js';
 import type { Logger } from '../../../ports/logger.js';
 import { MailError, type Mailer } from '../../../ports/mailer.js';
 import type { TaskState } from '../../../ports/tasks.js';
-import { backoffDelay } from '../../../tasks/backoff.js';
+import { delayBeforeRetry } from '../../../tasks/backoff.js';
 import type { TaskEngine } from '../../../tasks/engine.js';
 
 /** A queue message as the consumer uses it (the runtime's `Message`). */
@@ -132,8 +132,12 @@ async function sendQueuedEmail(
       message.ack();
       return;
     }
-    const retryAfterMs = error instanceof MailError ? (error.retryAfterMs ?? 0) : 0;
-    const delayMs = Math.max(backoffDelay(message.attempts, deps.retry), retryAfterMs);
+    // As the engine's retries: the backoff, or the provider's Retry-After when longer, within the cap.
+    const delayMs = delayBeforeRetry(
+      message.attempts,
+      error instanceof MailError ? error.retryAfterMs : undefined,
+      deps.retry,
+    );
     deps.logger.warn('queue.email_retry', {
       registrationId: body.idempotencyKey,
       attempt: message.attempts,
