@@ -10,6 +10,8 @@ import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { eventually, runner } from '../support/http.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
+import { useStack } from '../support/stack.js';
+import { startNodeTarget } from '../support/targets.js';
 
 const FAST_RETRIES = {
   TASK_RETRY_BASE_MS: '50',
@@ -31,7 +33,7 @@ function distinctiveRunner() {
   });
 }
 
-function register(service: NodeService, path: string, body: unknown) {
+function register(service: Pick<NodeService, 'url'>, path: string, body: unknown) {
   return fetch(`${service.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -248,33 +250,11 @@ describe('tracing on Node', () => {
 // span work altogether; the per-request timings must still reach Server-Timing, and the headers set
 // after the handler (no-store) must still be there.
 describe('Server-Timing with the no-op tracer', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
-  let service: NodeService;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_notrace');
-    resend = await startResendStandIn();
-    service = await startNodeService(
-      {
-        PORT: '0',
-        DATABASE_URL: db.url,
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
-        STRATEGY_ROUTES: 'on',
-        ...FAST_RETRIES,
-      },
-      silentLogger,
-    );
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await resend?.close();
-    await db?.drop();
-  });
+  // The usual stack (test/support/stack.ts): no span exporter, so the service runs the no-op tracer.
+  const stack = useStack('fl_notrace', startNodeTarget, FAST_RETRIES);
 
   it('POST /api/registrations: db and total, no-store; the sequential strategy adds the provider wait', async () => {
-    const res = await register(service, '/api/registrations', distinctiveRunner());
+    const res = await register(stack.target, '/api/registrations', distinctiveRunner());
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const timing = parseServerTiming(res.headers.get('server-timing'));
@@ -282,8 +262,8 @@ describe('Server-Timing with the no-op tracer', () => {
     expect(timing.db).toBeGreaterThan(0);
     expect(await res.json()).toMatchObject({ status: 'registered', email: { status: 'sending' } });
 
-    resend.setLatency(30);
-    const sequential = await register(service, '/api/marathon-sequential', distinctiveRunner());
+    stack.resend.setLatency(30);
+    const sequential = await register(stack.target, '/api/marathon-sequential', distinctiveRunner());
     expect(sequential.status).toBe(200);
     const withProvider = parseServerTiming(sequential.headers.get('server-timing'));
     expect(Object.keys(withProvider)).toEqual(['db', 'provider', 'total']);
@@ -292,11 +272,11 @@ describe('Server-Timing with the no-op tracer', () => {
   });
 
   it('errors too (422, no-store), and not on pages', async () => {
-    const bad = await register(service, '/api/registrations', { firstName: 1 });
+    const bad = await register(stack.target, '/api/registrations', { firstName: 1 });
     expect(bad.status).toBe(422);
     expect(bad.headers.get('cache-control')).toBe('no-store');
     expect(parseServerTiming(bad.headers.get('server-timing')).total).toBeGreaterThanOrEqual(0);
-    expect((await fetch(`${service.url}/`)).headers.get('server-timing')).toBeNull();
+    expect((await fetch(`${stack.target.url}/`)).headers.get('server-timing')).toBeNull();
   });
 });
 
