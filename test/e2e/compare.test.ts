@@ -14,6 +14,21 @@ const TIMEOUT_MS = 120_000;
 // The compare runs every strategy the app has, in the app's order.
 const STRATEGY_NAMES = [...STRATEGIES];
 
+/**
+ * `npm run compare` with `args`, its results to `dir`; the script's own watchdog fires 10 s before
+ * `timeoutMs` so a hang ends with its own message. Resolves with the parsed results.
+ */
+async function runCompare(dir: string, args: string[], timeoutMs: number): Promise<CompareResults> {
+  const json = join(dir, 'r.json');
+  const { code, output } = await run(
+    'npx',
+    ['tsx', 'bench/compare.ts', ...args, '--out', dir, '--json', json, '--timeout', String(timeoutMs / 1000 - 10)],
+    timeoutMs,
+  );
+  expect(code, output).toBe(0);
+  return JSON.parse(readFileSync(json, 'utf8'));
+}
+
 /** Runs a command in its own process group; kills the whole group if it outlives the timeout. */
 function run(
   command: string,
@@ -109,24 +124,7 @@ describe('npm run compare', () => {
   };
 
   beforeAll(async () => {
-    const { code, output } = await run(
-      'npx',
-      [
-        'tsx',
-        'bench/compare.ts',
-        '--runs',
-        String(RUNS),
-        '--out',
-        dir,
-        '--json',
-        join(dir, 'r.json'),
-        '--timeout',
-        '110',
-      ],
-      TIMEOUT_MS,
-    );
-    expect(code, output).toBe(0);
-    results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    results = await runCompare(dir, ['--runs', String(RUNS)], TIMEOUT_MS);
   }, TIMEOUT_MS + 10_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -206,30 +204,11 @@ describe('npm run compare -- --runtime workerd', () => {
   };
 
   beforeAll(async () => {
-    const { code, output } = await run(
-      'npx',
-      [
-        'tsx',
-        'bench/compare.ts',
-        '--runtime',
-        'workerd',
-        '--runs',
-        String(WORKERD_RUNS),
-        '--warmup',
-        '0',
-        '--failure-rate',
-        '0',
-        '--out',
-        dir,
-        '--json',
-        join(dir, 'r.json'),
-        '--timeout',
-        '170',
-      ],
+    results = await runCompare(
+      dir,
+      ['--runtime', 'workerd', '--runs', String(WORKERD_RUNS), '--warmup', '0', '--failure-rate', '0'],
       180_000,
     );
-    expect(code, output).toBe(0);
-    results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
   }, 190_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
