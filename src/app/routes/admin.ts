@@ -6,13 +6,13 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import '../../domain/zod-messages.js';
 import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
+import type { EmailQueue } from '../../ports/email-queue.js';
 import type { Logger } from '../../ports/logger.js';
 import { STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_STATUSES } from '../../ports/tasks.js';
 import type { TaskEngine } from '../../tasks/engine.js';
 import { announce } from '../announce.js';
 import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
-import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
 import { type AdminAuthDeps, adminAuth } from '../middleware/admin-auth.js';
@@ -25,7 +25,7 @@ export interface AdminRouteDeps extends AdminAuthDeps {
   /** Whether delivery is paused (for the metrics). */
   engine: Pick<TaskEngine, 'deliveryState'>;
   /** Workers with EMAIL_QUEUE: a replayed task is announced to the queue. */
-  emailQueue?: AppDeps['emailQueue'];
+  emailQueue?: EmailQueue;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
