@@ -1,4 +1,7 @@
-// The Store contract on a real PostgreSQL server through node-postgres (a fresh database for this file).
+// The Store contract on a real PostgreSQL server through node-postgres (a fresh database for this file),
+// with prepared statements as the Node service opens it (Workers open it without: workerd's tests).
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { createTestDatabase, resetDatabase } from '../../tools/postgres.js';
@@ -6,7 +9,7 @@ import { describeStoreContract, storesOn } from './store.contract.js';
 
 describeStoreContract('node-postgres', async () => {
   const db = await createTestDatabase('fl_store_pg');
-  const handle = openNodePostgres(db.url);
+  const handle = openNodePostgres(db.url, { prepareStatements: true });
   return {
     ...storesOn(handle.db),
     withCaps: (capOf) => createStore(handle.db, capOf),
@@ -18,4 +21,57 @@ describeStoreContract('node-postgres', async () => {
       await db.drop();
     },
   };
+});
+
+describe('node-postgres with prepareStatements', () => {
+  it('prepares each statement once per connection and runs it by name afterwards', async () => {
+    const db = await createTestDatabase('fl_store_pg_prepared');
+    // One connection, so the session asked below is the one that ran the statements.
+    const handle = openNodePostgres(db.url, { max: 1, prepareStatements: true });
+    try {
+      const { store } = storesOn(handle.db);
+      for (let i = 0; i < 3; i++) {
+        const outcome = await store.insertRegistration({
+          id: crypto.randomUUID(),
+          raceId: 'prepared-race',
+          strategy: 'wait-until',
+          firstName: 'Pre',
+          lastName: 'Pared',
+          email: `prepared-${i}@example.com`,
+          address: '1 Plan Street',
+          distance: '10k',
+        });
+        expect(outcome).toBe('stored');
+      }
+      const prepared = (await handle.db.execute(
+        sql`SELECT name FROM pg_prepared_statements
+            WHERE statement LIKE '%INSERT INTO registrations%' AND statement NOT LIKE '%pg_prepared_statements%'`,
+      )) as unknown as { rows: { name: string }[] };
+      // Three sign-ups, one statement prepared once under its name.
+      expect(prepared.rows).toHaveLength(1);
+      expect(prepared.rows[0]?.name).toMatch(/^fl\d+$/);
+    } finally {
+      await handle.close();
+      await db.drop();
+    }
+  });
+
+  it('a statement prepared before a schema change is planned again, not failed', async () => {
+    const db = await createTestDatabase('fl_store_pg_replan');
+    const handle = openNodePostgres(db.url, { max: 1, prepareStatements: true });
+    try {
+      const count = async () =>
+        (
+          (await handle.db.execute(sql`SELECT count(*)::int AS n FROM registrations`)) as unknown as {
+            rows: { n: number }[];
+          }
+        ).rows[0]?.n;
+      expect(await count()).toBe(0);
+      await db.query('CREATE INDEX registrations_replan_idx ON registrations (address)');
+      expect(await count()).toBe(0);
+    } finally {
+      await handle.close();
+      await db.drop();
+    }
+  });
 });

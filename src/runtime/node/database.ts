@@ -33,5 +33,5 @@ export async function openDatabase(
   await migrateServer(url).catch((error) => {
     throw explainDatabaseError(error, url, 'migrate');
   });
-  return openNodePostgres(url);
+  return openNodePostgres(url, { prepareStatements: true });
 }
