@@ -1,10 +1,13 @@
 // Node entry: start the service with the process environment; stop gracefully on SIGTERM/SIGINT.
 import { createJsonLogger } from '../../ports/logger.js';
+import { createLineWriter } from './line-writer.js';
 import { startNodeService } from './service.js';
 import { startFailureMessage } from './start-errors.js';
 
-// Straight to stdout: console.log would format each line once more on its way there.
-const logger = createJsonLogger((line) => process.stdout.write(`${line}\n`));
+// Straight to stdout (console.log would format each line once more), one write per event-loop turn.
+const lines = createLineWriter((chunk) => process.stdout.write(chunk));
+process.on('exit', lines.flush);
+const logger = createJsonLogger(lines.line);
 
 try {
   const service = await startNodeService(process.env, logger, { progress: (line) => console.error(line) });
