@@ -40,7 +40,14 @@ import { positiveInt } from './lib/args.js';
 import { machine } from './lib/machine.js';
 import { type CountingProxy, startCountingProxy } from './lib/pg-counting-proxy.js';
 import { runBench } from './lib/run.js';
-import { peakRssMiB, rssMiB, type ServiceProcess, startServiceProcess } from './lib/service-process.js';
+import {
+  cpuMs,
+  peakRssMiB,
+  rssMiB,
+  type ServiceProcess,
+  START_NODE_FLAGS,
+  startServiceProcess,
+} from './lib/service-process.js';
 import { round2 } from './lib/stats.js';
 import { type Target, targetsSection } from './lib/targets.js';
 
@@ -146,7 +153,10 @@ function envFor(side: Side, databaseUrl: string, racePath: string): Record<strin
 
 async function startSide(side: Side, databaseUrl: string, racePath: string, label: string, profile = false) {
   await mkdir(LOG_DIR, { recursive: true });
-  const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, side.name)}`, side.bundle] : [side.bundle];
+  // The project runs with the Node flags `npm start` gives it; the bare reference with Node's defaults.
+  const flags = side.name === 'project' ? START_NODE_FLAGS : [];
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, side.name)}`] : [];
+  const args = [...flags, ...profiling, side.bundle];
   return startServiceProcess(envFor(side, databaseUrl, racePath), join(LOG_DIR, `${side.name}-${label}.log`), {
     args,
   });
@@ -172,6 +182,8 @@ interface Chunk {
   p50: number;
   p99: number;
   rps: number;
+  /** The service's CPU time over the chunk and its background sends, per 2xx answer (µs). */
+  cpuUsPerOk: number;
 }
 
 function registrationTemplate(): string {
@@ -185,7 +197,7 @@ function registrationTemplate(): string {
   });
 }
 
-async function load(url: string, durationS: number): Promise<Chunk> {
+async function load(url: string, durationS: number): Promise<Omit<Chunk, 'cpuUsPerOk'>> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -221,12 +233,17 @@ async function measure(sides: Record<SideName, Side>): Promise<Chunks> {
     project: { outbox: [], 'wait-until': [] },
     bare: { outbox: [], 'wait-until': [] },
   };
-  const run = async (side: Side, route: (typeof ALL_ROUTES)[number], durationS: number) => {
+  const run = async (side: Side, route: (typeof ALL_ROUTES)[number], durationS: number): Promise<Chunk> => {
+    const pid = side.service?.pid as number;
+    const cpuBefore = await cpuMs(pid);
     const chunk = await load(`${side.service?.url}${route.path}`, durationS);
     side.expectedEmails += chunk.ok;
-    // Not measured: this chunk's background sends finish before the next chunk starts.
+    // Not timed: this chunk's background sends finish before the next chunk starts. Their CPU time
+    // counts: it is part of each registration's work.
     await waitForEmails(side);
-    return chunk;
+    const cpuAfter = await cpuMs(pid);
+    const cpu = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
+    return { ...chunk, cpuUsPerOk: chunk.ok > 0 ? (cpu * 1000) / chunk.ok : Number.NaN };
   };
   if (params.warmupS > 0) {
     for (const route of ROUTES) {
@@ -241,7 +258,7 @@ async function measure(sides: Record<SideName, Side>): Promise<Chunks> {
         const chunk = await run(side, route, params.durationS);
         chunks[side.name][route.name].push(chunk);
         process.stderr.write(
-          `  round ${round + 1}/${params.rounds} ${route.name} ${side.name}: ${chunk.rps.toFixed(0)}/s, p50 ${chunk.p50} ms, p99 ${chunk.p99} ms${chunk.non2xx + chunk.errors ? `, ${chunk.non2xx} non-2xx, ${chunk.errors} errors` : ''}\n`,
+          `  round ${round + 1}/${params.rounds} ${route.name} ${side.name}: ${chunk.rps.toFixed(0)}/s, p50 ${chunk.p50} ms, p99 ${chunk.p99} ms, CPU ${chunk.cpuUsPerOk.toFixed(0)} µs/answer${chunk.non2xx + chunk.errors ? `, ${chunk.non2xx} non-2xx, ${chunk.errors} errors` : ''}\n`,
         );
       }
     }
@@ -264,6 +281,7 @@ function aggregate(list: Chunk[]) {
     errors: sum((c) => c.errors),
     timeouts: sum((c) => c.timeouts),
     rps: sum((c) => c.ok) / sum((c) => c.durationS),
+    cpuUsPerOk: sum((c) => c.cpuUsPerOk * c.ok) / sum((c) => c.ok),
     p50: median(list.map((c) => c.p50)),
     p99: median(list.map((c) => c.p99)),
     roundRps: list.map((c) => Math.round(c.rps)),
@@ -319,15 +337,15 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
 
 function resultTable(results: Record<SideName, Record<RouteName, Aggregate>>, rss: Record<SideName, Rss>): string[] {
   const lines = [
-    '| route | service | requests/s | ×bare | p50 ms | p99 ms | ×bare p99 | non-2xx | errors | RSS after (peak) MiB |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| route | service | requests/s | ×bare | p50 ms | p99 ms | ×bare p99 | service CPU µs per answer | non-2xx | errors | RSS after (peak) MiB |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const route of ROUTES) {
     for (const side of ['project', 'bare'] as const) {
       const r = results[side][route.name];
       const b = results.bare[route.name];
       lines.push(
-        `| ${route.path} | ${side} | ${f0(r.rps)} | ${ratio(r.rps, b.rps).toFixed(2)} | ${r.p50} | ${r.p99} | ${ratio(r.p99, b.p99).toFixed(2)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${rss[side].after ?? '–'} (${rss[side].peak ?? '–'}) |`,
+        `| ${route.path} | ${side} | ${f0(r.rps)} | ${ratio(r.rps, b.rps).toFixed(2)} | ${r.p50} | ${r.p99} | ${ratio(r.p99, b.p99).toFixed(2)} | ${f0(r.cpuUsPerOk)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${rss[side].after ?? '–'} (${rss[side].peak ?? '–'}) |`,
       );
     }
   }

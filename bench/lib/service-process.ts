@@ -3,13 +3,28 @@
 // the build `npm start` runs (built first when stale), not through `npm start`: no npm launcher in
 // between, so the pid we signal is the service's own and SIGTERM reaches its graceful shutdown directly.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRY = join('dist', 'main.js');
+
+/**
+ * The Node flags `npm start` runs the service with (package.json's `start` script: `… exec node
+ * <flags> dist/main.js`), so the benchmarks measure the process a deployment runs.
+ */
+export const START_NODE_FLAGS: string[] = startNodeFlags(
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start,
+);
+
+export function startNodeFlags(startScript: string): string[] {
+  const match = /\bexec node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.js$/.exec(startScript);
+  if (!match)
+    throw new Error(`package.json's start script does not end in "exec node [flags] dist/main.js": ${startScript}`);
+  return (match[1] as string).split(' ').filter(Boolean);
+}
 
 let built = false;
 /** `npm run build` if dist/ is older than the sources (once per bench process). */
@@ -56,7 +71,7 @@ export async function startServiceProcess(
   const log = openSync(logPath, 'w');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, options.args ?? [ENTRY], {
+    child = spawn(process.execPath, options.args ?? [...START_NODE_FLAGS, ENTRY], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...env },
       stdio: ['ignore', log, 'pipe'],
@@ -137,6 +152,21 @@ export async function startServiceProcess(
 /** Current resident memory (VmRSS) of a process in MiB, from Linux's /proc; undefined elsewhere or once gone. */
 export async function rssMiB(pid: number): Promise<number | undefined> {
   return statusMiB(pid, 'VmRSS');
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from Linux's /proc (clock ticks of 10 ms);
+ * undefined elsewhere or once gone.
+ */
+export async function cpuMs(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may contain spaces), from field 3 (state) on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return undefined;
+  }
 }
 
 /** Peak resident memory (VmHWM) of a process in MiB, from Linux's /proc; undefined elsewhere or once gone. */
