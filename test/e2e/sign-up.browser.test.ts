@@ -1,11 +1,16 @@
 // The sign-up pages in a real Chromium, against the Node service AND the Worker inside workerd (the
 // same pages in both runtimes), each on a fresh PostgreSQL with the dev mailbox. The race has a
 // one-place distance that is filled first, so the page shows it sold out.
+//
+// Everything here runs concurrently: the two targets (each with its own database and service, started
+// while Chromium launches), and the cases within a target, each on a page of its own. No case depends
+// on another's state (every runner has an email of its own; a case's queries name its own rows), and a
+// run is mostly waiting on round trips between this process, Chromium and the service, which overlap.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { launchChromium } from '../../tools/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
@@ -56,39 +61,50 @@ async function submit(page: Page) {
 }
 
 // One Chromium for the file (both targets): each target gets its own contexts, and a launch is seconds.
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
+// Launched once, by whichever target's set-up asks first, while that target's database and service start.
+let launching: Promise<Browser> | undefined;
+const launchOnce = () => {
+  launching ??= launchChromium();
+  return launching;
+};
 afterAll(async () => {
-  await browser?.close();
+  await (await launching?.catch(() => undefined))?.close();
 });
 
-describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
+describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
   const raceFile = join(dir, 'race.json');
+  let browser: Browser;
   let db: TestDatabase;
   let target: Target;
   let context: BrowserContext;
-  let page: Page;
+
+  /** A page of the case's own in the target's context, closed when the case ends. */
+  async function newPage({ onTestFinished }: TestContext): Promise<Page> {
+    const page = await context.newPage();
+    onTestFinished(() => page.close());
+    return page;
+  }
 
   beforeAll(async () => {
     writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
-    db = await createTestDatabase('fl_pages');
-    target = await startTarget({
-      databaseUrl: db.url,
-      env: {
-        ADMIN_TOKEN,
-        // The dev mailbox (a Worker never enters dev mode by itself).
-        DEV_MODE: '1',
-        // Node reads a file; the Worker takes the race itself.
-        RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
-      },
-    });
-    // The one place of the elite mile goes first: from now on it is sold out.
-    expect((await post(target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
+    const startService = async () => {
+      db = await createTestDatabase('fl_pages');
+      target = await startTarget({
+        databaseUrl: db.url,
+        env: {
+          ADMIN_TOKEN,
+          // The dev mailbox (a Worker never enters dev mode by itself).
+          DEV_MODE: '1',
+          // Node reads a file; the Worker takes the race itself.
+          RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
+        },
+      });
+      // The one place of the elite mile goes first: from now on it is sold out.
+      expect((await post(target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
+    };
+    [browser] = await Promise.all([launchOnce(), startService()]);
     context = await browser.newContext({ baseURL: target.url });
-    page = await context.newPage();
   });
   afterAll(async () => {
     await context?.close();
@@ -97,7 +113,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async () => {
+  it('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async (test) => {
+    const { expect } = test;
+    const page = await newPage(test);
     await page.goto('/');
     expect(await text(page.locator('h1'))).toBe(PAGES_RACE.name);
     const input = runner({ firstName: 'Ada', lastName: 'Lovelace', distance: '10k' });
@@ -138,7 +156,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
   });
 
-  it('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async () => {
+  it('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async (test) => {
+    const { expect } = test;
+    const page = await newPage(test);
     await page.goto('/');
     const mile = page.locator('#distance-mile');
     expect(await mile.isDisabled()).toBe(true);
@@ -183,9 +203,11 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(await text(page.locator('h1'))).toBe("You're in, Grace!");
   });
 
-  it('409s on the page: an email already registered, a distance that is full', async () => {
+  it('409s on the page: an email already registered, a distance that is full', async (test) => {
+    const { expect } = test;
     const taken = runner({ distance: '5k' });
     expect((await post(target, '/api/registrations', taken)).status).toBe(201);
+    const page = await newPage(test);
     await page.goto('/');
     await fillSignUp(page, { ...taken, email: taken.email.toUpperCase() });
     expect((await submit(page)).status()).toBe(409);
@@ -205,7 +227,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(html).toContain('Elite mile has just sold out');
   });
 
-  it('works with JavaScript disabled', async () => {
+  it('works with JavaScript disabled', async ({ expect }) => {
     const noScript = await browser.newContext({ baseURL: target.url, javaScriptEnabled: false });
     try {
       const p = await noScript.newPage();
@@ -223,7 +245,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     }
   });
 
-  it('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async () => {
+  it('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async ({
+    expect,
+  }) => {
     const requested: string[] = [];
     const cspErrors: string[] = [];
     const p = await context.newPage();
@@ -252,7 +276,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     await p.close();
   });
 
-  it('refuses a form post from another origin (CSRF): 403, nothing stored', async () => {
+  it('refuses a form post from another origin (CSRF): 403, nothing stored', async ({ expect }) => {
     const input = runner({ distance: '5k' });
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const body = new URLSearchParams(input).toString();
@@ -273,7 +297,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(ours.status).toBe(303);
   });
 
-  it('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async () => {
+  it('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async (test) => {
+    const { expect } = test;
+    const page = await newPage(test);
     for (const path of [`/registrations/${crypto.randomUUID()}`, '/registrations/not-an-id', '/nowhere']) {
       const res = await page.goto(path);
       expect(res!.status(), path).toBe(404);
@@ -298,7 +324,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect((await api.json()).error.code).toBe('not_found');
   });
 
-  it('has no serious or critical accessibility violations (axe-core)', async () => {
+  it('has no serious or critical accessibility violations (axe-core)', async ({ expect }) => {
     // axe is injected as a script, which the pages' CSP forbids: this context alone bypasses it.
     const axeContext = await browser.newContext({ baseURL: target.url, bypassCSP: true });
     try {
