@@ -2,15 +2,16 @@
 // same pages in both runtimes), each on a fresh PostgreSQL with the dev mailbox. The race has a
 // one-place distance that is filled first, so the page shows it sold out.
 //
-// Everything here runs concurrently: the two targets (each with its own database and service, started
-// while Chromium launches), and the cases within a target, each on a page of its own. No case depends
-// on another's state (every runner has an email of its own; a case's queries name its own rows), and a
-// run is mostly waiting on round trips between this process, Chromium and the service, which overlap.
+// The two targets run side by side (each with its own database, service and browser contexts; their
+// set-up overlaps Chromium's launch). Within a target the cases share one page and run in order, as
+// written (it.sequential): pages of their own would each cost a renderer process, and on a loaded
+// machine the CPU, not the waiting, is what the file's time is made of. Each case asserts with its
+// own `expect` (from its context), as cases running at the same time should.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../tools/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
@@ -61,7 +62,7 @@ async function submit(page: Page) {
 }
 
 // One Chromium for the file (both targets): each target gets its own contexts, and a launch is seconds.
-// Launched once, by whichever target's set-up asks first, while that target's database and service start.
+// Launched by whichever target's set-up asks first, while the targets' databases and services start.
 let launching: Promise<Browser> | undefined;
 const launchOnce = () => {
   launching ??= launchChromium();
@@ -78,13 +79,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
   let db: TestDatabase;
   let target: Target;
   let context: BrowserContext;
-
-  /** A page of the case's own in the target's context, closed when the case ends. */
-  async function newPage({ onTestFinished }: TestContext): Promise<Page> {
-    const page = await context.newPage();
-    onTestFinished(() => page.close());
-    return page;
-  }
+  let page: Page;
 
   beforeAll(async () => {
     writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
@@ -105,6 +100,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     };
     [browser] = await Promise.all([launchOnce(), startService()]);
     context = await browser.newContext({ baseURL: target.url });
+    page = await context.newPage();
   });
   afterAll(async () => {
     await context?.close();
@@ -113,9 +109,9 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async (test) => {
-    const { expect } = test;
-    const page = await newPage(test);
+  it.sequential('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async ({
+    expect,
+  }) => {
     await page.goto('/');
     expect(await text(page.locator('h1'))).toBe(PAGES_RACE.name);
     const input = runner({ firstName: 'Ada', lastName: 'Lovelace', distance: '10k' });
@@ -156,9 +152,9 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
   });
 
-  it('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async (test) => {
-    const { expect } = test;
-    const page = await newPage(test);
+  it.sequential('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async ({
+    expect,
+  }) => {
     await page.goto('/');
     const mile = page.locator('#distance-mile');
     expect(await mile.isDisabled()).toBe(true);
@@ -203,11 +199,9 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(await text(page.locator('h1'))).toBe("You're in, Grace!");
   });
 
-  it('409s on the page: an email already registered, a distance that is full', async (test) => {
-    const { expect } = test;
+  it.sequential('409s on the page: an email already registered, a distance that is full', async ({ expect }) => {
     const taken = runner({ distance: '5k' });
     expect((await post(target, '/api/registrations', taken)).status).toBe(201);
-    const page = await newPage(test);
     await page.goto('/');
     await fillSignUp(page, { ...taken, email: taken.email.toUpperCase() });
     expect((await submit(page)).status()).toBe(409);
@@ -227,7 +221,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(html).toContain('Elite mile has just sold out');
   });
 
-  it('works with JavaScript disabled', async ({ expect }) => {
+  it.sequential('works with JavaScript disabled', async ({ expect }) => {
     const noScript = await browser.newContext({ baseURL: target.url, javaScriptEnabled: false });
     try {
       const p = await noScript.newPage();
@@ -245,7 +239,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     }
   });
 
-  it('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async ({
+  it.sequential('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async ({
     expect,
   }) => {
     const requested: string[] = [];
@@ -276,7 +270,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     await p.close();
   });
 
-  it('refuses a form post from another origin (CSRF): 403, nothing stored', async ({ expect }) => {
+  it.sequential('refuses a form post from another origin (CSRF): 403, nothing stored', async ({ expect }) => {
     const input = runner({ distance: '5k' });
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const body = new URLSearchParams(input).toString();
@@ -297,9 +291,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(ours.status).toBe(303);
   });
 
-  it('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async (test) => {
-    const { expect } = test;
-    const page = await newPage(test);
+  it.sequential('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async ({ expect }) => {
     for (const path of [`/registrations/${crypto.randomUUID()}`, '/registrations/not-an-id', '/nowhere']) {
       const res = await page.goto(path);
       expect(res!.status(), path).toBe(404);
@@ -324,7 +316,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect((await api.json()).error.code).toBe('not_found');
   });
 
-  it('has no serious or critical accessibility violations (axe-core)', async ({ expect }) => {
+  it.sequential('has no serious or critical accessibility violations (axe-core)', async ({ expect }) => {
     // axe is injected as a script, which the pages' CSP forbids: this context alone bypasses it.
     const axeContext = await browser.newContext({ baseURL: target.url, bypassCSP: true });
     try {
