@@ -1,6 +1,12 @@
 // The sign-up pages in a real Chromium, against the Node service AND the Worker inside workerd (the
 // same pages in both runtimes), each on a fresh PostgreSQL with the dev mailbox. The race has a
 // one-place distance that is filled first, so the page shows it sold out.
+//
+// The two targets run side by side (each with its own database, service and browser contexts; their
+// set-up overlaps Chromium's launch). Within a target the cases share one page and run in order, as
+// written (it.sequential): pages of their own would each cost a renderer process, and on a loaded
+// machine the CPU, not the waiting, is what the file's time is made of. Each case asserts with its
+// own `expect` (from its context), as cases running at the same time should.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,17 +62,20 @@ async function submit(page: Page) {
 }
 
 // One Chromium for the file (both targets): each target gets its own contexts, and a launch is seconds.
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
+// Launched by whichever target's set-up asks first, while the targets' databases and services start.
+let launching: Promise<Browser> | undefined;
+const launchOnce = () => {
+  launching ??= launchChromium();
+  return launching;
+};
 afterAll(async () => {
-  await browser?.close();
+  await (await launching?.catch(() => undefined))?.close();
 });
 
-describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
+describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
   const raceFile = join(dir, 'race.json');
+  let browser: Browser;
   let db: TestDatabase;
   let target: Target;
   let context: BrowserContext;
@@ -74,19 +83,22 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
 
   beforeAll(async () => {
     writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
-    db = await createTestDatabase('fl_pages');
-    target = await startTarget({
-      databaseUrl: db.url,
-      env: {
-        ADMIN_TOKEN,
-        // The dev mailbox (a Worker never enters dev mode by itself).
-        DEV_MODE: '1',
-        // Node reads a file; the Worker takes the race itself.
-        RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
-      },
-    });
-    // The one place of the elite mile goes first: from now on it is sold out.
-    expect((await post(target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
+    const startService = async () => {
+      db = await createTestDatabase('fl_pages');
+      target = await startTarget({
+        databaseUrl: db.url,
+        env: {
+          ADMIN_TOKEN,
+          // The dev mailbox (a Worker never enters dev mode by itself).
+          DEV_MODE: '1',
+          // Node reads a file; the Worker takes the race itself.
+          RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
+        },
+      });
+      // The one place of the elite mile goes first: from now on it is sold out.
+      expect((await post(target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
+    };
+    [browser] = await Promise.all([launchOnce(), startService()]);
     context = await browser.newContext({ baseURL: target.url });
     page = await context.newPage();
   });
@@ -97,7 +109,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async () => {
+  it.sequential('signs up through the page, lands on the confirmation, and the email reaches the dev mailbox', async ({
+    expect,
+  }) => {
     await page.goto('/');
     expect(await text(page.locator('h1'))).toBe(PAGES_RACE.name);
     const input = runner({ firstName: 'Ada', lastName: 'Lovelace', distance: '10k' });
@@ -138,7 +152,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
   });
 
-  it('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async () => {
+  it.sequential('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async ({
+    expect,
+  }) => {
     await page.goto('/');
     const mile = page.locator('#distance-mile');
     expect(await mile.isDisabled()).toBe(true);
@@ -183,7 +199,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(await text(page.locator('h1'))).toBe("You're in, Grace!");
   });
 
-  it('409s on the page: an email already registered, a distance that is full', async () => {
+  it.sequential('409s on the page: an email already registered, a distance that is full', async ({ expect }) => {
     const taken = runner({ distance: '5k' });
     expect((await post(target, '/api/registrations', taken)).status).toBe(201);
     await page.goto('/');
@@ -205,7 +221,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(html).toContain('Elite mile has just sold out');
   });
 
-  it('works with JavaScript disabled', async () => {
+  it.sequential('works with JavaScript disabled', async ({ expect }) => {
     const noScript = await browser.newContext({ baseURL: target.url, javaScriptEnabled: false });
     try {
       const p = await noScript.newPage();
@@ -223,7 +239,9 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     }
   });
 
-  it('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async () => {
+  it.sequential('a strict CSP: no inline styles or scripts, nothing loaded from another host, the stylesheet applies', async ({
+    expect,
+  }) => {
     const requested: string[] = [];
     const cspErrors: string[] = [];
     const p = await context.newPage();
@@ -252,7 +270,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     await p.close();
   });
 
-  it('refuses a form post from another origin (CSRF): 403, nothing stored', async () => {
+  it.sequential('refuses a form post from another origin (CSRF): 403, nothing stored', async ({ expect }) => {
     const input = runner({ distance: '5k' });
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const body = new URLSearchParams(input).toString();
@@ -273,7 +291,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect(ours.status).toBe(303);
   });
 
-  it('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async () => {
+  it.sequential('answers pages with pages: 404 and 415 in HTML, the API still in JSON', async ({ expect }) => {
     for (const path of [`/registrations/${crypto.randomUUID()}`, '/registrations/not-an-id', '/nowhere']) {
       const res = await page.goto(path);
       expect(res!.status(), path).toBe(404);
@@ -298,7 +316,7 @@ describe.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTar
     expect((await api.json()).error.code).toBe('not_found');
   });
 
-  it('has no serious or critical accessibility violations (axe-core)', async () => {
+  it.sequential('has no serious or critical accessibility violations (axe-core)', async ({ expect }) => {
     // axe is injected as a script, which the pages' CSP forbids: this context alone bypasses it.
     const axeContext = await browser.newContext({ baseURL: target.url, bypassCSP: true });
     try {
