@@ -1,7 +1,7 @@
 // Benchmark (not a test): the project's HTTP throughput against a bare Hono + node-postgres service
 // running the same SQL (bench/reference/bare-service.ts), side by side in one run (issue 13).
 //
-//   npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --count 2000 --cpu-prof]
+//   npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --count 2000 --settle 30 --cpu-prof]
 //
 // 1. Both services are built with esbuild into out/http/build/ and run with plain node as child
 //    processes of their own (no tsx loader measured; RSS per service), each against its own fresh
@@ -12,7 +12,9 @@
 //    the order alternating by round) on POST /api/registrations and POST /api/marathon-waituntil. Every
 //    request has its own email (autocannon's [<id>] replacement). After each chunk the bench waits until
 //    that service's stand-in accepted every email of it, so background sends do not bleed into the next
-//    chunk.
+//    chunk. Per chunk, the CPU time the service and PostgreSQL used (background sends included) per
+//    2xx answer: on this machine the service and the database share 2 cores, so requests/s follow it.
+//    Memory: each service's RSS right after the last chunk, and again after `--settle` s without load.
 // 3. Database work: `--count` outbox registrations per side again, through a counting proxy in front
 //    of PostgreSQL (bench/lib/pg-counting-proxy.ts): statements and round trips per registration and
 //    per delivered email, by kind.
@@ -39,6 +41,7 @@ import { type ResendStandIn, startResendStandIn } from '../tools/resend-stand-in
 import { positiveInt } from './lib/args.js';
 import { machine } from './lib/machine.js';
 import { type CountingProxy, startCountingProxy } from './lib/pg-counting-proxy.js';
+import { postgresCpuMsBetween, postgresCpuTicks } from './lib/postgres-cpu.js';
 import { runBench } from './lib/run.js';
 import {
   cpuMs,
@@ -60,6 +63,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '3' },
     count: { type: 'string', default: '2000' },
+    settle: { type: 'string', default: '30' },
     // Development: one route only (outbox or wait-until); the report then covers only that one.
     route: { type: 'string' },
     'cpu-prof': { type: 'boolean' },
@@ -74,6 +78,7 @@ const params = {
   connections: positiveInt('connections', flags.connections),
   warmupS: positiveInt('warmup', flags.warmup, 0),
   count: positiveInt('count', flags.count, 0),
+  settleS: positiveInt('settle', flags.settle, 0),
 };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -184,6 +189,8 @@ interface Chunk {
   rps: number;
   /** The service's CPU time over the chunk and its background sends, per 2xx answer (µs). */
   cpuUsPerOk: number;
+  /** PostgreSQL's CPU time (all its processes) over the same span, per 2xx answer (µs). */
+  pgCpuUsPerOk: number;
 }
 
 function registrationTemplate(): string {
@@ -197,7 +204,7 @@ function registrationTemplate(): string {
   });
 }
 
-async function load(url: string, durationS: number): Promise<Omit<Chunk, 'cpuUsPerOk'>> {
+async function load(url: string, durationS: number): Promise<Omit<Chunk, 'cpuUsPerOk' | 'pgCpuUsPerOk'>> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -236,14 +243,17 @@ async function measure(sides: Record<SideName, Side>): Promise<Chunks> {
   const run = async (side: Side, route: (typeof ALL_ROUTES)[number], durationS: number): Promise<Chunk> => {
     const pid = side.service?.pid as number;
     const cpuBefore = await cpuMs(pid);
+    const pgBefore = await postgresCpuTicks();
     const chunk = await load(`${side.service?.url}${route.path}`, durationS);
     side.expectedEmails += chunk.ok;
     // Not timed: this chunk's background sends finish before the next chunk starts. Their CPU time
     // counts: it is part of each registration's work.
     await waitForEmails(side);
     const cpuAfter = await cpuMs(pid);
+    const pgMs = postgresCpuMsBetween(pgBefore, await postgresCpuTicks());
     const cpu = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
-    return { ...chunk, cpuUsPerOk: chunk.ok > 0 ? (cpu * 1000) / chunk.ok : Number.NaN };
+    const perOk = (ms: number) => (chunk.ok > 0 ? (ms * 1000) / chunk.ok : Number.NaN);
+    return { ...chunk, cpuUsPerOk: perOk(cpu), pgCpuUsPerOk: perOk(pgMs) };
   };
   if (params.warmupS > 0) {
     for (const route of ROUTES) {
@@ -258,7 +268,7 @@ async function measure(sides: Record<SideName, Side>): Promise<Chunks> {
         const chunk = await run(side, route, params.durationS);
         chunks[side.name][route.name].push(chunk);
         process.stderr.write(
-          `  round ${round + 1}/${params.rounds} ${route.name} ${side.name}: ${chunk.rps.toFixed(0)}/s, p50 ${chunk.p50} ms, p99 ${chunk.p99} ms, CPU ${chunk.cpuUsPerOk.toFixed(0)} µs/answer${chunk.non2xx + chunk.errors ? `, ${chunk.non2xx} non-2xx, ${chunk.errors} errors` : ''}\n`,
+          `  round ${round + 1}/${params.rounds} ${route.name} ${side.name}: ${chunk.rps.toFixed(0)}/s, p50 ${chunk.p50} ms, p99 ${chunk.p99} ms, CPU ${chunk.cpuUsPerOk.toFixed(0)} µs/answer (PostgreSQL ${chunk.pgCpuUsPerOk.toFixed(0)})${chunk.non2xx + chunk.errors ? `, ${chunk.non2xx} non-2xx, ${chunk.errors} errors` : ''}\n`,
         );
       }
     }
@@ -282,6 +292,7 @@ function aggregate(list: Chunk[]) {
     timeouts: sum((c) => c.timeouts),
     rps: sum((c) => c.ok) / sum((c) => c.durationS),
     cpuUsPerOk: sum((c) => c.cpuUsPerOk * c.ok) / sum((c) => c.ok),
+    pgCpuUsPerOk: sum((c) => c.pgCpuUsPerOk * c.ok) / sum((c) => c.ok),
     p50: median(list.map((c) => c.p50)),
     p99: median(list.map((c) => c.p99)),
     roundRps: list.map((c) => Math.round(c.rps)),
@@ -337,7 +348,7 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
 
 function resultTable(results: Record<SideName, Record<RouteName, Aggregate>>, rss: Record<SideName, Rss>): string[] {
   const lines = [
-    '| route | service | requests/s | ×bare | p50 ms | p99 ms | ×bare p99 | service CPU µs per answer | non-2xx | errors | RSS after (peak) MiB |',
+    '| route | service | requests/s | ×bare | p50 ms | p99 ms | ×bare p99 | CPU µs per answer: service · PostgreSQL | non-2xx | errors | RSS MiB: after · idle (peak) |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const route of ROUTES) {
@@ -345,7 +356,7 @@ function resultTable(results: Record<SideName, Record<RouteName, Aggregate>>, rs
       const r = results[side][route.name];
       const b = results.bare[route.name];
       lines.push(
-        `| ${route.path} | ${side} | ${f0(r.rps)} | ${ratio(r.rps, b.rps).toFixed(2)} | ${r.p50} | ${r.p99} | ${ratio(r.p99, b.p99).toFixed(2)} | ${f0(r.cpuUsPerOk)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${rss[side].after ?? '–'} (${rss[side].peak ?? '–'}) |`,
+        `| ${route.path} | ${side} | ${f0(r.rps)} | ${ratio(r.rps, b.rps).toFixed(2)} | ${r.p50} | ${r.p99} | ${ratio(r.p99, b.p99).toFixed(2)} | ${f0(r.cpuUsPerOk)} · ${f0(r.pgCpuUsPerOk)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${rss[side].after ?? '–'} · ${rss[side].settled ?? '–'} (${rss[side].peak ?? '–'}) |`,
       );
     }
   }
@@ -374,7 +385,10 @@ function countsTable(counted: Record<SideName, Counted>): string[] {
 }
 
 interface Rss {
+  /** Right after the last round (its background sends done). */
   after: number | undefined;
+  /** After `--settle` s without load: V8 gives unused heap back once a process has been idle a while. */
+  settled: number | undefined;
   peak: number | undefined;
 }
 
@@ -399,11 +413,19 @@ function targets(results: Record<SideName, Record<RouteName, Aggregate>>, rss: R
       met: p.non2xx + p.errors + p.timeouts === 0,
     });
   }
+  const underMb = (mib: number | undefined) => mib !== undefined && mib * 1.048576 <= 150;
   goals.push({
-    target: 'project service RSS after the run ≤ 150 MB',
+    target: 'project service RSS right after the run ≤ 150 MB',
     measured: `${rss.after ?? '–'} MiB (peak ${rss.peak ?? '–'} MiB)`,
-    met: rss.after !== undefined && rss.after * 1.048576 <= 150,
+    met: underMb(rss.after),
   });
+  if (rss.settled !== undefined) {
+    goals.push({
+      target: `project service RSS after the run, once idle ${params.settleS} s, ≤ 150 MB`,
+      measured: `${rss.settled} MiB`,
+      met: underMb(rss.settled),
+    });
+  }
   return goals;
 }
 
@@ -444,13 +466,20 @@ async function main(): Promise<number> {
     }
     console.log('\ntimed rounds…');
     const chunks = await measure(all);
-    const rss: Record<SideName, Rss> = {
-      project: { after: undefined, peak: undefined },
-      bare: { after: undefined, peak: undefined },
-    };
+    const pidOf = (side: Side) => side.service?.pid as number;
+    const after = { project: await rssMiB(pidOf(all.project)), bare: await rssMiB(pidOf(all.bare)) };
+    if (params.settleS > 0) {
+      console.log(`\nidle for ${params.settleS} s, then reading the services' memory again…`);
+      await new Promise((resolve) => setTimeout(resolve, params.settleS * 1000));
+    }
+    const rss = {} as Record<SideName, Rss>;
     for (const side of Object.values(all)) {
-      const pid = side.service?.pid as number;
-      rss[side.name] = { after: await rssMiB(pid), peak: await peakRssMiB(pid) };
+      const pid = pidOf(side);
+      rss[side.name] = {
+        after: after[side.name],
+        settled: params.settleS > 0 ? await rssMiB(pid) : undefined,
+        peak: await peakRssMiB(pid),
+      };
       await side.service?.stop(15_000);
       side.service = undefined;
     }

@@ -15,7 +15,7 @@
 //
 // Loopback only. Client, service and stand-in share this process (one event loop); PostgreSQL is a
 // separate process. Exits 0 unless something crashed: missed targets are reported, not fatal.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +30,7 @@ import { type ResendStandIn, startResendStandIn } from '../tools/resend-stand-in
 import { positiveInt } from './lib/args.js';
 import { runLoad, type Sample } from './lib/load.js';
 import { machine } from './lib/machine.js';
+import { postgresCpuMsBetween, postgresCpuTicks } from './lib/postgres-cpu.js';
 import { runBench } from './lib/run.js';
 import { startBenchService } from './lib/service.js';
 import { ms, round2, roundSummary, summarize } from './lib/stats.js';
@@ -294,31 +295,6 @@ async function measureClaimQuery(db: TestDatabase) {
   return { executionTime: time ?? 'unknown', plan: plan.slice(0, 12) };
 }
 
-/** CPU ticks (user + system) per PostgreSQL process, from /proc; empty where /proc is not Linux's. */
-async function postgresCpuTicks(): Promise<Map<number, number>> {
-  const ticks = new Map<number, number>();
-  let pids: string[];
-  try {
-    pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d));
-  } catch {
-    return ticks;
-  }
-  await Promise.all(
-    pids.map(async (pid) => {
-      try {
-        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) return;
-        const fields = stat.slice(close + 2).split(' '); // fields[0] is field 3 (state)
-        ticks.set(Number(pid), Number(fields[11]) + Number(fields[12])); // utime (14), stime (15)
-      } catch {
-        // the process ended meanwhile
-      }
-    }),
-  );
-  return ticks;
-}
-
 /** Share of one core; processes born during the interval count from zero. Assumes 100 ticks per second. */
 function postgresCpuPercent(
   before: Map<number, number>,
@@ -326,9 +302,7 @@ function postgresCpuPercent(
   intervalMs: number,
 ): number | undefined {
   if (!after || after.size === 0) return undefined;
-  let ticks = 0;
-  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-  return ((ticks * 10) / intervalMs) * 100;
+  return (postgresCpuMsBetween(before, after) / intervalMs) * 100;
 }
 
 async function measureDrain(db: TestDatabase, standIn: ResendStandIn) {
