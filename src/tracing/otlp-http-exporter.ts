@@ -1,7 +1,7 @@
 // A small OTLP/HTTP JSON span exporter on fetch: one code path for Node and workerd (the official
 // exporters pick http/XHR/sendBeacon per platform). POST `${endpoint}/v1/traces`, application/json,
 // with OTEL_EXPORTER_OTLP_HEADERS. Spans are serialised by @opentelemetry/otlp-transformer.
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0];
@@ -15,6 +15,8 @@ export interface OtlpHttpExporterOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** @opentelemetry/otlp-transformer's, passed in so that nothing loads it before tracing is on (./sdk.ts). */
+  serializer: typeof JsonTraceSerializer;
 }
 
 export function createOtlpHttpExporter(options: OtlpHttpExporterOptions): SpanExporter {
@@ -28,7 +30,7 @@ export function createOtlpHttpExporter(options: OtlpHttpExporterOptions): SpanEx
       const response = await doFetch(url, {
         method: 'POST',
         headers: { ...options.headers, 'content-type': 'application/json' },
-        body: JsonTraceSerializer.serializeRequest(spans) as Uint8Array<ArrayBuffer>,
+        body: options.serializer.serializeRequest(spans) as Uint8Array<ArrayBuffer>,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       // Drain the body so the connection can be reused (and workerd does not warn).

@@ -2,17 +2,10 @@
 // Without an OTLP endpoint, a dev trace buffer or a test exporter there is no provider at all: the
 // app gets the API's no-op tracer and tracing costs nothing beyond the no-op calls.
 import type { Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createOtlpHttpExporter } from './otlp-http-exporter.js';
 import { createRecentTraces, type RecentTraces } from './recent-traces.js';
+import type { TracingSdk } from './sdk.js';
 import { noopTracer, TRACER_NAME } from './tracer.js';
 
 export interface TracingOptions {
@@ -62,20 +55,27 @@ function flushOnDemand(exporter: SpanExporter, maxSpans = 2048): SpanProcessor {
   };
 }
 
-export function createTracing(options: TracingOptions): Tracing {
-  const spanProcessors: SpanProcessor[] = [];
-  if (options.otlp) {
-    const exporter = createOtlpHttpExporter(options.otlp);
-    spanProcessors.push(options.runtime === 'node' ? new BatchSpanProcessor(exporter) : flushOnDemand(exporter));
-  }
-  if (options.spanExporter) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
-  const recent = options.keepRecent ? createRecentTraces() : undefined;
-  if (recent) spanProcessors.push(recent);
-  if (spanProcessors.length === 0) {
+/** Whether these options make a provider at all (otherwise the no-op tracer, and no SDK is needed). */
+export function tracingWanted(options: TracingOptions): boolean {
+  return options.otlp !== undefined || options.spanExporter !== undefined || options.keepRecent === true;
+}
+
+/** `sdk` may be undefined when `tracingWanted(options)` is false (see ./sdk.ts). */
+export function createTracing(options: TracingOptions, sdk: TracingSdk | undefined): Tracing {
+  if (!tracingWanted(options)) {
     return { tracer: noopTracer, recent: undefined, flush: async () => {}, shutdown: async () => {} };
   }
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'finishline', 'finishline.runtime': options.runtime }),
+  if (!sdk) throw new Error('createTracing: tracing is wanted, but the OpenTelemetry SDK was not given');
+  const spanProcessors: SpanProcessor[] = [];
+  if (options.otlp) {
+    const exporter = createOtlpHttpExporter({ ...options.otlp, serializer: sdk.JsonTraceSerializer });
+    spanProcessors.push(options.runtime === 'node' ? new sdk.BatchSpanProcessor(exporter) : flushOnDemand(exporter));
+  }
+  if (options.spanExporter) spanProcessors.push(new sdk.SimpleSpanProcessor(options.spanExporter));
+  const recent = options.keepRecent ? createRecentTraces() : undefined;
+  if (recent) spanProcessors.push(recent);
+  const provider = new sdk.BasicTracerProvider({
+    resource: sdk.resourceFromAttributes({ 'service.name': 'finishline', 'finishline.runtime': options.runtime }),
     spanProcessors,
   });
   return {

@@ -1,12 +1,15 @@
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../ports/store.js';
 import { createOtlpHttpExporter } from './otlp-http-exporter.js';
+import { createTracing, tracingWanted } from './provider.js';
 import { createRecentTraces } from './recent-traces.js';
+import { loadTracingSdk } from './sdk.js';
 import { newTimings, serverTimingHeader } from './timing.js';
 import { tracedStore } from './traced-store.js';
-import { formatTraceparent, linksTo, parseTraceparent } from './tracer.js';
+import { formatTraceparent, linksTo, noopTracer, parseTraceparent } from './tracer.js';
 
 describe('traceparent', () => {
   it('round-trips a span context and refuses anything else', () => {
@@ -66,6 +69,7 @@ describe('createOtlpHttpExporter', () => {
     const exporter = createOtlpHttpExporter({
       endpoint: 'https://collector.example/',
       headers: { 'x-api-key': 'k' },
+      serializer: JsonTraceSerializer,
       fetch: async (url, init) => {
         calls.push({ url: String(url), init: init ?? {} });
         return new Response('{}', { status: 200 });
@@ -87,6 +91,7 @@ describe('createOtlpHttpExporter', () => {
   it('reports a failure (never throws) when the collector is down', async () => {
     const exporter = createOtlpHttpExporter({
       endpoint: 'http://127.0.0.1:9',
+      serializer: JsonTraceSerializer,
       fetch: async () => {
         throw new TypeError('fetch failed');
       },
@@ -119,5 +124,24 @@ describe('recent traces (dev view memory)', () => {
 
     for (let i = 0; i < 60; i++) tracer.startSpan('noise').end();
     expect(recent.requests()).toEqual([]);
+  });
+});
+
+describe('createTracing', () => {
+  it('without anything to trace: the no-op tracer, and no SDK needed', () => {
+    const tracing = createTracing({ runtime: 'node' }, undefined);
+    expect(tracingWanted({ runtime: 'node' })).toBe(false);
+    expect(tracing.tracer).toBe(noopTracer);
+  });
+
+  it('with something to trace: a provider built from the SDK it is given (loaded on demand on Node)', async () => {
+    const memory = new InMemorySpanExporter();
+    const options = { runtime: 'node' as const, spanExporter: memory };
+    expect(tracingWanted(options)).toBe(true);
+    expect(() => createTracing(options, undefined)).toThrow(/SDK/);
+    const tracing = createTracing(options, await loadTracingSdk());
+    tracing.tracer.startSpan('traced').end();
+    expect(memory.getFinishedSpans().map((s) => s.name)).toEqual(['traced']);
+    await tracing.shutdown();
   });
 });

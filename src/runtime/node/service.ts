@@ -8,7 +8,8 @@ import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveMod
 import { createMemoryClientLimiter, unlimited } from '../../ports/client-limiter.js';
 import { createJsonLogger, type Logger } from '../../ports/logger.js';
 import { buildServices, createAdminAuthLimiter } from '../../services.js';
-import { createTracing } from '../../tracing/provider.js';
+import { createTracing, type TracingOptions, tracingWanted } from '../../tracing/provider.js';
+import { loadTracingSdk } from '../../tracing/sdk.js';
 import { registerContextManager } from '../shared/context.js';
 import { BackgroundWork } from './background.js';
 import { clientInfo } from './client.js';
@@ -65,12 +66,13 @@ export async function startNodeService(
     );
   }
   registerContextManager();
-  const tracing = createTracing({
+  const tracingOptions: TracingOptions = {
     runtime: 'node',
     otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
     keepRecent: modes.devMode,
     spanExporter: options.spanExporter,
-  });
+  };
+  const tracing = createTracing(tracingOptions, tracingWanted(tracingOptions) ? await loadTracingSdk() : undefined);
   // No ADMIN_TOKEN: a random one for this run, which main.ts prints once at start.
   const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
   config.adminToken = adminToken;

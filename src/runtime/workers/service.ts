@@ -18,6 +18,7 @@ import { trackingContext } from './background.js';
 import { clientInfo } from './client.js';
 import { openDatabase } from './database.js';
 import { loadRace } from './race.js';
+import { WORKERS_TRACING_SDK } from './tracing-sdk.js';
 
 /**
  * The Worker's bindings and vars as `wrangler types` generates them from wrangler.jsonc
@@ -69,11 +70,14 @@ export function settings(env: WorkerBindings): { config: Config; modes: Modes; r
   // /readyz) instead of opening the dev mailbox to the world. `npm run dev:worker` sets DEV_MODE=1.
   const modes = resolveModes(config, 'workerd');
   const race = loadRace(env.RACE_CONFIG);
-  const tracing = createTracing({
-    runtime: 'workerd',
-    otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
-    keepRecent: modes.devMode,
-  });
+  const tracing = createTracing(
+    {
+      runtime: 'workerd',
+      otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
+      keepRecent: modes.devMode,
+    },
+    WORKERS_TRACING_SDK,
+  );
   parsed = { env, config, modes, race, tracing };
   return parsed;
 }
