@@ -374,6 +374,7 @@ function countsTable(counted: Record<SideName, Counted>): string[] {
     `| provider requests | ${counted.project.providerRequests} | ${counted.bare.providerRequests} |`,
     `| statements per registration | ${per(counted.project.counts.statements, counted.project.registered)} | ${per(counted.bare.counts.statements, counted.bare.registered)} |`,
     `| round trips per registration | ${per(counted.project.counts.roundTrips, counted.project.registered)} | ${per(counted.bare.counts.roundTrips, counted.bare.registered)} |`,
+    `| statements parsed per registration (not prepared) | ${per(counted.project.counts.parses, counted.project.registered)} | ${per(counted.bare.counts.parses, counted.bare.registered)} |`,
     `| statements per delivered email | ${per(counted.project.counts.statements, counted.project.delivered)} | ${per(counted.bare.counts.statements, counted.bare.delivered)} |`,
   ];
   for (const kind of [...kinds].sort()) {

@@ -1,8 +1,9 @@
 // A TCP proxy in front of PostgreSQL that counts what its clients ask for, by reading the frontend side
 // of the wire protocol (https://www.postgresql.org/docs/15/protocol-message-formats.html): every
 // statement (Execute, or a simple Query) and every round trip (Sync, or a simple Query — each is one
-// wait for the server's ReadyForQuery). Statements are grouped by what they do, from their SQL text
-// (node-postgres sends the text with every Parse of an unnamed statement).
+// wait for the server's ReadyForQuery). Statements are grouped by what they do, from their SQL text:
+// node-postgres sends the text with every Parse of an unnamed statement, and with the one Parse of a
+// named (prepared) statement per connection, whose later Binds name it.
 //
 // For counting only: it adds a hop, so benchmarks measure speed without it and count with it.
 
@@ -14,6 +15,8 @@ export interface StatementCounts {
   statements: number;
   /** Waits for ReadyForQuery (Sync messages + simple Queries). */
   roundTrips: number;
+  /** Statements the server had to parse (Parse messages + simple Queries): fewer when they are prepared. */
+  parses: number;
   /** Statements by kind (see `kindOf`). */
   byKind: Record<string, number>;
 }
@@ -40,7 +43,7 @@ export interface CountingProxy {
 }
 
 export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
-  let counts: StatementCounts = { statements: 0, roundTrips: 0, byKind: {} };
+  let counts: StatementCounts = { statements: 0, roundTrips: 0, parses: 0, byKind: {} };
   const sockets = new Set<Socket>();
 
   const onConnection = (client: Socket) => {
@@ -49,6 +52,9 @@ export async function startCountingProxy(target: { host: string; port: number })
     let buffer: Buffer = Buffer.alloc(0);
     let started = false; // the StartupMessage has no type byte
     let lastParsed = '';
+    // This connection's prepared statements (name → text), and the text of the one bound last.
+    const prepared = new Map<string, string>();
+    let bound = '';
     const count = (kind: string) => {
       counts.statements++;
       counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
@@ -72,12 +78,20 @@ export async function startCountingProxy(target: { host: string; port: number })
         const body = buffer.subarray(5, 1 + length);
         if (type === 'Q') {
           counts.roundTrips++;
+          counts.parses++;
           count(kindOf(body.toString('utf8', 0, body.length - 1)));
         } else if (type === 'P') {
+          counts.parses++;
           const nameEnd = body.indexOf(0);
           lastParsed = body.toString('utf8', nameEnd + 1, body.indexOf(0, nameEnd + 1));
+          if (nameEnd > 0) prepared.set(body.toString('utf8', 0, nameEnd), lastParsed);
+        } else if (type === 'B') {
+          // Bind: the portal's name, then the statement's ('' = the unnamed one, parsed last).
+          const portalEnd = body.indexOf(0);
+          const name = body.toString('utf8', portalEnd + 1, body.indexOf(0, portalEnd + 1));
+          bound = name ? (prepared.get(name) ?? '') : lastParsed;
         } else if (type === 'E') {
-          count(kindOf(lastParsed));
+          count(kindOf(bound));
         } else if (type === 'S') {
           counts.roundTrips++;
         }
@@ -101,7 +115,7 @@ export async function startCountingProxy(target: { host: string; port: number })
     port: (proxy.address() as AddressInfo).port,
     counts: () => structuredClone(counts),
     reset() {
-      counts = { statements: 0, roundTrips: 0, byKind: {} };
+      counts = { statements: 0, roundTrips: 0, parses: 0, byKind: {} };
     },
     close: () =>
       new Promise<void>((resolve) => {

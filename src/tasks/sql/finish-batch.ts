@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { LeasedTask } from '../../ports/tasks.js';
+import { heldRows } from './id-list.js';
 
 export interface BatchTaskOutcome {
   task: LeasedTask;
@@ -58,7 +59,10 @@ export async function finishBatch(
         batch_id = CASE WHEN ${batch.keepBatch} THEN tasks.batch_id ELSE NULL END,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       FROM input x
-      WHERE tasks.id = x.id AND tasks.status = 'running' AND tasks.lease_owner = x.owner
+      WHERE ${heldRows(
+        'tasks',
+        outcomes.map((o) => o.task.id),
+      )} AND tasks.id = x.id AND tasks.lease_owner = x.owner
         AND tasks.attempts = x.attempts AND tasks.batch_id = ${batch.batchId}
       RETURNING tasks.id, x.attempts, x.outcome, x.error
     )

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { LeasedTask } from '../../ports/tasks.js';
+import { heldRows } from './id-list.js';
 
 /** The ids of the tasks now in batch `batchId`: those of `tasks` this engine still held. */
 export async function formBatch(
@@ -20,7 +21,10 @@ export async function formBatch(
     UPDATE tasks SET batch_id = ${batchId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
       updated_at = now()
     FROM jsonb_to_recordset(${held}::jsonb) AS h(id uuid, attempts int, owner text)
-    WHERE tasks.id = h.id AND tasks.status = 'running' AND tasks.lease_owner = h.owner
+    WHERE ${heldRows(
+      'tasks',
+      tasks.map((t) => t.id),
+    )} AND tasks.id = h.id AND tasks.lease_owner = h.owner
       AND tasks.attempts = h.attempts AND tasks.batch_id IS NULL
     RETURNING tasks.id`);
   return rows.map((r) => r.id);

@@ -9,3 +9,24 @@ export function idList(ids: string[]): SQL {
     sql`, `,
   );
 }
+
+/**
+ * `id = ANY(…)` of task ids as ONE text parameter cast to uuid[] (every driver binds a string alike, and
+ * the statement's text stays the same whatever the number of ids, so it is prepared once). The ids are
+ * our own rows' uuids. `ids` must not be empty.
+ */
+export function idArray(ids: string[]): SQL {
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
+}
+
+/**
+ * The held tasks' rows, found by primary key. A statement that joins its input to `tasks` on id while
+ * also asking `status = 'running'` lets the planner pick the status index instead (its statistics say
+ * few tasks run): under load that index's `running` range is mostly row versions the same churn has
+ * just left behind (each task is inserted running, then updated twice), so every batch walked more of
+ * them. `(status = 'running') IS TRUE` means the same but is no index condition: the rows come from the
+ * primary key, and the status is checked on each.
+ */
+export function heldRows(table: string, ids: string[]): SQL {
+  return sql`${sql.raw(table)}.id = ANY(${idArray(ids)}) AND (${sql.raw(table)}.status = 'running') IS TRUE`;
+}
