@@ -50,6 +50,11 @@ describe('node-postgres with prepareStatements', () => {
       // Three sign-ups, one statement prepared once under its name.
       expect(prepared.rows).toHaveLength(1);
       expect(prepared.rows[0]?.name).toMatch(/^fl\d+$/);
+      // …and planned for each execution's values (a generic plan made on empty tables would scan them).
+      const mode = (await handle.db.execute(sql`SELECT current_setting('plan_cache_mode') AS mode`)) as unknown as {
+        rows: { mode: string }[];
+      };
+      expect(mode.rows[0]?.mode).toBe('force_custom_plan');
     } finally {
       await handle.close();
       await db.drop();
