@@ -188,6 +188,20 @@ export function defineHttpSuite(targetName: string, startTarget: StartTarget) {
         ).toHaveLength(1);
       });
 
+      it('sequential answers 502 email_failed when the provider does not answer within the send timeout', async () => {
+        // The gate holds the send: only the send's own timer (TASK_TIMEOUT_MS) can end it.
+        const gate = stack.resend.hold();
+        try {
+          const input = runner();
+          const res = await post(stack.target, '/api/marathon-sequential', input);
+          expect(res.status).toBe(502);
+          expect((await res.json()).error.code).toBe('email_failed');
+          expect(stack.resend.acceptedFor(input.email)).toBe(0);
+        } finally {
+          gate.release();
+        }
+      });
+
       for (const [route, status] of [
         ['/api/marathon-waituntil', 201],
         ['/api/marathon-outbox', 201],
