@@ -45,9 +45,10 @@ const MAX_NAMED = 256;
 /**
  * Gives every statement a name derived from its text, so node-postgres prepares it once per connection
  * (Parse) and afterwards only binds and executes it: the server no longer parses, analyses and rewrites
- * the same sign-up or claim statement thousands of times a second, and can keep a generic plan. The
- * texts are the code's own (values are always parameters), so their number is small and fixed; the cap
- * only guards against a statement that would someday build its text from data.
+ * the same sign-up or claim statement thousands of times a second (it still plans each execution: see
+ * `plan_cache_mode` above). The texts are the code's own (values are always parameters), so their
+ * number is small and fixed; the cap only guards against a statement that would someday build its text
+ * from data.
  */
 function nameStatements(pool: pg.Pool): void {
   const names = new Map<string, string>();
