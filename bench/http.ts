@@ -39,12 +39,11 @@ import { OUT_ROOT, outputDir } from '../tools/output.js';
 import { createTestDatabase, POSTGRES_ADMIN_URL, requirePostgres, type TestDatabase } from '../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../tools/resend-stand-in.js';
 import { positiveInt } from './lib/args.js';
+import { postgresCpuMsBetween, postgresCpuTicks, processCpuMs } from './lib/cpu-time.js';
 import { machine } from './lib/machine.js';
 import { type CountingProxy, startCountingProxy } from './lib/pg-counting-proxy.js';
-import { postgresCpuMsBetween, postgresCpuTicks } from './lib/postgres-cpu.js';
 import { runBench } from './lib/run.js';
 import {
-  cpuMs,
   peakRssMiB,
   rssMiB,
   type ServiceProcess,
@@ -242,14 +241,14 @@ async function measure(sides: Record<SideName, Side>): Promise<Chunks> {
   };
   const run = async (side: Side, route: (typeof ALL_ROUTES)[number], durationS: number): Promise<Chunk> => {
     const pid = side.service?.pid as number;
-    const cpuBefore = await cpuMs(pid);
+    const cpuBefore = await processCpuMs(pid);
     const pgBefore = await postgresCpuTicks();
     const chunk = await load(`${side.service?.url}${route.path}`, durationS);
     side.expectedEmails += chunk.ok;
     // Not timed: this chunk's background sends finish before the next chunk starts. Their CPU time
     // counts: it is part of each registration's work.
     await waitForEmails(side);
-    const cpuAfter = await cpuMs(pid);
+    const cpuAfter = await processCpuMs(pid);
     const pgMs = postgresCpuMsBetween(pgBefore, await postgresCpuTicks());
     const cpu = cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : cpuAfter - cpuBefore;
     const perOk = (ms: number) => (chunk.ok > 0 ? (ms * 1000) / chunk.ok : Number.NaN);

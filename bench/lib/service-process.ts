@@ -154,21 +154,6 @@ export async function rssMiB(pid: number): Promise<number | undefined> {
   return statusMiB(pid, 'VmRSS');
 }
 
-/**
- * CPU time (user + system) a process has used so far, in ms, from Linux's /proc (clock ticks of 10 ms);
- * undefined elsewhere or once gone.
- */
-export async function cpuMs(pid: number): Promise<number | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name (which may contain spaces), from field 3 (state) on.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
-  } catch {
-    return undefined;
-  }
-}
-
 /** Peak resident memory (VmHWM) of a process in MiB, from Linux's /proc; undefined elsewhere or once gone. */
 export async function peakRssMiB(pid: number): Promise<number | undefined> {
   return statusMiB(pid, 'VmHWM');
