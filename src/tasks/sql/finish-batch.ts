@@ -59,10 +59,7 @@ export async function finishBatch(
         batch_id = CASE WHEN ${batch.keepBatch} THEN tasks.batch_id ELSE NULL END,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       FROM input x
-      WHERE ${heldRows(
-        'tasks',
-        outcomes.map((o) => o.task.id),
-      )} AND tasks.id = x.id AND tasks.lease_owner = x.owner
+      WHERE ${heldRows(outcomes.map((o) => o.task.id))} AND tasks.id = x.id AND tasks.lease_owner = x.owner
         AND tasks.attempts = x.attempts AND tasks.batch_id = ${batch.batchId}
       RETURNING tasks.id, x.attempts, x.outcome, x.error
     )

@@ -21,10 +21,7 @@ export async function formBatch(
     UPDATE tasks SET batch_id = ${batchId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
       updated_at = now()
     FROM jsonb_to_recordset(${held}::jsonb) AS h(id uuid, attempts int, owner text)
-    WHERE ${heldRows(
-      'tasks',
-      tasks.map((t) => t.id),
-    )} AND tasks.id = h.id AND tasks.lease_owner = h.owner
+    WHERE ${heldRows(tasks.map((t) => t.id))} AND tasks.id = h.id AND tasks.lease_owner = h.owner
       AND tasks.attempts = h.attempts AND tasks.batch_id IS NULL
     RETURNING tasks.id`);
   return rows.map((r) => r.id);

@@ -15,7 +15,7 @@ export function idList(ids: string[]): SQL {
  * the statement's text stays the same whatever the number of ids, so it is prepared once). The ids are
  * our own rows' uuids. `ids` must not be empty.
  */
-export function idArray(ids: string[]): SQL {
+function idArray(ids: string[]): SQL {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 
@@ -27,6 +27,6 @@ export function idArray(ids: string[]): SQL {
  * them. `(status = 'running') IS TRUE` means the same but is no index condition: the rows come from the
  * primary key, and the status is checked on each.
  */
-export function heldRows(table: string, ids: string[]): SQL {
-  return sql`${sql.raw(table)}.id = ANY(${idArray(ids)}) AND (${sql.raw(table)}.status = 'running') IS TRUE`;
+export function heldRows(ids: string[]): SQL {
+  return sql`tasks.id = ANY(${idArray(ids)}) AND (tasks.status = 'running') IS TRUE`;
 }
