@@ -1,7 +1,10 @@
-// Server-Timing: a per-request collector carried in the active (OpenTelemetry) context, fed by the same
-// Store and Mailer wrappers that make the spans. Works wherever a context manager is registered (the
-// entries register an AsyncLocalStorage one, on Node and in workerd).
-import { type Context, context, createContextKey } from '@opentelemetry/api';
+// Server-Timing: a per-request collector that the request's own views of the Store and the Mailer
+// feed (`timedViews`), handed to the handlers explicitly (src/app/request-deps.ts).
+//
+// Not carried in an AsyncLocalStorage context, as it was: on Node 20 one enabled AsyncLocalStorage
+// turns on V8's promise hooks for every promise of the process (fetch, streams and pg make dozens per
+// request), and that alone cost the service ~12 % of its throughput on the wait-until route
+// (bench:http). A context manager is registered only when spans are recorded (src/runtime/node/service.ts).
 
 export interface RequestTimings {
   /** Milliseconds spent in store calls (summed; concurrent calls each count). */
@@ -12,27 +15,43 @@ export interface RequestTimings {
   closed: boolean;
 }
 
-const TIMINGS = createContextKey('finishline.request-timings');
+export type TimingMetric = 'db' | 'provider';
 
 export function newTimings(): RequestTimings {
   return { db: 0, provider: 0, closed: false };
 }
 
-export function withTimings(ctx: Context, timings: RequestTimings): Context {
-  return ctx.setValue(TIMINGS, timings);
+export function addTiming(timings: RequestTimings, metric: TimingMetric, ms: number): void {
+  if (!timings.closed) timings[metric] += ms;
 }
 
-/** The context without a collector: provider calls hide their own store calls from `db`. */
-export function withoutTimings(ctx: Context): Context {
-  return ctx.deleteValue(TIMINGS);
-}
-
-export function activeTimings(): RequestTimings | undefined {
-  return context.active().getValue(TIMINGS) as RequestTimings | undefined;
-}
-
-export function addTiming(timings: RequestTimings | undefined, metric: 'db' | 'provider', ms: number): void {
-  if (timings && !timings.closed) timings[metric] += ms;
+/**
+ * Views of `target` (a port: an object of async methods) for one request each: the same methods, each
+ * call's duration added to the request's `metric`. The wrappers are made once, here; a view is one
+ * small object per request.
+ */
+export function timedViews<T extends object>(target: T, metric: TimingMetric): (timings: RequestTimings) => T {
+  const methods: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value !== 'function') {
+      methods[name] = value;
+      continue;
+    }
+    const call = value as (...args: unknown[]) => Promise<unknown>;
+    methods[name] = async function timed(this: { timings: RequestTimings }, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return await call.apply(target, args);
+      } finally {
+        addTiming(this.timings, metric, performance.now() - started);
+      }
+    };
+  }
+  return (timings) => {
+    const view = Object.create(methods);
+    view.timings = timings;
+    return view as T;
+  };
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

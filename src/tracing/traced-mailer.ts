@@ -1,32 +1,20 @@
 // tracedMailer(mailer, tracer, name): the Mailer port with a span per send (`resend.send`,
 // `devmail.send`): the provider's HTTP status (set by the adapter on the active span), the error code
-// and whether it is retryable. Never the recipient or the content. Its duration feeds the request's
-// Server-Timing `provider` (when the send happens inline, as in the sequential strategy).
-import { context, type Span, SpanKind, type Tracer } from '@opentelemetry/api';
+// and whether it is retryable. Never the recipient or the content. With the no-op tracer: the mailer
+// itself. (An inline send's wait for Server-Timing `provider` is counted by the request's own view of
+// the mailer: src/tracing/timing.ts.)
+import { type Span, SpanKind, type Tracer } from '@opentelemetry/api';
 import { MailError, type Mailer } from '../ports/mailer.js';
-import { activeTimings, addTiming, withoutTimings } from './timing.js';
 import { isRecordingTracer, recordError } from './tracer.js';
 
 export function tracedMailer(mailer: Mailer, tracer: Tracer, name: 'resend.send' | 'devmail.send'): Mailer {
+  if (!isRecordingTracer(tracer)) return mailer;
   function traced<T>(
     attributes: Record<string, string | number>,
     call: () => Promise<T>,
     onAccepted: (span: Span, accepted: T) => void,
   ): Promise<T> {
-    const timings = activeTimings();
-    if (!isRecordingTracer(tracer)) {
-      // No spans. Outside a request (background sends) nothing is timed either.
-      if (!timings) return call();
-      const started = performance.now();
-      // The provider's own store calls (dev mailbox) count as provider time, not db time.
-      return context
-        .with(withoutTimings(context.active()), call)
-        .finally(() => addTiming(timings, 'provider', performance.now() - started));
-    }
-    const started = performance.now();
-    // The provider's own store calls (dev mailbox) count as provider time, not db time.
-    const parent = withoutTimings(context.active());
-    return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, parent, async (span) => {
+    return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       try {
         const accepted = await call();
         onAccepted(span, accepted);
@@ -44,7 +32,6 @@ export function tracedMailer(mailer: Mailer, tracer: Tracer, name: 'resend.send'
         recordError(span, error);
         throw error;
       } finally {
-        addTiming(timings, 'provider', performance.now() - started);
         span.end();
       }
     });

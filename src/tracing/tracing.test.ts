@@ -7,7 +7,7 @@ import { createOtlpHttpExporter } from './otlp-http-exporter.js';
 import { createTracing, tracingWanted } from './provider.js';
 import { createRecentTraces } from './recent-traces.js';
 import { loadTracingSdk } from './sdk.js';
-import { newTimings, serverTimingHeader } from './timing.js';
+import { newTimings, serverTimingHeader, timedViews } from './timing.js';
 import { tracedStore } from './traced-store.js';
 import { formatTraceparent, linksTo, noopTracer, parseTraceparent } from './tracer.js';
 
@@ -60,6 +60,40 @@ describe('tracedStore', () => {
     expect(find?.status.code).toBe(2);
     expect(JSON.stringify(find?.events)).not.toContain('ada@example.com');
     expect(find?.events[0]?.attributes?.['exception.message']).toBe('Error: 23505');
+  });
+});
+
+describe('timedViews (Server-Timing without a context)', () => {
+  it("adds each call's duration to its own request's collector until it is closed, failures included", async () => {
+    const calls: unknown[][] = [];
+    const store = {
+      label: 'kept as is',
+      async find(this: unknown, id: string, ms: number) {
+        calls.push([this, id]);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        if (id === 'bad') throw new Error('no such row');
+        return `row ${id}`;
+      },
+    };
+    const viewFor = timedViews(store, 'db');
+    const [a, b] = [newTimings(), newTimings()];
+    const [viewA, viewB] = [viewFor(a), viewFor(b)];
+    expect(viewA.label).toBe('kept as is');
+    // Two requests' calls interleave: each collector gets its own calls only.
+    const results = await Promise.all([viewA.find('1', 30), viewB.find('2', 5), viewA.find('3', 30)]);
+    expect(results).toEqual(['row 1', 'row 2', 'row 3']);
+    expect(calls.every(([self]) => self === store)).toBe(true); // the port's own `this`
+    expect(a.db).toBeGreaterThanOrEqual(50); // two calls of ≥ 25 ms (timers may fire a little early)
+    expect(b.db).toBeGreaterThan(0);
+    expect(b.db).toBeLessThan(a.db);
+    expect(a.provider).toBe(0);
+
+    await expect(viewB.find('bad', 1)).rejects.toThrow('no such row');
+    const afterFailure = b.db;
+    expect(afterFailure).toBeGreaterThan(0);
+    b.closed = true; // the response went out: background calls no longer count
+    await viewB.find('4', 5);
+    expect(b.db).toBe(afterFailure);
   });
 });
 

@@ -1,13 +1,20 @@
 // One `http.request` span per request (method, route pattern, status — never the URL: its query can
 // carry search terms) and, on API responses, `Server-Timing: db;dur=…, provider;dur=…, total;dur=…`
-// from the per-request collector the Store and Mailer wrappers feed (src/tracing/timing.ts).
-// Without a tracer provider there is no span to make: only the collector is put in the context.
-import { context, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+// from the request's collector (`c.var.timings`), which its views of the Store and Mailer feed
+// (src/app/request-deps.ts). Without a tracer provider there is no span to make: only the collector.
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
-import { newTimings, type RequestTimings, serverTimingHeader, withTimings } from '../../tracing/timing.js';
+import { newTimings, type RequestTimings, serverTimingHeader } from '../../tracing/timing.js';
 import { isRecordingTracer } from '../../tracing/tracer.js';
 import { isApiPath } from '../errors.js';
 import { setResponseHeader } from './after-next.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** This request's Server-Timing collector (set first, by `tracing`). */
+    timings: RequestTimings;
+  }
+}
 
 /** After the handler: background work no longer counts; API answers carry Server-Timing. */
 function closeTimings(c: Context, timings: RequestTimings, started: number): void {
@@ -20,24 +27,23 @@ function closeTimings(c: Context, timings: RequestTimings, started: number): voi
 
 export function tracing(tracer: Tracer): MiddlewareHandler {
   if (!isRecordingTracer(tracer)) {
-    return (c, next) => {
+    return async (c, next) => {
       const started = performance.now();
       const timings = newTimings();
-      return context.with(withTimings(context.active(), timings), async () => {
-        try {
-          await next();
-        } finally {
-          closeTimings(c, timings, started);
-        }
-      });
+      c.set('timings', timings);
+      try {
+        await next();
+      } finally {
+        closeTimings(c, timings, started);
+      }
     };
   }
   return (c, next) => {
     const started = performance.now();
     const timings = newTimings();
-    const parent = withTimings(context.active(), timings);
+    c.set('timings', timings);
     const attributes = { 'http.request.method': c.req.method };
-    return tracer.startActiveSpan('http.request', { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+    return tracer.startActiveSpan('http.request', { kind: SpanKind.SERVER, attributes }, async (span) => {
       try {
         await next();
       } finally {

@@ -1,11 +1,9 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../deps.js';
-
-export function raceRoutes(deps: AppDeps) {
+export function raceRoutes() {
   const app = new Hono();
   app.get('/api/race', async (c) => {
-    const { race } = deps;
-    const taken = await deps.store.countRegistrationsByDistance(race.id);
+    const { race, store } = c.var.deps;
+    const taken = await store.countRegistrationsByDistance(race.id);
     return c.json({
       id: race.id,
       name: race.name,

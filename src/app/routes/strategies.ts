@@ -32,17 +32,17 @@ export function strategyRoutes(deps: AppDeps) {
     return prepareRegistration(deps, strategy, validInput(deps, await readJsonBody(c)));
   }
 
-  async function insertOrConflict(prepared: PreparedRegistration) {
-    const outcome = await deps.store.insertRegistration(prepared.registration);
+  async function insertOrConflict(c: Context, prepared: PreparedRegistration) {
+    const outcome = await c.var.deps.store.insertRegistration(prepared.registration);
     if (outcome !== 'stored') throw refusal(outcome);
   }
 
   // Await the insert, await the email, then answer: slow (the provider's latency is the user's).
   app.post('/api/marathon-sequential', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'sequential');
-    await insertOrConflict(prepared);
+    await insertOrConflict(c, prepared);
     try {
-      await sendDirect(deps, prepared);
+      await sendDirect(c.var.deps, prepared);
     } catch (error) {
       logFailure('sequential', 'email')(error);
       throw apiErrors.emailFailed();
@@ -54,8 +54,8 @@ export function strategyRoutes(deps: AppDeps) {
   // response; anywhere, a failure is only a log line.
   app.post('/api/marathon-fire-and-forget', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'fire-and-forget');
-    await insertOrConflict(prepared);
-    sendDirect(deps, prepared).catch(logFailure('fire-and-forget', 'email'));
+    await insertOrConflict(c, prepared);
+    sendDirect(c.var.deps, prepared).catch(logFailure('fire-and-forget', 'email'));
     return c.text(THANKS, 201);
   });
 
@@ -63,8 +63,8 @@ export function strategyRoutes(deps: AppDeps) {
   // interrupted send is lost: nothing records that it still has to happen.
   app.post('/api/marathon-waituntil', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'wait-until');
-    await insertOrConflict(prepared);
-    c.executionCtx.waitUntil(sendDirect(deps, prepared).catch(logFailure('wait-until', 'email')));
+    await insertOrConflict(c, prepared);
+    c.executionCtx.waitUntil(sendDirect(c.var.deps, prepared).catch(logFailure('wait-until', 'email')));
     return c.text(THANKS, 201);
   });
 
@@ -74,14 +74,14 @@ export function strategyRoutes(deps: AppDeps) {
     const prepared = await readPrepared(c, 'parallel');
     c.executionCtx.waitUntil(
       Promise.all([
-        deps.store
+        c.var.deps.store
           .insertRegistration(prepared.registration)
           .then((outcome) => {
             if (outcome !== 'stored')
               deps.logger.warn('strategy.refused_after_response', { strategy: 'parallel', outcome });
           })
           .catch(logFailure('parallel', 'insert')),
-        sendDirect(deps, prepared).catch(logFailure('parallel', 'email')),
+        sendDirect(c.var.deps, prepared).catch(logFailure('parallel', 'email')),
       ]),
     );
     return c.text(THANKS, 202);
@@ -94,7 +94,7 @@ export function strategyRoutes(deps: AppDeps) {
     const worker = deps.emailWorker;
     if (!worker) throw apiErrors.strategyUnavailable('EMAIL');
     const prepared = await readPrepared(c, 'service-binding');
-    await insertOrConflict(prepared);
+    await insertOrConflict(c, prepared);
     c.executionCtx.waitUntil(
       worker.send(prepared.email, prepared.registration.id).catch(logFailure('service-binding', 'email')),
     );
@@ -108,7 +108,7 @@ export function strategyRoutes(deps: AppDeps) {
     const queue = deps.emailQueue;
     if (!queue) throw apiErrors.strategyUnavailable('EMAIL_QUEUE');
     const prepared = await readPrepared(c, 'queue');
-    await insertOrConflict(prepared);
+    await insertOrConflict(c, prepared);
     try {
       await queue.send([emailMessage(prepared.email, prepared.registration.id)]);
     } catch (error) {
@@ -120,7 +120,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // The durable one, with the seed's plain-text answer.
   app.post('/api/marathon-outbox', ...guard, async (c) => {
-    const { outcome } = await signUp(c, deps, validInput(deps, await readJsonBody(c)));
+    const { outcome } = await signUp(c, c.var.deps, validInput(deps, await readJsonBody(c)));
     if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
     return c.text(THANKS, 201);
   });

@@ -65,14 +65,17 @@ export async function startNodeService(
         'or DEV_MODE=1 to keep them in the dev mailbox (/dev/mail)',
     );
   }
-  registerContextManager();
   const tracingOptions: TracingOptions = {
     runtime: 'node',
     otlp: config.otlpEndpoint ? { endpoint: config.otlpEndpoint, headers: config.otlpHeaders } : undefined,
     keepRecent: modes.devMode,
     spanExporter: options.spanExporter,
   };
-  const tracing = createTracing(tracingOptions, tracingWanted(tracingOptions) ? await loadTracingSdk() : undefined);
+  const traced = tracingWanted(tracingOptions);
+  // Spans follow async work through AsyncLocalStorage, which on Node 20 puts promise hooks on every
+  // promise of the process: only when there are spans to record (Server-Timing does without it).
+  if (traced) registerContextManager();
+  const tracing = createTracing(tracingOptions, traced ? await loadTracingSdk() : undefined);
   // No ADMIN_TOKEN: a random one for this run, which main.ts prints once at start.
   const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
   config.adminToken = adminToken;
