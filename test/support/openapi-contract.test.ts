@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { handleError } from '../../src/app/errors.js';
 import { openApiDocument } from '../../src/app/openapi.js';
+import { requestDeps } from '../../src/app/request-deps.js';
 import { devMailRoutes } from '../../src/app/routes/dev-mail.js';
 import { docsRoutes } from '../../src/app/routes/docs.js';
 import { healthRoutes } from '../../src/app/routes/health.js';
@@ -110,8 +111,8 @@ describe('the contract checker', () => {
 describe('answers the HTTP suites cannot provoke match the document', () => {
   function healthApp(delivery: DeliveryState, ping: () => Promise<void> = async () => {}) {
     const app = new Hono();
-    const deps = { store: { ping }, engine: { deliveryState: () => delivery } } as unknown as AppDeps;
-    app.route('/', healthRoutes(deps));
+    const deps = { store: { ping }, mailer: {}, engine: { deliveryState: () => delivery } } as unknown as AppDeps;
+    app.use(requestDeps(deps)).route('/', healthRoutes(deps));
     app.onError(handleError(silentLogger));
     return app;
   }
@@ -187,8 +188,9 @@ describe('answers the HTTP suites cannot provoke match the document', () => {
       devMode: true,
       devMailbox: true,
       store: { listDevMail: async () => [message] },
+      mailer: {},
     } as unknown as AppDeps;
-    const app = new Hono().route('/', devMailRoutes(deps));
+    const app = new Hono().use(requestDeps(deps)).route('/', devMailRoutes(deps));
     const { status, body, problems } = await check(app, '/api/dev/mail');
     expect(status).toBe(200);
     expect(body.messages).toHaveLength(1);
