@@ -82,7 +82,7 @@ export function adminPageRoutes(deps: AppDeps) {
     const after = query.cursor ? (decodeCursor(query.cursor) ?? undefined) : undefined;
     const filters = { ...(q ? { q } : {}), ...(distance ? { distance } : {}) };
     const [taken, taskCounts, page, dead] = await Promise.all([
-      c.var.deps.store.countRegistrationsByDistance(deps.race.id),
+      c.get('deps').store.countRegistrationsByDistance(deps.race.id),
       deps.admin.countTasksByStatus(),
       deps.admin.listRegistrations({ ...filters, limit: PAGE_SIZE, ...(after ? { after } : {}) }),
       deps.admin.listTasks({ status: 'dead', limit: DEAD_LETTERS_SHOWN }),

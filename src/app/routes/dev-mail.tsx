@@ -10,12 +10,12 @@ export function devMailRoutes(deps: AppDeps) {
   const app = new Hono();
   if (!deps.devMailbox) return app;
   app.get('/api/dev/mail', async (c) => {
-    const messages = await c.var.deps.store.listDevMail(LIMIT);
+    const messages = await c.get('deps').store.listDevMail(LIMIT);
     return c.json({ messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
   });
   app.get('/dev/mail', async (c) => {
     c.header('cache-control', 'no-store');
-    return c.html(<DevMailPage site={siteOf(deps)} messages={await c.var.deps.store.listDevMail(LIMIT)} />);
+    return c.html(<DevMailPage site={siteOf(deps)} messages={await c.get('deps').store.listDevMail(LIMIT)} />);
   });
   return app;
 }

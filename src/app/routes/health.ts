@@ -9,7 +9,7 @@ export function healthRoutes(deps: AppDeps) {
   // Readiness: the database answers.
   app.get('/readyz', async (c) => {
     try {
-      await c.var.deps.store.ping();
+      await c.get('deps').store.ping();
     } catch {
       throw apiErrors.unavailable();
     }

@@ -25,7 +25,7 @@ export function pageRoutes(deps: AppDeps) {
   const site = siteOf(deps);
 
   async function signUpPage(c: Context, status: ContentfulStatusCode, values?: FormValues, errors?: FormErrors) {
-    const taken = await c.var.deps.store.countRegistrationsByDistance(deps.race.id);
+    const taken = await c.get('deps').store.countRegistrationsByDistance(deps.race.id);
     // Places left change with every sign-up: never serve a stale page from a cache.
     c.header('cache-control', 'no-store');
     return c.html(<SignUpPage site={site} race={deps.race} taken={taken} values={values} errors={errors} />, status);
@@ -40,7 +40,7 @@ export function pageRoutes(deps: AppDeps) {
     const values = pickFields(await readFormBody(c), FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
     if (!result.ok) return signUpPage(c, 422, values, problemsToErrors(result.problems));
-    const { registration, outcome } = await signUp(c, c.var.deps, result.value);
+    const { registration, outcome } = await signUp(c, c.get('deps'), result.value);
     if (outcome === 'stored') return c.redirect(`/registrations/${registration.id}`, 303);
     const errors: FormErrors =
       outcome === 'distance_full'
@@ -55,7 +55,7 @@ export function pageRoutes(deps: AppDeps) {
   app.get('/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
-    const found = await c.var.deps.store.findRegistration(id.toLowerCase());
+    const found = await c.get('deps').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
     return c.html(<ConfirmationPage site={site} race={deps.race} found={found} />);
   });

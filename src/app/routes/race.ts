@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 export function raceRoutes() {
   const app = new Hono();
   app.get('/api/race', async (c) => {
-    const { race, store } = c.var.deps;
+    const { race, store } = c.get('deps');
     const taken = await store.countRegistrationsByDistance(race.id);
     return c.json({
       id: race.id,

@@ -19,7 +19,7 @@ export function registrationRoutes(deps: AppDeps) {
 
   // Both answer about one runner (their 201, its replays, their details): never cached anywhere.
   app.post('/api/registrations', noStore, ...guard, async (c) => {
-    const deps = c.var.deps; // this request's: its store calls count towards Server-Timing
+    const deps = c.get('deps'); // this request's: its store calls count towards Server-Timing
     const key = readIdempotencyKey(c);
     const input = validInput(deps, await readJsonBody(c));
     const created = (id: string) => ({
@@ -59,7 +59,7 @@ export function registrationRoutes(deps: AppDeps) {
   app.get('/api/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
-    const found = await c.var.deps.store.findRegistration(id.toLowerCase());
+    const found = await c.get('deps').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
     const { registration, email } = found;
     return c.json({

@@ -33,7 +33,7 @@ export function strategyRoutes(deps: AppDeps) {
   }
 
   async function insertOrConflict(c: Context, prepared: PreparedRegistration) {
-    const outcome = await c.var.deps.store.insertRegistration(prepared.registration);
+    const outcome = await c.get('deps').store.insertRegistration(prepared.registration);
     if (outcome !== 'stored') throw refusal(outcome);
   }
 
@@ -42,7 +42,7 @@ export function strategyRoutes(deps: AppDeps) {
     const prepared = await readPrepared(c, 'sequential');
     await insertOrConflict(c, prepared);
     try {
-      await sendDirect(c.var.deps, prepared);
+      await sendDirect(c.get('deps'), prepared);
     } catch (error) {
       logFailure('sequential', 'email')(error);
       throw apiErrors.emailFailed();
@@ -55,7 +55,7 @@ export function strategyRoutes(deps: AppDeps) {
   app.post('/api/marathon-fire-and-forget', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'fire-and-forget');
     await insertOrConflict(c, prepared);
-    sendDirect(c.var.deps, prepared).catch(logFailure('fire-and-forget', 'email'));
+    sendDirect(c.get('deps'), prepared).catch(logFailure('fire-and-forget', 'email'));
     return c.text(THANKS, 201);
   });
 
@@ -64,7 +64,7 @@ export function strategyRoutes(deps: AppDeps) {
   app.post('/api/marathon-waituntil', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'wait-until');
     await insertOrConflict(c, prepared);
-    c.executionCtx.waitUntil(sendDirect(c.var.deps, prepared).catch(logFailure('wait-until', 'email')));
+    c.executionCtx.waitUntil(sendDirect(c.get('deps'), prepared).catch(logFailure('wait-until', 'email')));
     return c.text(THANKS, 201);
   });
 
@@ -74,14 +74,15 @@ export function strategyRoutes(deps: AppDeps) {
     const prepared = await readPrepared(c, 'parallel');
     c.executionCtx.waitUntil(
       Promise.all([
-        c.var.deps.store
-          .insertRegistration(prepared.registration)
+        c
+          .get('deps')
+          .store.insertRegistration(prepared.registration)
           .then((outcome) => {
             if (outcome !== 'stored')
               deps.logger.warn('strategy.refused_after_response', { strategy: 'parallel', outcome });
           })
           .catch(logFailure('parallel', 'insert')),
-        sendDirect(c.var.deps, prepared).catch(logFailure('parallel', 'email')),
+        sendDirect(c.get('deps'), prepared).catch(logFailure('parallel', 'email')),
       ]),
     );
     return c.text(THANKS, 202);
@@ -120,7 +121,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // The durable one, with the seed's plain-text answer.
   app.post('/api/marathon-outbox', ...guard, async (c) => {
-    const { outcome } = await signUp(c, c.var.deps, validInput(deps, await readJsonBody(c)));
+    const { outcome } = await signUp(c, c.get('deps'), validInput(deps, await readJsonBody(c)));
     if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
     return c.text(THANKS, 201);
   });
