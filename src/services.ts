@@ -39,6 +39,8 @@ export interface ServiceOptions
   owner?: string;
   /** From the entry's tracer provider; the no-op tracer without one. */
   tracer?: AppDeps['tracer'];
+  /** The fetch the Resend adapter calls the API with (the runtime's own by default). */
+  providerFetch?: typeof fetch;
 }
 
 /** Wrong admin credentials (Bearer tokens, sign-ins) one client may send per minute. */
@@ -69,6 +71,7 @@ export function buildServices({
   recentTraces,
   emailQueue,
   emailWorker,
+  providerFetch,
 }: ServiceOptions): AppDeps {
   // Caps come from the race configuration; the store enforces them inside the insert statement.
   // Every store call and every send gets a span and counts towards the request's Server-Timing.
@@ -79,7 +82,7 @@ export function buildServices({
   const mailer =
     modes.mailer === 'resend' && config.resendApiKey
       ? tracedMailer(
-          createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl }),
+          createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, fetch: providerFetch }),
           tracer,
           'resend.send',
         )
