@@ -61,6 +61,25 @@ describe('node-postgres with prepareStatements', () => {
     }
   });
 
+  it("keeps the user's server options (PGOPTIONS) beside its own", async () => {
+    const db = await createTestDatabase('fl_store_pg_options');
+    const handle = openNodePostgres(db.url, {
+      max: 1,
+      prepareStatements: true,
+      serverOptions: '-c statement_timeout=4321 -c application_name=finishline-test',
+    });
+    try {
+      const settings = (await handle.db.execute(
+        sql`SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS app,
+                   current_setting('plan_cache_mode') AS mode`,
+      )) as unknown as { rows: { timeout: string; app: string; mode: string }[] };
+      expect(settings.rows[0]).toEqual({ timeout: '4321ms', app: 'finishline-test', mode: 'force_custom_plan' });
+    } finally {
+      await handle.close();
+      await db.drop();
+    }
+  });
+
   it('a statement prepared before a schema change is planned again, not failed', async () => {
     const db = await createTestDatabase('fl_store_pg_replan');
     const handle = openNodePostgres(db.url, { max: 1, prepareStatements: true });

@@ -13,6 +13,11 @@ export interface NodePostgresOptions {
    * lives for one Worker invocation would prepare each statement once and never use it again.
    */
   prepareStatements?: boolean;
+  /**
+   * The server options the user gave (`PGOPTIONS`), kept: node-postgres reads PGOPTIONS only when the
+   * pool is given no `options`, and prepared statements add one.
+   */
+  serverOptions?: string;
 }
 
 export function openNodePostgres(connectionString: string, options: NodePostgresOptions = {}): DatabaseHandle {
@@ -27,7 +32,9 @@ export function openNodePostgres(connectionString: string, options: NodePostgres
     // empty (a new deployment) scans them whole, and stays cached until autovacuum's next ANALYZE, up to
     // a minute later — the first minute of opening day. Planning each time costs less than that risk
     // (bench:http: PostgreSQL's CPU per wait-until answer 350 µs rather than 258 once warm, 700 cold).
-    ...(options.prepareStatements ? { options: '-c plan_cache_mode=force_custom_plan' } : {}),
+    ...(options.prepareStatements
+      ? { options: [options.serverOptions, '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' ') }
+      : {}),
   });
   // An idle client losing its connection emits 'error' on the pool; without a listener Node crashes.
   pool.on('error', () => {});

@@ -33,5 +33,5 @@ export async function openDatabase(
   await migrateServer(url).catch((error) => {
     throw explainDatabaseError(error, url, 'migrate');
   });
-  return openNodePostgres(url, { prepareStatements: true });
+  return openNodePostgres(url, { prepareStatements: true, serverOptions: process.env.PGOPTIONS });
 }

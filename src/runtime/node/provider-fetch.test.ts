@@ -30,13 +30,21 @@ describe('providerFetch (Node)', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const message = { from: 'Race <race@example.com>', to: 'ada@example.com', subject: 'Hi', html: '<p>é</p>', text: 'é' };
+  const message = {
+    from: 'Race <race@example.com>',
+    to: 'ada@example.com',
+    subject: 'Hi',
+    html: '<p>é</p>',
+    text: 'é',
+  };
 
   it('sends the request as given', async () => {
     seen.length = 0;
     const mailer = createResendMailer({ apiKey: 're_test', baseUrl: base, fetch: providerFetch });
     expect(await mailer.send(message, { idempotencyKey: 'key-1' })).toEqual({ id: 'em_1' });
-    expect(seen).toEqual([{ method: 'POST', url: '/emails', key: 'key-1', body: expect.stringContaining('"html":"<p>é</p>"') }]);
+    expect(seen).toEqual([
+      { method: 'POST', url: '/emails', key: 'key-1', body: expect.stringContaining('"html":"<p>é</p>"') },
+    ]);
   });
 
   it('refuses a redirect instead of following it: a retryable network error, nothing sent twice', async () => {
