@@ -132,11 +132,14 @@ function candidates(): Candidate[] {
   return list;
 }
 
-/** The no-template candidate's bundle: dist/main.js where no template lies beside it. */
+/** The no-template candidate's bundle: dist/main.js and its chunks where no template lies beside them. */
 function prepareNoTemplateBundle() {
   const dir = join(ROOT, 'dist', 'bench-no-template');
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(ROOT, 'dist', 'main.js'), join(dir, 'main.js'));
+  for (const file of readdirSync(join(ROOT, 'dist'))) {
+    if (file.endsWith('.js')) copyFileSync(join(ROOT, 'dist', file), join(dir, file));
+  }
 }
 
 function packageVersion(dir: string): string {

@@ -96,6 +96,10 @@ async function buildBundles() {
     target: 'node20',
     format: 'esm',
     packages: 'external',
+    // What only some runs need (node-postgres, for a DATABASE_URL) goes in chunks of their own, loaded
+    // when first imported; code the entries share goes in shared chunks. All of them sit in dist/ beside
+    // the entries, so a module's `import.meta.url` still points into dist/ (the PGlite template).
+    splitting: true,
     sourcemap: 'linked',
     metafile: true,
     write: false,

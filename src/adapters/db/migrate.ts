@@ -3,10 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
-import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import pg from 'pg';
 import type { DatabaseHandle } from './database.js';
 
 /**
@@ -32,6 +29,12 @@ const MIGRATION_LOCK_KEY = 7_446_518_101;
  * them take turns, and the ones that come later find nothing left to apply.
  */
 export async function migrateServer(connectionString: string): Promise<void> {
+  // Loaded only for a server database: the embedded one never needs node-postgres (~15 MiB resident).
+  const [{ default: pg }, { drizzle: drizzleNodePostgres }, { migrate: migrateNodePostgres }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ]);
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
   await client.connect();

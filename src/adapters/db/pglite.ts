@@ -73,9 +73,16 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirInUseError(`DATA_DIR ${dataDir} is being taken by another process: try again`);
 }
 
-/** PGlite's own start parameters, with a smaller buffer pool (see the top of this file). */
+/**
+ * PGlite's own start parameters, with a smaller buffer pool and shared memory sized for the one backend
+ * PGlite runs rather than for 100 connections and 10 WAL senders (15 MB of shared memory → 12 MB: its
+ * lock and process tables are written at start, so they are resident). See the top of this file.
+ */
 export function pgliteStartParams(pglite: typeof PGlite): string[] {
-  return [...pglite.defaultStartParams, '-c', 'shared_buffers=8MB'];
+  return [
+    ...pglite.defaultStartParams,
+    ...['-c', 'shared_buffers=8MB', '-c', 'max_connections=5', '-c', 'max_wal_senders=0'],
+  ];
 }
 
 /**

@@ -4,7 +4,6 @@
 // it takes a few seconds, and nothing else is printed meanwhile.
 import type { DatabaseHandle } from '../../adapters/db/database.js';
 import { migrateEmbedded, migrateServer } from '../../adapters/db/migrate.js';
-import { openNodePostgres } from '../../adapters/db/node-postgres.js';
 import { isNewDataDir, openPglite, PGLITE_TEMPLATE } from '../../adapters/db/pglite.js';
 import type { Config } from '../../config.js';
 import { describeError } from '../../ports/errors.js';
@@ -33,5 +32,8 @@ export async function openDatabase(
   await migrateServer(url).catch((error) => {
     throw explainDatabaseError(error, url, 'migrate');
   });
+  // Loaded only for a server database, as migrateServer's driver is: the embedded database never needs
+  // node-postgres (~15 MiB resident). The build splits it into a chunk of its own (scripts/build.js).
+  const { openNodePostgres } = await import('../../adapters/db/node-postgres.js');
   return openNodePostgres(url, { prepareStatements: true, serverOptions: process.env.PGOPTIONS });
 }
