@@ -113,20 +113,19 @@ export function buildConfirmationEmail(race: Race, from: string, facts: Confirma
     template = emailTemplate(race, from, facts.distance);
     if (known) byKey.set(key, template);
   }
-  const values = (part: string) =>
-    part === FIRST_NAME ? facts.firstName : part === REGISTRATION_ID ? facts.registrationId : part;
-  const escaped = (part: string) =>
-    part === FIRST_NAME
-      ? escapeHtml(facts.firstName)
-      : part === REGISTRATION_ID
-        ? escapeHtml(facts.registrationId)
-        : part;
+  // The runner's values in their slots: escaped for the HTML part, as they are for the text part.
+  const fill = (parts: string[], show: (value: string) => string) =>
+    parts
+      .map((part) =>
+        part === FIRST_NAME ? show(facts.firstName) : part === REGISTRATION_ID ? show(facts.registrationId) : part,
+      )
+      .join('');
   return {
     from: template.from,
     to: headerSafe(facts.email),
     subject: template.subject,
-    html: template.html.map(escaped).join(''),
-    text: template.text.map(values).join(''),
+    html: fill(template.html, escapeHtml),
+    text: fill(template.text, (value) => value),
   };
 }
 

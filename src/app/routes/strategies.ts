@@ -72,11 +72,11 @@ export function strategyRoutes(deps: AppDeps) {
   // registration that may never be stored (duplicate, database down), and emails it anyway.
   app.post('/api/marathon-parallel', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'parallel');
+    const { store } = c.get('deps');
     c.executionCtx.waitUntil(
       Promise.all([
-        c
-          .get('deps')
-          .store.insertRegistration(prepared.registration)
+        store
+          .insertRegistration(prepared.registration)
           .then((outcome) => {
             if (outcome !== 'stored')
               deps.logger.warn('strategy.refused_after_response', { strategy: 'parallel', outcome });
