@@ -4,6 +4,7 @@ import { createAdminStore } from './adapters/db/admin-store.js';
 import { type DatabaseHandle, sqlDatabase } from './adapters/db/database.js';
 import { createStore } from './adapters/db/store.js';
 import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
+import type { HttpPost } from './adapters/mail/http-post.js';
 import { createNoProviderMailer, NO_PROVIDER } from './adapters/mail/no-provider.js';
 import { createResendMailer } from './adapters/mail/resend.js';
 import type { AppDeps } from './app/deps.js';
@@ -39,8 +40,8 @@ export interface ServiceOptions
   owner?: string;
   /** From the entry's tracer provider; the no-op tracer without one. */
   tracer?: AppDeps['tracer'];
-  /** The fetch the Resend adapter calls the API with (the runtime's own by default). */
-  providerFetch?: typeof fetch;
+  /** The HTTP client the Resend adapter calls the API with (the runtime's fetch by default). */
+  providerPost?: HttpPost;
 }
 
 /** Wrong admin credentials (Bearer tokens, sign-ins) one client may send per minute. */
@@ -71,7 +72,7 @@ export function buildServices({
   recentTraces,
   emailQueue,
   emailWorker,
-  providerFetch,
+  providerPost,
 }: ServiceOptions): AppDeps {
   // Caps come from the race configuration; the store enforces them inside the insert statement.
   // Every store call and every send gets a span and counts towards the request's Server-Timing.
@@ -82,7 +83,7 @@ export function buildServices({
   const mailer =
     modes.mailer === 'resend' && config.resendApiKey
       ? tracedMailer(
-          createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, fetch: providerFetch }),
+          createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, post: providerPost }),
           tracer,
           'resend.send',
         )

@@ -242,9 +242,9 @@ describe('batchResults', () => {
   });
 });
 
-describe('createResendMailer: odd answers (injected fetch)', () => {
+describe('createResendMailer: odd answers (injected HTTP client)', () => {
   const answering = (response: Response) =>
-    createResendMailer({ apiKey: 're_x', baseUrl: 'http://resend.invalid', fetch: async () => response });
+    createResendMailer({ apiKey: 're_x', baseUrl: 'http://resend.invalid', post: async () => response });
 
   it('a non-JSON 502 → retryable application_error', async () => {
     const error = await mailError(
@@ -263,13 +263,12 @@ describe('createResendMailer: odd answers (injected fetch)', () => {
     const spy = createResendMailer({
       apiKey: 're_secret',
       baseUrl: 'http://resend.invalid',
-      fetch: async (input, init) => {
-        seen = new Request(input, init);
+      post: async (url, init) => {
+        seen = new Request(url, { method: 'POST', ...init });
         return Response.json({ id: 'e-1' });
       },
     });
     expect(await spy.send(message, { idempotencyKey: 'task-1' })).toEqual({ id: 'e-1' });
-    expect(seen?.method).toBe('POST');
     expect(seen?.url).toBe('http://resend.invalid/emails');
     expect(seen?.headers.get('authorization')).toBe('Bearer re_secret');
     expect(seen?.headers.get('idempotency-key')).toBe('task-1');

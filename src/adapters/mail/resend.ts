@@ -11,12 +11,14 @@ import {
   type SendOptions,
 } from '../../ports/mailer.js';
 import { USER_AGENT } from '../../version.js';
+import { fetchPost, type HttpAnswer, type HttpPost } from './http-post.js';
 
 export interface ResendOptions {
   apiKey: string;
   /** `RESEND_BASE_URL`, without a trailing slash. */
   baseUrl: string;
-  fetch?: typeof fetch;
+  /** The HTTP client: the runtime's fetch by default; Node passes a cheaper one (runtime/node/provider-post.ts). */
+  post?: HttpPost;
 }
 
 const ACCOUNT_WIDE = new Set([
@@ -44,7 +46,7 @@ export function classifyResendError(status: number, name: string): MailErrorKind
  * `retry-after` (seconds or an HTTP date), else — on a 429 only, since Resend sends the rate-limit
  * headers on every response — `ratelimit-reset` (seconds).
  */
-export function retryAfterMs(headers: Headers, status = 429, now = Date.now()): number | undefined {
+export function retryAfterMs(headers: HttpAnswer['headers'], status = 429, now = Date.now()): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -60,13 +62,13 @@ export function retryAfterMs(headers: Headers, status = 429, now = Date.now()): 
 /** The API's own error answers are always JSON; a non-JSON 401/403 comes from the edge in front of it. */
 const EDGE_REFUSED = 'edge_refused';
 
-async function errorBody(response: Response): Promise<{ name: string; message: string }> {
+async function errorBody(response: HttpAnswer): Promise<{ name: string; message: string }> {
   const text = await response.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { name?: unknown; message?: unknown };
     return {
       name: typeof body.name === 'string' ? body.name : 'application_error',
-      message: typeof body.message === 'string' ? body.message : response.statusText,
+      message: typeof body.message === 'string' ? body.message : `HTTP ${response.status}`,
     };
   } catch {
     // E.g. 403 "error code: 1010": Cloudflare refused the request itself (no User-Agent, a blocked
@@ -94,11 +96,10 @@ async function post(
   { idempotencyKey, signal }: SendOptions,
   extraHeaders: Record<string, string> = {},
 ): Promise<unknown> {
-  const doFetch = options.fetch ?? fetch;
-  let response: Response;
+  const httpPost = options.post ?? fetchPost;
+  let response: HttpAnswer;
   try {
-    response = await doFetch(`${options.baseUrl}${path}`, {
-      method: 'POST',
+    response = await httpPost(`${options.baseUrl}${path}`, {
       headers: {
         authorization: `Bearer ${options.apiKey}`,
         'content-type': 'application/json',
@@ -112,7 +113,7 @@ async function post(
     });
     // The provider's answer on the send's span (tracedMailer's), when tracing is on.
     trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
-    if (response.ok) return await response.json();
+    if (response.status >= 200 && response.status < 300) return JSON.parse(await response.text());
   } catch (error) {
     if (error instanceof MailError) throw error;
     // The outcome is unknown (the provider may have accepted it): retrying with the same

@@ -14,7 +14,7 @@ import { registerContextManager } from '../shared/context.js';
 import { BackgroundWork } from './background.js';
 import { clientInfo } from './client.js';
 import { openDatabase } from './database.js';
-import { providerFetch } from './provider-fetch.js';
+import { providerPost } from './provider-post.js';
 import { loadRace } from './race.js';
 import { explainListenError } from './start-errors.js';
 import { startSweeper } from './sweeper.js';
@@ -93,7 +93,7 @@ export async function startNodeService(
     ...clientInfo(config.trustProxy),
     tracer: tracing.tracer,
     recentTraces: tracing.recent,
-    providerFetch,
+    providerPost,
   });
   const app = createApp(deps);
   const background = new BackgroundWork();
