@@ -33,6 +33,10 @@ describe('providerPost (Node: node:http with keep-alive)', () => {
           .writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
           .end('{"name":"rate_limit_exceeded","message":"Too many requests"}');
       if (req.url?.startsWith('/slow')) return; // never answers
+      if (req.url?.startsWith('/late')) {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"em_late"}'), 300);
+        return;
+      }
       if (req.url?.startsWith('/cut')) {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' }).write('{"id":');
         setTimeout(() => res.destroy(), 20);
@@ -108,9 +112,20 @@ describe('providerPost (Node: node:http with keep-alive)', () => {
     expect(connections - before).toBe(1);
   });
 
+  it('closes a connection idle for idleMs, and never cuts a send that takes longer', async () => {
+    const post = createProviderPost({ idleMs: 100 });
+    const before = connections;
+    expect(await mailerAt(base, post).send(message, { idempotencyKey: 'idle-1' })).toEqual({ id: 'em_1' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await mailerAt(base, post).send(message, { idempotencyKey: 'idle-2' })).toEqual({ id: 'em_1' });
+    expect(connections - before).toBe(2);
+    // An answer 300 ms late, three times idleMs: still received.
+    expect(await mailerAt(`${base}/late`, post).send(message, { idempotencyKey: 'idle-3' })).toEqual({ id: 'em_late' });
+  });
+
   it('over HTTPS too', async () => {
     seen.length = 0;
-    const post = createProviderPost({ ca: tls('localhost-cert.pem') });
+    const post = createProviderPost({ tls: { ca: tls('localhost-cert.pem') } });
     expect(await mailerAt(secureBase, post).send(message, { idempotencyKey: 'key-tls' })).toEqual({ id: 'em_1' });
     expect(seen.map((s) => s.key)).toEqual(['key-tls']);
     // And it checks the certificate: the default client does not know this one.

@@ -28,13 +28,25 @@ function answer(status: number, headers: http.IncomingHttpHeaders, text: string)
   };
 }
 
-/** A client with its own keep-alive agents; `tls` adds options for HTTPS (tests: a CA of their own). */
-export function createProviderPost(tls: https.AgentOptions = {}): HttpPost {
-  // LIFO: the most recently used connection first, so a quiet spell lets the others time out.
-  const agents = {
-    http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-    https: new https.Agent({ keepAlive: true, scheduling: 'lifo', ...tls }),
-  };
+export interface ProviderPostOptions {
+  /**
+   * How long an idle connection is kept for the next send (fetch's default, too: 4 s). A server that
+   * announces its own keep-alive timeout is left a second before it (Node's agent reads the hint).
+   * Without a limit, an idle connection could outlive the server's side of it and the next send
+   * would meet a reset — a retry for the outbox, a lost email for the seed strategies.
+   */
+  idleMs?: number;
+  /** More options for HTTPS (tests: a CA of their own). */
+  tls?: https.AgentOptions;
+}
+
+/** A client with its own keep-alive agents. */
+export function createProviderPost({ idleMs = 4_000, tls = {} }: ProviderPostOptions = {}): HttpPost {
+  // `timeout` ends a connection idle that long; on a request in flight it only emits an event nobody
+  // listens to here (the send's own signal bounds it). LIFO: the most recently used connection first,
+  // so a quiet spell lets the others time out.
+  const common = { keepAlive: true, scheduling: 'lifo', timeout: idleMs } as const;
+  const agents = { http: new http.Agent(common), https: new https.Agent({ ...common, ...tls }) };
   return (url, { headers, body, signal }) =>
     new Promise<HttpAnswer>((resolve, reject) => {
       const target = new URL(url);
