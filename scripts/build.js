@@ -13,6 +13,7 @@
 // finds its WebAssembly files next to its own modules. Every file is written under a temporary name
 // and renamed into place, so `npm start`s running side by side (the tests do) never load half a file;
 // the template, which takes seconds, is made by one of them while the others wait (dist/template.lock).
+// Chunks left by builds before the previous one are deleted (scripts/dist-chunks.js).
 import { execFileSync } from 'node:child_process';
 import {
   closeSync,
@@ -29,6 +30,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pruneChunks } from './dist-chunks.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -106,6 +108,7 @@ async function buildBundles() {
     logLevel: 'warning',
   });
   mkdirSync(DIST, { recursive: true });
+  const previous = existsSync(META) ? Object.keys(JSON.parse(readFileSync(META, 'utf8')).outputs) : [];
   const suffix = `.tmp-${process.pid}`;
   for (const file of result.outputFiles) {
     writeFileSync(file.path + suffix, file.contents);
@@ -114,6 +117,7 @@ async function buildBundles() {
   // Last, so a build that stopped half-way is stale next time.
   writeFileSync(META + suffix, JSON.stringify(result.metafile));
   renameSync(META + suffix, META);
+  pruneChunks(DIST, [...previous, ...Object.keys(result.metafile.outputs)]);
   return result.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => relative(ROOT, file.path));
 }
 
