@@ -1,4 +1,4 @@
-// A local stand-in for Resend's REST API (facts: /work/shared/reference/resend-api.md), because the
+// A local stand-in for Resend's REST API (as documented at https://resend.com/docs/api-reference), because the
 // real Resend cannot be reached from tests or benchmarks. It behaves as Resend documents:
 //
 //   POST /emails, POST /emails/batch (1–100), GET /emails/:id, Bearer auth, JSON error bodies
