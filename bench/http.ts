@@ -1,7 +1,8 @@
 // Benchmark (not a test): the project's HTTP throughput against a bare Hono + node-postgres service
 // running the same SQL (bench/reference/bare-service.ts), side by side in one run (issue 13).
 //
-//   npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --count 2000 --settle 30 --cpu-prof]
+//   npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --count 2000 --settle 30 --cpu-prof
+//                          --route outbox|wait-until --bare-client fetch|node-http]
 //
 // 1. Both services are built with esbuild into out/http/build/ and run with plain node as child
 //    processes of their own (no tsx loader measured; RSS per service), each against its own fresh
@@ -19,7 +20,8 @@
 //    of PostgreSQL (bench/lib/pg-counting-proxy.ts): statements and round trips per registration and
 //    per delivered email, by kind.
 // 4. A table on stdout, and http.{json,md} in out/http/ (or the committed bench/results/ with
-//    --update-docs). `--cpu-prof` also writes a V8 CPU profile of each service (timed phase) to
+//    --update-docs); http-bare-node-http.{json,md} when the bare reference sends with node:http
+//    (`--bare-client node-http`, as the project does) instead of fetch. `--cpu-prof` also writes a V8 CPU profile of each service (timed phase) to
 //    out/http/profiles/<project|bare>/. Needs PostgreSQL (127.0.0.1:5432 or TEST_POSTGRES_URL).
 //
 // Loopback only, 2 cores shared by load generator, stand-ins, both services and PostgreSQL: read the
@@ -65,6 +67,9 @@ const { values: flags } = parseArgs({
     settle: { type: 'string', default: '30' },
     // Development: one route only (outbox or wait-until); the report then covers only that one.
     route: { type: 'string' },
+    // The bare reference's email client: fetch (a plain implementation's choice) or node-http (the
+    // project's: keep-alive node:http), to see what the project's own work costs beside the client.
+    'bare-client': { type: 'string', default: 'fetch' },
     'cpu-prof': { type: 'boolean' },
     'update-docs': { type: 'boolean' },
   },
@@ -79,6 +84,12 @@ const params = {
   count: positiveInt('count', flags.count, 0),
   settleS: positiveInt('settle', flags.settle, 0),
 };
+
+if (flags['bare-client'] !== 'fetch' && flags['bare-client'] !== 'node-http')
+  throw new Error('--bare-client must be fetch or node-http');
+const BARE_CLIENT = flags['bare-client'];
+/** Result files: http.{md,json}, or http-bare-node-http.{md,json} for the other client. */
+const RESULTS_NAME = BARE_CLIENT === 'fetch' ? 'http' : `http-bare-${BARE_CLIENT}`;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = outputDir('http', join(ROOT, 'bench', 'results'), flags['update-docs']);
@@ -144,7 +155,7 @@ function envFor(side: Side, databaseUrl: string, racePath: string): Record<strin
     RESEND_BASE_URL: side.standIn.url,
     HOST: '127.0.0.1',
   };
-  if (side.name === 'bare') return { ...common, RACE_ID: DEFAULT_RACE.id, CAP: String(CAP) };
+  if (side.name === 'bare') return { ...common, RACE_ID: DEFAULT_RACE.id, CAP: String(CAP), BARE_CLIENT };
   return {
     ...common,
     RACE_CONFIG: racePath,
@@ -519,7 +530,7 @@ async function main(): Promise<number> {
       '',
       'The bare reference (bench/reference/bare-service.ts): Hono + @hono/node-server + a pg Pool of 10 (the project’s size), ' +
         'a shape check instead of validation, the project’s registration statement (with the task for the outbox route), ' +
-        'then one POST /emails per email and, for the outbox, one completion statement per task; no batches, tracing or log.',
+        `then one POST /emails per email (${BARE_CLIENT === 'fetch' ? 'with fetch' : 'over node:http with keep-alive, as the project sends (--bare-client node-http)'}) and, for the outbox, one completion statement per task; no batches, tracing or log.`,
       '',
       '## Throughput and latency',
       '',
@@ -568,8 +579,8 @@ async function main(): Promise<number> {
       emailWaitTimeouts: emailTimeouts,
       targets: goals,
     };
-    const jsonPath = join(RESULTS_DIR, 'http.json');
-    const mdPath = join(RESULTS_DIR, 'http.md');
+    const jsonPath = join(RESULTS_DIR, `${RESULTS_NAME}.json`);
+    const mdPath = join(RESULTS_DIR, `${RESULTS_NAME}.md`);
     await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
     await writeFile(mdPath, `${markdown}\n`);
     console.log(`results: ${jsonPath}\n         ${mdPath}`);

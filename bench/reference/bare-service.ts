@@ -12,7 +12,9 @@
 // tracing, no request log). Built by the bench with esbuild and run with plain node, as the project is.
 //
 // Environment: DATABASE_URL, RESEND_BASE_URL, RESEND_API_KEY, RACE_ID, CAP, PORT (0: any free port),
-// POOL_MAX (default 10, the project's). Prints `listening on http://… (pid N)` on stderr when ready.
+// POOL_MAX (default 10, the project's), BARE_CLIENT (`fetch`, the default, or `node-http`: keep-alive
+// node:http, the client the project uses on Node). Prints `listening on http://… (pid N)` on stderr when ready.
+import http from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pg from 'pg';
@@ -98,7 +100,39 @@ const COMPLETE = `
   SELECT id, attempts, $4::timestamptz, $5, 'succeeded', NULL, NULL::uuid FROM moved
   RETURNING task_id`;
 
+const agent = new http.Agent({ keepAlive: true });
+
+/** The same POST over node:http (the stand-in is plain HTTP on loopback). */
+function sendOverHttp(body: string, headers: Record<string, string>): Promise<{ id: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      providerUrl,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: 15_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          if (response.statusCode !== 200) reject(new Error(`provider answered ${response.statusCode}`));
+          else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 async function send(message: ReturnType<typeof email>, key: string): Promise<{ id: string }> {
+  if (env.BARE_CLIENT === 'node-http') {
+    return sendOverHttp(JSON.stringify(message), {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      'idempotency-key': key,
+      'user-agent': 'finishline-bare-reference',
+    });
+  }
   const response = await fetch(providerUrl, {
     method: 'POST',
     headers: {
