@@ -8,6 +8,11 @@ export interface SendOptions {
   idempotencyKey: string;
   /** Aborts the send (attempt timeout, shutdown). */
   signal?: AbortSignal;
+  /**
+   * Gives up after this long: a retryable `timeout`. For a send nothing else aborts, it is cheaper
+   * than a signal (no AbortController and listeners per send).
+   */
+  timeoutMs?: number;
 }
 
 /** One email of a batch: accepted (the provider's id) or refused on its own (the batch's other emails went). */

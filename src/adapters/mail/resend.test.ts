@@ -155,6 +155,29 @@ describe('createResendMailer against the stand-in', () => {
     expect(standIn.acceptedCount()).toBe(0);
   });
 
+  it("timeoutMs (fetch): a hang → retryable 'timeout'; an answer in time is read whole", async () => {
+    standIn.failNext(1, 'hang');
+    const error = await mailError(mailer.send(message, { idempotencyKey: key(), timeoutMs: 200 }));
+    expect(error).toMatchObject({ kind: 'retryable', code: 'timeout', status: undefined });
+    expect(standIn.acceptedCount()).toBe(0);
+    const sent = await mailer.send(message, { idempotencyKey: key(), timeoutMs: 5_000 });
+    expect(sent.id).toEqual(expect.any(String));
+    expect(standIn.acceptedCount()).toBe(1);
+  });
+
+  it('timeoutMs beside a signal: the signal still aborts the send (shutdown)', async () => {
+    const controller = new AbortController();
+    standIn.failNext(1, 'hang');
+    const pending = mailError(
+      mailer.send(message, { idempotencyKey: key(), timeoutMs: 60_000, signal: controller.signal }),
+    );
+    setTimeout(() => controller.abort(), 100);
+    expect(await pending).toMatchObject({ kind: 'retryable', code: 'timeout' });
+    expect(
+      await mailError(mailer.send(message, { idempotencyKey: key(), timeoutMs: 60_000, signal: AbortSignal.abort() })),
+    ).toMatchObject({ code: 'timeout' });
+  });
+
   it('an already aborted signal → retryable timeout, nothing sent', async () => {
     const error = await mailError(mailer.send(message, { idempotencyKey: key(), signal: AbortSignal.abort() }));
     expect(error).toMatchObject({ kind: 'retryable', code: 'timeout' });

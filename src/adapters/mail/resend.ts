@@ -11,7 +11,7 @@ import {
   type SendOptions,
 } from '../../ports/mailer.js';
 import { USER_AGENT } from '../../version.js';
-import { fetchPost, type HttpAnswer, type HttpPost } from './http-post.js';
+import { fetchPost, type HttpAnswer, type HttpPost, timedOut } from './http-post.js';
 
 export interface ResendOptions {
   apiKey: string;
@@ -93,7 +93,7 @@ async function post(
   options: ResendOptions,
   path: string,
   body: unknown,
-  { idempotencyKey, signal }: SendOptions,
+  { idempotencyKey, signal, timeoutMs }: SendOptions,
   extraHeaders: Record<string, string> = {},
 ): Promise<unknown> {
   const httpPost = options.post ?? fetchPost;
@@ -110,6 +110,7 @@ async function post(
       },
       body: JSON.stringify(body),
       signal,
+      timeoutMs,
     });
     // The provider's answer on the send's span (tracedMailer's), when tracing is on.
     trace.getActiveSpan()?.setAttribute('http.response.status_code', response.status);
@@ -118,15 +119,10 @@ async function post(
     if (error instanceof MailError) throw error;
     // The outcome is unknown (the provider may have accepted it): retrying with the same
     // Idempotency-Key is what makes that safe.
-    const timedOut = signal?.aborted === true;
-    throw new MailError(
-      'retryable',
-      timedOut ? 'timeout' : 'network_error',
-      timedOut ? 'send timed out' : 'network error',
-      {
-        cause: error,
-      },
-    );
+    const late = signal?.aborted === true || timedOut(error);
+    throw new MailError('retryable', late ? 'timeout' : 'network_error', late ? 'send timed out' : 'network error', {
+      cause: error,
+    });
   }
   const { name, message: text } = await errorBody(response);
   throw new MailError(classifyResendError(response.status, name), name, text, {

@@ -172,6 +172,20 @@ describe('providerPost (Node: node:http with keep-alive)', () => {
     });
   });
 
+  it('timeoutMs: a send with no answer in time is a timeout; one answered in time is not cut later', async () => {
+    // The server never answers /slow: only the timer can end it.
+    expect(
+      await failureOf(mailerAt(`${base}/slow`).send(message, { idempotencyKey: 'k', timeoutMs: 100 })),
+    ).toMatchObject({ kind: 'retryable', code: 'timeout' });
+    // However far the answer got (/cut sends half a body, then drops), a timer that fired makes it a timeout.
+    expect(await failureOf(mailerAt(`${base}/cut`).send(message, { idempotencyKey: 'k', timeoutMs: 5 }))).toMatchObject(
+      { code: 'timeout' },
+    );
+    expect(await mailerAt(`${base}/late`).send(message, { idempotencyKey: 'k', timeoutMs: 2_000 })).toEqual({
+      id: 'em_late',
+    });
+  });
+
   it('a refused connection is a network error', async () => {
     const closed = createServer();
     closed.listen(0, '127.0.0.1');

@@ -10,7 +10,7 @@
 // points at something else; the send fails as a network error (retried with the same Idempotency-Key).
 import http from 'node:http';
 import https from 'node:https';
-import type { HttpAnswer, HttpPost } from '../../adapters/mail/http-post.js';
+import { type HttpAnswer, type HttpPost, timeoutError } from '../../adapters/mail/http-post.js';
 
 /** An answer larger than this is not the provider's: cut it off rather than hold it in memory. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -47,8 +47,27 @@ export function createProviderPost({ idleMs = 4_000, tls = {} }: ProviderPostOpt
   // so a quiet spell lets the others time out.
   const common = { keepAlive: true, scheduling: 'lifo', timeout: idleMs } as const;
   const agents = { http: new http.Agent(common), https: new https.Agent({ ...common, ...tls }) };
-  return (url, { headers, body, signal }) =>
+  return (url, { headers, body, signal, timeoutMs }) =>
     new Promise<HttpAnswer>((resolve, reject) => {
+      // `timeoutMs`: a plain timer destroys the request, answer included; cheaper than a signal.
+      let late = false;
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              late = true;
+              request.destroy(timeoutError());
+            }, timeoutMs);
+      const succeed = (result: HttpAnswer) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      // However the request ended early (its error, the answer's, a close), it was the timer's doing
+      // once the timer fired.
+      const fail = (error: unknown) => {
+        clearTimeout(timer);
+        reject(late ? timeoutError() : error);
+      };
       const target = new URL(url);
       const secure = target.protocol === 'https:';
       const request = (secure ? https : http).request(
@@ -63,7 +82,7 @@ export function createProviderPost({ idleMs = 4_000, tls = {} }: ProviderPostOpt
           const status = response.statusCode ?? 0;
           if (status >= 300 && status < 400) {
             response.resume();
-            reject(new Error(`redirect refused (HTTP ${status})`));
+            fail(new Error(`redirect refused (HTTP ${status})`));
             return;
           }
           const chunks: Buffer[] = [];
@@ -73,15 +92,15 @@ export function createProviderPost({ idleMs = 4_000, tls = {} }: ProviderPostOpt
             if (size > MAX_ANSWER_BYTES) request.destroy(new Error('answer too large'));
             else chunks.push(chunk);
           });
-          response.on('end', () => resolve(answer(status, response.headers, Buffer.concat(chunks).toString('utf8'))));
+          response.on('end', () => succeed(answer(status, response.headers, Buffer.concat(chunks).toString('utf8'))));
           // Cut short (connection dropped, aborted, too large): no whole answer, the outcome is unknown.
-          response.on('error', reject);
+          response.on('error', fail);
           response.on('close', () => {
-            if (!response.complete) reject(new Error('answer cut short'));
+            if (!response.complete) fail(new Error('answer cut short'));
           });
         },
       );
-      request.on('error', reject);
+      request.on('error', fail);
       request.end(body);
     });
 }

@@ -122,7 +122,7 @@ async function sendQueuedEmail(
   try {
     await deps.mailer.send(body.email, {
       idempotencyKey: body.idempotencyKey,
-      signal: AbortSignal.timeout(deps.sendTimeoutMs),
+      timeoutMs: deps.sendTimeoutMs,
     });
     message.ack();
   } catch (error) {

@@ -19,7 +19,7 @@ export class EmailService extends WorkerEntrypoint<WorkerBindings> {
     const message = queuedEmail.parse(email);
     if (typeof idempotencyKey !== 'string' || idempotencyKey === '') throw new TypeError('idempotencyKey is required');
     return withServices(this.env, this.ctx as unknown as ExecutionContext, logger, (deps) =>
-      deps.mailer.send(message, { idempotencyKey, signal: AbortSignal.timeout(deps.sendTimeoutMs) }),
+      deps.mailer.send(message, { idempotencyKey, timeoutMs: deps.sendTimeoutMs }),
     );
   }
 }
