@@ -8,7 +8,15 @@ import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 
 describe('provider faults', () => {
-  const stack = useStack('fl_faults', startNodeTarget, FAST_RETRIES);
+  // A longer attempt timeout than FAST_RETRIES' 500 ms: on a loaded machine (the whole suite beside
+  // this file) a batch of 100 emails can take that long, and an attempt that times out first hides the
+  // forced accepted-then-dropped fault this test must see as a network error. Hangs still end in 2 s
+  // (the lease, which must outlast an attempt, grows with it).
+  const stack = useStack('fl_faults', startNodeTarget, {
+    ...FAST_RETRIES,
+    TASK_TIMEOUT_MS: '2000',
+    TASK_LEASE_MS: '5000',
+  });
 
   it('1,000 registrations, ~32 % of sends failing: every one gets exactly one email', async () => {
     // P(no fault) = 0.88 · 0.9 · 0.95 · 0.9 ≈ 0.68
