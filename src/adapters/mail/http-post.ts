@@ -1,7 +1,7 @@
 // The one HTTP call the Resend adapter makes: a POST of a JSON body. Small on purpose, so each runtime
-// can bring its cheapest client: workerd its fetch (the default here), Node undici's request()
-// (runtime/node/provider-post.ts), whose answer is not a WHATWG Response — building one costs more
-// than the rest of the call.
+// can bring its cheapest client: workerd its fetch (the default here), Node keep-alive node:http
+// (runtime/node/provider-post.ts), whose answer is not a WHATWG Response — building one cost more than
+// the rest of the call.
 
 /** What the adapter reads of an answer. A fetch Response has all of it. */
 export interface HttpAnswer {

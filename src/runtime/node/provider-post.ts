@@ -1,9 +1,9 @@
 // The email provider's HTTP client on Node: node:http(s) with keep-alive, not fetch.
 //
 // Node's fetch (undici) builds a WHATWG Request, Headers, a body stream and a Response around every
-// call: `npm run bench:provider-client` measures ≈410 µs of CPU per confirmation email with fetch
-// (redirects refused) against ≈150 over node:http — the largest single cost of the wait-until route,
-// which sends one email per registration (bench:http). The undici package's own request() is as cheap,
+// call: `npm run bench:provider-client` measures 2.2–3× the CPU per confirmation email with fetch
+// (redirects refused) than over node:http (bench/results/provider-client.md) — the largest single cost
+// of the wait-until route, which sends one email per registration (bench:http). The undici package's own request() is as cheap,
 // but loading it added ~19 MiB to the process (a one-off check); node:http is loaded by the server anyway.
 //
 // Redirects are refused, not followed: Resend's API never redirects, so one means RESEND_BASE_URL
@@ -43,7 +43,7 @@ export interface ProviderPostOptions {
 /** A client with its own keep-alive agents. */
 export function createProviderPost({ idleMs = 4_000, tls = {} }: ProviderPostOptions = {}): HttpPost {
   // `timeout` ends a connection idle that long; on a request in flight it only emits an event nobody
-  // listens to here (the send's own signal bounds it). LIFO: the most recently used connection first,
+  // listens to here (the send's own signal or timeoutMs bounds it). LIFO: the most recently used connection first,
   // so a quiet spell lets the others time out.
   const common = { keepAlive: true, scheduling: 'lifo', timeout: idleMs } as const;
   const agents = { http: new http.Agent(common), https: new https.Agent({ ...common, ...tls }) };
