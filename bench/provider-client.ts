@@ -21,7 +21,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { HttpPost } from '../src/adapters/mail/http-post.js';
+import { fetchPost, type HttpPost } from '../src/adapters/mail/http-post.js';
 import { createResendMailer } from '../src/adapters/mail/resend.js';
 import { buildConfirmationEmail } from '../src/domain/confirmation-email.js';
 import { raceFromJson } from '../src/race-config.js';
@@ -76,7 +76,8 @@ async function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> 
 }
 
 const CLIENTS: { name: string; post: () => HttpPost }[] = [
-  { name: 'fetch', post: () => (url, init) => fetch(url, { method: 'POST', ...init }) },
+  // The adapter's own default (what Workers use): plain fetch when no timeoutMs is given, as here.
+  { name: 'fetch', post: () => fetchPost },
   {
     name: 'fetch, redirects refused',
     post: () => (url, init) => fetch(url, { method: 'POST', ...init, redirect: 'error', window: null }),
