@@ -2,7 +2,7 @@
 // and the one place where the state of the email's task becomes that word.
 import type { TaskStatus } from './tasks.js';
 
-export const EMAIL_DELIVERY_STATUSES = ['sending', 'pending', 'sent', 'failed', 'not_tracked'] as const;
+export const EMAIL_DELIVERY_STATUSES = ['sending', 'pending', 'sent', 'failed', 'cancelled', 'not_tracked'] as const;
 export type EmailDeliveryStatus = (typeof EMAIL_DELIVERY_STATUSES)[number];
 
 const BY_TASK_STATUS: Record<TaskStatus, EmailDeliveryStatus> = {
@@ -10,6 +10,7 @@ const BY_TASK_STATUS: Record<TaskStatus, EmailDeliveryStatus> = {
   pending: 'pending',
   succeeded: 'sent',
   dead: 'failed',
+  cancelled: 'cancelled',
 };
 
 /** The status of a registration's email from its latest task's status; no task (a seed strategy): `not_tracked`. */

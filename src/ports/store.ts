@@ -3,7 +3,7 @@
 // never sees SQL or a driver. The task state transitions are the task store's (src/tasks/store.ts).
 import type { EmailMessage } from '../domain/confirmation-email.js';
 import type { EmailDeliveryStatus } from './email-delivery.js';
-import type { NewLeasedTask } from './tasks.js';
+import type { NewTask } from './tasks.js';
 
 /**
  * The ways of handling the email, each a route (README: the strategies, side by side). The last two
@@ -71,13 +71,13 @@ export interface Store {
    */
   insertRegistration(registration: NewRegistration): Promise<InsertOutcome>;
   /**
-   * Stores a registration, its task and (given a key) its idempotent response in ONE statement (the
-   * outbox): none exists without the others. The task is written already leased (`running`, attempt 1)
-   * for the fast path. `idempotency_key_taken` when another request stored that key first.
+   * Stores a registration, its tasks and (given a key) its idempotent response in ONE statement (the
+   * outbox): none exists without the others. The confirmation's task is written already leased
+   * (`running`, attempt 1) for the fast path; scheduled ones (reminders) pending. `idempotency_key_taken` when another request stored that key first.
    */
   insertRegistrationWithTask(
     registration: NewRegistration,
-    task: NewLeasedTask,
+    task: NewTask | readonly NewTask[],
     idempotency?: IdempotentResponse,
   ): Promise<InsertOutcome | 'idempotency_key_taken'>;
   findIdempotentResponse(key: string): Promise<IdempotentResponse | null>;

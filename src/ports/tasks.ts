@@ -3,8 +3,11 @@
 // glossary at the top of src/tasks/types.ts. They live here rather than in src/tasks because the
 // Store and AdminStore ports use them, and src/tasks itself imports the ports.
 
-/** `tasks.status`: pending → running → succeeded | dead; running → pending again after a retryable failure. */
-export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead'] as const;
+/**
+ * `tasks.status`: pending → running → succeeded | dead; running → pending again after a retryable failure;
+ * pending → cancelled by a cancel, and running → cancelled when its attempt ends without success after one.
+ */
+export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /**
@@ -32,22 +35,49 @@ export interface LeasedTask {
   batchId?: string | null;
 }
 
+/** What enqueueing a key that a pending or running task of the kind already carries does. */
+export const KEY_MODES = ['replace', 'keep'] as const;
+export type KeyMode = (typeof KEY_MODES)[number];
+
 /**
- * A task to write already leased to the engine that enqueues it (the fast path) — or, `queued`, written
- * pending and due now, for a queue's consumer to claim (Cloudflare Queues: docs/design.md, Queues on Workers).
+ * A task to write. By default already leased to the engine that enqueues it (the fast path: running,
+ * attempt 1). `queued` or a `runAt`: written pending instead, not claimed before `runAt` (due now when
+ * absent) — for a queue's consumer (docs/design.md, Queues on Workers) or a sweeper to claim.
  */
-export interface NewLeasedTask {
+export interface NewTask {
   id: string;
   kind: string;
   payload: unknown;
   maxAttempts: number;
+  /** Lower runs first (claims order by priority, then run_at). */
+  priority: number;
   leaseOwner: string;
   leaseMs: number;
   /** W3C traceparent of the request that enqueues it (kept in `tasks.trace_parent`). */
   traceParent?: string | null;
-  /** Not leased: pending, attempt 0, due now; `leaseOwner` and `leaseMs` are then ignored. */
+  /** Not leased: pending, attempt 0, due at `runAt`; `leaseOwner` and `leaseMs` are then ignored. */
   queued?: boolean;
+  /** Not claimed before this instant (compared with the database's clock). Implies `queued`. */
+  runAt?: Date | null;
+  /**
+   * Unique among the kind's pending and running tasks. Enqueueing a key that is taken `replace`s the
+   * pending task's payload and run_at, or `keep`s it as it is (a running task is always kept).
+   */
+  key?: { value: string; mode: KeyMode } | null;
 }
+
+/** What an enqueue did: wrote a new task, or found the key taken and replaced or kept that task. */
+export interface EnqueueResult {
+  id: string;
+  outcome: 'inserted' | 'replaced' | 'kept';
+}
+
+/**
+ * What a cancel came to: `cancelled` (it was pending and will never run), `too-late` (it is running, or
+ * was sent in a batch whose outcome is unknown: that attempt finishes, and it is never retried), or
+ * `not-found` (no pending or running task of the kind has that key).
+ */
+export type CancelResult = 'cancelled' | 'too-late' | 'not-found';
 
 /** One finished attempt, as recorded in `task_attempts` with the task's new state. */
 export interface AttemptRecord {

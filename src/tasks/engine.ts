@@ -6,7 +6,7 @@
 import { type Context, context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { describeError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
-import type { AttemptRecord, LeasedTask, NewLeasedTask, TaskState } from '../ports/tasks.js';
+import type { AttemptRecord, LeasedTask, NewTask, TaskState } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, linksTo, noopTracer, recordError } from '../tracing/tracer.js';
 import { delayBeforeRetry } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
@@ -63,9 +63,9 @@ const HELD_RECHECK_MS = 60_000;
 export interface TaskEngine {
   readonly owner: string;
   /** A task row to write already leased to this engine: the fast path. */
-  leasedTask(kind: string, payload: unknown): NewLeasedTask;
+  leasedTask(kind: string, payload: unknown): NewTask;
   /** A task row to write pending and due, for a queue's consumer to claim (Workers with EMAIL_QUEUE). */
-  queuedTask(kind: string, payload: unknown): NewLeasedTask;
+  queuedTask(kind: string, payload: unknown): NewTask;
   /**
    * A queue consumer's delivery: claims those of `ids` that are due or abandoned (with their batch
    * mates), runs them (batch kinds as batches), then says where each of `ids` stands (none: no such task).
@@ -505,11 +505,12 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     ];
   }
 
-  const newTask = (kind: string, payload: unknown, queued: boolean): NewLeasedTask => ({
+  const newTask = (kind: string, payload: unknown, queued: boolean): NewTask => ({
     id: crypto.randomUUID(),
     kind,
     payload,
     maxAttempts: options.maxAttempts,
+    priority: 0,
     leaseOwner: owner,
     leaseMs: options.leaseMs,
     // The enqueuing request's span: the attempts (fast path, queue or sweeper) link to its trace.

@@ -1,13 +1,16 @@
 // The task store: the state transitions of a task (./sql/*.ts), over the one-method SqlDatabase port.
 // Each is one statement; each write by a lease holder changes nothing once the lease is lost.
 import type { SqlDatabase } from '../ports/sql-database.js';
-import type { AttemptRecord, LeasedTask, TaskState } from '../ports/tasks.js';
+import type { AttemptRecord, CancelResult, EnqueueResult, LeasedTask, NewTask, TaskState } from '../ports/tasks.js';
+import { cancelTask } from './sql/cancel.js';
 import { claimTasks } from './sql/claim.js';
 import { completeTask } from './sql/complete.js';
 import { deadLetterTask } from './sql/dead-letter.js';
 import { type BatchRecord, type BatchTaskOutcome, finishBatch } from './sql/finish-batch.js';
+import { enqueueTask } from './sql/enqueue.js';
 import { formBatch } from './sql/form-batch.js';
 import { giveUpTasks } from './sql/give-up.js';
+import { nextDueInMs } from './sql/next-due.js';
 import { overdueTasks } from './sql/overdue.js';
 import { releaseTask } from './sql/release.js';
 import { retryTask } from './sql/retry.js';
@@ -15,6 +18,12 @@ import { taskStates } from './sql/task-states.js';
 
 /** Every method throws StoreUnavailableError (src/ports/errors.ts) when the database cannot be reached. */
 export interface TaskStore {
+  /** Writes a task on its own (one caused by a registration is written in the registration's statement). */
+  enqueueTask(task: NewTask): Promise<EnqueueResult>;
+  /** Cancels the pending or running task of `kind` with `key` (src/tasks/sql/cancel.ts). */
+  cancelTask(kind: string, key: string): Promise<CancelResult>;
+  /** Milliseconds until the next task falls due (database clock); null when none waits. */
+  nextDueInMs(): Promise<number | null>;
   /**
    * Leases up to `limit` due tasks (pending and due, or running with an expired lease) — of `ids` only,
    * when given (a queue consumer's messages).
@@ -40,6 +49,9 @@ export interface TaskStore {
 
 export function createTaskStore(db: SqlDatabase): TaskStore {
   return {
+    enqueueTask: (task) => enqueueTask(db, task),
+    cancelTask: (kind, key) => cancelTask(db, kind, key),
+    nextDueInMs: () => nextDueInMs(db),
     claimTasks: (owner, limit, leaseMs, ids) => claimTasks(db, owner, limit, leaseMs, ids),
     completeTask: (task, attempt, result) => completeTask(db, task, attempt, result),
     retryTask: (task, attempt, delayMs) => retryTask(db, task, attempt, delayMs),

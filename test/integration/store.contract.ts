@@ -15,7 +15,7 @@ import { type Database, queryRows, sqlDatabase } from '../../src/adapters/db/dat
 import { createStore } from '../../src/adapters/db/store.js';
 import type { EmailMessage } from '../../src/domain/confirmation-email.js';
 import type { CapOf, NewRegistration, Store } from '../../src/ports/store.js';
-import type { AttemptRecord, LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
+import type { AttemptRecord, LeasedTask, NewTask } from '../../src/ports/tasks.js';
 import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
 import { resetDatabase } from '../../tools/postgres.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
@@ -55,13 +55,14 @@ const KIND = 'send-confirmation-email';
 const newRegistration = (overrides: Partial<NewRegistration> = {}) =>
   registrationFor(RACE, { address: '1 Analytical Way\nLondon', ...overrides });
 
-function newTask(owner: string, overrides: Partial<NewLeasedTask> = {}): NewLeasedTask {
+function newTask(owner: string, overrides: Partial<NewTask> = {}): NewTask {
   const id = randomUUID();
   return {
     id,
     kind: KIND,
     payload: { to: 'runner@example.com', subject: 'You are in', marker: id },
     maxAttempts: 5,
+    priority: 0,
     leaseOwner: owner,
     leaseMs: 60_000,
     ...overrides,
@@ -69,7 +70,7 @@ function newTask(owner: string, overrides: Partial<NewLeasedTask> = {}): NewLeas
 }
 
 /** The task as its holder sees it after `attempts` claims (1 = the fast-path lease). */
-function leased(task: NewLeasedTask, attempts = 1, owner = task.leaseOwner): LeasedTask {
+function leased(task: NewTask, attempts = 1, owner = task.leaseOwner): LeasedTask {
   return {
     id: task.id,
     kind: task.kind,
@@ -306,7 +307,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
     });
 
     describe('task transitions', () => {
-      async function enqueue(overrides: Partial<NewLeasedTask> = {}) {
+      async function enqueue(overrides: Partial<NewTask> = {}) {
         const registration = newRegistration();
         const task = newTask('owner-a', overrides);
         expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('stored');
@@ -480,7 +481,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await f.tasks.formBatch(randomUUID(), [leased(a.task)], 60_000)).toEqual([]);
 
         // The outcome is unknown: both stay in the batch. `b` comes due later than `a`.
-        const inBatch = (t: NewLeasedTask) => ({ ...leased(t), batchId });
+        const inBatch = (t: NewTask) => ({ ...leased(t), batchId });
         const unknown = { batchId, startedAt: new Date(), durationMs: 5, keepBatch: true };
         const recorded = await f.tasks.finishBatch(unknown, [
           { task: inBatch(a.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 0 },

@@ -8,7 +8,7 @@ import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import type { NewRegistration, Store } from '../../src/ports/store.js';
-import type { LeasedTask, NewLeasedTask } from '../../src/ports/tasks.js';
+import type { LeasedTask, NewTask } from '../../src/ports/tasks.js';
 import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
 import { createTestDatabase, resetDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { newRegistration } from './fixtures.js';
@@ -38,11 +38,12 @@ export function useAdminDatabase(name: string, options: { race: string; maxAttem
   const data = {
     async enqueue(overrides = {}) {
       const registration = newRegistration(options.race, overrides);
-      const task: NewLeasedTask = {
+      const task: NewTask = {
         id: randomUUID(),
         kind: 'send-confirmation-email',
         payload: { to: registration.email, subject: 'You are in' },
         maxAttempts: options.maxAttempts,
+        priority: 0,
         leaseOwner: 'request-owner',
         leaseMs: 60_000,
       };

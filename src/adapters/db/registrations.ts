@@ -17,8 +17,9 @@ import type {
   NewRegistration,
   RegistrationWithDelivery,
 } from '../../ports/store.js';
-import type { NewLeasedTask } from '../../ports/tasks.js';
-import { insertLeasedTask } from '../../tasks/sql/enqueue.js';
+import type { NewTask } from '../../ports/tasks.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/handlers/send-confirmation-email.js';
+import { insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
@@ -99,16 +100,19 @@ function rememberStatement(idempotency: IdempotentResponse): SQL {
     )`;
 }
 
-/** The outbox enqueue: registration, its (already leased) task and its idempotent response, at once. */
+/**
+ * The outbox enqueue: registration, its tasks (the confirmation, already leased; scheduled ones such as
+ * reminders) and its idempotent response, at once.
+ */
 export async function insertRegistrationWithTask(
   db: Database,
   r: NewRegistration,
-  task: NewLeasedTask,
+  task: NewTask | readonly NewTask[],
   idempotency: IdempotentResponse | undefined,
   capOf?: CapOf,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
-  const rest = sql`,
-    task AS (${insertLeasedTask(task, sql`registration`)})${idempotency ? rememberStatement(idempotency) : sql``}`;
+  const tasks = Array.isArray(task) ? task : [task as NewTask];
+  const rest = sql`${insertTasks(tasks, sql`registration`)}${idempotency ? rememberStatement(idempotency) : sql``}`;
   return runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED, rest));
 }
 
@@ -131,7 +135,7 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
       updatedAt: tasks.updatedAt,
     })
     .from(registrations)
-    .leftJoin(tasks, eq(tasks.registrationId, registrations.id))
+    .leftJoin(tasks, and(eq(tasks.registrationId, registrations.id), eq(tasks.kind, SEND_CONFIRMATION_EMAIL)))
     .where(eq(registrations.id, id))
     .orderBy(desc(tasks.createdAt))
     .limit(1);

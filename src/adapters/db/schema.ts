@@ -61,13 +61,25 @@ export const tasks = pgTable(
     // of the request; cleared once the provider answered. A task carrying it is only ever sent with
     // the rest of its batch, so a re-send is byte-identical.
     batchId: uuid('batch_id'),
+    // Lower runs first: claims order by priority, then run_at (src/tasks/sql/claim.ts).
+    priority: integer('priority').notNull().default(0),
+    // Unique among the kind's pending and running tasks: enqueueing it again replaces or keeps that
+    // task (src/tasks/sql/enqueue.ts), and `cancel` finds it by it (src/tasks/sql/cancel.ts).
+    key: text('key'),
+    // When a cancel came while the task was running (or in a batch whose outcome is unknown): its
+    // current attempt finishes, and it is never attempted again.
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check('tasks_status_check', sql`${t.status} in ('pending', 'running', 'succeeded', 'dead')`),
-    // The sweeper's claim query: due pending tasks, and running tasks whose lease expired.
-    index('tasks_due_idx').on(t.status, t.runAt),
+    check('tasks_status_check', sql`${t.status} in ('pending', 'running', 'succeeded', 'dead', 'cancelled')`),
+    // The sweeper's claim query: due pending tasks by priority, and running tasks whose lease expired.
+    index('tasks_due_idx').on(t.status, t.priority, t.runAt),
+    uniqueIndex('tasks_live_key_idx')
+      .on(t.kind, t.key)
+      .where(sql`${t.key} IS NOT NULL AND ${t.status} IN ('pending', 'running')`),
+    index('tasks_kind_status_idx').on(t.kind, t.status),
     index('tasks_registration_idx').on(t.registrationId),
     // The claim's lookup of a claimed task's batch mates.
     index('tasks_batch_idx').on(t.batchId),

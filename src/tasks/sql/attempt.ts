@@ -37,6 +37,13 @@ export function withAttemptRecord(update: SQL, outcome: AttemptOutcome, attempt:
     RETURNING task_id`;
 }
 
+/**
+ * The status a task goes back to when its attempt ends without success: pending (to be tried again),
+ * unless a cancel came meanwhile (sql/cancel.ts) and no batch of unknown outcome holds it to a re-send.
+ */
+export const PENDING_UNLESS_CANCELLED = sql`CASE WHEN tasks.cancelled_at IS NOT NULL AND tasks.batch_id IS NULL
+  THEN 'cancelled' ELSE 'pending' END`;
+
 /** Only the holder of a live lease may finish a task. */
 export function heldBy(task: LeasedTask): SQL {
   return sql`id = ${task.id} AND status = 'running' AND lease_owner = ${task.leaseOwner} AND attempts = ${task.attempts}`;

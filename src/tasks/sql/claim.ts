@@ -54,19 +54,20 @@ export async function claimTasks(
       -- Two index-friendly scans (an OR of both conditions would read and sort every due row).
       WITH expired AS (
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
-               batch_id
+               batch_id, cancelled_at
         FROM tasks
         WHERE status = 'running' AND lease_expires_at < now() ${only}
-        ORDER BY lease_expires_at
+        ORDER BY priority, lease_expires_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       ),
       pending AS (
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
-               batch_id
+               batch_id, cancelled_at
         FROM tasks
         WHERE status = 'pending' AND run_at <= now() ${only}
-        ORDER BY run_at
+        -- Lower priority first, then the longest due: the send budget goes to the most urgent work.
+        ORDER BY priority, run_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       ),
@@ -75,7 +76,7 @@ export async function claimTasks(
       -- The other due tasks of the batches picked: a batch is sent whole or not at all.
       mates AS (
         SELECT id, status AS was, attempts, max_attempts, updated_at AS leased_at, lease_expires_at AS expired_at,
-               batch_id
+               batch_id, cancelled_at
         FROM tasks
         WHERE batch_id IN (SELECT batch_id FROM picked WHERE batch_id IS NOT NULL)
           AND id NOT IN (SELECT id FROM picked)
@@ -94,15 +95,17 @@ export async function claimTasks(
       -- Out of attempts: a task alone, or a batch as soon as one of its tasks is (it cannot go without it).
       due AS (
         SELECT *, bool_or(attempts >= max_attempts AND was = 'running')
-                    OVER (PARTITION BY coalesce(batch_id, id)) AS exhausted
+                    OVER (PARTITION BY coalesce(batch_id, id)) AS exhausted,
+               -- Cancelled while its attempt ran, and no batch of unknown outcome to re-send: it ends here.
+               (cancelled_at IS NOT NULL AND batch_id IS NULL) AS cancelled
         FROM whole
       ),
       abandoned AS (${insertAttempts(sql`due WHERE was = 'running'`, 'abandoned', ABANDONED)})
       UPDATE tasks SET
-        status = CASE WHEN due.exhausted THEN 'dead' ELSE 'running' END,
-        attempts = CASE WHEN due.exhausted THEN tasks.attempts ELSE tasks.attempts + 1 END,
-        lease_owner = CASE WHEN due.exhausted THEN NULL ELSE ${owner} END,
-        lease_expires_at = CASE WHEN due.exhausted THEN NULL
+        status = CASE WHEN due.exhausted THEN 'dead' WHEN due.cancelled THEN 'cancelled' ELSE 'running' END,
+        attempts = CASE WHEN due.exhausted OR due.cancelled THEN tasks.attempts ELSE tasks.attempts + 1 END,
+        lease_owner = CASE WHEN due.exhausted OR due.cancelled THEN NULL ELSE ${owner} END,
+        lease_expires_at = CASE WHEN due.exhausted OR due.cancelled THEN NULL
                                 ELSE now() + ${leaseMs} * interval '1 millisecond' END,
         last_error = CASE WHEN due.exhausted THEN 'lease expired on the last attempt' ELSE tasks.last_error END,
         updated_at = now()

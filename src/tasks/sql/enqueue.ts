@@ -1,24 +1,71 @@
-// → running (attempt 1, leased to the enqueuing engine): the outbox write. Not a statement of its own
-// but a fragment of the statement that stores what causes the task (the registration), so neither
-// exists without the other — in ONE statement, because Neon's HTTP driver has no interactive
-// transactions. The task is written already leased for the fast path: its first attempt runs right
-// after the response, with no claim. A `queued` task is written pending and due instead: the queue's
-// consumer claims it by id (sql/claim.ts), and if its message never comes, the sweeper finds it.
+// Writing a task. Usually not a statement of its own but a fragment of the statement that stores what
+// causes the task (the registration), so neither exists without the other — in ONE statement, because
+// Neon's HTTP driver has no interactive transactions. A task is written already leased for the fast
+// path (running, attempt 1: it runs right after the response, with no claim); a `queued` or scheduled
+// one (`runAt`) is written pending, for a queue's consumer or a sweeper to claim when due (sql/claim.ts).
+//
+// A keyed task is unique among its kind's pending and running tasks (the partial unique index
+// tasks_live_key_idx). Writing a key that is taken either replaces the pending task's payload, priority
+// and run_at (`replace`) or leaves it as it is (`keep`). A running task is never replaced, nor is a
+// pending one whose last batch's outcome is unknown (it must be re-sent exactly as it was).
 import { type SQL, sql } from 'drizzle-orm';
-import type { NewLeasedTask } from '../../ports/tasks.js';
+import type { SqlDatabase } from '../../ports/sql-database.js';
+import type { EnqueueResult, NewTask } from '../../ports/tasks.js';
+
+const LIVE_KEY = sql`(kind, key) WHERE key IS NOT NULL AND status IN ('pending', 'running')`;
+
+function onConflict(task: NewTask): SQL {
+  if (!task.key) return sql``;
+  if (task.key.mode === 'keep') return sql` ON CONFLICT ${LIVE_KEY} DO NOTHING`;
+  return sql` ON CONFLICT ${LIVE_KEY} DO UPDATE
+    SET payload = excluded.payload, run_at = excluded.run_at, priority = excluded.priority,
+        trace_parent = excluded.trace_parent, updated_at = now()
+    WHERE tasks.status = 'pending' AND tasks.batch_id IS NULL`;
+}
 
 /**
- * `INSERT INTO tasks …` of `task` for the row of `source`: a CTE of the enclosing statement that
- * returns the id of the registration the task belongs to (no row: no task).
+ * `INSERT INTO tasks …` of `task`, returning `id` and `inserted` (false: an existing task was replaced).
+ * With `source` (a CTE of the enclosing statement returning the id of the registration the task belongs
+ * to) the task is written for each of its rows — none: no task.
  */
-export function insertLeasedTask(task: NewLeasedTask, source: SQL): SQL {
-  const lease = task.queued
-    ? sql`'pending', 0, ${task.maxAttempts}, now(), NULL, NULL`
+export function insertTask(task: NewTask, source?: SQL): SQL {
+  const pending = task.queued || task.runAt;
+  const runAt = task.runAt ? sql`${task.runAt.toISOString()}::timestamptz` : sql`now()`;
+  const lease = pending
+    ? sql`'pending', 0, ${task.maxAttempts}, ${runAt}, NULL, NULL`
     : sql`'running', 1, ${task.maxAttempts}, now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond'`;
   return sql`
     INSERT INTO tasks (id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_expires_at,
-                       registration_id, trace_parent)
-    SELECT ${task.id}, ${task.kind}, ${JSON.stringify(task.payload)}::jsonb, ${lease}, ${source}.id,
-           ${task.traceParent ?? null}
-    FROM ${source}`;
+                       registration_id, trace_parent, priority, key)
+    SELECT ${task.id}, ${task.kind}, ${JSON.stringify(task.payload)}::jsonb, ${lease},
+           ${source ? sql`${source}.id` : sql`NULL::uuid`}, ${task.traceParent ?? null}, ${task.priority},
+           ${task.key?.value ?? null}
+    ${source ? sql`FROM ${source}` : sql``}${onConflict(task)}
+    RETURNING id, (xmax = 0) AS inserted`;
+}
+
+/** The task's CTEs for an enclosing `WITH`: `task_0 AS (…), task_1 AS (…)`, after a comma. */
+export function insertTasks(tasks: readonly NewTask[], source: SQL): SQL {
+  return sql.join(
+    tasks.map((task, i) => sql`, ${sql.raw(`task_${i}`)} AS (${insertTask(task, source)})`),
+    sql``,
+  );
+}
+
+/** A task on its own (not caused by a stored registration): inserted, or its key found taken. */
+export async function enqueueTask(db: SqlDatabase, task: NewTask): Promise<EnqueueResult> {
+  const statement = sql`
+    WITH written AS (${insertTask(task)})
+    SELECT id, CASE WHEN inserted THEN 'inserted' ELSE 'replaced' END AS outcome FROM written
+    UNION ALL
+    SELECT id, 'kept' FROM tasks
+    WHERE kind = ${task.kind} AND key = ${task.key?.value ?? null} AND status IN ('pending', 'running')
+      AND NOT EXISTS (SELECT 1 FROM written)`;
+  // Twice at most: a task with the same key written by a statement that began after this one's snapshot
+  // is invisible to the fallback SELECT — the second run sees it.
+  for (let round = 0; round < 2; round++) {
+    const [row] = await db.rows<EnqueueResult>(statement);
+    if (row) return row;
+  }
+  throw new Error(`enqueue of a ${task.kind} task wrote nothing and found no task with its key`);
 }

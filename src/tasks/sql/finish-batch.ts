@@ -50,7 +50,10 @@ export async function finishBatch(
     ),
     moved AS (
       UPDATE tasks SET
-        status = CASE x.outcome WHEN 'succeeded' THEN 'succeeded' WHEN 'dead' THEN 'dead' ELSE 'pending' END,
+        status = CASE x.outcome WHEN 'succeeded' THEN 'succeeded' WHEN 'dead' THEN 'dead'
+                   -- Cancelled meanwhile: not tried again, unless the batch must be re-sent as it was.
+                   ELSE CASE WHEN tasks.cancelled_at IS NOT NULL AND NOT ${batch.keepBatch} THEN 'cancelled'
+                             ELSE 'pending' END END,
         attempts = CASE WHEN x.outcome = 'paused' THEN tasks.attempts - 1 ELSE tasks.attempts END,
         run_at = CASE WHEN x.outcome IN ('failed', 'paused') THEN now() + x.delay_ms * interval '1 millisecond'
                       ELSE tasks.run_at END,

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { AttemptRecord, LeasedTask } from '../../ports/tasks.js';
-import { heldBy, withAttemptRecord } from './attempt.js';
+import { heldBy, PENDING_UNLESS_CANCELLED, withAttemptRecord } from './attempt.js';
 
 export async function releaseTask(
   db: SqlDatabase,
@@ -14,7 +14,7 @@ export async function releaseTask(
 ): Promise<boolean> {
   // Returns the attempt's own number (before it is given back), the one its record carries.
   const update = sql`
-    UPDATE tasks SET status = 'pending', attempts = attempts - 1,
+    UPDATE tasks SET status = ${PENDING_UNLESS_CANCELLED}, attempts = attempts - 1,
       run_at = now() + ${Math.round(delayMs)} * interval '1 millisecond',
       lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       ${attempt?.error ? sql`, last_error = ${attempt.error}` : sql``}

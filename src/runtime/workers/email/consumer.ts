@@ -58,7 +58,9 @@ const seconds = (ms: number) => Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.cei
 
 /** What to do with a task's message once its delivery is over: ack, or retry after some seconds. */
 export function nextStep(state: TaskState | undefined, paused: boolean): { ack: true } | { retryAfterSeconds: number } {
-  if (!state || state.status === 'succeeded' || state.status === 'dead') return { ack: true };
+  if (!state || state.status === 'succeeded' || state.status === 'dead' || state.status === 'cancelled') {
+    return { ack: true };
+  }
   if (state.status === 'running') return { retryAfterSeconds: seconds(state.leaseLeftMs) + 1 };
   return paused ? { ack: true } : { retryAfterSeconds: seconds(state.dueInMs) };
 }
