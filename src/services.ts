@@ -18,7 +18,7 @@ import {
 } from './ports/client-limiter.js';
 import type { Logger } from './ports/logger.js';
 import { createTaskEngine } from './tasks/engine.js';
-import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmails } from './tasks/handlers/send-confirmation-email.js';
+import { taskKinds } from './tasks/kinds/index.js';
 import { createSendBudget } from './tasks/send-budget.js';
 import { createTaskStore } from './tasks/store.js';
 import { tracedMailer } from './tracing/traced-mailer.js';
@@ -96,11 +96,8 @@ export function buildServices({
     store: tracedStore(createTaskStore(sqlDb), tracer),
     logger,
     owner,
-    // Confirmation emails go in batches, fast path and sweeps alike: no one-by-one handler needed.
-    handlers: {},
-    // Confirmation emails go in batches (one provider request, one send slot, for up to 100); the
-    // single-task handler stays for engines built without batches.
-    batchHandlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmails(mailer) },
+    // Emails go in batches (one provider request, one send slot, for up to 100), fast path and sweeps alike.
+    kinds: taskKinds({ mailer }),
     batchWindowMs: config.emailBatchWindowMs,
     maxAttempts: config.taskMaxAttempts,
     timeoutMs: config.taskTimeoutMs,

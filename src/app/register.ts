@@ -6,7 +6,8 @@ import type { Context } from 'hono';
 import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmation-email.js';
 import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
-import { type ConfirmationEmailPayload, SEND_CONFIRMATION_EMAIL } from '../tasks/handlers/send-confirmation-email.js';
+import type { EmailPayload } from '../tasks/kinds/email.js';
+import { SEND_CONFIRMATION_EMAIL } from '../tasks/kinds/send-confirmation-email.js';
 import { inSpan } from '../tracing/tracer.js';
 import { announce, deliversThroughQueue } from './announce.js';
 import type { AppDeps } from './deps.js';
@@ -77,10 +78,8 @@ export async function registerWithOutbox(
     async (span) => {
       // Leased inside this span: the task keeps its trace context, so its attempts link to this request.
       // The payload is the kind's own type: its handler parses it with the matching schema.
-      const payload: ConfirmationEmailPayload = prepared.email;
-      const task = deliversThroughQueue(deps)
-        ? deps.engine.queuedTask(SEND_CONFIRMATION_EMAIL, payload)
-        : deps.engine.leasedTask(SEND_CONFIRMATION_EMAIL, payload);
+      const payload: EmailPayload = prepared.email;
+      const task = deps.engine.task(SEND_CONFIRMATION_EMAIL, payload, { claim: deliversThroughQueue(deps) });
       span.setAttribute('task.id', task.id);
       const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
       span.setAttribute('task.enqueue.outcome', outcome);
@@ -88,7 +87,7 @@ export async function registerWithOutbox(
     },
   );
   if (outcome !== 'stored') return outcome;
-  if (task.queued) {
+  if (task.start === 'claim') {
     announce(c, deps, [task.id]);
     return outcome;
   }

@@ -40,10 +40,14 @@ export const KEY_MODES = ['replace', 'keep'] as const;
 export type KeyMode = (typeof KEY_MODES)[number];
 
 /**
- * A task to write. By default already leased to the engine that enqueues it (the fast path: running,
- * attempt 1). `queued` or a `runAt`: written pending instead, not claimed before `runAt` (due now when
- * absent) — for a queue's consumer (docs/design.md, Queues on Workers) or a sweeper to claim.
+ * How a task's first attempt starts. `fast-path`: written already leased to the engine that enqueues it
+ * (running, attempt 1), which runs it right after the response. `claim`: written pending, and claimed
+ * when due (`runAt`, or now) by a queue's consumer (docs/design.md, Queues on Workers) or a sweeper.
  */
+export const TASK_STARTS = ['fast-path', 'claim'] as const;
+export type TaskStart = (typeof TASK_STARTS)[number];
+
+/** A task to write (src/tasks/sql/enqueue.ts). */
 export interface NewTask {
   id: string;
   kind: string;
@@ -55,9 +59,9 @@ export interface NewTask {
   leaseMs: number;
   /** W3C traceparent of the request that enqueues it (kept in `tasks.trace_parent`). */
   traceParent?: string | null;
-  /** Not leased: pending, attempt 0, due at `runAt`; `leaseOwner` and `leaseMs` are then ignored. */
-  queued?: boolean;
-  /** Not claimed before this instant (compared with the database's clock). Implies `queued`. */
+  /** `claim`: pending, attempt 0, due at `runAt`; `leaseOwner` and `leaseMs` are then ignored. */
+  start: TaskStart;
+  /** `claim` only: not claimed before this instant (compared with the database's clock); now when absent. */
   runAt?: Date | null;
   /**
    * Unique among the kind's pending and running tasks. Enqueueing a key that is taken `replace`s the

@@ -4,7 +4,6 @@
 // them, never their values: they carry the runner's data, and the error is kept on the task row.
 import type * as z from 'zod/mini';
 import { PermanentError } from './errors.js';
-import type { TaskContext, TaskHandler } from './types.js';
 
 /** Issues named in the error; a payload that is wrong everywhere needs no longer message. */
 const MAX_ISSUES = 5;
@@ -19,11 +18,4 @@ export function parsePayload<Payload>(schema: z.ZodMiniType<Payload>, payload: u
     throw new PermanentError(`invalid payload (${issues.join('; ')})`);
   }
   return parsed.data;
-}
-
-export function withPayload<Payload>(
-  schema: z.ZodMiniType<Payload>,
-  handle: (payload: Payload, context: TaskContext) => Promise<unknown>,
-): TaskHandler {
-  return async (payload, context) => handle(parsePayload(schema, payload), context);
 }

@@ -32,7 +32,7 @@ function buildApp(adminToken: string | undefined, logger: Logger = silentLogger)
   const hono = new Hono();
   const engine = createTaskEngine({
     store: data.tasks,
-    handlers: {},
+    kinds: [],
     logger: silentLogger,
     maxAttempts: MAX_ATTEMPTS,
     timeoutMs: 1000,

@@ -63,6 +63,7 @@ function newTask(owner: string, overrides: Partial<NewTask> = {}): NewTask {
     payload: { to: 'runner@example.com', subject: 'You are in', marker: id },
     maxAttempts: 5,
     priority: 0,
+    start: 'fast-path',
     leaseOwner: owner,
     leaseMs: 60_000,
     ...overrides,
@@ -482,7 +483,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
 
         // The outcome is unknown: both stay in the batch. `b` comes due later than `a`.
         const inBatch = (t: NewTask) => ({ ...leased(t), batchId });
-        const unknown = { batchId, startedAt: new Date(), durationMs: 5, keepBatch: true };
+        const unknown = { batchId, startedAt: new Date(), durationMs: 5, outcome: 'unknown' as const };
         const recorded = await f.tasks.finishBatch(unknown, [
           { task: inBatch(a.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 0 },
           { task: inBatch(b.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 400 },
@@ -499,7 +500,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         ).toEqual([a.task.id, b.task.id].sort().map((id) => ({ id, attempts: 2, batchId })));
 
         // Answered: one sent, one refused. The batch id is cleared; the attempts keep it.
-        const known = { batchId, startedAt: new Date(), durationMs: 5, keepBatch: false };
+        const known = { batchId, startedAt: new Date(), durationMs: 5, outcome: 'known' as const };
         const [ca, cb] = [claimed.find((t) => t.id === a.task.id)!, claimed.find((t) => t.id === b.task.id)!];
         await f.tasks.finishBatch(known, [
           { task: ca, outcome: 'succeeded', result: { id: 'p-1' } },
@@ -590,7 +591,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
     describe('the queue (Workers with EMAIL_QUEUE)', () => {
       async function enqueueQueued() {
         const registration = newRegistration();
-        const task = newTask('unused', { queued: true });
+        const task = newTask('unused', { start: 'claim' });
         expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('stored');
         return task;
       }

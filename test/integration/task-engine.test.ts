@@ -1,11 +1,13 @@
-// The task engine with real parts: the task store and the Store on in-memory PGlite (migrated with the
-// committed migrations) and a Mailer over the local Resend stand-in through the real Resend adapter.
-// Here rather than beside the engine: src/tasks imports nothing from src/adapters, its tests included.
+// The task engine with real parts, on the path production runs: the kinds of src/tasks/kinds (every send
+// a batch — a single task is a batch of one), the task store and the Store on in-memory PGlite (migrated
+// with the committed migrations) and a Mailer over the local Resend stand-in through the real Resend
+// adapter. Here rather than beside the engine: src/tasks imports nothing from src/adapters, its tests included.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { type DatabaseHandle, queryRows, sqlDatabase } from '../../src/adapters/db/database.js';
 import { migrateEmbedded } from '../../src/adapters/db/migrate.js';
 import { openPglite } from '../../src/adapters/db/pglite.js';
@@ -19,9 +21,10 @@ import type { NewRegistration, Store } from '../../src/ports/store.js';
 import type { LeasedTask } from '../../src/ports/tasks.js';
 import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from '../../src/tasks/engine.js';
 import { AnsweredError } from '../../src/tasks/errors.js';
-import { SEND_CONFIRMATION_EMAIL, sendConfirmationEmail } from '../../src/tasks/handlers/send-confirmation-email.js';
+import { taskKinds } from '../../src/tasks/kinds/index.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../src/tasks/kinds/send-confirmation-email.js';
 import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
-import type { BatchHandler } from '../../src/tasks/types.js';
+import { defineKind, type TaskKind } from '../../src/tasks/types.js';
 import { resetDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 
@@ -63,7 +66,7 @@ const raw = <T>(text: string) => queryRows<T>(handle.db, sql.raw(text));
 function engineWith(overrides: Partial<TaskEngineOptions> = {}): TaskEngine {
   return createTaskEngine({
     store: tasks,
-    handlers: { [SEND_CONFIRMATION_EMAIL]: sendConfirmationEmail(mailer) },
+    kinds: taskKinds({ mailer }),
     logger: createJsonLogger((line) => logLines.push(line)),
     maxAttempts: 5,
     timeoutMs: 5000,
@@ -96,11 +99,22 @@ async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL, paylo
     email: registration.email,
     distance: registration.distance,
   });
-  const task = engine.leasedTask(kind, payload ?? message);
+  const task = engine.task(kind, payload ?? message);
   expect(await store.insertRegistrationWithTask(registration, task)).toBe('stored');
   const leased: LeasedTask = { ...task, attempts: 1 };
   return { registration, task: leased, message };
 }
+
+/** The Idempotency-Key the task's first batch was sent under (its attempts keep their batch's id). */
+async function keyOf(taskId: string) {
+  const [row] = await raw<{ batch_id: string }>(
+    `SELECT batch_id FROM task_attempts WHERE task_id = '${taskId}' AND batch_id IS NOT NULL ORDER BY id LIMIT 1`,
+  );
+  return row?.batch_id ?? 'none';
+}
+
+/** Emails the provider accepted for this address. */
+const acceptedFor = (email: string) => standIn.accepted().filter((e) => e.to.includes(email)).length;
 
 async function delivery(registrationId: string) {
   return (await store.findRegistration(registrationId))?.email;
@@ -131,7 +145,7 @@ async function taskRow(taskId: string) {
 const makeDue = () => raw(`UPDATE tasks SET run_at = now() - interval '1 second' WHERE status = 'pending'`);
 
 describe('task engine', () => {
-  it('fast path: the leased task runs at once → succeeded, one email keyed by the task id', async () => {
+  it('fast path: the leased task runs at once, a batch of one → succeeded, one email keyed by the batch id', async () => {
     const engine = engineWith();
     const { registration, task, message } = await enqueue(engine);
     expect(task.leaseOwner).toBe(engine.owner);
@@ -139,7 +153,7 @@ describe('task engine', () => {
     expect(await engine.run(task)).toBe('succeeded');
 
     expect(standIn.acceptedCount()).toBe(1);
-    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    expect(standIn.acceptedForKey(await keyOf(task.id))).toBe(1);
     const [email] = standIn.accepted();
     expect(email).toMatchObject({ to: [registration.email], subject: message.subject, text: message.text });
     expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -233,8 +247,8 @@ describe('task engine', () => {
     expect(await engine.sweep()).toBe(4);
 
     expect(standIn.acceptedCount()).toBe(4);
-    for (const { registration, task } of [...orphans, retried]) {
-      expect(standIn.acceptedForKey(task.id)).toBe(1);
+    for (const { registration } of [...orphans, retried]) {
+      expect(acceptedFor(registration.email)).toBe(1);
       expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
     }
     expect(await engine.sweep()).toBe(0);
@@ -272,7 +286,7 @@ describe('task engine', () => {
     await makeDue();
     expect(await engine.sweep()).toBe(1);
     expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    expect(acceptedFor(registration.email)).toBe(1);
   });
 
   it('accepted-then-dropped: the retry gets the same id back, exactly one email', async () => {
@@ -307,12 +321,17 @@ describe('task engine', () => {
     ]);
   });
 
-  it('a task kind without a handler is dead-lettered at once', async () => {
+  it('a task of a kind nobody declared is dead-lettered at once, on the fast path and when claimed', async () => {
     const engine = engineWith();
-    const { registration, task } = await enqueue(engine, 'no-such-kind');
+    const { task } = await enqueue(engine, 'no-such-kind');
     expect(await engine.run(task)).toBe('dead');
-    expect(await delivery(registration.id)).toMatchObject({ status: 'failed', attempts: 1 });
-    expect((await attempts(task.id))[0]?.error).toContain('no handler');
+    expect((await attempts(task.id))[0]?.error).toBe('PermanentError: no kind no-such-kind');
+    const crashed = engineWith({ leaseMs: 1 });
+    const orphan = await enqueue(crashed, 'no-such-kind');
+    await sleep(20);
+    expect(await engine.sweep()).toBe(1);
+    expect((await taskRow(orphan.task.id))?.status).toBe('dead');
+    expect(standIn.requestCount()).toBe(0);
   });
 
   it("a payload that does not parse as its kind's is dead-lettered at once, without a send", async () => {
@@ -334,17 +353,22 @@ describe('task engine', () => {
   it('run() never throws: a store failure while recording becomes lease-lost', async () => {
     const broken: TaskStore = {
       ...tasks,
-      completeTask: async () => {
+      finishBatch: async () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       },
     };
     const engine = engineWith({ store: broken });
     const { registration, task } = await enqueue(engine);
     expect(await engine.run(task)).toBe('lease-lost');
-    // The email went out; the task stays leased, so a later sweep re-sends with the same key (no duplicate).
-    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    // The email went out; the task stays leased in its batch, so a later sweep re-sends it under the same
+    // key (no duplicate).
+    expect(standIn.acceptedCount()).toBe(1);
     expect(await delivery(registration.id)).toMatchObject({ status: 'sending', attempts: 1 });
-    expect(logLines.some((l) => l.includes('task.record_failed'))).toBe(true);
+    expect(logLines.some((l) => l.includes('batch.record_failed'))).toBe(true);
+    await raw(`UPDATE tasks SET lease_expires_at = now() - interval '1 second'`);
+    expect(await engineWith().sweep()).toBe(1);
+    expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(standIn.acceptedCount()).toBe(1);
   });
 
   it('abort() ends an attempt whose outcome is unknown; the retry sends no second email', async () => {
@@ -365,7 +389,8 @@ describe('task engine', () => {
     await makeDue();
     expect(await next.sweep()).toBe(1);
     expect(await delivery(registration.id)).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(standIn.acceptedForKey(task.id)).toBe(1);
+    expect(standIn.acceptedForKey(await keyOf(task.id))).toBe(1);
+    expect(standIn.acceptedCount()).toBe(1);
     expect((await taskRow(task.id))?.result).toEqual({ id: standIn.accepted()[0]?.id });
   });
 });
@@ -377,18 +402,21 @@ function exposeGc(): () => void {
 }
 
 describe('task engine: batches', () => {
-  /** A batch handler that records each call and behaves as scripted (then succeeds). */
+  /** A kind (the confirmation's name) whose sends are recorded and behave as scripted (then succeed). */
   function scriptedBatches(script: (() => never)[]) {
     const calls: { batchId: string; payloads: unknown[] }[] = [];
-    const handler: BatchHandler = {
-      check: (payload) => payload,
+    const kind: TaskKind = defineKind({
+      name: SEND_CONFIRMATION_EMAIL,
+      payload: z.unknown(),
+      priority: 0,
+      batchSize: 100,
       async send(payloads, { batchId }) {
         calls.push({ batchId, payloads });
         script.shift()?.();
         return payloads.map((_, i) => ({ ok: true as const, result: { id: `p-${i}` } }));
       },
-    };
-    return { calls, handler };
+    });
+    return { calls, kind };
   }
 
   /** Three tasks whose fast-path holder died: a sweep claims them together. */
@@ -402,7 +430,7 @@ describe('task engine: batches', () => {
   const batchIds = () => raw<{ batch_id: string | null }>('SELECT DISTINCT batch_id FROM tasks');
 
   it('an unknown outcome, then an error answer to the re-send: the same batch, key and order each time', async () => {
-    const { calls, handler } = scriptedBatches([
+    const { calls, kind } = scriptedBatches([
       () => {
         throw new Error('connection reset'); // no answer: unknown outcome
       },
@@ -410,7 +438,7 @@ describe('task engine: batches', () => {
         throw new AnsweredError('rate_limit_exceeded'); // an answer, but to a re-send: proves nothing
       },
     ]);
-    const engine = engineWith({ batchHandlers: { [SEND_CONFIRMATION_EMAIL]: handler }, retryBaseMs: 1 });
+    const engine = engineWith({ kinds: [kind], retryBaseMs: 1 });
     const ids = await threeAbandoned();
 
     for (let i = 0; i < 3; i++) {
@@ -432,12 +460,12 @@ describe('task engine: batches', () => {
   });
 
   it("an error answer to a batch's first request: nothing was sent, the next sweep forms a new batch", async () => {
-    const { calls, handler } = scriptedBatches([
+    const { calls, kind } = scriptedBatches([
       () => {
         throw new AnsweredError('application_error');
       },
     ]);
-    const engine = engineWith({ batchHandlers: { [SEND_CONFIRMATION_EMAIL]: handler }, retryBaseMs: 1 });
+    const engine = engineWith({ kinds: [kind], retryBaseMs: 1 });
     await threeAbandoned();
     expect(await engine.sweep()).toBe(3);
     expect(await batchIds()).toEqual([{ batch_id: null }]);

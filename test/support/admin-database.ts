@@ -44,6 +44,7 @@ export function useAdminDatabase(name: string, options: { race: string; maxAttem
         payload: { to: registration.email, subject: 'You are in' },
         maxAttempts: options.maxAttempts,
         priority: 0,
+        start: 'fast-path',
         leaseOwner: 'request-owner',
         leaseMs: 60_000,
       };

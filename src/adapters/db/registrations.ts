@@ -18,7 +18,7 @@ import type {
   RegistrationWithDelivery,
 } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
-import { SEND_CONFIRMATION_EMAIL } from '../../tasks/handlers/send-confirmation-email.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';

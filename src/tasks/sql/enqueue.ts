@@ -1,8 +1,8 @@
 // Writing a task. Usually not a statement of its own but a fragment of the statement that stores what
 // causes the task (the registration), so neither exists without the other — in ONE statement, because
 // Neon's HTTP driver has no interactive transactions. A task is written already leased for the fast
-// path (running, attempt 1: it runs right after the response, with no claim); a `queued` or scheduled
-// one (`runAt`) is written pending, for a queue's consumer or a sweeper to claim when due (sql/claim.ts).
+// path (running, attempt 1: it runs right after the response, with no claim); one to `claim` is written
+// pending, for a queue's consumer or a sweeper to claim when due, at `runAt` or now (sql/claim.ts).
 //
 // A keyed task is unique among its kind's pending and running tasks (the partial unique index
 // tasks_live_key_idx). Writing a key that is taken either replaces the pending task's payload, priority
@@ -29,11 +29,11 @@ function onConflict(task: NewTask): SQL {
  * to) the task is written for each of its rows — none: no task.
  */
 export function insertTask(task: NewTask, source?: SQL): SQL {
-  const pending = task.queued || task.runAt;
   const runAt = task.runAt ? sql`${task.runAt.toISOString()}::timestamptz` : sql`now()`;
-  const lease = pending
-    ? sql`'pending', 0, ${task.maxAttempts}, ${runAt}, NULL, NULL`
-    : sql`'running', 1, ${task.maxAttempts}, now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond'`;
+  const lease =
+    task.start === 'claim'
+      ? sql`'pending', 0, ${task.maxAttempts}, ${runAt}, NULL, NULL`
+      : sql`'running', 1, ${task.maxAttempts}, now(), ${task.leaseOwner}, now() + ${task.leaseMs} * interval '1 millisecond'`;
   return sql`
     INSERT INTO tasks (id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_expires_at,
                        registration_id, trace_parent, priority, key)

@@ -1,7 +1,7 @@
 // Recording a batch's outcome: every task of the batch gets its new state and its own attempt row
 // (carrying the batch id) in ONE statement, so a batch is never half-recorded. Each task may end
-// differently (one refused email is dead, the others succeeded). `keepBatch` is for an unknown
-// outcome: the tasks keep their batch id and so will only be re-sent as this same batch.
+// differently (one refused email is dead, the others succeeded). An `unknown` outcome keeps the tasks'
+// batch id, so they will only be re-sent as this same batch.
 import { sql } from 'drizzle-orm';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { LeasedTask } from '../../ports/tasks.js';
@@ -18,12 +18,18 @@ export interface BatchTaskOutcome {
   cause?: unknown;
 }
 
+/** Whether the provider's answer proves what the batch's request sent. */
+export type BatchOutcome = 'known' | 'unknown';
+
 export interface BatchRecord {
   batchId: string;
   startedAt: Date;
   durationMs: number;
-  /** The outcome is unknown (no answer): the tasks stay in their batch. Otherwise the batch id is cleared. */
-  keepBatch: boolean;
+  /**
+   * `unknown` (no answer, or an error answer to a re-send): the tasks stay in their batch, to be re-sent
+   * only as it was. `known`: the batch id is cleared.
+   */
+  outcome: BatchOutcome;
 }
 
 /** The ids of the tasks recorded (those whose lease this engine still held). */
@@ -52,14 +58,14 @@ export async function finishBatch(
       UPDATE tasks SET
         status = CASE x.outcome WHEN 'succeeded' THEN 'succeeded' WHEN 'dead' THEN 'dead'
                    -- Cancelled meanwhile: not tried again, unless the batch must be re-sent as it was.
-                   ELSE CASE WHEN tasks.cancelled_at IS NOT NULL AND NOT ${batch.keepBatch} THEN 'cancelled'
+                   ELSE CASE WHEN tasks.cancelled_at IS NOT NULL AND ${batch.outcome === 'known'} THEN 'cancelled'
                              ELSE 'pending' END END,
         attempts = CASE WHEN x.outcome = 'paused' THEN tasks.attempts - 1 ELSE tasks.attempts END,
         run_at = CASE WHEN x.outcome IN ('failed', 'paused') THEN now() + x.delay_ms * interval '1 millisecond'
                       ELSE tasks.run_at END,
         result = CASE WHEN x.outcome = 'succeeded' THEN x.result ELSE tasks.result END,
         last_error = CASE WHEN x.outcome = 'succeeded' THEN NULL ELSE coalesce(x.error, tasks.last_error) END,
-        batch_id = CASE WHEN ${batch.keepBatch} THEN tasks.batch_id ELSE NULL END,
+        batch_id = CASE WHEN ${batch.outcome === 'unknown'} THEN tasks.batch_id ELSE NULL END,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
       FROM input x
       WHERE ${heldRows(outcomes.map((o) => o.task.id))} AND tasks.id = x.id AND tasks.lease_owner = x.owner

@@ -1,0 +1,69 @@
+// What every email kind shares: its payload is the rendered message (so every attempt sends the very same
+// request), and its batches go to the provider as ONE request (POST /emails/batch, up to 100 emails) under
+// the batch id as Idempotency-Key; a batch whose outcome is unknown is re-sent exactly as it was. Either
+// way no attempt can cause a second email.
+import * as z from 'zod/mini';
+import { MailError, type Mailer } from '../../ports/mailer.js';
+import { MAX_BATCH } from '../batcher.js';
+import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
+import { defineKind, type TaskKind } from '../types.js';
+
+/** The message as src/domain renders it (an `EmailMessage`). */
+export const emailPayload = z.object({
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+});
+export type EmailPayload = z.infer<typeof emailPayload>;
+
+/** What the kinds need to do their work. */
+export interface KindDeps {
+  mailer: Mailer;
+}
+
+/**
+ * What the engine does about a provider's error, as a task error: dead letter, pause for everyone,
+ * slow everyone down (429), or retry after the provider's time. Undefined: an ordinary retry.
+ */
+function taskErrorFor(error: MailError): Error | undefined {
+  if (error.kind === 'permanent') return new PermanentError(error.code, { cause: error });
+  if (error.kind === 'account') return new PauseDeliveryError(error.code, error.retryAfterMs, { cause: error });
+  if (error.status === 429) return new RateLimitedError(error.code, error.retryAfterMs ?? 1000, { cause: error });
+  if (error.retryAfterMs !== undefined) return new RetryAfterError(error.code, error.retryAfterMs, { cause: error });
+  return undefined;
+}
+
+/** One batch of emails as one provider request; an email the provider refused on its own fails alone. */
+async function sendEmails(mailer: Mailer, payloads: EmailPayload[], batchId: string, signal: AbortSignal) {
+  try {
+    const results = await mailer.sendBatch(payloads, { idempotencyKey: batchId, signal });
+    return results.map((r) =>
+      'id' in r
+        ? { ok: true as const, result: { id: r.id } }
+        : { ok: false as const, error: new PermanentError(r.error.code, { cause: r.error }) },
+    );
+  } catch (error) {
+    if (!(error instanceof MailError)) throw error;
+    // Nothing can be sent by anyone (bad key, quota, no provider configured): whatever the answer.
+    if (error.kind === 'account') throw taskErrorFor(error);
+    // No answer, or "the first request with this key is still in flight": the outcome is unknown.
+    const unknown =
+      error.status === undefined || error.code === 'concurrent_idempotent_requests' || error.code === 'resource_locked';
+    if (unknown) throw error;
+    // The provider answered: nothing was sent.
+    throw taskErrorFor(error) ?? new AnsweredError(error.code, { cause: error });
+  }
+}
+
+/** An email kind: its name and priority; batches of up to 100 through the mailer. */
+export function emailKind(name: string, priority: number, { mailer }: KindDeps): TaskKind {
+  return defineKind({
+    name,
+    payload: emailPayload,
+    priority,
+    batchSize: MAX_BATCH,
+    send: (payloads, { batchId, signal }) => sendEmails(mailer, payloads, batchId, signal),
+  });
+}
