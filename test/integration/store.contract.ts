@@ -588,6 +588,139 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe('scheduled, keyed, cancellable and prioritised tasks', () => {
+      /** A task to claim (pending), on its own or with a registration's statement. */
+      const pendingTask = (overrides: Partial<NewTask> = {}) => newTask('unused', { start: 'claim', ...overrides });
+      const inSeconds = (s: number) => new Date(Date.now() + s * 1000);
+      const statusOf = async (id: string) => (await taskRow(id))?.status;
+
+      it('runAt: never claimed before it (the database clock), claimed once it has passed', async () => {
+        const later = pendingTask({ runAt: inSeconds(3600) });
+        const soon = pendingTask({ runAt: inSeconds(0.3) });
+        const registration = newRegistration();
+        expect(await f.store.insertRegistrationWithTask(registration, [later, soon])).toBe('stored');
+        expect(await f.tasks.claimTasks('sweeper', 10, 60_000)).toEqual([]);
+        const dueIn = await f.tasks.nextDueInMs();
+        expect(dueIn).toBeGreaterThan(0);
+        expect(dueIn).toBeLessThanOrEqual(300);
+        await sleep(400);
+        const claimed = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        expect(claimed.map((t) => t.id)).toEqual([soon.id]);
+        // Next: the claimed task's lease running out (60 s), before the other task's hour.
+        expect(await f.tasks.nextDueInMs()).toBeGreaterThan(50_000);
+        expect(await f.tasks.nextDueInMs()).toBeLessThanOrEqual(60_000);
+      });
+
+      it('nextDueInMs: null with nothing waiting, 0 with a task due', async () => {
+        expect(await f.tasks.nextDueInMs()).toBeNull();
+        await f.tasks.enqueueTask(pendingTask());
+        expect(await f.tasks.nextDueInMs()).toBe(0);
+      });
+
+      it('keys: replace rewrites the pending task (payload, runAt), keep leaves it; another kind is apart', async () => {
+        const key = { value: 'reminder:r1:7d', mode: 'replace' as const };
+        const first = await f.tasks.enqueueTask(pendingTask({ key, runAt: inSeconds(3600), payload: { n: 1 } }));
+        expect(first.outcome).toBe('inserted');
+        const replaced = await f.tasks.enqueueTask(pendingTask({ key, runAt: inSeconds(-1), payload: { n: 2 } }));
+        expect(replaced).toEqual({ id: first.id, outcome: 'replaced' });
+        const kept = await f.tasks.enqueueTask(
+          pendingTask({ key: { ...key, mode: 'keep' }, runAt: inSeconds(3600), payload: { n: 3 } }),
+        );
+        expect(kept).toEqual({ id: first.id, outcome: 'kept' });
+        const other = await f.tasks.enqueueTask(pendingTask({ kind: 'other-kind', key, payload: { n: 4 } }));
+        expect(other.outcome).toBe('inserted');
+        // One live task for the key: the replaced one, due now with the second payload.
+        const claimed = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        const mine = claimed.find((t) => t.id === first.id);
+        expect(mine?.payload).toEqual({ n: 2 });
+        await expectCount(1, 'tasks', `key = 'reminder:r1:7d' AND kind = '${KIND}'`);
+      });
+
+      it('keys: a running task is never replaced; once it has finished the key is free again', async () => {
+        const key = { value: 'k-running', mode: 'replace' as const };
+        const first = await f.tasks.enqueueTask(pendingTask({ key, payload: { n: 1 } }));
+        const [held] = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        expect(held?.id).toBe(first.id);
+        expect(await f.tasks.enqueueTask(pendingTask({ key, payload: { n: 2 } }))).toEqual({
+          id: first.id,
+          outcome: 'kept',
+        });
+        expect(await f.tasks.completeTask(held as LeasedTask, attemptRecord(), { id: 'p' })).toBe(true);
+        const again = await f.tasks.enqueueTask(pendingTask({ key, payload: { n: 3 } }));
+        expect(again.outcome).toBe('inserted');
+        expect(again.id).not.toBe(first.id);
+      });
+
+      it('keys: of 10 concurrent enqueues of one key, one inserts and the others find it', async () => {
+        const key = { value: 'k-concurrent', mode: 'keep' as const };
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => f.tasks.enqueueTask(pendingTask({ key, runAt: inSeconds(60) }))),
+        );
+        expect(results.filter((r) => r.outcome === 'inserted')).toHaveLength(1);
+        expect(new Set(results.map((r) => r.id)).size).toBe(1);
+        await expectCount(1, 'tasks', `key = 'k-concurrent'`);
+      });
+
+      it('cancel: a pending task → cancelled, never claimed; a second cancel finds nothing', async () => {
+        const key = { value: 'k-cancel', mode: 'keep' as const };
+        const task = await f.tasks.enqueueTask(pendingTask({ key }));
+        expect(await f.tasks.cancelTask(KIND, 'k-cancel')).toBe('cancelled');
+        expect(await statusOf(task.id)).toSatisfy((s) => s === undefined || s === 'cancelled');
+        expect(await f.tasks.claimTasks('sweeper', 10, 60_000)).toEqual([]);
+        expect(await f.tasks.cancelTask(KIND, 'k-cancel')).toBe('not-found');
+        expect(await f.tasks.cancelTask('other-kind', 'k-cancel')).toBe('not-found');
+        // The key is free again.
+        expect((await f.tasks.enqueueTask(pendingTask({ key }))).outcome).toBe('inserted');
+      });
+
+      it('cancel: a running task is too late; its attempt finishes, and a failure ends it instead of a retry', async () => {
+        const key = { value: 'k-running-cancel', mode: 'keep' as const };
+        await f.tasks.enqueueTask(pendingTask({ key }));
+        const [held] = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        expect(await f.tasks.cancelTask(KIND, 'k-running-cancel')).toBe('too-late');
+        expect(await f.tasks.retryTask(held as LeasedTask, attemptRecord('MailError: timeout'), 0)).toBe(true);
+        expect(await statusOf((held as LeasedTask).id)).toSatisfy((s) => s === undefined || s === 'cancelled');
+        expect(await f.tasks.claimTasks('sweeper', 10, 60_000)).toEqual([]);
+        // A task that succeeded: the cancel is too late too.
+        await f.tasks.enqueueTask(pendingTask({ key: { value: 'k-done', mode: 'keep' } }));
+        const [done] = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        await f.tasks.completeTask(done as LeasedTask, attemptRecord(), { id: 'p' });
+        expect(await f.tasks.cancelTask(KIND, 'k-done')).toBe('too-late');
+      });
+
+      it('cancel: an abandoned running task (its process died) is cancelled by the next claim, not retried', async () => {
+        await f.tasks.enqueueTask(pendingTask({ key: { value: 'k-abandoned', mode: 'keep' } }));
+        const [held] = await f.tasks.claimTasks('gone', 10, 1);
+        expect(await f.tasks.cancelTask(KIND, 'k-abandoned')).toBe('too-late');
+        await leasesExpire();
+        expect(await f.tasks.claimTasks('sweeper', 10, 60_000)).toEqual([]);
+        expect(await statusOf((held as LeasedTask).id)).toSatisfy((s) => s === undefined || s === 'cancelled');
+      });
+
+      it('cancel: a task in a batch of unknown outcome is too late, and is re-sent with its batch', async () => {
+        const a = await f.tasks.enqueueTask(pendingTask({ key: { value: 'k-a', mode: 'keep' } }));
+        const b = await f.tasks.enqueueTask(pendingTask({ key: { value: 'k-b', mode: 'keep' } }));
+        const held = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        const batchId = randomUUID();
+        expect((await f.tasks.formBatch(batchId, held, 60_000)).sort()).toEqual([a.id, b.id].sort());
+        const unknown = { batchId, startedAt: new Date(), durationMs: 5, outcome: 'unknown' as const };
+        const failed = held.map((task) => ({ task: { ...task, batchId }, outcome: 'failed' as const, delayMs: 0 }));
+        expect(await f.tasks.finishBatch(unknown, failed)).toHaveLength(2);
+        expect(await f.tasks.cancelTask(KIND, 'k-a')).toBe('too-late');
+        const again = await f.tasks.claimTasks('sweeper', 10, 60_000);
+        expect(again.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+      });
+
+      it('priority: lower first, then the longest due; lower-priority work still drains', async () => {
+        const reminder = await f.tasks.enqueueTask(pendingTask({ priority: 10, runAt: inSeconds(-60) }));
+        const confirmation = await f.tasks.enqueueTask(pendingTask({ priority: 0, runAt: inSeconds(-1) }));
+        const older = await f.tasks.enqueueTask(pendingTask({ priority: 0, runAt: inSeconds(-2) }));
+        expect((await f.tasks.claimTasks('sweeper', 1, 60_000)).map((t) => t.id)).toEqual([older.id]);
+        expect((await f.tasks.claimTasks('sweeper', 1, 60_000)).map((t) => t.id)).toEqual([confirmation.id]);
+        expect((await f.tasks.claimTasks('sweeper', 1, 60_000)).map((t) => t.id)).toEqual([reminder.id]);
+      });
+    });
+
     describe('the queue (Workers with EMAIL_QUEUE)', () => {
       async function enqueueQueued() {
         const registration = newRegistration();
