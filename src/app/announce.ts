@@ -2,7 +2,7 @@
 // Workers). After the response, in waitUntil: the task is already stored, so an enqueue that fails
 // loses nothing — the sweeper finds the task overdue and announces it again (src/tasks/sql/overdue.ts).
 import type { Context } from 'hono';
-import { taskMessage } from '../ports/email-queue.js';
+import { MAX_QUEUE_DELAY_SECONDS, taskMessage } from '../ports/email-queue.js';
 import { describeError } from '../ports/errors.js';
 import type { AppDeps } from './deps.js';
 
@@ -11,15 +11,31 @@ export function deliversThroughQueue(deps: Pick<AppDeps, 'emailQueue'>): boolean
   return deps.emailQueue !== undefined;
 }
 
-/** Enqueues one message per task, after the response; a failure is a log line (the sweeper covers it). */
-export function announce(c: Context, deps: Pick<AppDeps, 'emailQueue' | 'logger'>, taskIds: string[]): void {
+/**
+ * Enqueues one message per task, after the response, delayed to the task's `runAt` when it has one
+ * within the queue's longest delay (a later one is announced by the Cron sweeper as its time comes:
+ * src/runtime/workers/sweeper.ts). A failure is a log line: the sweeper covers it.
+ */
+export function announce(
+  c: Context,
+  deps: Pick<AppDeps, 'emailQueue' | 'logger'>,
+  tasks: { id: string; runAt?: Date | null }[],
+): void {
   const queue = deps.emailQueue;
-  if (!queue || taskIds.length === 0) return;
-  c.executionCtx.waitUntil(
-    queue
-      .send(taskIds.map(taskMessage))
-      .catch((error) =>
-        deps.logger.warn('queue.enqueue_failed', { taskIds: taskIds.join(','), error: describeError(error) }),
-      ),
-  );
+  if (!queue) return;
+  const byDelay = new Map<number, string[]>();
+  for (const task of tasks) {
+    const delaySeconds = task.runAt ? Math.max(0, Math.ceil((task.runAt.getTime() - Date.now()) / 1000)) : 0;
+    if (delaySeconds > MAX_QUEUE_DELAY_SECONDS) continue;
+    byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), task.id]);
+  }
+  for (const [delaySeconds, taskIds] of byDelay) {
+    c.executionCtx.waitUntil(
+      queue
+        .send(taskIds.map(taskMessage), delaySeconds > 0 ? { delaySeconds } : undefined)
+        .catch((error) =>
+          deps.logger.warn('queue.enqueue_failed', { taskIds: taskIds.join(','), error: describeError(error) }),
+        ),
+    );
+  }
 }

@@ -88,7 +88,7 @@ export async function registerWithOutbox(
   );
   if (outcome !== 'stored') return outcome;
   if (task.start === 'claim') {
-    announce(c, deps, [task.id]);
+    announce(c, deps, [task]);
     return outcome;
   }
   // The attempt starts a trace of its own, linked to this request's (see TaskEngine.run).

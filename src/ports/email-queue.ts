@@ -22,9 +22,15 @@ export const emailQueueMessage = z.discriminatedUnion('type', [
 ]);
 export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
 
+/** Queues' longest delay for a message (12 hours). */
+export const MAX_QUEUE_DELAY_SECONDS = 43_200;
+
 export interface EmailQueue {
-  /** Enqueues the messages (durable once this resolves); rejects when the queue refused them. */
-  send(messages: EmailQueueMessage[]): Promise<void>;
+  /**
+   * Enqueues the messages (durable once this resolves), delivered no sooner than `delaySeconds` from
+   * now (at most MAX_QUEUE_DELAY_SECONDS); rejects when the queue refused them.
+   */
+  send(messages: EmailQueueMessage[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
 /** The outbox's message for one task. */

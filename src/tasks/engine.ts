@@ -79,6 +79,8 @@ export interface TaskEngine {
   overdue(limit: number, graceMs: number): Promise<string[]>;
   /** The waiting ones of `ids` become dead letters (the queue gave up on them); returns those marked. */
   giveUp(ids: string[], reason: string): Promise<string[]>;
+  /** Pending tasks falling due within `windowMs`: their ids and how long until each (the Cron sweeper). */
+  upcoming(limit: number, windowMs: number): Promise<{ id: string; dueInMs: number }[]>;
   /** Runs the first attempt of a task this engine holds (the fast path), in a batch of its kind. Never throws. */
   run(task: LeasedTask): Promise<AttemptResult>;
   /** Claims up to `limit` due tasks (most urgent first) and sends them in batches. Returns how many were claimed. */
@@ -211,6 +213,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     },
     overdue: (limit, graceMs) => store.overdueTasks(limit, graceMs),
     giveUp: (ids, reason) => store.giveUpTasks(ids, reason),
+    upcoming: (limit, windowMs) => store.upcomingTasks(limit, windowMs),
     run(leased) {
       const kind = kinds.get(leased.kind);
       return kind ? batcherFor(kind).add(leased) : unknownKind(leased);

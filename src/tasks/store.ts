@@ -15,6 +15,7 @@ import { overdueTasks } from './sql/overdue.js';
 import { releaseTask } from './sql/release.js';
 import { retryTask } from './sql/retry.js';
 import { taskStates } from './sql/task-states.js';
+import { upcomingTasks } from './sql/upcoming.js';
 
 /** Every method throws StoreUnavailableError (src/ports/errors.ts) when the database cannot be reached. */
 export interface TaskStore {
@@ -45,6 +46,8 @@ export interface TaskStore {
   overdueTasks(limit: number, graceMs: number): Promise<string[]>;
   /** Queues: the waiting ones of `ids` become dead letters (the queue gave up on their messages). */
   giveUpTasks(ids: string[], reason: string): Promise<string[]>;
+  /** Queues: pending tasks falling due within `windowMs`, to announce with the queue's delay. */
+  upcomingTasks(limit: number, windowMs: number): Promise<{ id: string; dueInMs: number }[]>;
 }
 
 export function createTaskStore(db: SqlDatabase): TaskStore {
@@ -62,5 +65,6 @@ export function createTaskStore(db: SqlDatabase): TaskStore {
     taskStates: (ids) => taskStates(db, ids),
     overdueTasks: (limit, graceMs) => overdueTasks(db, limit, graceMs),
     giveUpTasks: (ids, reason) => giveUpTasks(db, ids, reason),
+    upcomingTasks: (limit, windowMs) => upcomingTasks(db, limit, windowMs),
   };
 }

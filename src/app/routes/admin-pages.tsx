@@ -137,7 +137,7 @@ export function adminPageRoutes(deps: AppDeps) {
     const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
     if (result.outcome === 'not_found') return c.redirect('/admin?done=not-found#dead-letters', 303);
     if (result.outcome === 'not_dead') return c.redirect(`/admin?done=not-dead&task=${id}#dead-letters`, 303);
-    announce(c, deps, [result.id]);
+    announce(c, deps, [{ id: result.id }]);
     deps.logger.info('admin.task.replayed', {
       taskId: result.id,
       attempts: result.attempts,

@@ -196,7 +196,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
       throw new ApiError(409, 'not_dead', `the task is ${result.status}: only a dead task can be replayed`);
     }
     // Through the queue when there is one; else the sweeper finds it due.
-    announce(c, deps, [result.id]);
+    announce(c, deps, [{ id: result.id }]);
     deps.logger.info('admin.task.replayed', {
       taskId: result.id,
       attempts: result.attempts,

@@ -2,17 +2,21 @@
 // until none are left or its budget is spent; the next invocation takes up what is left.
 //
 // With the email queue (EMAIL_QUEUE bound) the queue's consumer delivers and retries, and the sweeper
-// is its safety net instead: it announces again the tasks nobody picked up for a lease's time (their
-// message was never enqueued, or lost: src/tasks/sql/overdue.ts). If the queue refuses those messages
-// too, the sweeper delivers the tasks itself.
+// announces: the scheduled tasks falling due before its next run, each with the queue's delay so its
+// message arrives on time (src/tasks/sql/upcoming.ts), and again the tasks nobody picked up for a
+// lease's time (their message was never enqueued, or lost: src/tasks/sql/overdue.ts). If the queue
+// refuses the overdue ones too, the sweeper delivers them itself.
 import type { AppDeps } from '../../app/deps.js';
-import { taskMessage } from '../../ports/email-queue.js';
+import { type EmailQueue, MAX_QUEUE_DELAY_SECONDS, taskMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { MAX_BATCH } from '../../tasks/batcher.js';
 
 /** How long one Cron invocation keeps claiming, within the Workers limits for scheduled events. */
 const SWEEP_BUDGET_MS = 25_000;
+
+/** The Cron schedule's period (wrangler.jsonc: each minute): the window of upcoming tasks one run announces. */
+const CRON_PERIOD_MS = 60_000;
 
 export async function sweepWithinBudget(
   deps: Pick<AppDeps, 'engine' | 'emailQueue'>,
@@ -21,7 +25,10 @@ export async function sweepWithinBudget(
   graceMs: number,
 ): Promise<void> {
   const deadline = Date.now() + SWEEP_BUDGET_MS;
-  if (deps.emailQueue) return announceOverdue(deps.engine, deps.emailQueue, logger, graceMs, deadline);
+  if (deps.emailQueue) {
+    await announceUpcoming(deps.engine, deps.emailQueue, logger);
+    return announceOverdue(deps.engine, deps.emailQueue, logger, graceMs, deadline);
+  }
   let claimed = 0;
   while (Date.now() < deadline) {
     const n = await deps.engine.sweep();
@@ -29,6 +36,23 @@ export async function sweepWithinBudget(
     if (n === 0) break;
   }
   logger.info('sweeper.run', { claimed });
+}
+
+/** The tasks due before the next Cron run, each delayed to its time (grouped by delay). */
+async function announceUpcoming(engine: AppDeps['engine'], queue: EmailQueue, logger: Logger): Promise<void> {
+  const upcoming = await engine.upcoming(1000, CRON_PERIOD_MS);
+  const byDelay = new Map<number, string[]>();
+  for (const { id, dueInMs } of upcoming) {
+    const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(dueInMs / 1000)));
+    byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), id]);
+  }
+  for (const [delaySeconds, ids] of byDelay) {
+    // Refused: the overdue scan announces them once their time has passed.
+    await queue
+      .send(ids.map(taskMessage), { delaySeconds })
+      .catch((error) => logger.warn('queue.enqueue_failed', { tasks: ids.length, error: describeError(error) }));
+  }
+  if (upcoming.length > 0) logger.info('sweeper.announced_upcoming', { tasks: upcoming.length });
 }
 
 async function announceOverdue(
