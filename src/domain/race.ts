@@ -2,6 +2,7 @@
 // Zod Mini: the same schemas and parsing as classic Zod, written as functions instead of methods, so
 // the Worker bundle carries only what is used (issue 13: the upload ≤ 200 KB gzip).
 import * as z from 'zod/mini';
+import { durationKey, durationSchema, parseDuration } from './duration.js';
 import './zod-messages.js';
 
 const distanceSchema = z.strictObject({
@@ -10,6 +11,26 @@ const distanceSchema = z.strictObject({
   // Local wall-clock start time, e.g. "08:30", in the race's time zone.
   startTime: z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')),
   cap: z.number().check(z.int(), z.positive()),
+});
+
+const MAX_REMINDERS = 10;
+
+// Two spellings of one length ("1h", "60m") would send the same email twice at the same moment. The
+// later one is named, so the message points at the line to delete.
+const distinctDurations = z.check<string[]>((ctx) => {
+  const seen = new Map<string, number>();
+  ctx.value.forEach((text, index) => {
+    const duration = parseDuration(text);
+    if (!duration) return; // already reported by durationSchema
+    const key = durationKey(duration);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    const message = `the same length of time as reminders.${first} (${ctx.value[first]})`;
+    ctx.issues.push({ code: 'custom', input: text, path: [index], message });
+  });
 });
 
 export const raceSchema = z
@@ -21,6 +42,9 @@ export const raceSchema = z
     timeZone: z.string().check(z.minLength(1), z.maxLength(60)),
     senderName: z.string().check(z.minLength(1), z.maxLength(60)),
     distances: z.array(distanceSchema).check(z.minLength(1), z.maxLength(20)),
+    // How long before a runner's distance starts each reminder email goes out ("7d", "36h"). Absent or
+    // empty: no reminders.
+    reminders: z.optional(z.array(durationSchema).check(z.maxLength(MAX_REMINDERS), distinctDurations)),
   })
   .check(
     z.refine((race) => new Set(race.distances.map((d) => d.id)).size === race.distances.length, {

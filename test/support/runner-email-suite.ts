@@ -1,0 +1,159 @@
+// What every email to a runner must do, whichever email it is (confirmation, reminder): escape the
+// runner's values in HTML and keep them verbatim in text, keep them out of the subject and the headers,
+// render the same every time, and make its HTML part a valid, email-client friendly HTML5 document for
+// hostile first names and hostile race values alike. Each email's own test runs this suite.
+import { HtmlValidate } from 'html-validate';
+import { describe, expect, it } from 'vitest';
+import { type EmailMessage, escapeHtml, type RunnerFacts } from '../../src/domain/email-layout.js';
+import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
+
+export const FROM = 'Riverside Marathon <race@example.com>';
+export const RUNNER: RunnerFacts = {
+  registrationId: '0f8d2c1e-7a4b-4c3d-9e2f-1a2b3c4d5e6f',
+  firstName: 'Ada',
+  email: 'ada@example.com',
+  distance: 'half',
+};
+
+/** Builds the email under test for a race, a sender and a runner. */
+export type BuildEmail = (race: Race, from: string, runner: RunnerFacts) => EmailMessage;
+
+const validator = new HtmlValidate({
+  extends: ['html-validate:recommended', 'html-validate:document'],
+  rules: {
+    // Mail clients drop <style> blocks and never load stylesheets: inline styles are how email is styled.
+    'no-inline-style': 'off',
+    // The title is the email's subject, as long as the configured race name makes it; the 70-character
+    // advice is about search-result snippets, which an email never appears in.
+    'long-title': 'off',
+  },
+});
+
+async function problems(html: string, filename: string): Promise<string[]> {
+  const report = await validator.validateString(html, filename);
+  return report.results.flatMap((result) =>
+    result.messages.map((m) => `${m.ruleId} at ${m.line}:${m.column}: ${m.message}`),
+  );
+}
+
+const longUnicode = `${'Zoë Ångström-Þórsdóttir '.repeat(2)}李小龍 محمد 👩🏽‍🚀🏳️‍🌈 e\u0301\u200d${'ﷺ'.repeat(20)}`.slice(
+  0,
+  100,
+);
+const FIRST_NAMES: [string, string][] = [
+  ['a normal runner', 'Ada'],
+  ['a <script> tag', '<script>alert(document.cookie)</script>'],
+  ['quotes', `O'Brien "The Flash" \`Jr\``],
+  ['ampersands and entities', 'Tom & Jerry &amp; &lt;b&gt; &#x3c;i&#x3e; &'],
+  ['markup that would end the title or a comment', '</title><!-- --> ]]> <![CDATA[x]]> </body></html>'],
+  ['long Unicode', longUnicode],
+];
+
+/** `filename` names the email in html-validate's messages. */
+export function runnerEmailSuite(filename: string, build: BuildEmail): void {
+  const email = build(DEFAULT_RACE, FROM, RUNNER);
+
+  describe('runner values', () => {
+    it('addresses the message from the sender to the runner', () => {
+      expect(email.from).toBe(FROM);
+      expect(email.to).toBe('ada@example.com');
+    });
+
+    it('escapes <script> and quotes of the first name in HTML (the text part keeps them verbatim)', () => {
+      const firstName = `<script>alert("x")</script> O'Brien & "Co"`;
+      const evil = build(DEFAULT_RACE, FROM, { ...RUNNER, firstName, registrationId: 'reg-<b>-1' });
+      expect(evil.html).not.toContain('<script');
+      expect(evil.html).not.toContain(`O'Brien`);
+      expect(evil.html).not.toContain('"Co"');
+      expect(evil.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien &amp; &quot;Co&quot;');
+      expect(evil.html).toContain('reg-&lt;b&gt;-1');
+      expect(evil.text).toContain(`Hi ${firstName},`);
+      expect(evil.text).toContain('reg-<b>-1');
+    });
+
+    it('escapes configured race values too', () => {
+      const race: Race = { ...DEFAULT_RACE, name: 'Fun & <Games>', place: `Bob's "Park"` };
+      const message = build(race, FROM, RUNNER);
+      expect(message.html).toContain('Fun &amp; &lt;Games&gt;');
+      expect(message.html).toContain('Bob&#39;s &quot;Park&quot;');
+      expect(message.html).not.toContain('<Games>');
+    });
+
+    it('the subject carries no runner data and no CR/LF', () => {
+      const evil = build(DEFAULT_RACE, FROM, {
+        registrationId: 'reg-123-unique',
+        firstName: 'Mallory\r\nBcc: victim@example.com',
+        email: 'mallory@example.com',
+        distance: 'half',
+      });
+      expect(evil.subject).toContain('Riverside Marathon 2027');
+      for (const userValue of ['Mallory', 'mallory@example.com', 'reg-123-unique', 'victim', 'Half marathon']) {
+        expect(evil.subject).not.toContain(userValue);
+      }
+      expect(evil.subject).not.toMatch(/[\r\n]/);
+      // Even a race name with line breaks (configuration) cannot split the header.
+      const race: Race = { ...DEFAULT_RACE, name: 'Riverside\r\nBcc: victim@example.com' };
+      expect(build(race, FROM, RUNNER).subject).not.toMatch(/[\r\n]/);
+    });
+
+    it('`to` and `from` cannot carry CR/LF or other control characters', () => {
+      const evil = build(DEFAULT_RACE, 'Race <race@example.com>\r\nBcc: a@example.com', {
+        ...RUNNER,
+        email: 'ada@example.com\r\nBcc: victim@example.com\u0000',
+      });
+      expect(evil.to).not.toMatch(/[\r\n\u0000-\u001f\u007f]/);
+      expect(evil.from).not.toMatch(/[\r\n\u0000-\u001f\u007f]/);
+      expect(evil.to.startsWith('ada@example.com')).toBe(true);
+    });
+
+    it('is deterministic (every attempt sends the very same request), one runner’s values never the next’s', () => {
+      expect(build(DEFAULT_RACE, FROM, RUNNER)).toEqual(email);
+      const grace = build(DEFAULT_RACE, FROM, { ...RUNNER, firstName: 'Grace', registrationId: 'r-2' });
+      for (const part of [grace.text, grace.html]) {
+        expect(part).toContain('Hi Grace,');
+        expect(part).toContain('r-2');
+        expect(part).not.toContain('Ada');
+        expect(part).not.toContain(RUNNER.registrationId);
+      }
+    });
+  });
+
+  describe('the HTML part is a valid HTML5 document', () => {
+    it.each(FIRST_NAMES)('has zero errors for %s, with the name escaped', async (_case, firstName) => {
+      const message = build(DEFAULT_RACE, FROM, { ...RUNNER, firstName });
+      expect(await problems(message.html, filename)).toEqual([]);
+      expect(message.html).toContain(`<p style="margin:0 0 16px">Hi ${escapeHtml(firstName)},</p>`);
+      expect(message.subject).not.toContain(firstName);
+    });
+
+    it('has zero errors for hostile configured race values too', async () => {
+      const race: Race = {
+        ...DEFAULT_RACE,
+        name: `Fun & <Games> "2027" </title>`,
+        place: `Bob's <b>Park</b>`,
+        senderName: '<img src=x onerror=alert(1)>',
+      };
+      const message = build(race, FROM, RUNNER);
+      expect(await problems(message.html, filename)).toEqual([]);
+      expect(message.html).not.toMatch(/<(b|img|Games)\b/);
+    });
+
+    it('declares doctype, language, charset, viewport and a title (the escaped subject)', () => {
+      const race: Race = { ...DEFAULT_RACE, name: 'Fun & <Games>' };
+      const { html, subject } = build(race, FROM, RUNNER);
+      expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')).toBe(true);
+      expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+      expect(html).toContain(`<title>${escapeHtml(subject)}</title>`);
+      expect(subject).toContain('Fun & <Games>');
+      expect(html.trimEnd().endsWith('</body>\n</html>')).toBe(true);
+    });
+
+    it('stays email-client friendly: presentation layout tables, inline styles, nothing external, no script', () => {
+      expect(email.html.match(/<table role="presentation"/g)).toHaveLength(2);
+      expect(email.html).toMatch(/<th scope="row"[^>]*>Distance<\/th>/);
+      for (const absent of ['<script', '<link', '<style', 'class=', 'http://', 'https://', 'src=']) {
+        expect(email.html).not.toContain(absent);
+      }
+    });
+  });
+}
