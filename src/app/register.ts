@@ -5,9 +5,12 @@
 import type { Context } from 'hono';
 import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmation-email.js';
 import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
+import { buildReminderEmail } from '../domain/reminder-email.js';
+import { reminderSchedule } from '../domain/reminders.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
 import type { EmailPayload } from '../tasks/kinds/email.js';
 import { SEND_CONFIRMATION_EMAIL } from '../tasks/kinds/send-confirmation-email.js';
+import { reminderKey, SEND_REMINDER_EMAIL } from '../tasks/kinds/send-reminder-email.js';
 import { inSpan } from '../tracing/tracer.js';
 import { announce, deliversThroughQueue } from './announce.js';
 import type { AppDeps } from './deps.js';
@@ -16,6 +19,8 @@ import { apiErrors } from './errors.js';
 export interface PreparedRegistration {
   registration: NewRegistration;
   email: EmailMessage;
+  /** The race-week reminders still ahead (the race file's `reminders`), each with its email. */
+  reminders: { offset: string; runAt: Date; email: EmailMessage }[];
 }
 
 /** The registration rules (docs/design.md: HTTP contract), or 422 validation_failed naming each field at fault. */
@@ -44,13 +49,22 @@ export function prepareRegistration(
     strategy,
     ...input,
   };
-  const email = buildConfirmationEmail(deps.race, deps.emailFrom, {
+  const facts = {
     registrationId: registration.id,
     firstName: registration.firstName,
     email: registration.email,
     distance: registration.distance,
-  });
-  return { registration, email };
+  };
+  const email = buildConfirmationEmail(deps.race, deps.emailFrom, facts);
+  // A reminder whose time has already passed is not scheduled (reminderSchedule leaves it out).
+  const reminders = deps.race.reminders?.length
+    ? reminderSchedule(deps.race, registration.distance, new Date()).map(({ offset, runAt }) => ({
+        offset,
+        runAt,
+        email: buildReminderEmail(deps.race, deps.emailFrom, { ...facts, offset }),
+      }))
+    : [];
+  return { registration, email, reminders };
 }
 
 /** 409s for a registration that was not stored. */
@@ -59,10 +73,11 @@ export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
 }
 
 /**
- * The outbox: one statement stores the registration and its task (already leased to us) — and, given
- * an Idempotency-Key, the response to replay — then the first attempt runs in waitUntil after the
- * response. If this process dies before or during that attempt, the lease expires and a sweeper runs it.
- * With an email queue (Workers with EMAIL_QUEUE) the task is written pending instead, and announced to
+ * The outbox: one statement stores the registration, its confirmation's task (already leased to us) and
+ * its reminders' tasks (scheduled, keyed by registration and reminder) — and, given an Idempotency-Key,
+ * the response to replay — then the confirmation's first attempt runs in waitUntil after the response.
+ * If this process dies before or during that attempt, the lease expires and a sweeper runs it. With an
+ * email queue (Workers with EMAIL_QUEUE) the confirmation is written pending instead, and announced to
  * the queue after the response: the email Worker's consumer claims it by id.
  */
 export async function registerWithOutbox(
@@ -71,7 +86,7 @@ export async function registerWithOutbox(
   prepared: PreparedRegistration,
   idempotency?: IdempotentResponse,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
-  const { task, outcome } = await inSpan(
+  const { task, reminders, outcome } = await inSpan(
     deps.tracer,
     'task.enqueue',
     { 'task.kind': SEND_CONFIRMATION_EMAIL, 'registration.id': prepared.registration.id },
@@ -81,14 +96,21 @@ export async function registerWithOutbox(
       const payload: EmailPayload = prepared.email;
       const task = deps.engine.task(SEND_CONFIRMATION_EMAIL, payload, { claim: deliversThroughQueue(deps) });
       span.setAttribute('task.id', task.id);
-      const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, task, idempotency);
+      const reminders = prepared.reminders.map((r) =>
+        deps.engine.task(SEND_REMINDER_EMAIL, r.email satisfies EmailPayload, {
+          runAt: r.runAt,
+          key: { value: reminderKey(prepared.registration.id, r.offset), mode: 'keep' },
+        }),
+      );
+      const tasks = reminders.length > 0 ? [task, ...reminders] : task;
+      const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, tasks, idempotency);
       span.setAttribute('task.enqueue.outcome', outcome);
-      return { task, outcome };
+      return { task, reminders, outcome };
     },
   );
   if (outcome !== 'stored') return outcome;
   if (task.start === 'claim') {
-    announce(c, deps, [task]);
+    announce(c, deps, [task, ...reminders]);
     return outcome;
   }
   // The attempt starts a trace of its own, linked to this request's (see TaskEngine.run).
