@@ -40,7 +40,7 @@ export function deliveryWords(status: EmailDeliveryStatus, attempts?: number): D
         sentence: 'We could not deliver your confirmation email. Your place is safe; the organisers can resend it.',
       };
     case 'cancelled':
-      return { label: 'Cancelled', tone: 'not_tracked', sentence: 'This confirmation email was cancelled.' };
+      return { label: 'Cancelled', tone: 'cancelled', sentence: 'This confirmation email was cancelled.' };
     case 'not_tracked':
       return { label: 'Not tracked', tone: 'not_tracked', sentence: 'This sign-up has no tracked confirmation email.' };
   }

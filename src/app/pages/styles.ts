@@ -132,6 +132,7 @@ dl.details dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 .badge.retrying{background:var(--warn-soft);color:var(--warn);border-color:#f1d38b}
 .badge.failed{background:var(--danger-soft);color:var(--danger);border-color:#f3b8b2}
 .badge.not_tracked{background:#eef1f5;color:#414b58;border-color:#cfd6df}
+.badge.cancelled{background:#eef1f5;color:#414b58;border-color:#cfd6df}
 
 /* admin */
 .page-head{display:flex;align-items:center;justify-content:space-between;gap:1rem;flex-wrap:wrap;margin-bottom:1.25rem}
