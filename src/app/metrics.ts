@@ -1,10 +1,14 @@
 // Delivery figures in Prometheus' text exposition format (version 0.0.4).
+//
+// Tasks are counted twice: in all by status (`finishline_tasks{status}`, every status) and per kind
+// (`finishline_tasks_by_kind{kind,status}`, every status of each kind that has a task). Two families, not
+// one labelled both ways: there `sum(finishline_tasks)` would add the totals to the kinds' series.
 import type { DeliveryMetrics } from '../ports/admin-store.js';
 import type { DeliveryState } from '../tasks/engine.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** Label values are our own words (statuses, outcomes), but escape them as the format requires. */
+/** Label values are our own words (statuses, outcomes, kinds), but escape them as the format requires. */
 function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
@@ -22,6 +26,17 @@ export function toPrometheus(metrics: DeliveryMetrics, delivery: DeliveryState):
       'gauge',
       'Tasks in the outbox by status.',
       Object.entries(metrics.tasksByStatus).map(([status, n]) => [`{status="${label(status)}"}`, n]),
+    ),
+    metric(
+      'finishline_tasks_by_kind',
+      'gauge',
+      'Tasks in the outbox by kind and status (kinds with at least one task).',
+      Object.entries(metrics.tasksByKind).flatMap(([kind, counts]) =>
+        Object.entries(counts).map(([status, n]): [string, number] => [
+          `{kind="${label(kind)}",status="${label(status)}"}`,
+          n,
+        ]),
+      ),
     ),
     metric(
       'finishline_task_attempts_total',

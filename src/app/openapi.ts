@@ -9,6 +9,7 @@ import { registrationInputSchema } from '../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../ports/email-delivery.js';
 import { STRATEGIES } from '../ports/store.js';
 import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../ports/tasks.js';
+import { TASK_KIND } from './routes/admin.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -111,11 +112,15 @@ const adminTaskAttempt = z.strictObject({
 
 const adminTask = z.strictObject({
   id: z.uuid().check(z.meta({ description: 'Also the provider Idempotency-Key of every attempt' })),
-  kind: z.string().check(z.meta({ examples: ['send-confirmation-email'] })),
+  kind: z.string().check(z.meta({ description: 'What the task does', examples: ['send-confirmation-email'] })),
+  key: z
+    .nullable(z.string())
+    .check(z.meta({ description: "Unique among its kind's pending and running tasks; null when it has none" })),
+  priority: z.int().check(z.meta({ description: 'Lower runs first' })),
   status: z.enum(TASK_STATUSES),
   attempts: count(),
   maxAttempts: count(),
-  runAt: instant(),
+  runAt: instant().check(z.meta({ description: 'When it is (or was last) due' })),
   leaseExpiresAt: z.nullable(instant()),
   lastError: z.nullable(z.string()),
   registrationId: z.nullable(z.uuid()),
@@ -149,6 +154,9 @@ const countPerTaskStatus = z.strictObject(
 
 const adminMetrics = z.strictObject({
   tasksByStatus: countPerTaskStatus,
+  tasksByKind: z
+    .record(z.string(), countPerTaskStatus)
+    .check(z.meta({ description: 'Per kind with at least one task: its tasks in each status' })),
   attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
   oldestPendingAgeSeconds: z.number().check(z.minimum(0)),
   delivery: deliveryState,
@@ -262,7 +270,13 @@ const ERRORS = {
     codes: ['already_registered', 'distance_full'],
     description: '`already_registered` (this email, this race) or `distance_full`',
   },
-  not_dead: { status: '409', codes: ['not_dead'], description: 'The task is not a dead letter: `not_dead`' },
+  not_dead: {
+    status: '409',
+    codes: ['not_dead', 'key_taken'],
+    description:
+      '`not_dead` (the task is not a dead letter) or `key_taken` (a pending or running task of its kind carries ' +
+      'its key: nothing was replayed)',
+  },
   payload_too_large: {
     status: '413',
     codes: ['payload_too_large'],
@@ -573,7 +587,7 @@ export function openApiDocument(race: Race) {
         get: {
           tags: ['admin'],
           operationId: 'listTasks',
-          summary: 'Tasks with their attempts (no payloads), newest first',
+          summary: 'Tasks of every kind with their attempts (no payloads), newest first',
           security: ADMIN,
           parameters: [
             {
@@ -581,6 +595,12 @@ export function openApiDocument(race: Race) {
               in: 'query',
               schema: { type: 'string', enum: [...TASK_STATUSES] },
               description: 'Only tasks in this state (`dead`: the dead letters)',
+            },
+            {
+              name: 'kind',
+              in: 'query',
+              schema: { type: 'string', pattern: TASK_KIND.source },
+              description: 'Only tasks of this kind (exact; a kind no task has matches nothing)',
             },
             ...cursorParams,
           ],
@@ -595,7 +615,9 @@ export function openApiDocument(race: Race) {
           tags: ['admin'],
           operationId: 'retryTask',
           summary: 'Replay a dead letter (same task id, so the same Idempotency-Key)',
-          description: 'The task becomes `pending`, due now, with a fresh budget of attempts; its history is kept.',
+          description:
+            'A task of any kind. It becomes `pending`, due now, with a fresh budget of attempts; its history is ' +
+            'kept. Refused (`key_taken`) when a pending or running task of its kind has taken its key since it died.',
           security: ADMIN,
           parameters: [
             {
@@ -659,7 +681,8 @@ export function openApiDocument(race: Race) {
         get: {
           tags: ['admin'],
           operationId: 'getAdminMetrics',
-          summary: 'Delivery figures: tasks by status, attempts by outcome, oldest due task, delivery state',
+          summary:
+            'Delivery figures: tasks by status and by kind, attempts by outcome, oldest due task, delivery state',
           security: ADMIN,
           responses: {
             '200': { description: 'The figures', headers: NO_STORE, content: json('AdminMetrics') },

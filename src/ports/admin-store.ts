@@ -35,9 +35,14 @@ export interface TaskAttemptView {
 export interface TaskView {
   id: string;
   kind: string;
+  /** Unique among the kind's pending and running tasks when set (src/ports/tasks.ts, NewTask). */
+  key: string | null;
+  /** Lower runs first. */
+  priority: number;
   status: TaskStatus;
   attempts: number;
   maxAttempts: number;
+  /** When it is (or was last) due. */
   runAt: Date;
   leaseExpiresAt: Date | null;
   lastError: string | null;
@@ -50,6 +55,8 @@ export interface TaskView {
 
 export interface TaskListQuery {
   status?: TaskStatus;
+  /** Exact kind; a kind no task has matches nothing. */
+  kind?: string;
   limit: number;
   after?: PagePosition;
 }
@@ -77,14 +84,28 @@ export interface RegistrationListQuery {
   after?: PagePosition;
 }
 
+/**
+ * `key_taken`: the dead task (or a dead batch mate) carries a key that a pending or running task of its
+ * kind carries now (enqueued after it died): replaying it would do that work twice, so nothing is replayed.
+ */
 export type ReplayResult =
   | { outcome: 'replayed'; id: string; attempts: number; maxAttempts: number }
   | { outcome: 'not_dead'; status: TaskStatus }
+  | { outcome: 'key_taken' }
   | { outcome: 'not_found' };
 
+/** How many tasks are in each status (every status present, 0 when none). */
+export type TaskStatusCounts = Record<TaskStatus, number>;
+
+/** The task counts: in each status, and in each status per kind. */
+export interface TaskCounts {
+  tasksByStatus: TaskStatusCounts;
+  /** Per kind that has at least one task (in any status), every status present. */
+  tasksByKind: Record<string, TaskStatusCounts>;
+}
+
 /** The delivery figures behind /metrics and /api/admin/metrics. */
-export interface DeliveryMetrics {
-  tasksByStatus: Record<TaskStatus, number>;
+export interface DeliveryMetrics extends TaskCounts {
   /** Every attempt ever recorded, by outcome; an outcome never recorded is absent. */
   attemptsByOutcome: Partial<Record<AttemptOutcome, number>>;
   /** Age of the oldest task waiting to be sent (pending and due); 0 when none waits. */
@@ -95,12 +116,13 @@ export interface DeliveryMetrics {
 export interface AdminStore {
   listTasks(query: TaskListQuery): Promise<Page<TaskView>>;
   /** How many tasks are in each status (every status present, 0 when none). */
-  countTasksByStatus(): Promise<Record<TaskStatus, number>>;
+  countTasksByStatus(): Promise<TaskStatusCounts>;
   /**
    * Replays a dead letter: dead → pending, due now, lease cleared, with `extraAttempts` more attempts
    * on top of those already used (`max_attempts = attempts + extraAttempts`). `attempts` is kept, so
    * attempt numbers keep increasing and the history stays intact; the id (the provider's
    * Idempotency-Key) is unchanged, so a replay of a task that was in fact delivered cannot send twice.
+   * Any kind of task; never one whose key a live task of its kind has taken since (`key_taken`).
    */
   replayDeadTask(id: string, extraAttempts: number): Promise<ReplayResult>;
   listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView>>;

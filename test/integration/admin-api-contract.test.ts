@@ -11,6 +11,7 @@ import { DEFAULT_RACE } from '../../src/domain/race.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import { StoreUnavailableError } from '../../src/ports/errors.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { TASK_STATUSES } from '../../src/ports/tasks.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
 import { newRegistration } from '../support/fixtures.js';
@@ -32,7 +33,8 @@ const ADMIN_OPERATIONS: [string, string][] = [
 ];
 
 const data = useAdminDatabase('fl_admin_contract', { race: RACE, maxAttempts: MAX_ATTEMPTS });
-const { enqueue, enqueueDead } = data;
+const { enqueue, enqueueDead, enqueueTask, deadLetter } = data;
+const REMINDER = 'send-reminder-email';
 
 /** Wrong tokens per client: blocked for a minute after the third (a stand-in for the real limiter). */
 function failureLimiter(): AdminRouteDeps['adminAuthLimiter'] {
@@ -79,7 +81,7 @@ async function call(path: string, init: { method?: string; token?: boolean | str
 }
 
 describe('admin answers match /openapi.json', () => {
-  it('GET /api/admin/tasks: empty, then running, dead, succeeded and replayed tasks, paged', async () => {
+  it('GET /api/admin/tasks: empty, then running, dead, succeeded, replayed and cancelled tasks of two kinds, paged', async () => {
     expect(await (await call('/api/admin/tasks')).json()).toEqual({ tasks: [], nextCursor: null });
     const running = await enqueue();
     await enqueueDead();
@@ -94,26 +96,41 @@ describe('admin answers match /openapi.json', () => {
       running.task.id,
     ]);
     await data.tasks.claimTasks('sweeper', 10, 60_000);
+    // Another kind, with keys and a priority: one scheduled, one cancelled.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await enqueueTask({ kind: REMINDER, key: 'reminder:1', priority: 10, runAt: tomorrow });
+    await enqueueTask({ kind: REMINDER, key: 'reminder:2', priority: 10, runAt: tomorrow });
+    expect(await data.tasks.cancelTask(REMINDER, 'reminder:2')).toBe('cancelled');
 
-    const all = (await (await call('/api/admin/tasks')).json()) as { tasks: { attemptsLog: unknown[] }[] };
-    expect(all.tasks).toHaveLength(4);
+    const all = (await (await call('/api/admin/tasks')).json()) as {
+      tasks: { attemptsLog: unknown[]; key: string | null }[];
+    };
+    expect(all.tasks).toHaveLength(6);
     expect(all.tasks.some((t) => t.attemptsLog.length > 0)).toBe(true);
+    expect(all.tasks.some((t) => t.key !== null)).toBe(true);
     const page = (await (await call('/api/admin/tasks?limit=1')).json()) as { nextCursor: string | null };
     expect(page.nextCursor).not.toBeNull();
     await call(`/api/admin/tasks?limit=1&cursor=${page.nextCursor}`);
-    for (const status of ['pending', 'running', 'succeeded', 'dead']) await call(`/api/admin/tasks?status=${status}`);
+    for (const status of TASK_STATUSES) await call(`/api/admin/tasks?status=${status}`);
+    await call(`/api/admin/tasks?kind=${REMINDER}&status=cancelled`);
+    await call('/api/admin/tasks?kind=no-such-kind');
   });
 
   it('GET /api/admin/tasks errors: 401 without the token, 422 for a bad query', async () => {
     expect((await call('/api/admin/tasks', { token: false })).status).toBe(401);
     expect((await call('/api/admin/tasks?limit=0&status=nope')).status).toBe(422);
     expect((await call('/api/admin/tasks?cursor=garbage!')).status).toBe(422);
+    expect((await call('/api/admin/tasks?kind=Not_A_Kind')).status).toBe(422);
   });
 
-  it('POST /api/admin/tasks/:id/retry: 200, 409 not_dead, 404 unknown or malformed, 401', async () => {
+  it('POST /api/admin/tasks/:id/retry: 200, 409 not_dead and key_taken, 404 unknown or malformed, 401', async () => {
     const { task } = await enqueueDead();
     expect((await call(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' })).status).toBe(200);
     expect((await call(`/api/admin/tasks/${task.id}/retry`, { method: 'POST' })).status).toBe(409);
+    const keyed = await enqueueTask({ kind: REMINDER, key: 'reminder:3' });
+    await deadLetter(keyed);
+    await enqueueTask({ kind: REMINDER, key: 'reminder:3' });
+    expect((await call(`/api/admin/tasks/${keyed.id}/retry`, { method: 'POST' })).status).toBe(409);
     expect((await call(`/api/admin/tasks/${randomUUID()}/retry`, { method: 'POST' })).status).toBe(404);
     expect((await call('/api/admin/tasks/not-a-uuid/retry', { method: 'POST' })).status).toBe(404);
     expect((await call(`/api/admin/tasks/${task.id}/retry`, { method: 'POST', token: false })).status).toBe(401);
@@ -157,6 +174,7 @@ describe('admin answers match /openapi.json', () => {
   ])('GET /api/admin/metrics and /metrics while delivery is %s', async (_name, delivery) => {
     await enqueueDead();
     await enqueue();
+    await enqueueTask({ kind: REMINDER, key: 'reminder:4', priority: 10, runAt: new Date(Date.now() + 60_000) });
     const app = buildApp({ delivery });
     const metrics = await call('/api/admin/metrics', { app });
     expect(((await metrics.json()) as { delivery: unknown }).delivery).toEqual(delivery);

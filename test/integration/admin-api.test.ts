@@ -19,7 +19,9 @@ const MAX_ATTEMPTS = 3;
 const RACE = 'admin-race-2027';
 
 const data = useAdminDatabase('fl_admin', { race: RACE, maxAttempts: MAX_ATTEMPTS });
-const { enqueue, enqueueDead } = data;
+const { enqueue, enqueueDead, enqueueTask, deadLetter } = data;
+/** A kind other than the confirmation email, as the engine's next kinds are. */
+const REMINDER = 'send-reminder-email';
 let app: Hono;
 
 /**
@@ -90,6 +92,10 @@ const newRegistration = (overrides: Partial<NewRegistration> = {}) => registrati
 
 interface TaskJson {
   id: string;
+  kind: string;
+  key: string | null;
+  priority: number;
+  runAt: string;
   status: string;
   attempts: number;
   maxAttempts: number;
@@ -323,6 +329,9 @@ describe('GET /api/admin/tasks', () => {
     expect(body.tasks.map((t) => t.id)).toEqual([second.task.id, first.task.id]);
     const [running, dead] = body.tasks;
     expect(running).toMatchObject({
+      kind: 'send-confirmation-email',
+      key: null,
+      priority: 0,
       status: 'running',
       attempts: 1,
       maxAttempts: MAX_ATTEMPTS,
@@ -345,10 +354,12 @@ describe('GET /api/admin/tasks', () => {
         'attemptsLog',
         'createdAt',
         'id',
+        'key',
         'kind',
         'lastError',
         'leaseExpiresAt',
         'maxAttempts',
+        'priority',
         'registrationId',
         'runAt',
         'status',
@@ -358,12 +369,74 @@ describe('GET /api/admin/tasks', () => {
     expect(Number.isNaN(Date.parse(dead?.attemptsLog[0]?.startedAt ?? ''))).toBe(false);
   });
 
-  it('counts tasks by status, every status present', async () => {
-    expect(await data.admin.countTasksByStatus()).toEqual({ pending: 0, running: 0, succeeded: 0, dead: 0 });
+  it("shows each task's kind, key, priority and when it is due", async () => {
+    const runAt = new Date(Date.now() + 3_600_000);
+    const reminder = await enqueueTask({ kind: REMINDER, key: 'reminder:runner-1', priority: 10, runAt });
+    const [listed] = (await listTasks()).tasks;
+    expect(listed).toMatchObject({
+      id: reminder.id,
+      kind: REMINDER,
+      key: 'reminder:runner-1',
+      priority: 10,
+      status: 'pending',
+      attempts: 0,
+      runAt: runAt.toISOString(),
+      registrationId: null,
+      leaseExpiresAt: null,
+    });
+  });
+
+  it('counts tasks by status, every status present, cancelled ones too', async () => {
+    expect(await data.admin.countTasksByStatus()).toEqual({
+      pending: 0,
+      running: 0,
+      succeeded: 0,
+      dead: 0,
+      cancelled: 0,
+    });
     await enqueueDead();
     await enqueueDead();
     await enqueue();
-    expect(await data.admin.countTasksByStatus()).toEqual({ pending: 0, running: 1, succeeded: 0, dead: 2 });
+    await enqueueTask({ kind: REMINDER, key: 'reminder:a', runAt: new Date(Date.now() + 60_000) });
+    expect(await data.tasks.cancelTask(REMINDER, 'reminder:a')).toBe('cancelled');
+    expect(await data.admin.countTasksByStatus()).toEqual({
+      pending: 0,
+      running: 1,
+      succeeded: 0,
+      dead: 2,
+      cancelled: 1,
+    });
+    expect((await listTasks('?status=cancelled')).tasks).toEqual([
+      expect.objectContaining({ kind: REMINDER, key: 'reminder:a', status: 'cancelled' }),
+    ]);
+  });
+
+  it('filters by kind (exact; a kind no task has matches nothing), alone or with a status', async () => {
+    const confirmation = await enqueueDead();
+    const reminder = await enqueueTask({ kind: REMINDER, key: 'reminder:b', priority: 10 });
+    const deadReminder = await enqueueTask({ kind: REMINDER, key: 'reminder:c', priority: 10 });
+    await deadLetter(deadReminder);
+    const ids = async (query: string) => (await listTasks(query)).tasks.map((t) => t.id);
+    expect(await ids(`?kind=${REMINDER}`)).toEqual([deadReminder.id, reminder.id]);
+    expect(await ids('?kind=send-confirmation-email')).toEqual([confirmation.task.id]);
+    expect(await ids(`?kind=${REMINDER}&status=dead`)).toEqual([deadReminder.id]);
+    expect(await ids('?kind=send-confirmation-email&status=running')).toEqual([]);
+    expect(await ids('?kind=send-reminder')).toEqual([]);
+    expect(await ids(`?kind=${'x'.repeat(60)}`)).toEqual([]);
+    // An empty value is no filter (as a form sends it).
+    expect(await ids('?kind=')).toHaveLength(3);
+  });
+
+  it('pages within a kind filter', async () => {
+    const reminders: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      reminders.unshift((await enqueueTask({ kind: REMINDER, key: `reminder:${i}` })).id);
+      await enqueue();
+    }
+    const first = await listTasks(`?kind=${REMINDER}&limit=2`);
+    const second = await listTasks(`?kind=${REMINDER}&limit=2&cursor=${first.nextCursor}`);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.tasks, ...second.tasks].map((t) => t.id)).toEqual(reminders);
   });
 
   it('filters by status', async () => {
@@ -432,6 +505,11 @@ describe('GET /api/admin/tasks', () => {
   it.each([
     ['?status=failed', 'status'],
     ['?status=DEAD', 'status'],
+    ['?kind=Send-Confirmation-Email', 'kind'],
+    ['?kind=send_confirmation_email', 'kind'],
+    ['?kind=send%20email', 'kind'],
+    ['?kind=%27%20OR%201%3D1', 'kind'],
+    [`?kind=${'x'.repeat(61)}`, 'kind'],
     ['?limit=0', 'limit'],
     ['?limit=201', 'limit'],
     ['?limit=abc', 'limit'],
@@ -455,8 +533,19 @@ describe('GET /api/admin/tasks', () => {
   });
 
   it('reports every bad parameter at once', async () => {
-    const error = await expectError(await request('/api/admin/tasks?status=x&limit=0'), 422, 'validation_failed');
-    expect((error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['limit', 'status']);
+    const error = await expectError(
+      await request('/api/admin/tasks?status=x&limit=0&kind=X'),
+      422,
+      'validation_failed',
+    );
+    expect((error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['kind', 'limit', 'status']);
+  });
+
+  it('says what a kind must look like', async () => {
+    const error = await expectError(await request('/api/admin/tasks?kind=Nope'), 422, 'validation_failed');
+    expect(error.details).toEqual([
+      { path: 'kind', message: 'must be 1 to 60 characters: lower-case letters, digits and hyphens' },
+    ]);
   });
 
   it('accepts a well-formed cursor that matches no row (an empty page)', async () => {
@@ -514,6 +603,53 @@ describe('POST /api/admin/tasks/:id/retry', () => {
     ]);
   });
 
+  it('replays a dead task of any kind, keeping its kind, key and priority', async () => {
+    const reminder = await enqueueTask({ kind: REMINDER, key: 'reminder:runner-2', priority: 10 });
+    await deadLetter(reminder);
+
+    const res = await request(`/api/admin/tasks/${reminder.id}/retry`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: reminder.id, status: 'pending' });
+    const [listed] = (await listTasks(`?kind=${REMINDER}`)).tasks;
+    expect(listed).toMatchObject({
+      id: reminder.id,
+      kind: REMINDER,
+      key: 'reminder:runner-2',
+      priority: 10,
+      status: 'pending',
+      attempts: 1,
+      maxAttempts: 1 + MAX_ATTEMPTS,
+    });
+    // The sweeper claims it as its kind, as the next attempt.
+    expect(await data.tasks.claimTasks('sweeper', 10, 60_000)).toEqual([
+      expect.objectContaining({ id: reminder.id, kind: REMINDER, attempts: 2 }),
+    ]);
+  });
+
+  it('is answered 409 key_taken, replaying nothing, when a live task of its kind has taken its key since', async () => {
+    const dead = await enqueueTask({ kind: REMINDER, key: 'reminder:runner-3' });
+    await deadLetter(dead);
+    const live = await enqueueTask({ kind: REMINDER, key: 'reminder:runner-3', runAt: new Date(Date.now() + 60_000) });
+    expect(live.id).not.toBe(dead.id);
+
+    const error = await expectError(
+      await request(`/api/admin/tasks/${dead.id}/retry`, { method: 'POST' }),
+      409,
+      'key_taken',
+    );
+    expect(error.message).toContain('carries its key');
+    const statuses = await data.db.query<{ id: string; status: string }>(
+      'SELECT id, status FROM tasks ORDER BY status',
+    );
+    expect(statuses).toEqual([
+      { id: dead.id, status: 'dead' },
+      { id: live.id, status: 'pending' },
+    ]);
+    // The same key on a task of another kind is no obstacle.
+    await data.db.query(`UPDATE tasks SET kind = 'send-other-email' WHERE id = $1`, [live.id]);
+    expect((await request(`/api/admin/tasks/${dead.id}/retry`, { method: 'POST' })).status).toBe(200);
+  });
+
   it('is answered 409 not_dead for a task that is not dead, saying its status', async () => {
     const { task } = await enqueue();
     const error = await expectError(
@@ -546,6 +682,32 @@ describe('POST /api/admin/tasks/:id/retry', () => {
     ['a malformed id', 'not-a-uuid'],
   ])('%s → 404 not_found', async (_name, id) => {
     await expectError(await request(`/api/admin/tasks/${id}/retry`, { method: 'POST' }), 404, 'not_found');
+  });
+});
+
+// --- metrics ---------------------------------------------------------------------------------------
+
+describe('GET /api/admin/metrics and /metrics', () => {
+  it('count tasks by kind and status, besides the totals by status', async () => {
+    await enqueueDead();
+    await enqueue();
+    await enqueueTask({ kind: REMINDER, key: 'reminder:d', runAt: new Date(Date.now() + 60_000) });
+    await enqueueTask({ kind: REMINDER, key: 'reminder:e', runAt: new Date(Date.now() + 60_000) });
+    expect(await data.tasks.cancelTask(REMINDER, 'reminder:e')).toBe('cancelled');
+    const none = { pending: 0, running: 0, succeeded: 0, dead: 0, cancelled: 0 };
+
+    const json = await (await request('/api/admin/metrics')).json();
+    expect(json.tasksByStatus).toEqual({ ...none, pending: 1, running: 1, dead: 1, cancelled: 1 });
+    expect(json.tasksByKind).toEqual({
+      'send-confirmation-email': { ...none, running: 1, dead: 1 },
+      [REMINDER]: { ...none, pending: 1, cancelled: 1 },
+    });
+
+    const text = await (await request('/metrics')).text();
+    expect(text).toContain('finishline_tasks{status="cancelled"} 1\n');
+    expect(text).toContain('finishline_tasks_by_kind{kind="send-confirmation-email",status="dead"} 1\n');
+    expect(text).toContain('finishline_tasks_by_kind{kind="send-reminder-email",status="cancelled"} 1\n');
+    expect(text).toContain('finishline_tasks_by_kind{kind="send-reminder-email",status="succeeded"} 0\n');
   });
 });
 

@@ -1,5 +1,6 @@
-// Metrics: tasks by state, attempts by outcome, dead letters, the oldest pending task's age — as
-// Prometheus text at /metrics and as JSON in the admin API, admin-protected, agreeing with the database.
+// Metrics: tasks by state (in all and per kind), attempts by outcome, dead letters, the oldest pending
+// task's age — as Prometheus text at /metrics and as JSON in the admin API, admin-protected, agreeing
+// with the database.
 import { describe, expect, it } from 'vitest';
 import { eventually, post, runner } from '../support/http.js';
 import { useStack } from '../support/stack.js';
@@ -48,9 +49,19 @@ describe('metrics', () => {
     await stack.db.query(
       "UPDATE tasks SET run_at = now() - interval '1 minute', created_at = now() - interval '2 minutes' WHERE status = 'pending'",
     );
+    // Tasks of another kind, as the next kinds will write them: one scheduled for tomorrow, one cancelled.
+    await stack.db.query(`
+      INSERT INTO tasks (id, kind, payload, status, max_attempts, run_at, priority, key)
+      VALUES (gen_random_uuid(), 'send-reminder-email', '{}'::jsonb, 'pending', 3, now() + interval '1 day', 10, 'r-1'),
+             (gen_random_uuid(), 'send-reminder-email', '{}'::jsonb, 'cancelled', 3, now(), 10, 'r-2')`);
 
     const json = await (await fetch(`${stack.target.url}/api/admin/metrics`, { headers: auth })).json();
-    expect(json.tasksByStatus).toEqual({ pending: 1, running: 0, succeeded: 1, dead: 1 });
+    const none = { pending: 0, running: 0, succeeded: 0, dead: 0, cancelled: 0 };
+    expect(json.tasksByStatus).toEqual({ ...none, pending: 2, succeeded: 1, dead: 1, cancelled: 1 });
+    expect(json.tasksByKind).toEqual({
+      'send-confirmation-email': { ...none, pending: 1, succeeded: 1, dead: 1 },
+      'send-reminder-email': { ...none, pending: 1, cancelled: 1 },
+    });
     expect(json.attemptsByOutcome).toEqual({ succeeded: 1, failed: 1, dead: 1 });
     expect(json.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(119);
     expect(json.oldestPendingAgeSeconds).toBeLessThan(200);
@@ -60,8 +71,17 @@ describe('metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const samples = parsePrometheus(await res.text());
-    expect(samples.get('finishline_tasks{status="pending"}')).toBe(1);
+    expect(samples.get('finishline_tasks{status="pending"}')).toBe(2);
     expect(samples.get('finishline_tasks{status="dead"}')).toBe(1);
+    expect(samples.get('finishline_tasks{status="cancelled"}')).toBe(1);
+    // Per kind in a family of its own, so that sum(finishline_tasks) counts each task once.
+    const byKind = [...samples].filter(([name]) => name.startsWith('finishline_tasks_by_kind{'));
+    expect(byKind).toHaveLength(2 * 5);
+    expect(samples.get('finishline_tasks_by_kind{kind="send-confirmation-email",status="pending"}')).toBe(1);
+    expect(samples.get('finishline_tasks_by_kind{kind="send-confirmation-email",status="dead"}')).toBe(1);
+    expect(samples.get('finishline_tasks_by_kind{kind="send-reminder-email",status="pending"}')).toBe(1);
+    expect(samples.get('finishline_tasks_by_kind{kind="send-reminder-email",status="cancelled"}')).toBe(1);
+    expect(samples.get('finishline_tasks_by_kind{kind="send-reminder-email",status="running"}')).toBe(0);
     expect(samples.get('finishline_task_attempts_total{outcome="failed"}')).toBe(1);
     expect(samples.get('finishline_dead_letters')).toBe(1);
     expect(samples.get('finishline_oldest_pending_task_age_seconds')).toBeGreaterThanOrEqual(119);

@@ -1,5 +1,6 @@
 // The admin tests' database: a fresh PostgreSQL database behind the real Store, TaskStore and AdminStore
-// (node-postgres), emptied before each test, seeded with tasks written as the outbox writes them.
+// (node-postgres), emptied before each test, seeded with tasks written as the outbox writes them — a
+// registration's confirmation email, or a task of any kind with a key and a priority.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { createAdminStore } from '../../src/adapters/db/admin-store.js';
@@ -18,6 +19,15 @@ export interface Seeded {
   task: LeasedTask;
 }
 
+/** A task of any kind on its own (no registration). */
+export interface TaskFields {
+  kind: string;
+  key?: string;
+  priority?: number;
+  /** Written pending, due then, instead of leased as the fast path writes it. */
+  runAt?: Date;
+}
+
 export interface AdminDatabase {
   db: TestDatabase;
   handle: DatabaseHandle;
@@ -28,6 +38,26 @@ export interface AdminDatabase {
   enqueue(overrides?: Partial<NewRegistration>): Promise<Seeded>;
   /** The same, then dead-lettered by a permanent error on its one attempt. */
   enqueueDead(overrides?: Partial<NewRegistration>): Promise<Seeded>;
+  /**
+   * A task of any kind through the TaskStore (a keyed one replaces the pending task with its key): leased
+   * as the fast path writes it (running, attempt 1), or pending until `runAt` (then only the id of what
+   * it returns means anything: nobody holds the task).
+   */
+  enqueueTask(fields: TaskFields): Promise<LeasedTask>;
+  /** Dead-letters a leased task by a permanent error on its attempt. */
+  deadLetter(task: LeasedTask): Promise<void>;
+}
+
+/** A task as the engine holds it after writing it leased (the fast path): attempt 1. */
+function leasedAs(task: NewTask): LeasedTask {
+  return {
+    id: task.id,
+    kind: task.kind,
+    payload: task.payload,
+    attempts: 1,
+    maxAttempts: task.maxAttempts,
+    leaseOwner: task.leaseOwner,
+  };
 }
 
 /**
@@ -49,25 +79,37 @@ export function useAdminDatabase(name: string, options: { race: string; maxAttem
         leaseMs: 60_000,
       };
       expect(await data.store.insertRegistrationWithTask(registration, task)).toBe('stored');
-      const leased: LeasedTask = {
-        id: task.id,
-        kind: task.kind,
-        payload: task.payload,
-        attempts: 1,
-        maxAttempts: task.maxAttempts,
-        leaseOwner: task.leaseOwner,
-      };
-      return { registration, task: leased };
+      return { registration, task: leasedAs(task) };
     },
     async enqueueDead(overrides = {}) {
       const seeded = await data.enqueue(overrides);
+      await data.deadLetter(seeded.task);
+      return seeded;
+    },
+    async enqueueTask(fields) {
+      const task: NewTask = {
+        id: randomUUID(),
+        kind: fields.kind,
+        payload: { note: `a ${fields.kind} task` },
+        maxAttempts: options.maxAttempts,
+        priority: fields.priority ?? 0,
+        start: 'claim',
+        leaseOwner: 'request-owner',
+        leaseMs: 60_000,
+        runAt: fields.runAt ?? null,
+        key: fields.key ? { value: fields.key, mode: 'replace' } : null,
+      };
+      const written = await data.tasks.enqueueTask(task);
+      expect(written.outcome).not.toBe('kept');
+      return leasedAs({ ...task, id: written.id });
+    },
+    async deadLetter(task) {
       const attempt = {
         startedAt: new Date(Date.now() - 40),
         durationMs: 40,
         error: 'PermanentError: validation_error',
       };
-      expect(await data.tasks.deadLetterTask(seeded.task, attempt)).toBe(true);
-      return seeded;
+      expect(await data.tasks.deadLetterTask(task, attempt)).toBe(true);
     },
   } as AdminDatabase;
   beforeAll(async () => {

@@ -26,8 +26,3 @@ export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
 export function sqlDatabase(db: Database): SqlDatabase {
   return throwingStoreUnavailable({ rows: <T>(statement: SQL) => queryRows<T>(db, statement) });
 }
-
-/** Timestamps come back as Date (pg, PGlite) or as text (some HTTP paths); accept both. */
-export function toDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value));
-}

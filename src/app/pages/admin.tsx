@@ -71,6 +71,7 @@ const TASK_STATUS_LABELS: [TaskStatus, string][] = [
   ['running', 'Running'],
   ['succeeded', 'Succeeded'],
   ['dead', 'Dead letters'],
+  ['cancelled', 'Cancelled'],
 ];
 
 function shortId(id: string): string {
@@ -140,19 +141,23 @@ export function AdminDashboardPage(props: AdminDashboardProps) {
       <section class="card" aria-labelledby="dead-title" id="dead-letters">
         <div class="section-head">
           <h2 id="dead-title">Dead letters</h2>
-          <span class="muted small">Emails that will not be retried automatically</span>
+          <span class="muted small">Tasks of every kind that will not be retried automatically</span>
         </div>
         {props.deadLetters.length === 0 ? (
-          <p class="empty">None. Every email is delivered or still being retried.</p>
+          <p class="empty">None: no task needs an admin.</p>
         ) : (
           <div class="table-wrap">
             <table>
               <thead>
                 <tr>
                   <th scope="col">Task</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Priority</th>
                   <th scope="col">Registration</th>
                   <th scope="col">Attempts</th>
                   <th scope="col">Last error</th>
+                  <th scope="col">Last due</th>
                   <th scope="col">Since</th>
                   <th scope="col">
                     <span class="visually-hidden">Action</span>
@@ -165,6 +170,9 @@ export function AdminDashboardPage(props: AdminDashboardProps) {
                     <td class="mono" title={task.id}>
                       {shortId(task.id)}
                     </td>
+                    <td class="mono">{task.kind}</td>
+                    <td class="mono">{task.key ?? '—'}</td>
+                    <td>{task.priority}</td>
                     <td class="mono">
                       {task.registrationId ? (
                         <a href={`/registrations/${task.registrationId}`}>{shortId(task.registrationId)}</a>
@@ -176,6 +184,7 @@ export function AdminDashboardPage(props: AdminDashboardProps) {
                       {task.attempts} / {task.maxAttempts}
                     </td>
                     <td class="error-text">{task.lastError ?? '—'}</td>
+                    <td>{formatTimestamp(task.runAt)}</td>
                     <td>{formatTimestamp(task.updatedAt)}</td>
                     <td>
                       <form method="post" action={`/admin/tasks/${task.id}/retry`}>

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
+import { AdminDashboardPage } from './admin.js';
 import { DevMailPage } from './dev-mail.js';
 import { deliveryWords } from './format.js';
 import { problemsToErrors, SignUpPage } from './sign-up.js';
@@ -120,5 +121,52 @@ describe('dev mailbox page', () => {
     );
     expect(page).toContain('<pre>Hi Ada</pre>');
     expect(page).toContain('2027-04-18 08:30 UTC');
+  });
+});
+
+describe('admin dashboard', () => {
+  it('shows each dead letter with its kind, key, priority and when it was last due; counts cancelled tasks', async () => {
+    const page = await html(
+      AdminDashboardPage({
+        site,
+        race: DEFAULT_RACE,
+        taken: { half: 3 },
+        taskCounts: { pending: 1, running: 0, succeeded: 5, dead: 1, cancelled: 2 },
+        registrations: [],
+        filters: {},
+        nextPage: null,
+        paged: false,
+        csvHref: '/api/admin/registrations.csv',
+        deadLetters: [
+          {
+            id: '0f8c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5',
+            kind: 'send-reminder-email',
+            key: 'reminder:<b>1</b>',
+            priority: 10,
+            status: 'dead',
+            attempts: 3,
+            maxAttempts: 3,
+            runAt: new Date('2027-04-17T07:00:00Z'),
+            leaseExpiresAt: null,
+            lastError: 'PermanentError: validation_error',
+            registrationId: null,
+            createdAt: new Date('2027-04-16T07:00:00Z'),
+            updatedAt: new Date('2027-04-17T07:00:02Z'),
+            attemptsLog: [],
+          },
+        ],
+      }),
+    );
+    expectNoInlineCode(page);
+    const row = page.slice(page.indexOf('<tbody>'), page.indexOf('</tbody>'));
+    for (const cell of [
+      'send-reminder-email',
+      'reminder:&lt;b&gt;1&lt;/b&gt;',
+      '<td>10</td>',
+      '2027-04-17 07:00 UTC',
+    ]) {
+      expect(row).toContain(cell);
+    }
+    expect(page).toMatch(/<span class="label">Cancelled<\/span><span class="value">2<\/span>/);
   });
 });

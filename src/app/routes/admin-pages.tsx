@@ -44,6 +44,11 @@ function flashFor(query: Record<string, string>): Flash | undefined {
       return { tone: 'ok', text: `Task ${task} is queued for another attempt. Its email goes out shortly.` };
     case 'not-dead':
       return { tone: 'info', text: `Task ${task} is no longer a dead letter: nothing to retry.` };
+    case 'key-taken':
+      return {
+        tone: 'error',
+        text: `Task ${task} was not retried: a newer task of its kind with the same key is waiting or running.`,
+      };
     case 'not-found':
       return { tone: 'error', text: 'There is no such task.' };
     case 'signed-out':
@@ -137,6 +142,7 @@ export function adminPageRoutes(deps: AppDeps) {
     const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
     if (result.outcome === 'not_found') return c.redirect('/admin?done=not-found#dead-letters', 303);
     if (result.outcome === 'not_dead') return c.redirect(`/admin?done=not-dead&task=${id}#dead-letters`, 303);
+    if (result.outcome === 'key_taken') return c.redirect(`/admin?done=key-taken&task=${id}#dead-letters`, 303);
     announce(c, deps, [{ id: result.id }]);
     deps.logger.info('admin.task.replayed', {
       taskId: result.id,

@@ -85,8 +85,14 @@ const pageFields = {
   cursor: z.optional(cursorField),
 };
 
+/** A kind's shape (`send-confirmation-email`), bounded: a kind no task has simply matches nothing. */
+export const TASK_KIND = /^[a-z0-9-]{1,60}$/;
+
 const taskQuerySchema = z.object({
   status: z.optional(z.enum(TASK_STATUSES, { error: `must be one of: ${TASK_STATUSES.join(', ')}` })),
+  kind: z.optional(
+    z.string().check(z.regex(TASK_KIND, 'must be 1 to 60 characters: lower-case letters, digits and hyphens')),
+  ),
   ...pageFields,
 });
 
@@ -125,6 +131,8 @@ function taskJson(task: TaskView) {
   return {
     id: task.id,
     kind: task.kind,
+    key: task.key,
+    priority: task.priority,
     status: task.status,
     attempts: task.attempts,
     maxAttempts: task.maxAttempts,
@@ -181,6 +189,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
     const query = parseQuery(taskQuerySchema, c.req.query());
     const page = await deps.admin.listTasks({
       ...(query.status ? { status: query.status } : {}),
+      ...(query.kind ? { kind: query.kind } : {}),
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       ...(query.cursor ? { after: query.cursor } : {}),
     });
@@ -194,6 +203,13 @@ export function adminRoutes(deps: AdminRouteDeps) {
     if (result.outcome === 'not_found') throw apiErrors.notFound('task');
     if (result.outcome === 'not_dead') {
       throw new ApiError(409, 'not_dead', `the task is ${result.status}: only a dead task can be replayed`);
+    }
+    if (result.outcome === 'key_taken') {
+      throw new ApiError(
+        409,
+        'key_taken',
+        'a pending or running task of its kind carries its key: replaying it would do that work twice',
+      );
     }
     // Through the queue when there is one; else the sweeper finds it due.
     announce(c, deps, [{ id: result.id }]);
