@@ -15,6 +15,7 @@ import { emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { Strategy } from '../../ports/store.js';
 import type { TaskStatus } from '../../ports/tasks.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { countTasks } from '../../tasks/sql/count-tasks.js';
 import { deliveryMetrics } from '../../tasks/sql/delivery-metrics.js';
 import { afterPosition, positionOf, toDate, toPage, whereAll } from '../../tasks/sql/keyset-page.js';
@@ -67,13 +68,14 @@ export async function listRegistrations(db: Database, query: RegistrationListQue
     );
   }
   if (query.after) conditions.push(afterPosition('r', query.after));
-  // The email status is the latest task's, as for GET /api/registrations/:id.
+  // The email status is the latest confirmation task's, as for GET /api/registrations/:id (reminders
+  // have tasks of their own).
   const rows = await queryRows<RegistrationRow>(
     db,
     sql`
       SELECT r.id, r.first_name, r.last_name, r.email, r.address, r.distance, r.strategy, r.created_at,
              ${positionOf('r')} AS position,
-             (SELECT t.status FROM tasks t WHERE t.registration_id = r.id
+             (SELECT t.status FROM tasks t WHERE t.registration_id = r.id AND t.kind = ${SEND_CONFIRMATION_EMAIL}
                ORDER BY t.created_at DESC LIMIT 1) AS task_status
       FROM registrations r
       ${whereAll(conditions)}
