@@ -6,7 +6,7 @@
 //   batcher.ts      gathers the fast path's tasks into batches
 //   outcomes.ts     what a send comes to for each task; delivery-pause.ts, slot-line.ts, send-budget.ts
 //   store.ts, sql/  every state transition, one statement each
-import { type Context, context, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
 import type { Logger } from '../ports/logger.js';
 import type { CancelResult, EnqueueResult, KeyMode, LeasedTask, NewTask, TaskState } from '../ports/tasks.js';
 import { formatTraceparent, inSpan, noopTracer } from '../tracing/tracer.js';
@@ -15,7 +15,7 @@ import { delayBeforeRetry } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { createDeliveryPause, type DeliveryState } from './delivery-pause.js';
 import { PermanentError, RetryAfterError } from './errors.js';
-import { type BatchSender, deadAlone, sendBatch } from './send-batch.js';
+import { type BatchSender, deadAlone, sendBatch, sendClaimed } from './send-batch.js';
 import type { SendBudget } from './send-budget.js';
 import { createSlotLine } from './slot-line.js';
 import type { TaskStore } from './store.js';
@@ -125,7 +125,6 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   };
   const batchers = new Map<string, Batcher>();
   const scheduled: ((runAt: Date) => void)[] = [];
-  const unknownKind = (task: LeasedTask) => deadAlone(sender, task, new PermanentError(`no kind ${task.kind}`));
 
   function batcherFor(kind: TaskKind): Batcher {
     let batcher = batchers.get(kind.name);
@@ -139,28 +138,6 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       batchers.set(kind.name, batcher);
     }
     return batcher;
-  }
-
-  /** Claimed tasks in batches: one already formed as it is, the others by kind up to its batch size. */
-  function sendClaimed(claimed: LeasedTask[], parent: Context): Promise<unknown>[] {
-    const groups = new Map<string, LeasedTask[]>();
-    const sends: Promise<unknown>[] = [];
-    for (const task of claimed) {
-      if (!kinds.has(task.kind)) sends.push(unknownKind(task));
-      else {
-        const group = task.batchId ? `batch:${task.batchId}` : `kind:${task.kind}`;
-        groups.set(group, [...(groups.get(group) ?? []), task]);
-      }
-    }
-    for (const [group, tasks] of groups) {
-      const kind = kinds.get(tasks[0]?.kind ?? '') as TaskKind;
-      const size = group.startsWith('batch:') ? tasks.length : kind.batchSize;
-      for (let i = 0; i < tasks.length; i += size) {
-        const batch = tasks.slice(i, i + size);
-        sends.push(sendBatch(sender, kind, () => batch, parent));
-      }
-    }
-    return sends;
   }
 
   function task(kindName: string, payload: unknown, taskOptions: TaskOptions = {}): NewTask {
@@ -191,7 +168,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
         const limit = ids?.length ?? Number(attributes['sweeper.limit']);
         const claimed = await store.claimTasks(owner, limit, options.leaseMs, ids);
         span.setAttribute(ids ? 'queue.claimed' : 'sweeper.claimed', claimed.length);
-        await Promise.all(sendClaimed(claimed, context.active()));
+        await Promise.all(sendClaimed(sender, kinds, claimed, context.active()));
         return claimed.length;
       },
       ROOT_CONTEXT,
@@ -216,7 +193,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     upcoming: (limit, windowMs) => store.upcomingTasks(limit, windowMs),
     run(leased) {
       const kind = kinds.get(leased.kind);
-      return kind ? batcherFor(kind).add(leased) : unknownKind(leased);
+      return kind
+        ? batcherFor(kind).add(leased)
+        : deadAlone(sender, leased, new PermanentError(`no kind ${leased.kind}`));
     },
     async sweep(limit = batching ? MAX_BATCH : (options.concurrency ?? 10)) {
       // While paused or stopping, leave due tasks in the table: nothing is claimed, nothing is burned.

@@ -13,7 +13,7 @@ import type { Logger } from '../ports/logger.js';
 import type { LeasedTask } from '../ports/tasks.js';
 import { linksTo, recordError } from '../tracing/tracer.js';
 import type { Attempts } from './attempt.js';
-import { RateLimitedError } from './errors.js';
+import { PermanentError, RateLimitedError } from './errors.js';
 import { ATTEMPT_RESULT, batchOutcomes, failureOutcome, type OutcomeRules } from './outcomes.js';
 import { parsePayload } from './payload.js';
 import type { SendBudget } from './send-budget.js';
@@ -62,6 +62,36 @@ export function sendBatch(s: BatchSender, kind: TaskKind, draw: () => LeasedTask
       span.end();
     }
   });
+}
+
+/**
+ * Claimed tasks in batches (a sweep's or a queue delivery's): a batch already formed as it is, the
+ * others by kind, up to its batch size. A task of a kind nobody declared is dead alone.
+ */
+export function sendClaimed(
+  s: BatchSender,
+  kinds: ReadonlyMap<string, TaskKind>,
+  claimed: LeasedTask[],
+  parent: Context,
+): Promise<unknown>[] {
+  const groups = new Map<string, LeasedTask[]>();
+  const sends: Promise<unknown>[] = [];
+  for (const task of claimed) {
+    if (!kinds.has(task.kind)) sends.push(deadAlone(s, task, new PermanentError(`no kind ${task.kind}`)));
+    else {
+      const group = task.batchId ? `batch:${task.batchId}` : `kind:${task.kind}`;
+      groups.set(group, [...(groups.get(group) ?? []), task]);
+    }
+  }
+  for (const [group, tasks] of groups) {
+    const kind = kinds.get(tasks[0]?.kind ?? '') as TaskKind;
+    const size = group.startsWith('batch:') ? tasks.length : kind.batchSize;
+    for (let i = 0; i < tasks.length; i += size) {
+      const batch = tasks.slice(i, i + size);
+      sends.push(sendBatch(s, kind, () => batch, parent));
+    }
+  }
+  return sends;
 }
 
 /** Gives the tasks back (running → pending, no attempt burned): nothing was sent. */
