@@ -93,7 +93,8 @@ export function useAdminDatabase(name: string, options: { race: string; maxAttem
         payload: { note: `a ${fields.kind} task` },
         maxAttempts: options.maxAttempts,
         priority: fields.priority ?? 0,
-        start: 'claim',
+        // Leased as the fast path writes it (so it can be dead-lettered at once), unless scheduled.
+        start: fields.runAt ? 'claim' : 'fast-path',
         leaseOwner: 'request-owner',
         leaseMs: 60_000,
         runAt: fields.runAt ?? null,
