@@ -5,6 +5,8 @@
 //
 // Node: the sweeper's interval is ten minutes here, so the reminder arriving at all shows the sweeper
 // woke for it at its run_at (src/runtime/node/sweeper.ts). Workerd: the Cron sweeper sends it once due.
+// Workerd with the email queue: no Cron run at all — the sign-up announced the reminder with the
+// queue's delay, and the email Worker's consumer delivers it when the message arrives.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
 import { SEND_REMINDER_EMAIL } from '../../src/tasks/kinds/send-reminder-email.js';
 import { eventually, post, runner } from '../support/http.js';
 import { useStack } from '../support/stack.js';
-import { startNodeTarget, startWorkerdTarget } from '../support/targets.js';
+import { type StartTarget, startNodeTarget, startWorkerdTarget } from '../support/targets.js';
 
 /** Seconds from the sign-up to the reminder: long enough to see that nothing is sent before it. */
 const LEAD_SECONDS = 20;
@@ -34,10 +36,13 @@ function raceStartingSoon(): { race: Race; reminderAt: Date } {
   return { race, reminderAt: new Date(start.getTime() - offsetSeconds * 1000) };
 }
 
+const withQueue: StartTarget = (options) => startWorkerdTarget({ ...options, emailWorker: {} });
+
 describe.each([
-  ['node', startNodeTarget],
-  ['workerd', startWorkerdTarget],
-] as const)('reminders (%s)', (name, startTarget) => {
+  ['node', startNodeTarget, false],
+  ['workerd', startWorkerdTarget, true],
+  ['workerd_queue', withQueue, false],
+] as const)('reminders (%s)', (name, startTarget, cron) => {
   // Made when the target starts, so its reminder is still a few seconds ahead at the sign-up.
   let { race, reminderAt } = raceStartingSoon();
   // Node reads RACE_CONFIG as a file's path, a Worker as the JSON itself.
@@ -68,14 +73,14 @@ describe.each([
 
     await eventually(async () => {
       if (Date.now() < reminderAt.getTime()) throw new Error('not due yet');
-      await target.scheduled?.();
+      if (cron) await target.scheduled?.();
       expect(resend.acceptedFor(input.email)).toBe(2);
     }, 30_000);
     const reminder = resend.accepted().find((e) => e.to.includes(input.email) && e.subject.includes('starts in'));
     expect(reminder?.subject).toMatch(new RegExp(`^${race.name} starts in \\d+ (minutes|seconds)$`));
     expect(reminder?.text).toContain(race.place);
     // Once: another sweep, later, sends nothing more.
-    await target.scheduled?.();
+    if (cron) await target.scheduled?.();
     const [row] = await db.query<{ status: string }>(`SELECT status FROM tasks WHERE kind = '${SEND_REMINDER_EMAIL}'`);
     expect(row?.status).toBe('succeeded');
     expect(resend.acceptedFor(input.email)).toBe(2);
