@@ -14,7 +14,10 @@ import type { SlotLine } from './slot-line.js';
 export interface AttemptSteps<T> {
   /** The gate or the slot said no (`why`): nothing was sent; the tasks wait `delayMs` for another try. */
   giveBack(delayMs: number, why: string): Promise<T>;
-  /** The slot is ours. `timed` runs the provider call under the time limit and the shutdown signal. */
+  /**
+   * The slot is ours. Draws its tasks before its first await (see `slot`). `timed` runs the provider
+   * call under the time limit and the shutdown signal.
+   */
   send(timed: <R>(call: (signal: AbortSignal) => Promise<R>) => Promise<R>): Promise<T>;
 }
 
@@ -48,23 +51,29 @@ export function createAttempts(options: AttemptsOptions): Attempts {
   // than one listener per attempt on a shared signal.
   const inFlight = new Set<AbortController>();
 
-  /** A slot in the account's send budget, waited for; or why not. */
+  /**
+   * A slot in the account's send budget, waited for (`done` hands the line on); or why not. The line is
+   * handed on only once the send has drawn its tasks: a batcher forms its next batch right then, and
+   * that batch must be in line before the turn passes, or a lower-priority batch already waiting would
+   * take every other slot.
+   */
   async function slot(
     priority: number,
     signal: AbortSignal,
-  ): Promise<{ taken: true } | { queueMs: number; why: string }> {
-    if (!budget) return { taken: true };
+  ): Promise<{ taken: true; done: () => void } | { queueMs: number; why: string }> {
+    if (!budget) return { taken: true, done: () => {} };
     const since = now();
     let done: (() => void) | undefined;
     try {
       done = await line.turn(priority, signal);
       const taken = await takeSlot(budget, Math.max(0, maxSlotWaitMs - (now() - since)), signal, now);
-      return taken.taken ? taken : { queueMs: taken.queueMs, why: 'send budget' };
+      if (taken.taken) return { taken: true, done };
+      done();
+      return { queueMs: taken.queueMs, why: 'send budget' };
     } catch (error) {
+      done?.();
       if (signal.aborted) return { queueMs: 0, why: 'shutting down' };
       throw error;
-    } finally {
-      done?.();
     }
   }
 
@@ -91,7 +100,14 @@ export function createAttempts(options: AttemptsOptions): Attempts {
       try {
         const taken = await slot(priority, controller.signal);
         if (!('taken' in taken)) return await steps.giveBack(taken.queueMs, taken.why);
-        return await steps.send((call) => timed(controller, call));
+        let sending: ReturnType<typeof steps.send>;
+        try {
+          // `send` draws its tasks before its first await; only then does the line move on.
+          sending = steps.send((call) => timed(controller, call));
+        } finally {
+          taken.done();
+        }
+        return await sending;
       } finally {
         inFlight.delete(controller);
       }

@@ -105,7 +105,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     now,
     logger,
   });
-  const attempts = createAttempts({ ...options, pause, budget: options.sendBudget, line: createSlotLine(), now });
+  // The line's grace is the batch window: the time the next batch of the same kind may take to form.
+  const line = createSlotLine({ graceMs: (options.batchWindowMs ?? 10) + 5 });
+  const attempts = createAttempts({ ...options, pause, budget: options.sendBudget, line, now });
   const sender: BatchSender = {
     store,
     logger,

@@ -35,6 +35,27 @@ describe('slot line', () => {
     expect(order).toEqual(['confirmation-a', 'confirmation-b', 'reminder-a', 'reminder-b']);
   });
 
+  it('grace: after urgent work the turn waits a moment for more of it before less urgent work', async () => {
+    const line = createSlotLine({ graceMs: 50 });
+    const signal = new AbortController().signal;
+    const order: string[] = [];
+    const take = (name: string, priority: number) =>
+      line.turn(priority, signal).then((done) => {
+        order.push(name);
+        return done;
+      });
+    const confirmation = await take('confirmation-1', 0);
+    const reminder = take('reminder', 10);
+    confirmation();
+    await settle();
+    // The reminder waits: the next confirmation batch may be forming. It comes, and goes first.
+    expect(order).toEqual(['confirmation-1']);
+    (await take('confirmation-2', 0))();
+    // No more urgent work within the grace: the reminder goes.
+    (await reminder)();
+    expect(order).toEqual(['confirmation-1', 'confirmation-2', 'reminder']);
+  });
+
   it('a waiter whose signal aborts leaves the line with its reason; the next one goes', async () => {
     const line = createSlotLine();
     const holder = await line.turn(0, new AbortController().signal);
