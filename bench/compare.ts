@@ -3,7 +3,7 @@
 //   npm run compare [-- --runtime node|workerd --runs 50 --latency 300 --failure-rate 0.2 --concurrency 5
 //                      --out DIR --json r.json]
 //   Needs PostgreSQL (127.0.0.1:5432 or TEST_POSTGRES_URL). Writes to out/compare/ unless --out DIR, or
-//   --update-docs (the committed copies the README shows: docs/compare.md and docs/compare.svg for
+//   --update-docs (the committed copies docs/strategies.md shows: docs/compare.md and docs/compare.svg for
 //   Node, docs/compare-workerd.md and docs/compare-workerd.svg for workerd).
 //
 // 1. A fresh PostgreSQL database, the Resend stand-in (`--latency` ms per send) behind a recording

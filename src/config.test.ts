@@ -13,7 +13,7 @@ function configError(env: Env): string {
   throw new Error(`expected a ConfigError for ${Object.keys(env).join(', ')}`);
 }
 
-describe('parseConfig defaults (README: Configuration)', () => {
+describe('parseConfig defaults (docs/configuration.md)', () => {
   it('an empty environment gives the documented defaults', () => {
     expect(parseConfig({})).toEqual({
       port: 8787,

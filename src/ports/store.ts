@@ -6,7 +6,7 @@ import type { EmailDeliveryStatus } from './email-delivery.js';
 import type { NewTask } from './tasks.js';
 
 /**
- * The ways of handling the email, each a route (README: the strategies, side by side). The last two
+ * The ways of handling the email, each a route (docs/strategies.md). The last two
  * need the email Worker's bindings (Cloudflare Workers only).
  */
 export const STRATEGIES = [

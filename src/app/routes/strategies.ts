@@ -1,6 +1,6 @@
 // The strategies, kept side by side so they can be run, traced and compared (docs/design.md:
 // Strategies). The four seed strategies are the non-durable ways the project started from.
-// Only `outbox` is durable; the weaknesses of the others are documented in the README, not hidden.
+// Only `outbox` is durable; the weaknesses of the others are documented in docs/strategies.md, not hidden.
 import { type Context, Hono } from 'hono';
 import { emailMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
