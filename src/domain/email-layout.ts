@@ -182,8 +182,8 @@ function letterTemplate(race: Race, from: string, distanceId: string, letter: Le
 
 /**
  * Per race, by kind, distance and sender: what an email says apart from the runner's first name and
- * registration id, built once. Assembling an email is then a join of a few strings, where building it
- * was most of the email's cost per registration (bench:http, wait-until route).
+ * registration id, built once. Assembling an email is then a join of a few strings; building the whole
+ * letter for each registration would cost far more than that.
  */
 const templates = new WeakMap<Race, Map<string, EmailTemplate>>();
 
