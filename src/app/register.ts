@@ -145,9 +145,8 @@ export async function signUp(
 
 /** Sends inline (seed strategies): idempotency key = registration id, bounded by a timeout. */
 export function sendDirect(deps: AppDeps, prepared: PreparedRegistration) {
-  // `timeoutMs`, not a signal: nothing else aborts this send, and an AbortController with its
-  // listeners per send was the largest cost of these routes after the HTTP client (a CPU profile of
-  // bench:http's wait-until route beside the bare service).
+  // `timeoutMs`, not a signal: nothing else aborts this send, and a timer costs less than an
+  // AbortController with its listeners per send (docs/design.md, The outbox).
   return deps.mailer.send(prepared.email, {
     idempotencyKey: prepared.registration.id,
     timeoutMs: deps.sendTimeoutMs,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FROM, RUNNER as facts, runnerEmailSuite } from '../../test/support/runner-email-suite.js';
-import { buildConfirmationEmail, escapeHtml, formatRaceDate } from './confirmation-email.js';
+import { buildConfirmationEmail, formatRaceDate } from './confirmation-email.js';
+import { escapeHtml } from './email-layout.js';
 import { DEFAULT_RACE, type Race } from './race.js';
 
 describe('buildConfirmationEmail', () => {

@@ -4,8 +4,8 @@
 import { type EmailMessage, escapeHtml, type RunnerFacts, runnerEmail } from './email-layout.js';
 import type { Race } from './race.js';
 
-// The ports, adapters and pages import these from here: the confirmation was the first email.
-export { type EmailMessage, escapeHtml, formatRaceDate } from './email-layout.js';
+// Adapters and pages import these from here: the confirmation was the first email.
+export { type EmailMessage, formatRaceDate } from './email-layout.js';
 
 export type ConfirmationFacts = RunnerFacts;
 

@@ -5,16 +5,23 @@
 // or a header. The HTML part is a complete, conforming HTML5 document (doctype, lang, charset, viewport,
 // title) built the way mail clients render reliably: layout tables, inline styles, no external CSS, no
 // script.
+import * as z from 'zod/mini';
 import type { Race } from './race.js';
 import { findDistance } from './race.js';
 
-export interface EmailMessage {
-  from: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
+/**
+ * An email as it is rendered here, sent by the mailer, stored as an email task's payload and carried on
+ * the email queue or over RPC to the email Worker: the one definition of its shape (the ports and the
+ * email kinds take it from here).
+ */
+export const emailMessageSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+});
+export type EmailMessage = z.infer<typeof emailMessageSchema>;
 
 /** The runner's side of an email: who it goes to and the values only they have. */
 export interface RunnerFacts {
@@ -175,8 +182,8 @@ function letterTemplate(race: Race, from: string, distanceId: string, letter: Le
 
 /**
  * Per race, by kind, distance and sender: what an email says apart from the runner's first name and
- * registration id, built once. Assembling an email is then a join of a few strings, where building it
- * was most of the email's cost per registration (bench:http, wait-until route).
+ * registration id, built once. Assembling an email is then a join of a few strings; building the whole
+ * letter for each registration would cost far more than that.
  */
 const templates = new WeakMap<Race, Map<string, EmailTemplate>>();
 

@@ -2,16 +2,10 @@
 // consumer is the email Worker (src/runtime/workers/email/). Queues delivers each message at least
 // once, so a message is a wake-up call, never the truth: for an outbox task the truth is its row.
 import * as z from 'zod/mini';
-import type { EmailMessage } from '../domain/confirmation-email.js';
+import { type EmailMessage, emailMessageSchema } from '../domain/email-layout.js';
 
-/** An email as it travels on the queue or over RPC to the email Worker (an `EmailMessage`). */
-export const queuedEmail = z.object({
-  from: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  html: z.string(),
-  text: z.string(),
-});
+/** An email as it travels on the queue or over RPC to the email Worker: the domain's `EmailMessage`. */
+export const queuedEmail = emailMessageSchema;
 
 /** The messages on `finishline-email`: an outbox task to deliver, or an email of the queue strategy. */
 export const emailQueueMessage = z.discriminatedUnion('type', [

@@ -16,4 +16,5 @@ export function createJsonLogger(write: (line: string) => void = (line) => conso
   return { info: log('info'), warn: log('warn'), error: log('error') };
 }
 
+/** @internal For tests and benchmarks: a logger that writes nothing. */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

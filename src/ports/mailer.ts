@@ -1,7 +1,7 @@
 // The Mailer port: the core sends mail through this, never through a vendor SDK.
-import type { EmailMessage } from '../domain/confirmation-email.js';
+import { type EmailMessage, emailMessageSchema } from '../domain/email-layout.js';
 
-export type { EmailMessage };
+export { type EmailMessage, emailMessageSchema };
 
 export interface SendOptions {
   /** Sent as `Idempotency-Key`: the same key on every attempt, so a retry can never send twice. */

@@ -1,7 +1,7 @@
 // The store port: the registrations, their idempotent responses, the dev mailbox, and whether the
 // database answers. The Postgres adapter (src/adapters/db) implements it for every driver; the core
 // never sees SQL or a driver. The task state transitions are the task store's (src/tasks/store.ts).
-import type { EmailMessage } from '../domain/confirmation-email.js';
+import type { EmailMessage } from '../domain/email-layout.js';
 import type { EmailDeliveryStatus } from './email-delivery.js';
 import type { NewTask } from './tasks.js';
 

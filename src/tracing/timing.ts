@@ -1,10 +1,10 @@
 // Server-Timing: a per-request collector that the request's own views of the Store and the Mailer
 // feed (`timedViews`), handed to the handlers explicitly (src/app/request-deps.ts).
 //
-// Not carried in an AsyncLocalStorage context, as it was: on Node 20 one enabled AsyncLocalStorage
-// turns on V8's promise hooks for every promise of the process (fetch, streams and pg make dozens per
-// request), and that alone cost the service ~12 % of its throughput on the wait-until route
-// (bench:http). A context manager is registered only when spans are recorded (src/runtime/node/service.ts).
+// Not carried in an AsyncLocalStorage context: on Node 20 one enabled AsyncLocalStorage turns on V8's
+// promise hooks for every promise of the process (fetch, streams and pg make dozens per request), a
+// cost every request would pay (docs/design.md, Architecture). A context manager is registered only
+// when spans are recorded (src/runtime/node/service.ts).
 
 export interface RequestTimings {
   /** Milliseconds spent in store calls (summed; concurrent calls each count). */

@@ -69,21 +69,6 @@ export function inSpan<T>(
     : tracer.startActiveSpan(name, { attributes }, run);
 }
 
-/** The same, for synchronous work. */
-export function inSpanSync<T>(tracer: Tracer, name: string, attributes: Attributes, work: (span: Span) => T): T {
-  if (!isRecordingTracer(tracer)) return work(NOOP_SPAN);
-  return tracer.startActiveSpan(name, { attributes }, (span) => {
-    try {
-      return work(span);
-    } catch (error) {
-      recordError(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
-
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** W3C `traceparent` of a span context (what a task row keeps of the request that caused it). */

@@ -1,7 +1,7 @@
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Store } from '../ports/store.js';
 import { createOtlpHttpExporter } from './otlp-http-exporter.js';
 import { createTracing, tracingWanted } from './provider.js';
@@ -65,35 +65,44 @@ describe('tracedStore', () => {
 
 describe('timedViews (Server-Timing without a context)', () => {
   it("adds each call's duration to its own request's collector until it is closed, failures included", async () => {
-    const calls: unknown[][] = [];
-    const store = {
-      label: 'kept as is',
-      async find(this: unknown, id: string, ms: number) {
-        calls.push([this, id]);
-        await new Promise((resolve) => setTimeout(resolve, ms));
-        if (id === 'bad') throw new Error('no such row');
-        return `row ${id}`;
-      },
-    };
-    const viewFor = timedViews(store, 'db');
-    const [a, b] = [newTimings(), newTimings()];
-    const [viewA, viewB] = [viewFor(a), viewFor(b)];
-    expect(viewA.label).toBe('kept as is');
-    // Two requests' calls interleave: each collector gets its own calls only.
-    const results = await Promise.all([viewA.find('1', 30), viewB.find('2', 5), viewA.find('3', 30)]);
-    expect(results).toEqual(['row 1', 'row 2', 'row 3']);
-    expect(calls.every(([self]) => self === store)).toBe(true); // the port's own `this`
-    expect(a.db).toBeGreaterThanOrEqual(50); // two calls of ≥ 25 ms (timers may fire a little early)
-    expect(b.db).toBeGreaterThan(0);
-    expect(b.db).toBeLessThan(a.db);
-    expect(a.provider).toBe(0);
+    // vitest's clock, not the machine's: a call takes exactly the time it waits, under any load.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    try {
+      const calls: unknown[][] = [];
+      const store = {
+        label: 'kept as is',
+        async find(this: unknown, id: string, ms: number) {
+          calls.push([this, id]);
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          if (id === 'bad') throw new Error('no such row');
+          return `row ${id}`;
+        },
+      };
+      const viewFor = timedViews(store, 'db');
+      const [a, b] = [newTimings(), newTimings()];
+      const [viewA, viewB] = [viewFor(a), viewFor(b)];
+      expect(viewA.label).toBe('kept as is');
+      // Two requests' calls interleave: each collector gets its own calls only (concurrent ones each count).
+      const results = Promise.all([viewA.find('1', 30), viewB.find('2', 5), viewA.find('3', 20)]);
+      await vi.advanceTimersByTimeAsync(30);
+      expect(await results).toEqual(['row 1', 'row 2', 'row 3']);
+      expect(calls.every(([self]) => self === store)).toBe(true); // the port's own `this`
+      expect(a.db).toBeCloseTo(50);
+      expect(b.db).toBeCloseTo(5);
+      expect(a.provider).toBe(0);
 
-    await expect(viewB.find('bad', 1)).rejects.toThrow('no such row');
-    const afterFailure = b.db;
-    expect(afterFailure).toBeGreaterThan(0);
-    b.closed = true; // the response went out: background calls no longer count
-    await viewB.find('4', 5);
-    expect(b.db).toBe(afterFailure);
+      const failure = expect(viewB.find('bad', 1)).rejects.toThrow('no such row');
+      await vi.advanceTimersByTimeAsync(1);
+      await failure;
+      expect(b.db).toBeCloseTo(6);
+      b.closed = true; // the response went out: background calls no longer count
+      const late = viewB.find('4', 5);
+      await vi.advanceTimersByTimeAsync(5);
+      await late;
+      expect(b.db).toBeCloseTo(6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

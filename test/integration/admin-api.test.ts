@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/app/csv.js';
 import { handleError } from '../../src/app/errors.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdHash } from '../../src/app/middleware/admin-auth.js';
 import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
@@ -12,6 +11,7 @@ import type { NewRegistration } from '../../src/ports/store.js';
 import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
+import { parseCsv } from '../support/csv.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';

@@ -1,7 +1,7 @@
 // A Node service that records no spans (production's default: no OTLP endpoint, no dev mode) must
 // not turn on async context tracking: on Node 20 an AsyncLocalStorage puts promise hooks on every
-// promise of the process, which cost ~12 % of the throughput (src/tracing/timing.ts). Server-Timing
-// must still count the request's own database time. Once spans are recorded, the context follows.
+// promise of the process (docs/design.md, Architecture). Server-Timing must still count the request's
+// own database time. Once spans are recorded, the context follows.
 //
 // This file runs in a process of its own (vitest isolates test files): nothing registered a context
 // manager before its first service starts.

@@ -481,17 +481,18 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         // Formed once: a second batch cannot take them.
         expect(await f.tasks.formBatch(randomUUID(), [leased(a.task)], 60_000)).toEqual([]);
 
-        // The outcome is unknown: both stay in the batch. `b` comes due later than `a`.
+        // The outcome is unknown: both stay in the batch. `b` comes due later than `a` (a minute later).
         const inBatch = (t: NewTask) => ({ ...leased(t), batchId });
         const unknown = { batchId, startedAt: new Date(), durationMs: 5, outcome: 'unknown' as const };
         const recorded = await f.tasks.finishBatch(unknown, [
           { task: inBatch(a.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 0 },
-          { task: inBatch(b.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 400 },
+          { task: inBatch(b.task), outcome: 'failed', error: 'MailError: timeout', delayMs: 60_000 },
         ]);
         expect(recorded.sort()).toEqual([a.task.id, b.task.id].sort());
         // `a` alone is due, but without `b` its batch cannot be sent: nothing is claimed, nothing burned.
         expect((await f.tasks.claimTasks('owner-b', 10, 60_000)).filter((t) => t.id !== other.task.id)).toEqual([]);
-        await sleep(450);
+        // The minute passes (moved in the row rather than waited for).
+        await f.query?.(`UPDATE tasks SET run_at = now() - interval '1 millisecond' WHERE id = '${b.task.id}'`);
         const claimed = await f.tasks.claimTasks('owner-b', 10, 60_000);
         expect(
           claimed
@@ -551,13 +552,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('claimTasks honours the limit and leases with the given length', async () => {
         for (let i = 0; i < 3; i++) await enqueue({ leaseMs: 1 });
         await leasesExpire();
-        const first = await f.tasks.claimTasks('owner-b', 2, 400);
+        const first = await f.tasks.claimTasks('owner-b', 2, 60_000);
         expect(first).toHaveLength(2);
-        const second = await f.tasks.claimTasks('owner-c', 2, 60_000);
+        const second = await f.tasks.claimTasks('owner-c', 2, 3_600_000);
         expect(second).toHaveLength(1);
         expect(await f.tasks.claimTasks('owner-d', 10, 60_000)).toEqual([]);
-        // Waits out owner-b's 400 ms leases (the point of the case); owner-c's 60 s lease does not expire.
-        await sleep(450);
+        // Each lease as long as its claim asked: owner-b's a minute at most, owner-c's longer.
+        const leaseLeft = await f.tasks.taskStates([...first, ...second].map((t) => t.id));
+        for (const t of first) expect(leaseLeft.get(t.id)?.leaseLeftMs).toBeLessThanOrEqual(60_000);
+        expect(leaseLeft.get(second[0]!.id)?.leaseLeftMs).toBeGreaterThan(60_000);
+        // owner-b's leases run out (moved in the rows rather than waited for); owner-c's does not.
+        await f.query?.(
+          `UPDATE tasks SET lease_expires_at = now() - interval '1 millisecond' WHERE lease_owner = 'owner-b'`,
+        );
         const third = await f.tasks.claimTasks('owner-d', 10, 60_000);
         expect(third.map((t) => t.id).sort()).toEqual(first.map((t) => t.id).sort());
         expect(third.every((t) => t.attempts === 3)).toBe(true);
@@ -594,21 +601,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       const inSeconds = (s: number) => new Date(Date.now() + s * 1000);
       const statusOf = async (id: string) => (await taskRow(id))?.status;
 
+      // Times an hour or a minute ahead, so that no bound below depends on how long the steps take.
       it('runAt: never claimed before it (the database clock), claimed once it has passed', async () => {
         const later = pendingTask({ runAt: inSeconds(3600) });
-        const soon = pendingTask({ runAt: inSeconds(0.3) });
-        const registration = newRegistration();
-        expect(await f.store.insertRegistrationWithTask(registration, [later, soon])).toBe('stored');
+        expect(await f.store.insertRegistrationWithTask(newRegistration(), later)).toBe('stored');
         expect(await f.tasks.claimTasks('sweeper', 10, 60_000)).toEqual([]);
+        // Due in at most the hour, and not yet: the hour's distance, not the minute's lease below.
         const dueIn = await f.tasks.nextDueInMs();
-        expect(dueIn).toBeGreaterThan(0);
-        expect(dueIn).toBeLessThanOrEqual(300);
-        await sleep(400);
+        expect(dueIn).toBeLessThanOrEqual(3_600_000);
+        expect(dueIn).toBeGreaterThan(60_000);
+        const passed = pendingTask({ runAt: inSeconds(-1) });
+        expect(await f.store.insertRegistrationWithTask(newRegistration(), passed)).toBe('stored');
         const claimed = await f.tasks.claimTasks('sweeper', 10, 60_000);
-        expect(claimed.map((t) => t.id)).toEqual([soon.id]);
-        // Next: the claimed task's lease running out (60 s), before the other task's hour.
-        expect(await f.tasks.nextDueInMs()).toBeGreaterThan(50_000);
-        expect(await f.tasks.nextDueInMs()).toBeLessThanOrEqual(60_000);
+        expect(claimed.map((t) => t.id)).toEqual([passed.id]);
+        // Next: the claimed task's lease running out (a minute), before the other task's hour.
+        const next = await f.tasks.nextDueInMs();
+        expect(next).not.toBeNull();
+        expect(next).toBeLessThanOrEqual(60_000);
       });
 
       it('nextDueInMs: null with nothing waiting, 0 with a task due', async () => {
@@ -748,14 +757,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await f.tasks.claimTasks('consumer-2', 10, 60_000, [])).toEqual([]);
         const states = await f.tasks.taskStates([a.id, c.id]);
         expect(states.get(a.id)?.status).toBe('running');
-        expect(states.get(a.id)?.leaseLeftMs).toBeGreaterThan(50_000);
+        expect(states.get(a.id)?.leaseLeftMs).toBeGreaterThan(0);
+        expect(states.get(a.id)?.leaseLeftMs).toBeLessThanOrEqual(60_000);
         expect(states.get(c.id)?.status).toBe('pending');
         // A task retried for later is not claimed by an early message.
         const [held] = claimed;
         if (!held) throw new Error('nothing claimed');
         expect(await f.tasks.retryTask(held, attemptRecord('boom'), 60_000)).toBe(true);
         expect(await f.tasks.claimTasks('consumer-3', 10, 60_000, [held.id])).toEqual([]);
-        expect((await f.tasks.taskStates([held.id])).get(held.id)?.dueInMs).toBeGreaterThan(50_000);
+        const retried = (await f.tasks.taskStates([held.id])).get(held.id);
+        expect(retried?.dueInMs).toBeGreaterThan(0);
+        expect(retried?.dueInMs).toBeLessThanOrEqual(60_000);
       });
 
       it('overdueTasks: due for longer than the grace, announced once per grace; abandoned ones too', async () => {

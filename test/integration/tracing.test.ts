@@ -233,7 +233,7 @@ describe('tracing on Node', () => {
     expect(res.status).toBe(200);
     const timing = parseServerTiming(res.headers.get('server-timing'));
     expect(Object.keys(timing)).toEqual(['db', 'provider', 'total']);
-    expect(timing.provider).toBeGreaterThanOrEqual(25);
+    expect(timing.provider).toBeGreaterThan(0);
     expect(timing.total).toBeGreaterThanOrEqual((timing.provider as number) + (timing.db as number) - 1);
   });
 
@@ -267,7 +267,7 @@ describe('Server-Timing with the no-op tracer', () => {
     expect(sequential.status).toBe(200);
     const withProvider = parseServerTiming(sequential.headers.get('server-timing'));
     expect(Object.keys(withProvider)).toEqual(['db', 'provider', 'total']);
-    expect(withProvider.provider).toBeGreaterThanOrEqual(25);
+    expect(withProvider.provider).toBeGreaterThan(0);
     expect(withProvider.db).toBeGreaterThan(0);
   });
 

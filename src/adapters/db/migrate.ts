@@ -29,7 +29,7 @@ const MIGRATION_LOCK_KEY = 7_446_518_101;
  * them take turns, and the ones that come later find nothing left to apply.
  */
 export async function migrateServer(connectionString: string): Promise<void> {
-  // Loaded only for a server database: the embedded one never needs node-postgres (~15 MiB resident).
+  // Loaded only for a server database: the embedded one never needs node-postgres (nor its memory).
   const [{ default: pg }, { drizzle: drizzleNodePostgres }, { migrate: migrateNodePostgres }] = await Promise.all([
     import('pg'),
     import('drizzle-orm/node-postgres'),

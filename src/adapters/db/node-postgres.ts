@@ -30,8 +30,8 @@ export function openNodePostgres(connectionString: string, options: NodePostgres
     query_timeout: 15_000,
     // Prepared, but planned for each execution's values: a generic plan made while the tables are still
     // empty (a new deployment) scans them whole, and stays cached until autovacuum's next ANALYZE, up to
-    // a minute later — the first minute of opening day. Planning each time costs less than that risk
-    // (bench:http: PostgreSQL's CPU per wait-until answer 350 µs rather than 258 once warm, 700 cold).
+    // a minute later — the first minute of opening day. Planning each time costs a little CPU on every
+    // statement, less than that risk (docs/design.md, The outbox).
     ...(options.prepareStatements
       ? { options: [options.serverOptions, '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' ') }
       : {}),

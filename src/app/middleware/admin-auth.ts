@@ -34,8 +34,6 @@ const SAFE_METHOD = /^(GET|HEAD)$/;
  */
 export const SESSION_COOKIE = 'finishline_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-/** The cookie the dashboard used to set (it held the token itself): removed wherever it is seen. */
-const LEGACY_COOKIE = 'finishline_admin';
 /** 32 random bytes in base64url, without padding. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
@@ -118,16 +116,11 @@ function cookieOptions(https: boolean) {
   };
 }
 
-function dropLegacyCookie(c: Context): void {
-  if (getCookie(c, LEGACY_COOKIE) !== undefined) deleteCookie(c, LEGACY_COOKIE, { path: '/' });
-}
-
 /** Signs the browser in: a new session row, and its id in the cookie. */
 export async function startAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<void> {
   const id = newSessionId();
   await deps.admin.createSession(await sessionIdHash(id), SESSION_TTL_MS);
   setCookie(c, SESSION_COOKIE, id, { ...cookieOptions(deps.isHttps(c)), maxAge: SESSION_TTL_MS / 1000 });
-  dropLegacyCookie(c);
 }
 
 /** Signs the browser out: the session row is deleted (so copies of the cookie stop working too). */
@@ -140,7 +133,6 @@ export async function endAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'adm
 /** Tells the browser to forget its session cookie (signed out, or a session that has ended). */
 export function clearSessionCookie(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): void {
   deleteCookie(c, SESSION_COOKIE, cookieOptions(deps.isHttps(c)));
-  dropLegacyCookie(c);
 }
 
 /** True when the request carries a session cookie under its scheme's name, valid or not. */

@@ -33,7 +33,8 @@ export async function openDatabase(
     throw explainDatabaseError(error, url, 'migrate');
   });
   // Loaded only for a server database, as migrateServer's driver is: the embedded database never needs
-  // node-postgres (~15 MiB resident). The build splits it into a chunk of its own (scripts/build.js).
+  // node-postgres (memory the embedded target counts). The build splits it into a chunk of its own
+  // (scripts/build.js).
   const { openNodePostgres } = await import('../../adapters/db/node-postgres.js');
   return openNodePostgres(url, { prepareStatements: true, serverOptions: process.env.PGOPTIONS });
 }

@@ -1,10 +1,10 @@
 // The email provider's HTTP client on Node: node:http(s) with keep-alive, not fetch.
 //
 // Node's fetch (undici) builds a WHATWG Request, Headers, a body stream and a Response around every
-// call: `npm run bench:provider-client` measures 2.2–3× the CPU per confirmation email with fetch
-// (redirects refused) than over node:http (bench/results/provider-client.md) — the largest single cost
-// of the wait-until route, which sends one email per registration (bench:http). The undici package's own request() is as cheap,
-// but loading it added ~19 MiB to the process (a one-off check); node:http is loaded by the server anyway.
+// call, which a route that sends one email per registration pays each time; `npm run
+// bench:provider-client` measures the two side by side (bench/results/provider-client.md). The undici
+// package's own request() is as cheap per call, but it is one more package to load and keep in memory,
+// where node:http is loaded by the server anyway.
 //
 // Redirects are refused, not followed: Resend's API never redirects, so one means RESEND_BASE_URL
 // points at something else; the send fails as a network error (retried with the same Idempotency-Key).

@@ -2,21 +2,13 @@
 // request), and its batches go to the provider as ONE request (POST /emails/batch, up to 100 emails) under
 // the batch id as Idempotency-Key; a batch whose outcome is unknown is re-sent exactly as it was. Either
 // way no attempt can cause a second email.
-import * as z from 'zod/mini';
-import { MailError, type Mailer } from '../../ports/mailer.js';
+import { type EmailMessage, emailMessageSchema, MailError, type Mailer } from '../../ports/mailer.js';
 import { MAX_BATCH } from '../batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
 import { defineKind, type TaskKind } from '../types.js';
 
-/** The message as src/domain renders it (an `EmailMessage`). */
-export const emailPayload = z.object({
-  from: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  html: z.string(),
-  text: z.string(),
-});
-export type EmailPayload = z.infer<typeof emailPayload>;
+/** An email kind's payload: the message as src/domain renders it (checked by its schema when read). */
+export type EmailPayload = EmailMessage;
 
 /** What the kinds need to do their work. */
 export interface KindDeps {
@@ -61,7 +53,7 @@ async function sendEmails(mailer: Mailer, payloads: EmailPayload[], batchId: str
 export function emailKind(name: string, priority: number, { mailer }: KindDeps): TaskKind {
   return defineKind({
     name,
-    payload: emailPayload,
+    payload: emailMessageSchema,
     priority,
     batchSize: MAX_BATCH,
     send: (payloads, { batchId, signal }) => sendEmails(mailer, payloads, batchId, signal),
