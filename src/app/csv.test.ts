@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow, parseCsv, toCsv } from './csv.js';
+import { CSV_BOM, csvCell, csvRow, parseCsv, toCsv } from './csv.js';
 
 describe('csvCell', () => {
   it('leaves plain text as it is', () => {
@@ -21,6 +21,11 @@ describe('csvCell', () => {
     ['-2+3', "'-2+3"],
     ['@cmd', "'@cmd"],
     ['\tindent', "'\tindent"],
+    // Full-width forms, which spreadsheets may treat as the ASCII ones.
+    ['\uff1dSUM(A1:A9)', "'\uff1dSUM(A1:A9)"],
+    ['\uff0b31 6 1234', "'\uff0b31 6 1234"],
+    ['\uff0d2\uff0b3', "'\uff0d2\uff0b3"],
+    ['\uff20cmd', "'\uff20cmd"],
   ])('neutralises a formula: %j → %j', (value, expected) => {
     expect(csvCell(value)).toBe(expected);
   });
@@ -32,6 +37,7 @@ describe('csvCell', () => {
 
   it('does not touch a formula character that is not first', () => {
     expect(csvCell('a=b')).toBe('a=b');
+    expect(csvCell('a\uff1db')).toBe('a\uff1db');
     expect(csvCell('Jean-Luc')).toBe('Jean-Luc');
   });
 
@@ -50,10 +56,11 @@ describe('csv documents', () => {
     expect(csvRow(['a', 'b,c', null])).toBe('a,"b,c",\r\n');
   });
 
-  it('starts with the header row', () => {
-    const text = toCsv(['id', 'first_name'], [['1', 'Ada']]);
-    expect(text).toBe('id,first_name\r\n1,Ada\r\n');
-    expect(toCsv(['id', 'first_name'], [])).toBe('id,first_name\r\n');
+  it('starts with a UTF-8 BOM (so spreadsheets read accents), then the header row', () => {
+    const text = toCsv(['id', 'first_name'], [['1', 'Zoë']]);
+    expect(text).toBe('\ufeffid,first_name\r\n1,Zoë\r\n');
+    expect(toCsv(['id', 'first_name'], [])).toBe(`${CSV_BOM}id,first_name\r\n`);
+    expect([...new TextEncoder().encode(text).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   });
 
   it('round-trips commas, quotes and line breaks through a parser', () => {
