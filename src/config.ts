@@ -48,7 +48,10 @@ export interface Config {
    * other Host is refused (421); in production only once the list is set (`servedHosts`).
    */
   allowedHosts: string[];
-  /** PUBLIC_URL's origin (`https://race.example.com`): for links, and what the cross-site check expects. */
+  /**
+   * PUBLIC_URL's origin (`https://race.example.com`): where people reach the service (for absolute links;
+   * none is built yet), and the `Origin` the pages' cross-site check expects.
+   */
   publicOrigin: string | undefined;
 }
 
