@@ -322,6 +322,13 @@ describe('servedHosts: which Host names are served (ALLOWED_HOSTS, PUBLIC_URL)',
     expect(named('evil.example')).toBe(false);
   });
 
+  it('HOST itself is served too (the address the start line prints)', () => {
+    expect(served({ HOST: '0.0.0.0' }, true)!('0.0.0.0')).toBe(true);
+    expect(served({ HOST: '192.168.1.20' }, true)!('192.168.1.20')).toBe(true);
+    expect(served({ HOST: '::' }, true)!('[::]')).toBe(true);
+    expect(served({ HOST: '0.0.0.0' }, true)!('192.168.1.20')).toBe(false);
+  });
+
   it('production with ALLOWED_HOSTS serves only those and loopback names', () => {
     const prod = served({ ALLOWED_HOSTS: 'race.example.com' }, false)!;
     expect(prod('race.example.com')).toBe(true);

@@ -260,8 +260,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Which Host names the app serves: loopback ones (127.0.0.0/8, `localhost`, `[::1]`), ALLOWED_HOSTS and
- * PUBLIC_URL's host. In dev mode always, so a page on another name that resolves to this machine (DNS
+ * Which Host names the app serves: loopback ones (127.0.0.0/8, `localhost`, `[::1]`), ALLOWED_HOSTS,
+ * PUBLIC_URL's host and HOST. In dev mode always, so a page on another name that resolves to this machine (DNS
  * rebinding) cannot read the dev mailbox or sign in; in production once ALLOWED_HOSTS is set.
  * `undefined`: any Host (production without ALLOWED_HOSTS: the proxy or the Workers route decides).
  */
@@ -272,6 +272,11 @@ export function servedHosts(
   if (!modes.devMode && config.allowedHosts.length === 0) return undefined;
   const names = new Set(config.allowedHosts);
   if (config.publicOrigin) names.add(normalizeHost(new URL(config.publicOrigin).hostname));
+  // HOST itself (the start line's URL, e.g. http://0.0.0.0:8787 or a LAN address): chosen by the
+  // operator, and an address typed as such cannot be rebound.
+  names.add(
+    normalizeHost(config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host),
+  );
   return (hostname) => {
     const host = normalizeHost(hostname);
     return names.has(host) || isLoopbackHost(host);

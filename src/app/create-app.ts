@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
   app.use(headersByPath());
   // Refused before any route: a Host that is not served (421), a cross-site page post (403).
   if (deps.servedHost) app.use(allowedHosts(deps.servedHost));
-  app.use(sameOriginWrites(deps.publicOrigin));
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', sameOriginWrites(deps.publicOrigin));
   app.route('/', assetRoutes());
   app.route('/', healthRoutes(deps));
   app.route('/', raceRoutes());
