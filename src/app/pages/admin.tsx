@@ -12,7 +12,7 @@ function AdminOff() {
     <div class="alert info" role="status">
       <p>
         Admin is off: this server has no admin token. Set <code>ADMIN_TOKEN</code> (for example the output of{' '}
-        <code>openssl rand -hex 32</code>) and restart it to use the dashboard.
+        <code>openssl rand -hex 32</code>) and restart or redeploy the service to use the dashboard.
       </p>
     </div>
   );
