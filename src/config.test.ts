@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Env, parseConfig, type Runtime, resolveModes } from './config.js';
+import { ConfigError, type Env, parseConfig, type Runtime, resolveModes, servedHosts } from './config.js';
 
 /** Runs parseConfig expecting a ConfigError, and returns its message. */
 function configError(env: Env): string {
@@ -41,6 +42,8 @@ describe('parseConfig defaults (docs/configuration.md)', () => {
       devMode: undefined,
       strategyRoutes: undefined,
       trustProxy: 0,
+      allowedHosts: [],
+      publicOrigin: undefined,
     });
   });
 
@@ -68,6 +71,8 @@ describe('parseConfig defaults (docs/configuration.md)', () => {
       'DEV_MODE',
       'STRATEGY_ROUTES',
       'TRUST_PROXY',
+      'ALLOWED_HOSTS',
+      'PUBLIC_URL',
     ]) {
       env[name] = '';
     }
@@ -101,6 +106,8 @@ describe('parseConfig defaults (docs/configuration.md)', () => {
       DEV_MODE: '0',
       STRATEGY_ROUTES: 'on',
       TRUST_PROXY: '2',
+      ALLOWED_HOSTS: ' Race.Example.com., 192.168.1.20,::1 ,',
+      PUBLIC_URL: 'https://Race.Example.com/',
     });
     expect(config).toEqual({
       port: 3000,
@@ -128,6 +135,8 @@ describe('parseConfig defaults (docs/configuration.md)', () => {
       devMode: false,
       strategyRoutes: true,
       trustProxy: 2,
+      allowedHosts: ['race.example.com', '192.168.1.20', '[::1]'],
+      publicOrigin: 'https://race.example.com',
     });
   });
 
@@ -168,10 +177,24 @@ describe('parseConfig rejects invalid values, naming the variable', () => {
     { env: { TASK_RETRY_BASE_MS: '2000', TASK_RETRY_MAX_MS: '1000' }, variable: 'TASK_RETRY_MAX_MS' },
     { env: { ADMIN_TOKEN: 'short-tok3n' }, variable: 'ADMIN_TOKEN', secret: 'short-tok3n' },
     { env: { ADMIN_TOKEN: '123456789012345' }, variable: 'ADMIN_TOKEN', secret: '123456789012345' },
-    // Long enough, but too few distinct characters: the example, and a repeated pattern.
+    // Long enough, but easy to guess: repeated patterns and sequences (src/token-strength.ts).
     { env: { ADMIN_TOKEN: 'passwordpassword' }, variable: 'ADMIN_TOKEN', secret: 'passwordpassword' },
     { env: { ADMIN_TOKEN: 'abcabcabcabcabcabcabcabcabc' }, variable: 'ADMIN_TOKEN', secret: 'abcabcabc' },
     { env: { ADMIN_TOKEN: '12345678901234567890123' }, variable: 'ADMIN_TOKEN', secret: '1234567890' },
+    { env: { ADMIN_TOKEN: 'abcdefghijklabcdefghijkl' }, variable: 'ADMIN_TOKEN', secret: 'abcdefghijkl' },
+    { env: { ADMIN_TOKEN: '0123456789ab0123456789ab' }, variable: 'ADMIN_TOKEN', secret: '0123456789ab' },
+    { env: { ADMIN_TOKEN: 'Summer2027!Summer2027!Summer2027!' }, variable: 'ADMIN_TOKEN', secret: 'Summer2027' },
+    { env: { ADMIN_TOKEN: 'aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaA' }, variable: 'ADMIN_TOKEN', secret: 'aAaAaA' },
+    { env: { ALLOWED_HOSTS: 'https://race.example.com' }, variable: 'ALLOWED_HOSTS' },
+    { env: { ALLOWED_HOSTS: 'race.example.com:8443' }, variable: 'ALLOWED_HOSTS' },
+    { env: { ALLOWED_HOSTS: 'race.example.com/admin' }, variable: 'ALLOWED_HOSTS' },
+    { env: { ALLOWED_HOSTS: 'user@race.example.com' }, variable: 'ALLOWED_HOSTS' },
+    { env: { ALLOWED_HOSTS: '*.example.com' }, variable: 'ALLOWED_HOSTS' },
+    { env: { PUBLIC_URL: 'signup.race.test' }, variable: 'PUBLIC_URL' },
+    { env: { PUBLIC_URL: 'ftp://race.example.com' }, variable: 'PUBLIC_URL' },
+    { env: { PUBLIC_URL: 'https://race.example.com/signup' }, variable: 'PUBLIC_URL' },
+    { env: { PUBLIC_URL: 'https://race.example.com/?x=1' }, variable: 'PUBLIC_URL' },
+    { env: { PUBLIC_URL: 'https://admin:s3cret-pw@race.example.com' }, variable: 'PUBLIC_URL', secret: 's3cret-pw' },
     { env: { DEV_MODE: 'yes' }, variable: 'DEV_MODE' },
     { env: { STRATEGY_ROUTES: '1' }, variable: 'STRATEGY_ROUTES' },
     { env: { TRUST_PROXY: 'true' }, variable: 'TRUST_PROXY' },
@@ -192,9 +215,26 @@ describe('parseConfig rejects invalid values, naming the variable', () => {
     });
   }
 
-  it('ADMIN_TOKEN of 24 characters from 12 different ones is accepted, and the error says how to make one', () => {
-    expect(parseConfig({ ADMIN_TOKEN: '0123456789ab0123456789ab' }).adminToken).toBe('0123456789ab0123456789ab');
-    expect(configError({ ADMIN_TOKEN: 'passwordpassword' })).toContain('openssl rand -hex 32');
+  it('ADMIN_TOKEN: long random tokens are accepted; the error says what is wanted and how to make one', () => {
+    for (const token of [
+      randomBytes(32).toString('hex'), // openssl rand -hex 32
+      randomBytes(16).toString('hex'),
+      randomBytes(32).toString('base64url'),
+      randomBytes(18).toString('base64'),
+      crypto.randomUUID(),
+    ]) {
+      expect(parseConfig({ ADMIN_TOKEN: token }).adminToken).toBe(token);
+    }
+    const message = configError({ ADMIN_TOKEN: 'abcdefghijklabcdefghijkl' });
+    expect(message).toMatch(/too easy to guess \(about \d+ bits estimated, at least 96 wanted\)/);
+    expect(message).toContain('no repeated or sequential parts');
+    expect(message).toContain('openssl rand -hex 32');
+    expect(configError({ ADMIN_TOKEN: 'short-tok3n' })).toContain('at least 24 characters');
+  });
+
+  it('PUBLIC_URL is kept as its origin', () => {
+    expect(parseConfig({ PUBLIC_URL: 'http://localhost:8787' }).publicOrigin).toBe('http://localhost:8787');
+    expect(parseConfig({ PUBLIC_URL: 'https://race.example.com:443/' }).publicOrigin).toBe('https://race.example.com');
   });
 
   it('TASK_LEASE_MS just above TASK_TIMEOUT_MS is accepted', () => {
@@ -257,5 +297,42 @@ describe('modes: DEV_MODE, STRATEGY_ROUTES', () => {
     expect(modes({ STRATEGY_ROUTES: 'on', RESEND_API_KEY: 're_x' }, 'workerd').strategyRoutes).toBe(true);
     // A key wins over the dev mailbox: dev mode then keeps only its pages.
     expect(modes({ DEV_MODE: '1', RESEND_API_KEY: 're_x' }, 'node').mailer).toBe('resend');
+  });
+});
+
+describe('servedHosts: which Host names are served (ALLOWED_HOSTS, PUBLIC_URL)', () => {
+  const served = (env: Env, devMode: boolean) => servedHosts(parseConfig(env), { devMode });
+
+  it('production without ALLOWED_HOSTS serves any Host (no check at all)', () => {
+    expect(served({}, false)).toBeUndefined();
+    expect(served({ PUBLIC_URL: 'https://race.example.com' }, false)).toBeUndefined();
+  });
+
+  it('dev mode serves loopback names only, plus ALLOWED_HOSTS and PUBLIC_URL’s host', () => {
+    const dev = served({}, true)!;
+    for (const host of ['localhost', 'LOCALHOST.', '127.0.0.1', '127.1.2.3', '[::1]'])
+      expect(dev(host), host).toBe(true);
+    for (const host of ['evil.example', 'localhost.evil.example', '0.0.0.0', '10.0.0.1', '[::2]', '127.0.0.1.nip.io']) {
+      expect(dev(host), host).toBe(false);
+    }
+    const named = served({ ALLOWED_HOSTS: 'laptop.lan', PUBLIC_URL: 'http://race.test:8787' }, true)!;
+    expect(named('laptop.lan')).toBe(true);
+    expect(named('Laptop.LAN.')).toBe(true);
+    expect(named('race.test')).toBe(true);
+    expect(named('evil.example')).toBe(false);
+  });
+
+  it('HOST itself is served too (the address the start line prints)', () => {
+    expect(served({ HOST: '0.0.0.0' }, true)!('0.0.0.0')).toBe(true);
+    expect(served({ HOST: '192.168.1.20' }, true)!('192.168.1.20')).toBe(true);
+    expect(served({ HOST: '::' }, true)!('[::]')).toBe(true);
+    expect(served({ HOST: '0.0.0.0' }, true)!('192.168.1.20')).toBe(false);
+  });
+
+  it('production with ALLOWED_HOSTS serves only those and loopback names', () => {
+    const prod = served({ ALLOWED_HOSTS: 'race.example.com' }, false)!;
+    expect(prod('race.example.com')).toBe(true);
+    expect(prod('127.0.0.1')).toBe(true);
+    expect(prod('race.example.com.evil.example')).toBe(false);
   });
 });

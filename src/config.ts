@@ -1,5 +1,6 @@
 // Configuration: parsed and validated once, at start. Runtime-neutral — entries pass their env in.
 // A bad value stops start-up with a message that names the variable (never its value: it may be a secret).
+import { estimateEntropyBits } from './token-strength.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -42,6 +43,16 @@ export interface Config {
   strategyRoutes: boolean | undefined;
   /** TRUST_PROXY: reverse-proxy hops in front of the Node service whose X-Forwarded-* headers count. */
   trustProxy: number;
+  /**
+   * ALLOWED_HOSTS: host names served besides the loopback ones (lower case, no port). In dev mode every
+   * other Host is refused (421); in production only once the list is set (`servedHosts`).
+   */
+  allowedHosts: string[];
+  /**
+   * PUBLIC_URL's origin (`https://race.example.com`): where people reach the service (for absolute links;
+   * none is built yet), and the `Origin` the pages' cross-site check expects.
+   */
+  publicOrigin: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -64,11 +75,12 @@ function flag(env: Env, name: string, on: string, off: string): boolean | undefi
 }
 
 /**
- * An admin token guards every runner's personal data: refuse one that is short or repetitive.
- * (`openssl rand -hex 32` gives 64 characters from 16 distinct ones.)
+ * An admin token guards every runner's personal data: refuse one that is short or easy to guess,
+ * judged by its estimated entropy (src/token-strength.ts: repeated parts and sequences count for
+ * little). `openssl rand -hex 32` gives about 256 bits; 16 random bytes in hex or base64url pass.
  */
 export const ADMIN_TOKEN_MIN_LENGTH = 24;
-export const ADMIN_TOKEN_MIN_DISTINCT = 12;
+export const ADMIN_TOKEN_MIN_BITS = 96;
 
 function adminTokenFrom(env: Env): string | undefined {
   const token = optional(env, 'ADMIN_TOKEN');
@@ -77,8 +89,12 @@ function adminTokenFrom(env: Env): string | undefined {
   if (token.length < ADMIN_TOKEN_MIN_LENGTH) {
     throw new ConfigError(`ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: ${advice}`);
   }
-  if (new Set(token).size < ADMIN_TOKEN_MIN_DISTINCT) {
-    throw new ConfigError(`ADMIN_TOKEN must use at least ${ADMIN_TOKEN_MIN_DISTINCT} different characters: ${advice}`);
+  const bits = Math.floor(estimateEntropyBits(token));
+  if (bits < ADMIN_TOKEN_MIN_BITS) {
+    throw new ConfigError(
+      `ADMIN_TOKEN is too easy to guess (about ${bits} bits estimated, at least ${ADMIN_TOKEN_MIN_BITS} wanted): ` +
+        `use random characters with no repeated or sequential parts; ${advice}`,
+    );
   }
   return token;
 }
@@ -101,6 +117,59 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: st
     throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
   return raw;
+}
+
+/** A host name as compared: lower case, without the trailing dot of a fully qualified name. */
+export function normalizeHost(hostname: string): string {
+  return hostname.toLowerCase().replace(/\.$/, '');
+}
+
+// What a host name may look like once the URL parser had it (IDNs become punycode): DNS labels, an
+// IPv4 address, or an IPv6 address in brackets.
+const HOST_NAME = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/;
+
+/** ALLOWED_HOSTS: `race.example.com, 192.168.1.20` → normalised names (no scheme, port or path). */
+function hostList(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  const fail = () =>
+    new ConfigError(`${name} must be host names separated by commas, without scheme, port or path (race.example.com)`);
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      // A bare IPv6 address (`::1`) gets its brackets; any other colon is a scheme or a port.
+      const literal = /^[0-9a-f:.]+$/i.test(entry) && entry.includes(':') ? `[${entry}]` : entry;
+      let url: URL;
+      try {
+        url = new URL(`http://${literal}/`);
+      } catch {
+        throw fail();
+      }
+      const host = normalizeHost(url.hostname);
+      if (url.host !== url.hostname || url.pathname !== '/' || url.username || url.search || !HOST_NAME.test(host)) {
+        throw fail();
+      }
+      return host;
+    });
+}
+
+/** PUBLIC_URL: an http(s) origin, nothing after it but an optional `/`; kept as its origin. */
+function publicOrigin(env: Env): string | undefined {
+  const raw = optional(env, 'PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  const fail = () =>
+    new ConfigError('PUBLIC_URL must be an http(s) origin like https://race.example.com (no path, query or user)');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw fail();
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash) throw fail();
+  if (url.username || url.password || raw.endsWith('?') || raw.endsWith('#')) throw fail();
+  return url.origin;
 }
 
 /** OTEL_EXPORTER_OTLP_HEADERS: `k=v,k2=v2`, values may be percent-encoded (as the OpenTelemetry spec says). */
@@ -160,6 +229,8 @@ export function parseConfig(env: Env): Config {
     devMode: flag(env, 'DEV_MODE', '1', '0'),
     strategyRoutes: flag(env, 'STRATEGY_ROUTES', 'on', 'off'),
     trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
+    allowedHosts: hostList(env, 'ALLOWED_HOSTS'),
+    publicOrigin: publicOrigin(env),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {
     throw new ConfigError('TASK_RETRY_MAX_MS must be at least TASK_RETRY_BASE_MS');
@@ -186,6 +257,30 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
 
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
+}
+
+/**
+ * Which Host names the app serves: loopback ones (127.0.0.0/8, `localhost`, `[::1]`), ALLOWED_HOSTS,
+ * PUBLIC_URL's host and HOST. In dev mode always, so a page on another name that resolves to this machine (DNS
+ * rebinding) cannot read the dev mailbox or sign in; in production once ALLOWED_HOSTS is set.
+ * `undefined`: any Host (production without ALLOWED_HOSTS: the proxy or the Workers route decides).
+ */
+export function servedHosts(
+  config: Config,
+  modes: Pick<Modes, 'devMode'>,
+): ((hostname: string) => boolean) | undefined {
+  if (!modes.devMode && config.allowedHosts.length === 0) return undefined;
+  const names = new Set(config.allowedHosts);
+  if (config.publicOrigin) names.add(normalizeHost(new URL(config.publicOrigin).hostname));
+  // HOST itself (the start line's URL, e.g. http://0.0.0.0:8787 or a LAN address): chosen by the
+  // operator, and an address typed as such cannot be rebound.
+  names.add(
+    normalizeHost(config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host),
+  );
+  return (hostname) => {
+    const host = normalizeHost(hostname);
+    return names.has(host) || isLoopbackHost(host);
+  };
 }
 
 export function resolveModes(config: Config, runtime: Runtime): Modes {

@@ -8,7 +8,7 @@ import type { HttpPost } from './adapters/mail/http-post.js';
 import { createNoProviderMailer, NO_PROVIDER } from './adapters/mail/no-provider.js';
 import { createResendMailer } from './adapters/mail/resend.js';
 import type { AppDeps } from './app/deps.js';
-import type { Config, Modes } from './config.js';
+import { type Config, type Modes, servedHosts } from './config.js';
 import { findDistance, type Race } from './domain/race.js';
 import {
   type ClientLimiter,
@@ -133,6 +133,8 @@ export function buildServices({
     adminAuthLimiter,
     clientKey,
     isHttps,
+    servedHost: servedHosts(config, modes),
+    publicOrigin: config.publicOrigin,
     tracer,
     recentTraces,
     emailQueue,

@@ -3,7 +3,9 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import { errorBody, handleError, isApiPath } from './errors.js';
+import { allowedHosts } from './middleware/allowed-hosts.js';
 import { requestLog } from './middleware/request-log.js';
+import { sameOriginWrites } from './middleware/same-origin.js';
 import { tracing } from './middleware/tracing.js';
 import { errorPage } from './pages/error.js';
 import { siteOf } from './pages/layout.js';
@@ -77,6 +79,9 @@ export function createApp(deps: AppDeps) {
   app.use(requestDeps(deps));
   app.use(requestLog(deps.logger));
   app.use(headersByPath());
+  // Refused before any route: a Host that is not served (421), a cross-site page post (403).
+  if (deps.servedHost) app.use(allowedHosts(deps.servedHost));
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', sameOriginWrites(deps.publicOrigin));
   app.route('/', assetRoutes());
   app.route('/', healthRoutes(deps));
   app.route('/', raceRoutes());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../test/support/csv.js';
-import { csvCell, csvRow } from './csv.js';
+import { CSV_BOM, csvCell, csvRow } from './csv.js';
 
 describe('csvCell', () => {
   it('leaves plain text as it is', () => {
@@ -22,6 +22,11 @@ describe('csvCell', () => {
     ['-2+3', "'-2+3"],
     ['@cmd', "'@cmd"],
     ['\tindent', "'\tindent"],
+    // Full-width forms, which spreadsheets may treat as the ASCII ones.
+    ['\uff1dSUM(A1:A9)', "'\uff1dSUM(A1:A9)"],
+    ['\uff0b31 6 1234', "'\uff0b31 6 1234"],
+    ['\uff0d2\uff0b3', "'\uff0d2\uff0b3"],
+    ['\uff20cmd', "'\uff20cmd"],
   ])('neutralises a formula: %j → %j', (value, expected) => {
     expect(csvCell(value)).toBe(expected);
   });
@@ -33,6 +38,7 @@ describe('csvCell', () => {
 
   it('does not touch a formula character that is not first', () => {
     expect(csvCell('a=b')).toBe('a=b');
+    expect(csvCell('a\uff1db')).toBe('a\uff1db');
     expect(csvCell('Jean-Luc')).toBe('Jean-Luc');
   });
 
@@ -49,6 +55,14 @@ describe('csvCell', () => {
 describe('csv documents', () => {
   it('ends every record with CRLF', () => {
     expect(csvRow(['a', 'b,c', null])).toBe('a,"b,c",\r\n');
+  });
+
+  it('the BOM is the three bytes that tell spreadsheets the file is UTF-8; a reader skips it', () => {
+    expect([...new TextEncoder().encode(CSV_BOM)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(parseCsv(`${CSV_BOM}${csvRow(['id', 'first_name'])}${csvRow(['1', 'Zoë'])}`)).toEqual([
+      ['id', 'first_name'],
+      ['1', 'Zoë'],
+    ]);
   });
 
   it('round-trips commas, quotes and line breaks through a parser', () => {

@@ -47,6 +47,10 @@ export interface AppDeps {
   clientKey: (c: Context) => string;
   /** Whether the request came over https (directly, or to a trusted proxy): decides `Secure` cookies. */
   isHttps: (c: Context) => boolean;
+  /** Whether a Host name is served (`servedHosts`, src/config.ts): others are 421. Absent: any Host. */
+  servedHost?: (hostname: string) => boolean;
+  /** PUBLIC_URL's origin: what the pages' cross-site check expects. Absent: the request's own origin. */
+  publicOrigin?: string;
   /** Spans (the API's no-op tracer when tracing is off). */
   tracer: Tracer;
   /**

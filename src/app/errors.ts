@@ -26,18 +26,31 @@ export class ApiError extends HTTPException {
 
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
+/**
+ * An error answer lists at most this many problems (a body of a thousand unknown keys must not get an
+ * answer five times its size); its message then ends with "; and N more".
+ */
+export const MAX_DETAILS = 20;
+/** A path (an unknown key echoed back) longer than this is cut, with "…". */
+const MAX_PATH = 64;
+
+function shortPath(detail: ErrorDetail): ErrorDetail {
+  const chars = Array.from(detail.path);
+  if (chars.length <= MAX_PATH) return detail;
+  return { path: `${chars.slice(0, MAX_PATH).join('')}…`, message: detail.message };
+}
+
 export const apiErrors = {
   invalidJson: () => new ApiError(400, 'invalid_json', 'body is not valid JSON'),
   unsupportedMediaType: (expected: string) =>
     new ApiError(415, 'unsupported_media_type', `content type must be ${expected}`),
   payloadTooLarge: (limit: number) => new ApiError(413, 'payload_too_large', `body must be at most ${limit} bytes`),
-  validationFailed: (details: ErrorDetail[]) =>
-    new ApiError(
-      422,
-      'validation_failed',
-      details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '),
-      details,
-    ),
+  validationFailed: (details: ErrorDetail[]) => {
+    const shown = details.slice(0, MAX_DETAILS).map(shortPath);
+    const more = details.length - shown.length;
+    const message = shown.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+    return new ApiError(422, 'validation_failed', more ? `${message}; and ${more} more` : message, shown);
+  },
   alreadyRegistered: () => new ApiError(409, 'already_registered', 'this email is already registered for the race'),
   distanceFull: () => new ApiError(409, 'distance_full', 'this distance is full'),
   idempotencyKeyReused: () =>

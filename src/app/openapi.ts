@@ -256,7 +256,7 @@ const ERRORS = {
   unauthorized: {
     status: '401',
     codes: ['unauthorized'],
-    description: 'Missing or wrong admin credentials: `unauthorized`',
+    description: 'Missing or wrong admin credentials, or admin is off (no ADMIN_TOKEN): `unauthorized`',
     headers: WWW_AUTHENTICATE,
   },
   not_found: { status: '404', codes: ['not_found'], description: 'Unknown id: `not_found`' },
@@ -661,7 +661,7 @@ export function openApiDocument(race: Race) {
           parameters: registrationFilters,
           responses: {
             '200': {
-              description: 'CSV, a header row first',
+              description: 'CSV in UTF-8, starting with a byte order mark, then a header row',
               headers: {
                 ...NO_STORE,
                 'Content-Disposition': {

@@ -290,6 +290,58 @@ describe('validateRegistration: invisible formatting characters (Unicode categor
   });
 });
 
+describe('validateRegistration: names that render blank or spill over', () => {
+  const BLANK: [string, string][] = [
+    ['U+3164 Hangul filler', '\u3164'],
+    ['U+115F and U+1160 Hangul choseong and jungseong fillers', '\u115f\u1160'],
+    ['U+FFA0 half-width Hangul filler', '\uffa0\uffa0'],
+    ['U+2800 braille blank', '\u2800'],
+    ['U+034F combining grapheme joiner alone', '\u034f'],
+    ['combining marks alone', '\u0301\u0302'],
+    ['digits and punctuation only', "42 - '."],
+    ['a symbol only', '\u{1f3c3}'],
+  ];
+  for (const field of ['firstName', 'lastName'] as const) {
+    it(`${field}: no visible letter → one problem naming the field`, () => {
+      for (const [name, value] of BLANK) {
+        expect(problemWith(field, value), name).toEqual({ path: field, message: 'must contain a letter' });
+      }
+    });
+    it(`${field}: zero-width characters alone stay "invisible formatting characters" (one problem)`, () => {
+      expect(problemWith(field, '\u200b\u200c')).toEqual({
+        path: field,
+        message: 'must not contain invisible formatting characters',
+      });
+    });
+  }
+
+  it('more than 4 combining marks in a row are refused, in names and the address', () => {
+    for (const field of ['firstName', 'lastName', 'address'] as const) {
+      for (const value of [`A${'\u0301'.repeat(99)}`, `Ada${'\u0316\u0317\u0318\u0319\u031a'}`]) {
+        expect(problemWith(field, value)).toEqual({
+          path: field,
+          message: 'must not stack more than 4 accents or marks on one character',
+        });
+      }
+    }
+  });
+
+  it('real names stay accepted: marks up to 4 in a row, letters of any script, fillers beside letters', () => {
+    for (const name of [
+      'Ngô Bảo Châu',
+      'Nguyê\u0303n', // e + circumflex + tilde after NFC: ê + one mark
+      'a\u0316\u0317\u0318\u0319', // 4 marks, the most allowed
+      '\u05e9\u05b8\u05c1\u05dc\u05d5\u05b9\u05dd', // pointed Hebrew
+      '\u0f56\u0f66\u0f92\u0fb2\u0f74\u0f56\u0f66', // Tibetan, stacked consonants
+      '\u0928\u093f\u0924\u094d\u092f\u093e', // Devanagari with virama
+      "O'Brien 3rd",
+      'Zoe\u0308',
+    ]) {
+      expect(validateRegistration(DEFAULT_RACE, { ...valid, firstName: name }).ok, name).toBe(true);
+    }
+  });
+});
+
 describe('validateRegistration: NFC normalisation', () => {
   const composed = 'Zo\u00eb Cl\u00e9ment';
   const decomposed = 'Zoe\u0308 Cle\u0301ment';

@@ -18,6 +18,21 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const FORMAT_CHARACTER = /\p{Cf}/u;
 const FORMAT_CHARACTER_MESSAGE = 'must not contain invisible formatting characters';
 
+// Names must show something: at least one letter that is not itself blank. Hangul fillers (U+115F,
+// U+1160, U+3164, U+FFA0) are letters (Lo) that render as nothing; U+2800 (braille blank) and U+034F
+// (combining grapheme joiner) are no letters at all. So "\u3164" or "\u2800\u2800" is refused.
+const BLANK_LETTER = /[\u115f\u1160\u3164\uffa0]/gu;
+const LETTER = /\p{L}/u;
+const NO_LETTER_MESSAGE = 'must contain a letter';
+// A character carries a few marks at most (Vietnamese two, pointed Hebrew or Tibetan stacks three or
+// four); a letter under dozens of them ("Zalgo" text) spills over the lines around it in the admin
+// list and the email.
+export const MAX_MARKS_IN_A_ROW = 4;
+const MARKS_IN_A_ROW = new RegExp(`\\p{M}{${MAX_MARKS_IN_A_ROW + 1}}`, 'u');
+const TOO_MANY_MARKS_MESSAGE = `must not stack more than ${MAX_MARKS_IN_A_ROW} accents or marks on one character`;
+
+const hasVisibleLetter = (s: string) => LETTER.test(s.replace(BLANK_LETTER, ''));
+
 /**
  * NFC: one spelling per text. "é" typed as one code point and as "e" + combining accent are the same
  * name and the same address, so they are stored, compared (duplicate emails) and hashed (the
@@ -25,9 +40,12 @@ const FORMAT_CHARACTER_MESSAGE = 'must not contain invisible formatting characte
  */
 const nfc = (s: string) => s.normalize('NFC');
 
-function textField(max: number, allowNewline = false) {
+function textField(max: number, { allowNewline = false, name = false } = {}) {
   const forbidden = allowNewline ? CONTROL_EXCEPT_NEWLINE : CONTROL;
   const newlines = allowNewline ? [z.overwrite((s: string) => s.replace(/\r\n/g, '\n'))] : [];
+  // Only once every other rule passed (one problem per field, the most basic first).
+  const whenValid = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+  const nameRules = name ? [z.refine<string>(hasVisibleLetter, { error: NO_LETTER_MESSAGE, ...whenValid })] : [];
   // Built-in trim/min/max (rather than a transform) so the limits also appear in the OpenAPI schema.
   return z.string({ error: 'must be a string' }).check(
     z.overwrite(nfc),
@@ -38,6 +56,8 @@ function textField(max: number, allowNewline = false) {
     z.refine((s) => !forbidden.test(s), 'must not contain control characters'),
     z.refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text'),
     z.refine((s) => !FORMAT_CHARACTER.test(s), FORMAT_CHARACTER_MESSAGE),
+    z.refine((s) => !MARKS_IN_A_ROW.test(s), { error: TOO_MANY_MARKS_MESSAGE, ...whenValid }),
+    ...nameRules,
   );
 }
 
@@ -49,8 +69,8 @@ export function registrationInputSchema(race: Race) {
   const ids = race.distances.map((d) => d.id);
   return z.strictObject(
     {
-      firstName: textField(100),
-      lastName: textField(100),
+      firstName: textField(100, { name: true }),
+      lastName: textField(100, { name: true }),
       email: z.string({ error: 'must be a string' }).check(
         z.overwrite(nfc),
         z.trim(),
@@ -60,7 +80,7 @@ export function registrationInputSchema(race: Race) {
         z.refine((s) => EMAIL.test(s) && !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must be a valid address'),
         z.meta({ format: 'email' }),
       ),
-      address: textField(300, true),
+      address: textField(300, { allowNewline: true }),
       distance: z.enum(ids as [string, ...string[]], {
         error: (issue) => (typeof issue.input === 'string' ? `must be one of: ${ids.join(', ')}` : 'must be a string'),
       }),

@@ -57,6 +57,14 @@ describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('You&#39;re registered for Riverside Marathon 2027');
 
+    // Dev mode without ADMIN_TOKEN: a token for this run, shown once on stderr, that signs in.
+    await eventually(() => expect(service!.output()).toMatch(/admin token for this run/));
+    const shown = /admin token for this run \(dev mode, ADMIN_TOKEN unset\): ([0-9a-f]{64}) /.exec(service.output());
+    expect(shown).not.toBeNull();
+    expect(service.output().split(shown![1]!)).toHaveLength(2); // once
+    const admin = await fetch(`${service.url}/api/admin/tasks`, { headers: { authorization: `Bearer ${shown![1]}` } });
+    expect(admin.status).toBe(200);
+
     expect(await service.stop('SIGTERM')).toBe(0);
     expect(service.output()).toContain('"event":"service.stopped"');
     // No personal data in the logs.
@@ -70,6 +78,18 @@ describe('npm start on the embedded defaults (PGlite + dev mailbox)', () => {
     expect(await found.json()).toMatchObject({ id, firstName: 'Grace', distance: 'full', email: { status: 'sent' } });
     const { messages } = await (await fetch(`${service.url}/api/dev/mail`)).json();
     expect(messages).toHaveLength(1);
+  });
+
+  it('production without ADMIN_TOKEN: the start says admin is off, prints no token, and admin refuses', async () => {
+    await service?.stop('SIGTERM'); // the test above leaves its second start running on the same DATA_DIR
+    service = await startServiceProcess({ DATA_DIR: dataDir, DEV_MODE: '0', RESEND_API_KEY: 're_not_used_here' });
+    await eventually(() => expect(service!.output()).toContain('admin is off: ADMIN_TOKEN is not set'));
+    expect(service.output()).not.toContain('admin token for this run');
+    expect(service.output()).toContain('"admin":"off"');
+    const res = await fetch(`${service.url}/api/admin/tasks`);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.message).toBe('admin is off: the server has no ADMIN_TOKEN');
+    expect(await service.stop('SIGTERM')).toBe(0);
   });
 
   it('refuses to start on invalid configuration, naming the variable', async () => {

@@ -164,10 +164,15 @@ describe('admin credentials', () => {
     await expectError(await request('/api/admin/tasks', { authorization }), 401, 'unauthorized');
   });
 
-  it('refuses everything when no token is configured', async () => {
+  it('refuses everything when no token is configured, saying admin is off (and counting nothing)', async () => {
     const closed = buildApp(undefined);
     for (const authorization of [null, 'Bearer ', `Bearer ${TOKEN}`, 'Bearer undefined']) {
-      await expectError(await request('/api/admin/tasks', { authorization, on: closed }), 401, 'unauthorized');
+      const error = await expectError(
+        await request('/api/admin/tasks', { authorization, on: closed }),
+        401,
+        'unauthorized',
+      );
+      expect(error.message).toBe('admin is off: the server has no ADMIN_TOKEN');
     }
   });
 
@@ -863,6 +868,19 @@ describe('GET /api/admin/registrations.csv', () => {
     ]);
     expect(rows[0]?.[0]).toBe(tricky.registration.id); // newest first
     expect(res.headers.get('x-truncated')).toBeNull();
+  });
+
+  it('starts with a UTF-8 BOM, so spreadsheets read accents, and neutralises full-width formulas too', async () => {
+    const wide = await enqueue({ firstName: '\uff1dSUM(A1)', lastName: 'Zoë \uff20Évil', email: 'wide@example.com' });
+    const res = await request('/api/admin/registrations.csv?q=wide%40example.com');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // Decoded without dropping the BOM (Response.text() would drop it): the BOM, then the header row.
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    expect(text.startsWith('\ufeffid,first_name,')).toBe(true);
+    const [, row] = parseCsv(text);
+    expect(row?.[0]).toBe(wide.registration.id);
+    expect(row?.slice(1, 3)).toEqual(["'\uff1dSUM(A1)", 'Zoë \uff20Évil']);
   });
 
   it('applies the same filters, without paging', async () => {

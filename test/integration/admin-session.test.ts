@@ -232,6 +232,48 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
     expect(write.status).toBe(401);
   });
 
+  it('checks the origin of every dashboard post, whatever its content type (CSRF)', async () => {
+    const client = '10.1.0.6';
+    const id = setCookies(await signIn(client, TOKEN))[0]!.value;
+    const cookie = `finishline_session=${id}`;
+    const task = crypto.randomUUID();
+    const post = (path: string, headers: Record<string, string>, body?: string) =>
+      fetch(`${target.url}${path}`, {
+        method: 'POST',
+        headers: { ...via.headers(target, path, client, false), cookie, ...headers },
+        body,
+        redirect: 'manual',
+      });
+    for (const type of [
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'text/plain',
+      'application/octet-stream',
+    ]) {
+      for (const path of [`/admin/tasks/${task}/retry`, '/admin/logout', '/admin/login']) {
+        const foreign = await post(path, { 'content-type': type, origin: 'https://evil.example' }, '{}');
+        expect(foreign.status, `${path} ${type}`).toBe(403);
+        const nowhere = await post(path, { 'content-type': type }, '{}');
+        expect(nowhere.status, `${path} ${type}, no Origin`).toBe(403);
+      }
+    }
+    // No body and no content type at all: refused too.
+    expect((await post('/admin/logout', { origin: 'null' })).status).toBe(403);
+    expect((await post('/admin/logout', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // The session is still there: none of the above reached the sign-out.
+    expect(await dashboard(client, cookie)).toBe(true);
+    // From our own pages: through (here to "no such task").
+    const ours = await post(`/admin/tasks/${task}/retry`, {
+      'content-type': 'application/json',
+      origin: via.origin(target, false),
+    });
+    expect(ours.status).toBe(303);
+    expect(ours.headers.get('location')).toBe('/admin?done=not-found#dead-letters');
+    const fetchMetadata = await post(`/admin/tasks/${task}/retry`, { 'sec-fetch-site': 'same-origin' });
+    expect(fetchMetadata.status).toBe(303);
+  });
+
   it('limits wrong sign-ins per client: the 11th is a 429 page with Retry-After, then even the right token', async () => {
     const client = '10.2.0.1';
     const wrong = 'not-the-admin-token-at-all-0000';
@@ -344,5 +386,62 @@ describe('admin session on node without trusted proxies (TRUST_PROXY=0)', () => 
       await target.stop();
       await db.drop();
     }
+  });
+});
+
+describe.each([
+  ['node', startNodeTarget],
+  ['workerd', startWorkerdTarget],
+] as const)('PUBLIC_URL on %s: the cross-site check expects its origin', (name, startTarget) => {
+  const PUBLIC_URL = 'https://race.example.test';
+  let db: TestDatabase;
+  let target: Target;
+  beforeAll(async () => {
+    db = await createTestDatabase(`fl_admin_public_url_${name}`);
+    target = await startTarget({ databaseUrl: db.url, env: { ADMIN_TOKEN: TOKEN, PUBLIC_URL } });
+  });
+  afterAll(async () => {
+    await target?.stop();
+    await db?.drop();
+  });
+
+  const signIn = (headers: Record<string, string>) =>
+    fetch(`${target.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ token: TOKEN }).toString(),
+      redirect: 'manual',
+    });
+
+  it('an Origin must be PUBLIC_URL, not whatever the Host makes the request URL', async () => {
+    expect((await signIn({ origin: PUBLIC_URL })).status).toBe(303);
+    // The request's own origin (derived from Host) no longer counts, nor a look-alike.
+    expect((await signIn({ origin: target.url })).status).toBe(403);
+    expect((await signIn({ origin: `${PUBLIC_URL}.evil.example` })).status).toBe(403);
+    // An Origin decides even with Sec-Fetch-Site: same-origin beside it.
+    expect((await signIn({ origin: target.url, 'sec-fetch-site': 'same-origin' })).status).toBe(403);
+    // Without Origin, a browser's Sec-Fetch-Site: same-origin is enough; nothing at all is not.
+    expect((await signIn({ 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+    expect((await signIn({})).status).toBe(403);
+  });
+
+  it('the sign-up form post too', async () => {
+    const form = new URLSearchParams({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: `public-url-${name}@example.com`,
+      address: '12 Analytical Row',
+      distance: 'half',
+    }).toString();
+    const post = (origin: string) =>
+      fetch(`${target.url}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: form,
+        redirect: 'manual',
+      });
+    expect((await post(target.url)).status).toBe(403);
+    expect(await db.query('SELECT 1 FROM registrations')).toEqual([]);
+    expect((await post(PUBLIC_URL)).status).toBe(303);
   });
 });

@@ -1,6 +1,9 @@
 // Modes: DEV_MODE and STRATEGY_ROUTES. Production (a provider key, or DEV_MODE=0) serves no dev pages
 // and no strategy routes; Node turns dev mode on by itself only on a loopback HOST without a key; a
 // Worker never does, and without a key it stores registrations and holds their emails (no_provider).
+// Without ADMIN_TOKEN, production has admin off; dev mode serves only loopback Host names and
+// ALLOWED_HOSTS (421 otherwise), as production does once ALLOWED_HOSTS is set.
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
@@ -28,6 +31,74 @@ const STRATEGY_ROUTES = [
   '/api/marathon-queue',
 ];
 const DEV_PATHS = ['/dev/mail', '/dev/traces', '/api/dev/mail'];
+
+interface RawAnswer {
+  status: number;
+  type: string;
+  body: string;
+}
+
+/** A request with the Host header given (fetch always sends the URL's): `name` plus the target's port. */
+function withHost(
+  target: Pick<Target, 'url'>,
+  name: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const url = new URL(path, target.url);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: init.method ?? 'GET',
+        headers: { ...init.headers, host: `${name}:${url.port}` },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+const MISDIRECTED = {
+  error: {
+    code: 'misdirected_request',
+    message:
+      'this server does not answer for that host name: use localhost or 127.0.0.1, or add the name to ALLOWED_HOSTS',
+  },
+};
+
+async function expectAdminOff(target: Target) {
+  // Even the right-looking Bearer token: there is none to match, and the answer says why.
+  const api = await fetch(`${target.url}/api/admin/tasks`, {
+    headers: { authorization: 'Bearer 0f3c9a1e7b2d4c6f8a0b1c2d3e4f5a6b' },
+  });
+  expect(api.status).toBe(401);
+  expect(api.headers.get('www-authenticate')).toBe('Bearer realm="admin"');
+  expect(await api.json()).toEqual({
+    error: { code: 'unauthorized', message: 'admin is off: the server has no ADMIN_TOKEN' },
+  });
+  expect((await fetch(`${target.url}/metrics`)).status).toBe(401);
+  const page = await fetch(`${target.url}/admin`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain('Admin is off');
+  expect(html).not.toContain('action="/admin/login"');
+  const signIn = await fetch(`${target.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+    body: 'token=0f3c9a1e7b2d4c6f8a0b1c2d3e4f5a6b',
+  });
+  expect(signIn.status).toBe(401);
+  expect(await signIn.text()).toContain('Admin is off');
+}
 
 async function expectProduction(target: Target, resend: ResendStandIn | undefined) {
   for (const route of STRATEGY_ROUTES) {
@@ -57,6 +128,25 @@ describe.each([
     const resend = await provider();
     const target = await start(startTarget, db.url, { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url });
     await expectProduction(target, resend);
+    // No ADMIN_TOKEN: admin is off (never a token made up and printed).
+    await expectAdminOff(target);
+    // No ALLOWED_HOSTS: any Host is served (the proxy or the route in front decides).
+    expect((await withHost(target, 'race.example.com', '/healthz')).status).toBe(200);
+  });
+
+  it('ALLOWED_HOSTS: only those names and loopback ones are served, others are 421', async () => {
+    const db = await database(`modes_hosts_${name}`);
+    const resend = await provider();
+    const target = await start(startTarget, db.url, {
+      RESEND_API_KEY: resend.apiKey,
+      RESEND_BASE_URL: resend.url,
+      ALLOWED_HOSTS: 'race.example.com',
+    });
+    expect((await withHost(target, 'race.example.com', '/healthz')).status).toBe(200);
+    expect((await withHost(target, '127.0.0.1', '/healthz')).status).toBe(200);
+    const other = await withHost(target, 'race.example.com.evil.example', '/api/race');
+    expect(other.status).toBe(421);
+    expect(JSON.parse(other.body)).toEqual(MISDIRECTED);
   });
 
   it('STRATEGY_ROUTES=on brings the strategy routes back, under the per-client limit', async () => {
@@ -80,8 +170,64 @@ describe.each([
   });
 });
 
+describe.each([
+  ['node', startNodeTarget],
+  ['workerd', startWorkerdTarget],
+] as const)('dev mode on %s: only loopback names and ALLOWED_HOSTS are served (DNS rebinding)', (name, startTarget) => {
+  it('another Host is 421 in the envelope before anything runs; loopback names and the list are served', async () => {
+    const db = await database(`modes_dev_hosts_${name}`);
+    const target = await start(startTarget, db.url, { DEV_MODE: '1', ALLOWED_HOSTS: 'laptop.test' });
+    // A page on evil.example resolving to 127.0.0.1 must read neither the mailbox nor anything else.
+    for (const path of ['/api/dev/mail', '/api/race', '/healthz']) {
+      const res = await withHost(target, 'evil.example', path);
+      expect(res.status, path).toBe(421);
+      expect(res.type).toContain('application/json');
+      expect(JSON.parse(res.body)).toEqual(MISDIRECTED);
+    }
+    // Pages answer 421 as a page (same status, HTML).
+    const page = await withHost(target, 'evil.example', '/dev/mail');
+    expect(page.status).toBe(421);
+    expect(page.type).toContain('text/html');
+    // Nothing is written: the registration never reached its route.
+    const posted = await withHost(target, 'evil.example', '/api/registrations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(runner()),
+    });
+    expect(posted.status).toBe(421);
+    expect(await db.query('SELECT 1 FROM registrations')).toEqual([]);
+    for (const served of ['localhost', '127.0.0.1', '127.0.0.2', '[::1]', 'LOCALHOST', 'laptop.test']) {
+      expect((await withHost(target, served, '/api/dev/mail')).status, served).toBe(200);
+    }
+  });
+});
+
 describe('Node', () => {
   const quiet = createJsonLogger(() => {});
+
+  it('production without ADMIN_TOKEN: admin off, no token made (the service has none to show)', async () => {
+    const db = await database('modes_admin_off');
+    const resend = await provider();
+    const service = await startNodeService(
+      { PORT: '0', DATABASE_URL: db.url, RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url },
+      quiet,
+    );
+    defer(() => service.stop());
+    expect(service.adminToken).toBeUndefined();
+    expect(service.config.adminToken).toBeUndefined();
+    await expectAdminOff(service);
+  });
+
+  it('dev mode without ADMIN_TOKEN makes a random token for the run, and it works', async () => {
+    const db = await database('modes_dev_token');
+    const service = await startNodeService({ PORT: '0', DATABASE_URL: db.url, DEV_MODE: '1' }, quiet);
+    defer(() => service.stop());
+    expect(service.adminToken).toMatch(/^[0-9a-f]{64}$/);
+    const res = await fetch(`${service.url}/api/admin/tasks`, {
+      headers: { authorization: `Bearer ${service.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+  });
 
   it('DEV_MODE=0 without RESEND_API_KEY refuses to start, saying what to set', async () => {
     const db = await database('modes_refuse');

@@ -102,6 +102,23 @@ describe('start-up errors', () => {
     }
   });
 
+  it('an ADMIN_TOKEN that is easy to guess is refused at start, saying what is wanted, never echoing it', async () => {
+    const weak = 'abcdefghijklabcdefghijkl';
+    const message = await startMessage({ ADMIN_TOKEN: weak });
+    expect(message).toMatch(
+      /^Configuration error: ADMIN_TOKEN is too easy to guess \(about \d+ bits estimated, at least 96 wanted\): use random characters with no repeated or sequential parts; make one with `openssl rand -hex 32`$/,
+    );
+    expect(message).not.toContain(weak);
+  });
+
+  it('npm start: a weak ADMIN_TOKEN exits with that line before opening anything', async () => {
+    const weak = 'abcdefghijklabcdefghijkl';
+    const { code, output } = await npm(['start'], { DATA_DIR: join(dir, 'weak-token'), PORT: '0', ADMIN_TOKEN: weak });
+    expect(code).toBe(1);
+    expect(output).toContain('Configuration error: ADMIN_TOKEN is too easy to guess');
+    expect(output).not.toContain(weak);
+  });
+
   it('npm run db:migrate: an unreachable database is named, not "Migration failed: Error"', async () => {
     const port = await closedPort();
     const { code, output } = await npm(['run', 'db:migrate'], {

@@ -33,6 +33,10 @@ export interface BadInputCase {
   expectPath?: string;
   /** A substring the error message must contain. */
   expectMessageIncludes?: string;
+  /** The most `details` the answer may list. */
+  expectAtMostDetails?: number;
+  /** The largest answer body, in bytes. */
+  expectAtMostBytes?: number;
 }
 
 export const REGISTRATIONS_ROUTE = '/api/registrations';
@@ -732,6 +736,46 @@ function build(): BadInputCase[] {
   add('body-size', 'exactly the limit is read (then the address is too long)', {
     body: bodyOfSize(BODY_LIMIT),
     ...invalid('address'),
+  });
+
+  // ------------------------------------------------------------ names that render blank or spill over
+  const BLANK_NAMES: [string, Field, string, string][] = [
+    ['a Hangul filler as firstName', 'firstName', '\u3164', 'must contain a letter'],
+    ['Hangul choseong and jungseong fillers as lastName', 'lastName', '\u115f\u1160', 'must contain a letter'],
+    ['a half-width Hangul filler as firstName', 'firstName', '\uffa0', 'must contain a letter'],
+    ['braille blanks as lastName', 'lastName', '\u2800\u2800', 'must contain a letter'],
+    ['a combining grapheme joiner alone as firstName', 'firstName', '\u034f', 'must contain a letter'],
+    ['a letter under 99 combining marks as firstName', 'firstName', `A${'\u0301'.repeat(99)}`, 'marks'],
+    ['Zalgo text as lastName', 'lastName', 'L\u0316\u0317\u0318\u0319\u031aove', 'marks'],
+    ['a letter under 20 marks in the address', 'address', `12 R${'\u0300'.repeat(20)}ow`, 'marks'],
+  ];
+  for (const [name, field, value, message] of BLANK_NAMES) {
+    add('blank-or-stacked-names', name, {
+      body: json(validBody({ [field]: value })),
+      ...invalid(field),
+      expectMessageIncludes: message,
+    });
+  }
+
+  // ------------------------------------------------------------ many problems: a short answer all the same
+  const manyUnknown = (count: number) =>
+    rawObject([
+      ...baseEntries(),
+      ...Array.from({ length: count }, (_, i): [string, string] => [`"k${String(i).padStart(5, '0')}"`, '0']),
+    ]);
+  let keys = 100;
+  while (utf8(manyUnknown(keys + 100)).length < BODY_LIMIT - 200) keys += 100;
+  add('many-problems', `${keys} unknown keys in a ~15 KiB body`, {
+    body: manyUnknown(keys),
+    ...invalid('k00000'),
+    expectMessageIncludes: `and ${keys - 20} more`,
+    expectAtMostDetails: 20,
+    expectAtMostBytes: 2048,
+  });
+  add('many-problems', 'one unknown key of 10 KiB', {
+    body: rawObject([...baseEntries(), [json('k'.repeat(TEN_KB)), '0']]),
+    ...invalid(`${'k'.repeat(64)}…`),
+    expectAtMostBytes: 1024,
   });
 
   // ------------------------------------------------------------ the seed strategy routes share the reader

@@ -83,6 +83,15 @@ function problemsWith(c: BadInputCase, status: number, contentType: string | nul
       );
     if (!wellFormed) problems.push('details are not [{ path, message }]');
   }
+  if (c.expectAtMostDetails !== undefined && Array.isArray(error.details)) {
+    if (error.details.length > c.expectAtMostDetails) {
+      problems.push(`${error.details.length} details, at most ${c.expectAtMostDetails} wanted`);
+    }
+  }
+  const bytes = new TextEncoder().encode(text).length;
+  if (c.expectAtMostBytes !== undefined && bytes > c.expectAtMostBytes) {
+    problems.push(`an answer of ${bytes} bytes, at most ${c.expectAtMostBytes} wanted`);
+  }
   if (c.expectStatus === 422) {
     const paths = Array.isArray(error.details) ? error.details.map((d: { path?: unknown }) => d.path) : [];
     if (paths.length === 0) problems.push('a 422 without details');

@@ -1,13 +1,16 @@
 // Reads the CSV files the admin exports (src/app/csv.ts writes them) as RFC 4180 says, so tests can
 // check them field by field.
 
-/** Records of fields: quoted fields may hold commas, quotes and line breaks. The formula prefix stays. */
+/**
+ * Records of fields: quoted fields may hold commas, quotes and line breaks. The formula prefix stays;
+ * a leading UTF-8 BOM (the export starts with one) is skipped.
+ */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';
   let quoted = false;
-  let i = 0;
+  let i = text.startsWith('\ufeff') ? 1 : 0;
   while (i < text.length) {
     const c = text[i];
     if (quoted) {

@@ -14,7 +14,7 @@
 // A session id is never accepted as a Bearer token, nor the token as a cookie. Wrong credentials (a
 // refused Bearer header, a refused sign-in) count per client: past the limit the client is answered
 // 429 with Retry-After until the window ends, even with the right token, so guessing gets nowhere.
-// No token configured → every request is refused.
+// No token configured → admin is off: every request is refused (401), saying so.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AdminStore } from '../../ports/admin-store.js';
@@ -51,6 +51,13 @@ export interface AdminAuthDeps {
 
 export function unauthorized(): ApiError {
   return new ApiError(401, 'unauthorized', 'missing or wrong admin credentials', undefined, {
+    'www-authenticate': 'Bearer realm="admin"',
+  });
+}
+
+/** No ADMIN_TOKEN on the server: nothing can sign in, and the answer says why. */
+export function adminOff(): ApiError {
+  return new ApiError(401, 'unauthorized', 'admin is off: the server has no ADMIN_TOKEN', undefined, {
     'www-authenticate': 'Bearer realm="admin"',
   });
 }
@@ -169,20 +176,22 @@ export function blockedClient(
 /**
  * The JSON admin API's gate: the Bearer token for any method; without an Authorization header, a
  * dashboard session for GET/HEAD. Otherwise 401 (with `WWW-Authenticate`), or 429 for a client over
- * its limit of wrong tokens. A request with no credentials at all is refused without counting.
+ * its limit of wrong tokens. A request with no credentials at all is refused without counting; with
+ * admin off (no ADMIN_TOKEN) every request is refused, uncounted, by `adminOff`.
  */
 export function adminAuth(deps: AdminAuthDeps): MiddlewareHandler {
   return async (c, next) => {
+    if (!deps.adminToken) throw adminOff();
     const header = c.req.header('authorization');
     if (header !== undefined) {
       const limited = blockedClient(c, deps, 'bearer');
       if (!limited.allowed) throw tooManyFailures(limited);
       const given = BEARER.exec(header)?.[1];
-      if (!deps.adminToken || !given || !(await tokensMatch(given, deps.adminToken))) {
+      if (!given || !(await tokensMatch(given, deps.adminToken))) {
         const verdict = await countFailure(c, deps, 'bearer');
         throw verdict.allowed ? unauthorized() : tooManyFailures(verdict);
       }
-    } else if (!deps.adminToken || !SAFE_METHOD.test(c.req.method) || !(await hasAdminSession(c, deps))) {
+    } else if (!SAFE_METHOD.test(c.req.method) || !(await hasAdminSession(c, deps))) {
       throw unauthorized();
     }
     await next();

@@ -6,8 +6,30 @@ import type { TaskStatus } from '../../ports/tasks.js';
 import { deliveryWords, formatCount, formatTimestamp } from './format.js';
 import { Layout, type Site } from './layout.js';
 
-export function AdminSignInPage(props: { site: Site; error?: string; notice?: string }) {
+/** Admin is off (no ADMIN_TOKEN on the server): said instead of the sign-in form. */
+function AdminOff() {
+  return (
+    <div class="alert info" role="status">
+      <p>
+        Admin is off: this server has no admin token. Set <code>ADMIN_TOKEN</code> (for example the output of{' '}
+        <code>openssl rand -hex 32</code>) and restart or redeploy the service to use the dashboard.
+      </p>
+    </div>
+  );
+}
+
+export function AdminSignInPage(props: { site: Site; error?: string; notice?: string; adminOff?: boolean }) {
   const { error } = props;
+  if (props.adminOff) {
+    return (
+      <Layout title="Admin is off" site={props.site} section="admin">
+        <section class="card signin" aria-labelledby="signin-title">
+          <h1 id="signin-title">Admin sign-in</h1>
+          <AdminOff />
+        </section>
+      </Layout>
+    );
+  }
   return (
     <Layout title={error ? 'Error: Admin sign-in' : 'Admin sign-in'} site={props.site} section="admin">
       <section class="card signin" aria-labelledby="signin-title">

@@ -2,15 +2,17 @@
 // server-side session (12 h; the browser's HttpOnly, SameSite=Strict cookie holds only a random
 // session id, see middleware/admin-auth.ts), then counts, registrations (search, distance filter,
 // paging, CSV), and dead letters with a Retry button. Signing out deletes the session, so a copied
-// cookie stops working too. Every POST here checks the request's origin (CSRF), and every page and
-// action but the sign-in needs the session; the JSON admin API keeps its Bearer-only writes. Wrong
-// tokens count per client: past the limit the sign-in answers 429, even to the right token.
+// cookie stops working too. Every POST here has had its origin checked (CSRF) before it arrives
+// (middleware/same-origin.ts, for every page route), and every page and action but the sign-in needs
+// the session; the JSON admin API keeps its Bearer-only writes. Wrong tokens count per client: past
+// the limit the sign-in answers 429, even to the right token. Without ADMIN_TOKEN admin is off, and
+// the pages say so.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { csrf } from 'hono/csrf';
 import type { LimitVerdict } from '../../ports/client-limiter.js';
 import { announce } from '../announce.js';
 import type { AppDeps } from '../deps.js';
 import {
+  adminOff,
   blockedClient,
   carriesSessionCookie,
   clearSessionCookie,
@@ -74,6 +76,7 @@ export function adminPageRoutes(deps: AppDeps) {
   const signedIn = async (c: Context) => deps.adminToken !== undefined && (await hasAdminSession(c, deps));
 
   app.get('/admin', async (c) => {
+    if (!deps.adminToken) return c.html(<AdminSignInPage site={site} adminOff />);
     const query = c.req.query();
     if (!(await signedIn(c))) {
       // A session that ended (signed out elsewhere, expired): the browser may forget its cookie.
@@ -112,7 +115,8 @@ export function adminPageRoutes(deps: AppDeps) {
     );
   });
 
-  app.post('/admin/login', csrf(), limitBody, async (c) => {
+  app.post('/admin/login', limitBody, async (c) => {
+    if (!deps.adminToken) return c.html(<AdminSignInPage site={site} adminOff />, 401);
     // Over the limit: refused before the token is even looked at, so the right guess gets nowhere.
     const limited = blockedClient(c, deps, 'sign-in');
     if (!limited.allowed) return tooManyTries(c, limited);
@@ -120,7 +124,7 @@ export function adminPageRoutes(deps: AppDeps) {
     // An empty form carries no credential (the field is required, so only a script sends it): it is
     // refused without counting, like an anonymous request.
     if (!token) return signInPage(c, 401, 'Enter the admin token.');
-    if (!deps.adminToken || !(await tokensMatch(token, deps.adminToken))) {
+    if (!(await tokensMatch(token, deps.adminToken))) {
       const verdict = await countFailure(c, deps, 'sign-in');
       if (!verdict.allowed) return tooManyTries(c, verdict);
       return signInPage(c, 401, 'That admin token is not right. Check it and try again.');
@@ -130,12 +134,13 @@ export function adminPageRoutes(deps: AppDeps) {
     return c.redirect('/admin', 303);
   });
 
-  app.post('/admin/logout', csrf(), async (c) => {
+  app.post('/admin/logout', async (c) => {
     await endAdminSession(c, deps);
     return c.redirect('/admin?done=signed-out', 303);
   });
 
-  app.post('/admin/tasks/:id/retry', csrf(), async (c) => {
+  app.post('/admin/tasks/:id/retry', async (c) => {
+    if (!deps.adminToken) throw adminOff();
     if (!(await signedIn(c))) throw unauthorized();
     const id = c.req.param('id');
     if (!UUID.test(id)) return c.redirect('/admin?done=not-found#dead-letters', 303);

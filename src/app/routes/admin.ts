@@ -12,7 +12,7 @@ import { STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_STATUSES } from '../../ports/tasks.js';
 import type { TaskEngine } from '../../tasks/engine.js';
 import { announce } from '../announce.js';
-import { CSV_CONTENT_TYPE, csvRow } from '../csv.js';
+import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../csv.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
 import { type AdminAuthDeps, adminAuth } from '../middleware/admin-auth.js';
@@ -249,7 +249,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
   // there were more (narrow the filters).
   app.get('/api/admin/registrations.csv', async (c) => {
     const filters = registrationFilters(parseQuery(registrationExportSchema, c.req.query()));
-    const parts: string[] = [csvRow(CSV_HEADER)];
+    const parts: string[] = [CSV_BOM + csvRow(CSV_HEADER)];
     let rows = 0;
     let after: PagePosition | undefined;
     let truncated = false;

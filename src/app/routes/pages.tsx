@@ -3,7 +3,6 @@
 // same outbox path as POST /api/registrations (signUp in register.ts); only the body format differs.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { csrf } from 'hono/csrf';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { findDistance } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
@@ -33,10 +32,10 @@ export function pageRoutes(deps: AppDeps) {
 
   app.get('/', (c) => signUpPage(c, 200));
 
-  // Origin check first (a cross-site post is refused before it costs anything), then the per-client
-  // limit (bad input counts too), then the body limit — as for the API. Every answer is no-store: the
-  // 422/409 pages echo what the runner typed (name, email, address).
-  app.post('/register', noStore, csrf(), clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
+  // The origin was checked before (middleware/same-origin.ts: a cross-site post is refused before it
+  // costs anything); then the per-client limit (bad input counts too), then the body limit — as for
+  // the API. Every answer is no-store: the 422/409 pages echo what the runner typed (name, email, address).
+  app.post('/register', noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
     const values = pickFields(await readFormBody(c), FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
     if (!result.ok) return signUpPage(c, 422, values, problemsToErrors(result.problems));

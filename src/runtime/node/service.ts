@@ -16,14 +16,18 @@ import { clientInfo } from './client.js';
 import { openDatabase } from './database.js';
 import { providerPost } from './provider-post.js';
 import { loadRace } from './race.js';
+import { logRequestTimeouts } from './request-timeouts.js';
 import { explainListenError } from './start-errors.js';
 import { startSweeper } from './sweeper.js';
 
 export interface NodeService {
   url: string;
   config: Config;
-  /** ADMIN_TOKEN, or the random one generated because it was unset. */
-  adminToken: string;
+  /**
+   * ADMIN_TOKEN; unset, a random one for this run in dev mode (main.ts shows it once), else undefined:
+   * admin is off (never a generated token in production).
+   */
+  adminToken: string | undefined;
   /** Dev mode, strategy routes, mailer: as resolved from the configuration. */
   modes: Modes;
   /** Graceful stop: stop accepting, drain requests and background work (grace period), close the db. */
@@ -53,6 +57,11 @@ export const SERVER_LIMITS = {
   connectionsCheckingInterval: 1_000,
 };
 
+/** 32 random bytes in hex, as `openssl rand -hex 32` makes them. */
+function randomAdminToken(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export async function startNodeService(
   env: Env,
   logger: Logger = createJsonLogger(),
@@ -77,8 +86,9 @@ export async function startNodeService(
   // promise of the process: only when there are spans to record (Server-Timing does without it).
   if (traced) registerContextManager();
   const tracing = createTracing(tracingOptions, traced ? await loadTracingSdk() : undefined);
-  // No ADMIN_TOKEN: a random one for this run, which main.ts prints once at start.
-  const adminToken = config.adminToken ?? crypto.randomUUID().replaceAll('-', '');
+  // No ADMIN_TOKEN: in dev mode a random one for this run (main.ts shows it once); in production admin
+  // stays off, every admin call refused, rather than a secret nobody chose appearing in the logs.
+  const adminToken = config.adminToken ?? (modes.devMode ? randomAdminToken() : undefined);
   config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
   const database = await openDatabase(config, options.progress);
@@ -105,6 +115,7 @@ export async function startNodeService(
     hostname: config.host,
     serverOptions: { ...SERVER_LIMITS, ...options.serverLimits },
   });
+  logRequestTimeouts(server, logger);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -120,6 +131,7 @@ export async function startNodeService(
     port,
     database: database.driver,
     mailer: deps.devMailbox ? 'dev-mailbox' : 'resend',
+    admin: adminToken ? 'on' : 'off',
   });
 
   let stopping: Promise<void> | undefined;
