@@ -12,7 +12,11 @@ const FOLDERS = [
   { folder: 'tracing', path: '^src/tracing/', may: ['^src/ports/'] },
   { folder: 'tasks', path: '^src/tasks/', may: ['^src/ports/', '^src/tracing/'] },
   { folder: 'version.ts', path: '^src/version\\.ts$', may: [] },
-  { folder: 'config.ts, race-config.ts', path: '^src/(config|race-config)\\.ts$', may: ['^src/domain/'] },
+  {
+    folder: 'config.ts, race-config.ts, token-strength.ts',
+    path: '^src/(config|race-config|token-strength)\\.ts$',
+    may: ['^src/domain/'],
+  },
   ...['db', 'mail', 'cloudflare'].map((name) => ({
     folder: `adapters/${name}`,
     path: `^src/adapters/${name}/`,
