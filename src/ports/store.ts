@@ -87,4 +87,6 @@ export interface Store {
   /** The dev mailbox. Idempotent per key: the same key returns the first message's id. */
   saveDevMail(message: EmailMessage, idempotencyKey: string, id: string): Promise<string>;
   listDevMail(limit: number): Promise<DevMailMessage[]>;
+  /** One message of the dev mailbox by id (a well-formed uuid), or null. */
+  findDevMail(id: string): Promise<DevMailMessage | null>;
 }

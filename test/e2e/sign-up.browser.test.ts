@@ -51,6 +51,11 @@ async function fillSignUp(page: Page, input: ReturnType<typeof runner>) {
   await page.check(`#distance-${input.distance}`);
 }
 
+/** The id of a dev mailbox message, as its card shows it. */
+async function messageId(message: Locator): Promise<string> {
+  return text(message.locator('.meta .mono'));
+}
+
 /** Submits the page's form and returns the form post's response (before any redirect is followed). */
 async function submit(page: Page) {
   const [response] = await Promise.all([
@@ -150,6 +155,39 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     const iframe = message.locator('iframe');
     expect(await iframe.getAttribute('sandbox')).toBe('');
     expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
+    // Shown whole: the frame is at least as tall as the email renders in it, on a desktop and on a
+    // phone (the frames' heights are estimated on the server: no script may measure them).
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 375, height: 740 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.reload();
+      expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
+      const frameHeight = await iframe.evaluate((el) => el.clientHeight);
+      const mailId = await messageId(message);
+      const frame = page.frames().find((f) => f.url().endsWith(`/dev/mail/${mailId}`));
+      expect(frame, 'the email’s frame').toBeDefined();
+      const emailHeight = await frame!.evaluate(() => document.documentElement.scrollHeight);
+      expect(emailHeight, `${viewport.width} px wide`).toBeLessThanOrEqual(frameHeight);
+      // …and not much taller: blank space below an email is kept small.
+      expect(frameHeight, `${viewport.width} px wide`).toBeLessThanOrEqual(emailHeight * 1.4);
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+
+    // Its HTML alone, at full size: sandboxed by its own CSP (inline styles, as emails have, no script).
+    const [alone] = await Promise.all([
+      page.waitForResponse(/\/dev\/mail\/[0-9a-f-]{36}$/),
+      message.locator('text=Open alone at full size').click(),
+    ]);
+    expect(alone.status()).toBe(200);
+    const csp = alone.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/(^|; )sandbox(;|$)/);
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).not.toMatch(/script-src/);
+    expect(await text(page.locator('body'))).toContain('Hi Ada');
+    expect(await text(page.locator('body'))).toContain(id);
+    await page.goBack();
   });
 
   it.sequential('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async ({

@@ -990,6 +990,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect((await f.store.listDevMail(2)).map((m) => m.id)).toEqual([ids[2], ids[1]]);
         expect(await f.store.listDevMail(0)).toEqual([]);
       });
+
+      it('findDevMail finds one message by id, or null', async () => {
+        const id = await f.store.saveDevMail(message(1), 'key-find', randomUUID());
+        expect(await f.store.findDevMail(id)).toMatchObject({ id, idempotencyKey: 'key-find', ...message(1) });
+        expect(await f.store.findDevMail(randomUUID())).toBeNull();
+      });
     });
   });
 }

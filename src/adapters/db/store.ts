@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { CapOf, Store } from '../../ports/store.js';
 import type { Database } from './database.js';
-import { listDevMail, saveDevMail } from './dev-mail.js';
+import { findDevMail, listDevMail, saveDevMail } from './dev-mail.js';
 import { throwingStoreUnavailable } from './errors.js';
 import {
   countRegistrationsByDistance,
@@ -26,5 +26,6 @@ export function createStore(db: Database, capOf?: CapOf): Store {
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
     saveDevMail: (message, key, id) => saveDevMail(db, message, key, id),
     listDevMail: (limit) => listDevMail(db, limit),
+    findDevMail: (id) => findDevMail(db, id),
   });
 }
