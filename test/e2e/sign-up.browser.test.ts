@@ -60,7 +60,7 @@ async function messageId(message: Locator): Promise<string> {
 async function submit(page: Page) {
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/register'),
-    page.click('button[type=submit]'),
+    page.getByRole('button', { name: 'Register', exact: true }).click(),
   ]);
   await page.waitForLoadState();
   return response;
@@ -202,9 +202,11 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     await page.fill('#firstName', 'Grace');
     await page.fill('#email', 'grace@invalid');
     await page.fill('#address', '1 Harbour Street');
+    // Post/Redirect/Get: the refused post answers 303, back to the page, which shows why.
     const response = await submit(page);
-    expect(response.status()).toBe(422);
-    expect(new URL(page.url()).pathname).toBe('/register');
+    expect(response.status()).toBe(303);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.title()).toBe(`Error: Sign up · ${PAGES_RACE.name}`);
 
     // Kept as typed.
     expect(await page.locator('#firstName').inputValue()).toBe('Grace');
@@ -229,6 +231,19 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(await page.locator('#distance-mile').isDisabled()).toBe(true);
     expect(await db.query("SELECT 1 FROM registrations WHERE first_name = 'Grace'")).toHaveLength(0);
 
+    // A refresh never posts the form again: it is a GET of the page, which has shown its errors once.
+    const methods: string[] = [];
+    const record = (request: { method(): string; url(): string }) => {
+      if (new URL(request.url()).origin === target.url) methods.push(request.method());
+    };
+    page.on('request', record);
+    await page.reload();
+    page.off('request', record);
+    expect(methods).not.toContain('POST');
+    expect(await page.locator('.alert.error').count()).toBe(0);
+    await page.fill('#firstName', 'Grace');
+    await page.fill('#address', '1 Harbour Street');
+
     // Corrected, it goes through.
     await page.fill('#lastName', 'Hopper');
     await page.fill('#email', `grace-${Date.now()}@example.com`);
@@ -242,9 +257,55 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect((await post(target, '/api/registrations', taken)).status).toBe(201);
     await page.goto('/');
     await fillSignUp(page, { ...taken, email: taken.email.toUpperCase() });
-    expect((await submit(page)).status()).toBe(409);
+    expect((await submit(page)).status()).toBe(303);
     expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
     expect(await text(page.locator('#email-error'))).toContain('already registered');
+
+    // The way forward: the confirmation again, from the button beside the error. Enter in a field
+    // still means "Register" (the button belongs to a form of its own).
+    const again = page.locator('button', { hasText: 'Send me my confirmation again' });
+    expect(await again.getAttribute('form')).toBe('resend-confirmation');
+    let typed = taken.email.toUpperCase();
+    const sent = async () => {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/resend-confirmation')),
+        again.click(),
+      ]);
+      await page.waitForLoadState();
+      expect(response.status()).toBe(303);
+      expect(new URL(page.url()).pathname).toBe('/resend-confirmation');
+      expect(await text(page.locator('h1'))).toBe('Check your inbox');
+      expect(await text(page.locator('.lead'))).toBe(
+        `If ${typed} is registered for ${PAGES_RACE.name}, we've sent its confirmation again.`,
+      );
+    };
+    await sent();
+    // Asked again (the sign-up refused again, the button clicked again): the same answer, and still
+    // one email more. (Back would show the sign-up page without its errors: they are shown once.)
+    await page.goto('/');
+    await fillSignUp(page, taken);
+    expect((await submit(page)).status()).toBe(303);
+    typed = taken.email;
+    await sent();
+    const subject = `You're registered for ${PAGES_RACE.name}`;
+    const mailbox = async () =>
+      db.query<{ subject: string }>(`SELECT subject FROM dev_mail WHERE "to" = $1`, [taken.email]);
+    await eventually(async () => expect(await mailbox()).toEqual([{ subject }, { subject }]));
+    await eventually(async () => {
+      const tasks = await db.query<{ key: string | null; status: string }>(
+        `SELECT t.key, t.status FROM tasks t JOIN registrations r ON r.id = t.registration_id
+         WHERE r.email_normalized = $1 ORDER BY t.created_at`,
+        [taken.email.toLowerCase()],
+      );
+      expect(tasks.map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+      expect(tasks[1]?.key).toMatch(/^resend:/);
+    });
+    // A refresh of that page posts nothing, and names no address any more.
+    await page.reload();
+    expect(await text(page.locator('.lead'))).toBe(
+      `If the address is registered for ${PAGES_RACE.name}, we've sent its confirmation again.`,
+    );
+    expect(await mailbox()).toHaveLength(2);
 
     // A sold-out distance can only be sent by hand (its radio is disabled): refused, said beside it.
     const res = await fetch(`${target.url}/register`, {
@@ -253,10 +314,15 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       body: new URLSearchParams(runner({ distance: 'mile' })).toString(),
       redirect: 'manual',
     });
-    expect(res.status).toBe(409);
-    const html = await res.text();
+    expect(res.status).toBe(303);
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const html = await (await fetch(`${target.url}/`, { headers: { cookie } })).text();
     expect(html).toMatch(/<fieldset[^>]*aria-invalid="true"/);
     expect(html).toContain('Elite mile has just sold out');
+    expect(html).not.toContain('Send me my confirmation again');
   });
 
   it.sequential('works with JavaScript disabled', async ({ expect }) => {
@@ -272,6 +338,14 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       expect(
         await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email.toLowerCase()]),
       ).toHaveLength(1);
+
+      // Refused, redirected back with its errors; and the re-send, all without a script.
+      await p.goto('/');
+      await fillSignUp(p, input);
+      expect((await submit(p)).status()).toBe(303);
+      expect(await text(p.locator('#email-error'))).toContain('already registered');
+      await Promise.all([p.waitForURL(/\/resend-confirmation$/), p.click('text=Send me my confirmation again')]);
+      expect(await text(p.locator('h1'))).toBe('Check your inbox');
     } finally {
       await noScript.close();
     }
@@ -372,9 +446,17 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       await p.fill('#email', 'not-an-email');
       await submit(p);
       await check('sign-up with errors');
-      await fillSignUp(p, runner({ firstName: 'Alan', lastName: 'Turing', distance: '10k' }));
+      const alan = runner({ firstName: 'Alan', lastName: 'Turing', distance: '10k' });
+      await fillSignUp(p, alan);
       await submit(p);
       await check('confirmation');
+      await p.goto('/');
+      await fillSignUp(p, alan);
+      await submit(p);
+      expect(await p.locator('button[form=resend-confirmation]').count()).toBe(1);
+      await check('sign-up, already registered');
+      await Promise.all([p.waitForURL(/\/resend-confirmation$/), p.click('text=Send me my confirmation again')]);
+      await check('confirmation sent again');
       await p.goto('/dev/mail');
       await check('dev mailbox');
       await p.goto('/admin');
@@ -383,7 +465,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       await p.click('button[type=submit]');
       expect(await text(p.locator('h1'))).toBe('Admin');
       await check('admin signed in');
-      expect(checked).toHaveLength(6);
+      expect(checked).toHaveLength(8);
     } finally {
       await axeContext.close();
     }

@@ -72,6 +72,7 @@ input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px soli
 input[aria-invalid="true"],textarea[aria-invalid="true"],select[aria-invalid="true"]{border-color:var(--danger);border-width:2px;background:#fffbfa}
 .error-message{display:block;color:var(--danger);font-weight:600;font-size:.925rem;margin-top:.35rem}
 .error-message::before{content:"";display:inline-block;width:.5rem;height:.5rem;border-radius:50%;background:var(--danger);margin-right:.45rem;vertical-align:.1em}
+.field-action{margin:.6rem 0 0;display:flex;flex-wrap:wrap;align-items:center;gap:.35rem .6rem;font-size:.925rem}
 fieldset{border:0;margin:0;padding:0;min-width:0}
 legend{padding:0}
 .choices{display:grid;gap:.6rem}
@@ -117,6 +118,7 @@ fieldset[aria-invalid="true"] .choice{border-color:var(--danger)}
 
 /* confirmation */
 .confirmation{max-width:44rem;margin:0 auto}
+.confirmation .address{overflow-wrap:anywhere}
 .confirmation .tick{width:3.25rem;height:3.25rem;border-radius:50%;background:var(--ok-soft);color:var(--ok);display:flex;align-items:center;justify-content:center;margin-bottom:1rem}
 .confirmation .tick svg{width:1.9rem;height:1.9rem}
 dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.6rem 1.5rem;margin:1.25rem 0}
