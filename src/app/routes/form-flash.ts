@@ -27,7 +27,10 @@ export interface SignUpFlash {
 /** The longest each field may be; a longer one is cut (and marked: it stays too long for the rules). */
 const LIMITS: Record<FormField, number> = { firstName: 100, lastName: 100, email: 254, address: 300, distance: 20 };
 const FIELDS = Object.keys(LIMITS) as FormField[];
-const REFUSALS: Record<string, SignUpRefusal> = { r: 'already_registered', f: 'distance_full' };
+const REFUSALS = new Map<string, SignUpRefusal>([
+  ['r', 'already_registered'],
+  ['f', 'distance_full'],
+]);
 const ABSENT = '~';
 
 interface Https {
@@ -93,7 +96,7 @@ export function putSignUpFlash(c: Context, deps: Https, flash: SignUpFlash): voi
     const value = flash.values[field];
     return value === undefined ? ABSENT : encode(fitted(field, value));
   });
-  const refusal = Object.entries(REFUSALS).find(([, r]) => r === flash.refusal)?.[0] ?? '';
+  const refusal = [...REFUSALS].find(([, r]) => r === flash.refusal)?.[0] ?? '';
   put(c, deps, ['s', ...fields, refusal].join('.'));
 }
 
@@ -109,8 +112,10 @@ export function takeSignUpFlash(c: Context, deps: Https): SignUpFlash | undefine
     if (value === undefined) return undefined;
     values[field] = value;
   }
-  const refusal = REFUSALS[parts[FIELDS.length] ?? ''];
-  return refusal ? { values, refusal } : { values };
+  const code = parts[FIELDS.length] ?? '';
+  if (code === '') return { values };
+  const refusal = REFUSALS.get(code);
+  return refusal ? { values, refusal } : undefined;
 }
 
 /** Before the redirect of a re-send request: the address it was for (the next page names it). */
