@@ -155,11 +155,13 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     const iframe = message.locator('iframe');
     expect(await iframe.getAttribute('sandbox')).toBe('');
     expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
-    // Shown whole: the frame is at least as tall as the email renders in it, on a desktop and on a
-    // phone (the frames' heights are estimated on the server: no script may measure them).
+    // Shown whole: the frame is at least as tall as the email renders in it, on a desktop, a narrow
+    // window and phones (the frames' heights are estimated on the server: no script may measure them).
     for (const viewport of [
       { width: 1280, height: 900 },
+      { width: 600, height: 900 },
       { width: 375, height: 740 },
+      { width: 320, height: 640 },
     ]) {
       await page.setViewportSize(viewport);
       await page.reload();

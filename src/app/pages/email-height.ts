@@ -73,7 +73,8 @@ function labelRows(table: string): string[][] {
  */
 function labelTableHeight(rows: string[][], width: number): number {
   const widest = Math.max(...rows.map(([label = '']) => [...label].length));
-  const labelWidth = Math.min((width * 2) / 3, widest * BOLD_GLYPH + CELL_GAP);
+  // Labels do not wrap: their column keeps its width, whatever is left for the values (a few glyphs at least).
+  const labelWidth = Math.min(width - 3 * GLYPH, widest * BOLD_GLYPH + CELL_GAP);
   let height = 0;
   for (const [label = '', ...values] of rows) {
     const valueWidth = (width - labelWidth) / values.length;

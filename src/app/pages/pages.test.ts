@@ -147,12 +147,9 @@ describe('dev mailbox page', () => {
       { id: 'not-a-uuid{}', html: confirmation.html },
     ]);
     const heights = [...css.matchAll(new RegExp(`#frame-${id}\\{height:(\\d+)px\\}`, 'g'))].map((m) => Number(m[1]));
-    expect(heights).toHaveLength(3);
-    const [wide = 0, middle = 0, narrow = 0] = heights;
-    expect(wide).toBeLessThan(middle);
-    expect(middle).toBeLessThan(narrow);
-    expect(css).toContain('@media (max-width:44rem){');
-    expect(css).toContain('@media (max-width:30rem){');
+    expect(heights).toHaveLength(4);
+    for (let i = 1; i < heights.length; i++) expect(heights[i]).toBeGreaterThan(heights[i - 1] ?? 0);
+    for (const band of ['44rem', '30rem', '22.5rem']) expect(css).toContain(`@media (max-width:${band}){`);
     // Only uuids reach the stylesheet.
     expect(css).not.toContain('not-a-uuid');
     // The frame's fallback height, when a message is missing from the stylesheet.
