@@ -14,9 +14,9 @@ export const DEV_MAIL_FRAMES_CSS = '/dev/mail/frames.css';
  * The frame's width (it spans the message card, app.css) at the narrow end of each layout band of the
  * mailbox: wider than 44rem it is at least 584 px, so the email's 560 px card fits and the height no
  * longer changes; 30–44rem at least 392 px (a desktop scrollbar included); 22.5–30rem at least 289 px
- * (a 360 px phone); below that 247 px (a 320 px one), estimated at 240 px: there the labels' column leaves
- * the values little room, and a few pixels less make a line more. Heights are estimated at those widths: an email
- * only gets shorter as its frame widens.
+ * (a 360 px phone); below that 247 px (a 320 px one), estimated at 240: there the labels' column leaves
+ * the values little room, and a few pixels less make a line more. An email only gets shorter as its
+ * frame widens, so each band's height holds across the band.
  */
 const BANDS = [
   { media: '', width: 584 },

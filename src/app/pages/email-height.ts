@@ -73,7 +73,7 @@ function labelRows(table: string): string[][] {
  */
 function labelTableHeight(rows: string[][], width: number): number {
   const widest = Math.max(...rows.map(([label = '']) => [...label].length));
-  // Labels do not wrap: their column keeps its width, whatever is left for the values (a few glyphs at least).
+  // Labels do not wrap: their column keeps its width, however little is left for the values.
   const labelWidth = Math.min(width - 3 * GLYPH, widest * BOLD_GLYPH + CELL_GAP);
   let height = 0;
   for (const [label = '', ...values] of rows) {
@@ -84,7 +84,7 @@ function labelTableHeight(rows: string[][], width: number): number {
   return height + TABLE_GAP;
 }
 
-/** Estimated height in px of the email `html` in a frame `frameWidth` px wide (never less than it renders, as a rule). */
+/** The height in px of the email `html` in a frame `frameWidth` px wide: an estimate, on the generous side. */
 export function estimateEmailHeight(html: string, frameWidth: number): number {
   const body = (/<body\b[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html)
     .replace(/<!--[\s\S]*?-->/g, '')
