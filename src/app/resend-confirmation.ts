@@ -22,6 +22,9 @@ import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
 import { confirmationEmailOf } from './register.js';
 
+/** What a re-send needs of the app's dependencies (the request's own, for its store). */
+export type ResendDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'store' | 'engine' | 'logger' | 'emailQueue'>;
+
 /** At most one re-sent confirmation per registration in this long. */
 export const RESEND_WINDOW_MS = 10 * 60 * 1000;
 
@@ -39,7 +42,7 @@ export function validResendEmail(deps: Pick<AppDeps, 'race'>, body: unknown): st
  * Looks `email` up and, when it is registered, writes its re-send after the response. Resolves the same
  * way for every address; throws only when the database cannot be reached (503, for everyone alike).
  */
-export async function resendConfirmation(c: Context, deps: AppDeps, email: string): Promise<void> {
+export async function resendConfirmation(c: Context, deps: ResendDeps, email: string): Promise<void> {
   const registration = await deps.store.findRegistrationByEmail(deps.race.id, email);
   if (!registration) return;
   c.executionCtx.waitUntil(
@@ -50,7 +53,7 @@ export async function resendConfirmation(c: Context, deps: AppDeps, email: strin
 }
 
 /** The re-send's task, written unless one is live or was written within the window; then started. */
-async function writeResend(c: Context, deps: AppDeps, registration: Registration): Promise<void> {
+async function writeResend(c: Context, deps: ResendDeps, registration: Registration): Promise<void> {
   const payload: EmailPayload = confirmationEmailOf(deps, registration);
   const task = deps.engine.task(SEND_CONFIRMATION_EMAIL, payload, {
     claim: deliversThroughQueue(deps),

@@ -9,6 +9,7 @@ import { AdminDashboardPage } from './admin.js';
 import { DevMailPage, devMailFrameStyles } from './dev-mail.js';
 import { estimateEmailHeight } from './email-height.js';
 import { deliveryWords } from './format.js';
+import { ResendConfirmationPage } from './resend-confirmation.js';
 import { problemsToErrors, SignUpPage } from './sign-up.js';
 import { APP_CSS } from './styles.js';
 
@@ -71,6 +72,49 @@ describe('sign-up page', () => {
     expect(page).toContain('Sold out');
     expect(page).toContain('5 places left');
     expect(page).toContain('There are 2 problems');
+  });
+});
+
+describe('sign-up page after "already registered"', () => {
+  it('offers the confirmation again: a button beside the error, submitting a form of its own with the address', async () => {
+    const page = await html(
+      SignUpPage({
+        site,
+        race: DEFAULT_RACE,
+        taken: {},
+        values: { firstName: 'Ada', email: 'ada"<b>@example.com' },
+        errors: { email: 'This email address is already registered for Riverside Marathon 2027.' },
+        resendFor: 'ada"<b>@example.com',
+      }),
+    );
+    expectNoInlineCode(page);
+    const field = page.slice(page.indexOf('<label for="email"'), page.indexOf('<label for="address"'));
+    expect(field).toContain(
+      '<button type="submit" form="resend-confirmation" class="button secondary small">Send me my confirmation again</button>',
+    );
+    // The sign-up form's own button comes first in it: Enter in a field still registers.
+    const signUpForm = page.slice(page.indexOf('<form class="stack"'), page.indexOf('</form>'));
+    expect(signUpForm.match(/<button type="submit"(?! form=)/g)).toHaveLength(1);
+    // The re-send form is outside the sign-up form (forms do not nest), carrying the address escaped.
+    expect(page.slice(page.indexOf('</form>'))).toContain(
+      '<form id="resend-confirmation" method="post" action="/resend-confirmation"><input type="hidden" name="email" value="ada&quot;&lt;b&gt;@example.com"/></form>',
+    );
+    // Without an address to offer, none of it.
+    const plain = await html(SignUpPage({ site, race: DEFAULT_RACE, taken: {} }));
+    expect(plain).not.toContain('resend-confirmation');
+  });
+
+  it('the page after a re-send says the same for any address, naming it only when given', async () => {
+    const named = await html(
+      ResendConfirmationPage({ site, race: DEFAULT_RACE, email: '<i>ada</i>@example.com', windowMinutes: 10 }),
+    );
+    expectNoInlineCode(named);
+    expect(named).toContain(
+      'If <strong class="address">&lt;i&gt;ada&lt;/i&gt;@example.com</strong> is registered for Riverside Marathon 2027, we&#39;ve sent its confirmation again.',
+    );
+    expect(named).toContain('at most once every 10 minutes');
+    const unnamed = await html(ResendConfirmationPage({ site, race: DEFAULT_RACE, windowMinutes: 10 }));
+    expect(unnamed).toContain('If the address is registered for Riverside Marathon 2027');
   });
 });
 
