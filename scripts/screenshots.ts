@@ -109,8 +109,8 @@ async function main() {
     // Errors: sent as a runner would, with a bad email and nothing else.
     await page.fill('#firstName', 'Barbara');
     await page.fill('#email', 'barbara@example');
-    await page.click('button[type=submit]');
-    await page.waitForURL('**/register');
+    // Refused: redirected back to the page, which shows why (Post/Redirect/Get).
+    await Promise.all([page.waitForSelector('.alert.error'), page.click('button[type=submit]')]);
     await shoot(page, 'sign-up-errors');
 
     await page.goto(`${service.url}/`);

@@ -13,7 +13,7 @@ import { requestDeps } from './request-deps.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminPageRoutes } from './routes/admin-pages.js';
 import { assetRoutes } from './routes/assets.js';
-import { devMailRoutes } from './routes/dev-mail.js';
+import { DEV_MAIL_MESSAGE_PATH, devMailRoutes } from './routes/dev-mail.js';
 import { devTraceRoutes } from './routes/dev-traces.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
@@ -28,7 +28,8 @@ type Csp = NonNullable<NonNullable<Parameters<typeof secureHeaders>[0]>['content
 
 /**
  * Pages: nothing inline, nothing from another host. Styles and the icon come from /assets; there are
- * no scripts at all; forms post only to us; nobody may frame us; the dev mailbox frames srcdoc emails.
+ * no scripts at all; forms post only to us; nobody may frame us; the dev mailbox frames its emails
+ * (from /dev/mail/:id).
  */
 export const PAGE_CSP: Csp = {
   defaultSrc: ["'none'"],
@@ -41,12 +42,20 @@ export const PAGE_CSP: Csp = {
 };
 
 /**
- * The dev mailbox only: a srcdoc iframe inherits its parent's CSP, and the confirmation email's HTML
- * uses inline style attributes (as emails must). Allowing them here shows the email as a mail client
- * would. It is safe enough for a development page: the emails sit in `sandbox=""` iframes (no
- * scripts, unique origin), and the page itself has no inline styles. Scripts stay forbidden.
+ * A dev mailbox email served alone (GET /dev/mail/:id): its HTML uses inline style attributes (as
+ * emails must), so they are allowed here — and only here, where the document is sandboxed by the
+ * policy itself (a unique origin, no scripts, no forms, whether it is framed by the mailbox or opened
+ * on its own). Only the mailbox may frame it.
  */
-const DEV_MAIL_CSP: Csp = { ...PAGE_CSP, styleSrc: ["'self'", "'unsafe-inline'"] };
+export const EMAIL_CSP: Csp = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  formAction: ["'none'"],
+  frameAncestors: ["'self'"],
+  baseUri: ["'none'"],
+  sandbox: [],
+};
 
 /** JSON routes keep the policy they had. */
 const API_CSP: Csp = {
@@ -63,12 +72,12 @@ function headersByPath(): MiddlewareHandler {
   // Pages send their origin with same-origin form posts (`no-referrer` would send `Origin: null`,
   // which the CSRF check refuses in browsers without Sec-Fetch-Site).
   const page = secureHeaders({ contentSecurityPolicy: PAGE_CSP, referrerPolicy: 'same-origin' });
-  const devMail = secureHeaders({ contentSecurityPolicy: DEV_MAIL_CSP, referrerPolicy: 'same-origin' });
+  const email = secureHeaders({ contentSecurityPolicy: EMAIL_CSP, referrerPolicy: 'no-referrer' });
   const api = secureHeaders({ contentSecurityPolicy: API_CSP });
   return (c, next) => {
     const path = c.req.path;
     if (isApiPath(path)) return api(c, next);
-    return (path === '/dev/mail' ? devMail : page)(c, next);
+    return (DEV_MAIL_MESSAGE_PATH.test(path) ? email : page)(c, next);
   };
 }
 

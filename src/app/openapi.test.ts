@@ -132,7 +132,11 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
 
   it('documents 429 rate_limited with Retry-After on sign-up and admin operations', () => {
     const limited = operations.filter(({ path }) => path.startsWith('/api/marathon-') || isAdmin(path));
-    limited.push(...operations.filter(({ path }) => path === '/api/registrations'));
+    limited.push(
+      ...operations.filter(({ path }) =>
+        ['/api/registrations', '/api/registrations/resend-confirmation'].includes(path),
+      ),
+    );
     for (const { path, method, op } of limited) {
       const tooMany = op.responses['429'];
       expect(tooMany?.headers?.['Retry-After']?.required, `${method} ${path}`).toBe(true);
@@ -148,6 +152,19 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
         expect(response.headers?.['Cache-Control'], `${path} ${status}`).toMatchObject({ required: true });
       }
     }
+  });
+
+  it('describes the re-send of a confirmation: the sign-up’s email rule alone, 202 whatever the address', () => {
+    const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    expect(schemas.ResendConfirmationInput).toMatchObject({
+      required: ['email'],
+      additionalProperties: false,
+      properties: { email: input.properties.email },
+    });
+    const resend = operations.find(({ path }) => path === '/api/registrations/resend-confirmation');
+    expect(resend?.method).toBe('post');
+    expect(Object.keys(resend?.op.responses ?? {}).filter((status) => status < '400')).toEqual(['202']);
+    expect(resend?.op.description).toContain('whether or not the address is registered');
   });
 
   it('says the strategy routes exist only when STRATEGY_ROUTES is on (404 otherwise)', () => {

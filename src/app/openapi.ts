@@ -5,10 +5,11 @@
 // Zod Mini, as the request schemas (src/domain): the same schemas, as functions.
 import * as z from 'zod/mini';
 import type { Race } from '../domain/race.js';
-import { registrationInputSchema } from '../domain/registration.js';
+import { registrationInputSchema, resendInputSchema } from '../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../ports/email-delivery.js';
 import { STRATEGIES } from '../ports/store.js';
 import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../ports/tasks.js';
+import { RESEND_WINDOW_MS } from './resend-confirmation.js';
 import { TASK_KIND } from './routes/admin.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -43,6 +44,10 @@ const registrationCreated = z.strictObject({
   distance: z.string(),
   email: z.strictObject({ status: emailStatus }),
 });
+
+const resendAccepted = z
+  .strictObject({ status: z.literal('accepted') })
+  .check(z.meta({ description: 'The same answer for every address, registered or not' }));
 
 const registrationStatus = z.strictObject({
   id: z.uuid(),
@@ -185,6 +190,8 @@ function componentSchemas(race: Race): Record<string, JsonSchema> {
   const named: [string, z.ZodMiniType][] = [
     ['RegistrationInput', registrationInputSchema(race)],
     ['RegistrationCreated', registrationCreated],
+    ['ResendConfirmationInput', resendInputSchema(race)],
+    ['ResendAccepted', resendAccepted],
     ['RegistrationStatus', registrationStatus],
     ['EmailStatus', emailStatus],
     ['Race', raceView],
@@ -309,6 +316,13 @@ const ERRORS = {
     status: '429',
     codes: ['rate_limited'],
     description: 'Too many registrations from this client: `rate_limited`, with `Retry-After`',
+    headers: RETRY_AFTER,
+  },
+  resend_rate_limited: {
+    status: '429',
+    codes: ['rate_limited'],
+    description:
+      'Too many requests from this client (sign-ups and re-sends count together): `rate_limited`, with `Retry-After`',
     headers: RETRY_AFTER,
   },
   admin_rate_limited: {
@@ -544,6 +558,40 @@ export function openApiDocument(race: Race) {
             },
             ...errors(
               SIGN_UP_ERRORS.map((name) => (name === 'validation_failed' ? 'validation_or_key_reused' : name)),
+              NO_STORE,
+            ),
+          },
+        },
+      },
+      '/api/registrations/resend-confirmation': {
+        post: {
+          tags: ['registrations'],
+          operationId: 'resendConfirmation',
+          summary: 'Send a runner’s confirmation email again',
+          description:
+            'Answers 202 whether or not the address is registered, so the answer never tells anyone who is: ' +
+            'only the address’s owner learns it, from the email. A registered address gets its confirmation ' +
+            'again (the same email, retried until accepted like the first), at most once every ' +
+            `${RESEND_WINDOW_MS / 60_000} minutes; asking again within that time sends nothing more and is ` +
+            'answered the same.',
+          security: PUBLIC,
+          requestBody: { required: true, content: json('ResendConfirmationInput') },
+          responses: {
+            '202': {
+              description: 'Accepted: if the address is registered, its confirmation is on its way',
+              headers: NO_STORE,
+              content: json('ResendAccepted'),
+            },
+            ...errors(
+              [
+                'resend_rate_limited',
+                'payload_too_large',
+                'unsupported_media_type',
+                'invalid_json',
+                'validation_failed',
+                'internal',
+                'unavailable',
+              ],
               NO_STORE,
             ),
           },

@@ -3,7 +3,7 @@
 // both at once and start the first attempt after the response. Reading the body is the caller's job
 // (JSON for the API, a form for the page); from validated input on, the path is the same.
 import type { Context } from 'hono';
-import { buildConfirmationEmail, type EmailMessage } from '../domain/confirmation-email.js';
+import { buildConfirmationEmail, type ConfirmationFacts, type EmailMessage } from '../domain/confirmation-email.js';
 import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
 import { buildReminderEmail } from '../domain/reminder-email.js';
 import { reminderSchedule } from '../domain/reminders.js';
@@ -37,6 +37,26 @@ export function validInput(deps: Pick<AppDeps, 'race' | 'tracer'>, body: unknown
   return result.value;
 }
 
+/** What an email to the runner of `registration` says of them. */
+function runnerFacts(
+  registration: Pick<NewRegistration, 'id' | 'firstName' | 'email' | 'distance'>,
+): ConfirmationFacts {
+  return {
+    registrationId: registration.id,
+    firstName: registration.firstName,
+    email: registration.email,
+    distance: registration.distance,
+  };
+}
+
+/** The confirmation email of a stored registration: the same email as at sign-up, rebuilt from its row. */
+export function confirmationEmailOf(
+  deps: Pick<AppDeps, 'race' | 'emailFrom'>,
+  registration: Pick<NewRegistration, 'id' | 'firstName' | 'email' | 'distance'>,
+): EmailMessage {
+  return buildConfirmationEmail(deps.race, deps.emailFrom, runnerFacts(registration));
+}
+
 /** A new registration (fresh id) and its confirmation email, from validated input; nothing is written. */
 export function prepareRegistration(
   deps: Pick<AppDeps, 'race' | 'emailFrom'>,
@@ -49,12 +69,7 @@ export function prepareRegistration(
     strategy,
     ...input,
   };
-  const facts = {
-    registrationId: registration.id,
-    firstName: registration.firstName,
-    email: registration.email,
-    distance: registration.distance,
-  };
+  const facts = runnerFacts(registration);
   const email = buildConfirmationEmail(deps.race, deps.emailFrom, facts);
   // A reminder whose time has already passed is not scheduled (reminderSchedule leaves it out).
   const reminders = deps.race.reminders?.length

@@ -112,10 +112,18 @@ export interface FieldProblem {
 export type ValidationResult = { ok: true; value: RegistrationInput } | { ok: false; problems: FieldProblem[] };
 
 export function validateRegistration(race: Race, input: unknown): ValidationResult {
+  return validateWith(schemaFor(race), input);
+}
+
+/** A schema's verdict on `input` as the API words it: the value, or one problem per field at fault. */
+function validateWith<T>(
+  schema: z.ZodMiniType<T>,
+  input: unknown,
+): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, problems: [{ path: '', message: 'body must be a JSON object' }] };
   }
-  const result = schemaFor(race).safeParse(input);
+  const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   const problems: FieldProblem[] = [];
   for (const issue of result.error.issues) {
@@ -137,4 +145,31 @@ export function validateRegistration(race: Race, input: unknown): ValidationResu
  */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase().normalize('NFC');
+}
+
+/**
+ * "Send me my confirmation again": the address alone, under the same rule as at sign-up (an address
+ * that could not have registered is refused as it would be there).
+ */
+export function resendInputSchema(race: Race) {
+  return z.strictObject(
+    { email: schemaFor(race).shape.email },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : undefined) },
+  );
+}
+
+export type ResendInput = z.infer<ReturnType<typeof resendInputSchema>>;
+
+const resendSchemas = new WeakMap<Race, ReturnType<typeof resendInputSchema>>();
+
+export function validateResendInput(
+  race: Race,
+  input: unknown,
+): { ok: true; value: ResendInput } | { ok: false; problems: FieldProblem[] } {
+  let schema = resendSchemas.get(race);
+  if (!schema) {
+    schema = resendInputSchema(race);
+    resendSchemas.set(race, schema);
+  }
+  return validateWith(schema, input);
 }

@@ -82,9 +82,20 @@ export interface Store {
   ): Promise<InsertOutcome | 'idempotency_key_taken'>;
   findIdempotentResponse(key: string): Promise<IdempotentResponse | null>;
   findRegistration(id: string): Promise<RegistrationWithDelivery | null>;
+  /** The registration of `email` for the race, compared as at sign-up (normalized), or null. */
+  findRegistrationByEmail(raceId: string, email: string): Promise<Registration | null>;
+  /**
+   * Writes `task` (which has a key) for the registration `registrationId`, in ONE statement, unless the
+   * registration has a task of the same kind and key that is still pending or running, or that was
+   * written within the last `withinMs` (the database's clock): a re-send at most once per window.
+   * True when it was written.
+   */
+  enqueueRegistrationTask(registrationId: string, task: NewTask, withinMs: number): Promise<boolean>;
   countRegistrationsByDistance(raceId: string): Promise<Record<string, number>>;
 
   /** The dev mailbox. Idempotent per key: the same key returns the first message's id. */
   saveDevMail(message: EmailMessage, idempotencyKey: string, id: string): Promise<string>;
   listDevMail(limit: number): Promise<DevMailMessage[]>;
+  /** One message of the dev mailbox by id (a well-formed uuid), or null. */
+  findDevMail(id: string): Promise<DevMailMessage | null>;
 }

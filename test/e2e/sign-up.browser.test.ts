@@ -51,11 +51,16 @@ async function fillSignUp(page: Page, input: ReturnType<typeof runner>) {
   await page.check(`#distance-${input.distance}`);
 }
 
+/** The id of a dev mailbox message, as its card shows it. */
+async function messageId(message: Locator): Promise<string> {
+  return text(message.locator('.meta .mono'));
+}
+
 /** Submits the page's form and returns the form post's response (before any redirect is followed). */
 async function submit(page: Page) {
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/register'),
-    page.click('button[type=submit]'),
+    page.getByRole('button', { name: 'Register', exact: true }).click(),
   ]);
   await page.waitForLoadState();
   return response;
@@ -150,6 +155,41 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     const iframe = message.locator('iframe');
     expect(await iframe.getAttribute('sandbox')).toBe('');
     expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
+    // Shown whole: the frame is at least as tall as the email renders in it, on a desktop, a narrow
+    // window and phones (the frames' heights are estimated on the server: no script may measure them).
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 600, height: 900 },
+      { width: 375, height: 740 },
+      { width: 320, height: 640 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.reload();
+      expect(await text(message.frameLocator('iframe').locator('body'))).toContain('Hi Ada');
+      const frameHeight = await iframe.evaluate((el) => el.clientHeight);
+      const mailId = await messageId(message);
+      const frame = page.frames().find((f) => f.url().endsWith(`/dev/mail/${mailId}`));
+      expect(frame, 'the email’s frame').toBeDefined();
+      const emailHeight = await frame!.evaluate(() => document.documentElement.scrollHeight);
+      expect(emailHeight, `${viewport.width} px wide`).toBeLessThanOrEqual(frameHeight);
+      // …and not much taller: blank space below an email is kept small.
+      expect(frameHeight, `${viewport.width} px wide`).toBeLessThanOrEqual(emailHeight * 1.4);
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+
+    // Its HTML alone, at full size: sandboxed by its own CSP (inline styles, as emails have, no script).
+    const [alone] = await Promise.all([
+      page.waitForResponse(/\/dev\/mail\/[0-9a-f-]{36}$/),
+      message.locator('text=Open alone at full size').click(),
+    ]);
+    expect(alone.status()).toBe(200);
+    const csp = alone.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/(^|; )sandbox(;|$)/);
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).not.toMatch(/script-src/);
+    expect(await text(page.locator('body'))).toContain('Hi Ada');
+    expect(await text(page.locator('body'))).toContain(id);
+    await page.goBack();
   });
 
   it.sequential('shows each error beside its field, keeps the input, and cannot choose a sold-out distance', async ({
@@ -164,9 +204,11 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     await page.fill('#firstName', 'Grace');
     await page.fill('#email', 'grace@invalid');
     await page.fill('#address', '1 Harbour Street');
+    // Post/Redirect/Get: the refused post answers 303, back to the page, which shows why.
     const response = await submit(page);
-    expect(response.status()).toBe(422);
-    expect(new URL(page.url()).pathname).toBe('/register');
+    expect(response.status()).toBe(303);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.title()).toBe(`Error: Sign up · ${PAGES_RACE.name}`);
 
     // Kept as typed.
     expect(await page.locator('#firstName').inputValue()).toBe('Grace');
@@ -191,6 +233,19 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(await page.locator('#distance-mile').isDisabled()).toBe(true);
     expect(await db.query("SELECT 1 FROM registrations WHERE first_name = 'Grace'")).toHaveLength(0);
 
+    // A refresh never posts the form again: it is a GET of the page, which has shown its errors once.
+    const methods: string[] = [];
+    const record = (request: { method(): string; url(): string }) => {
+      if (new URL(request.url()).origin === target.url) methods.push(request.method());
+    };
+    page.on('request', record);
+    await page.reload();
+    page.off('request', record);
+    expect(methods).not.toContain('POST');
+    expect(await page.locator('.alert.error').count()).toBe(0);
+    await page.fill('#firstName', 'Grace');
+    await page.fill('#address', '1 Harbour Street');
+
     // Corrected, it goes through.
     await page.fill('#lastName', 'Hopper');
     await page.fill('#email', `grace-${Date.now()}@example.com`);
@@ -204,9 +259,55 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect((await post(target, '/api/registrations', taken)).status).toBe(201);
     await page.goto('/');
     await fillSignUp(page, { ...taken, email: taken.email.toUpperCase() });
-    expect((await submit(page)).status()).toBe(409);
+    expect((await submit(page)).status()).toBe(303);
     expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
     expect(await text(page.locator('#email-error'))).toContain('already registered');
+
+    // The way forward: the confirmation again, from the button beside the error. Enter in a field
+    // still means "Register" (the button belongs to a form of its own).
+    const again = page.locator('button', { hasText: 'Send me my confirmation again' });
+    expect(await again.getAttribute('form')).toBe('resend-confirmation');
+    let typed = taken.email.toUpperCase();
+    const sent = async () => {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/resend-confirmation')),
+        again.click(),
+      ]);
+      await page.waitForLoadState();
+      expect(response.status()).toBe(303);
+      expect(new URL(page.url()).pathname).toBe('/resend-confirmation');
+      expect(await text(page.locator('h1'))).toBe('Check your inbox');
+      expect(await text(page.locator('.lead'))).toBe(
+        `If ${typed} is registered for ${PAGES_RACE.name}, we've sent its confirmation again.`,
+      );
+    };
+    await sent();
+    // Asked again (the sign-up refused again, the button clicked again): the same answer, and still
+    // one email more. (Back would show the sign-up page without its errors: they are shown once.)
+    await page.goto('/');
+    await fillSignUp(page, taken);
+    expect((await submit(page)).status()).toBe(303);
+    typed = taken.email;
+    await sent();
+    const subject = `You're registered for ${PAGES_RACE.name}`;
+    const mailbox = async () =>
+      db.query<{ subject: string }>(`SELECT subject FROM dev_mail WHERE "to" = $1`, [taken.email]);
+    await eventually(async () => expect(await mailbox()).toEqual([{ subject }, { subject }]));
+    await eventually(async () => {
+      const tasks = await db.query<{ key: string | null; status: string }>(
+        `SELECT t.key, t.status FROM tasks t JOIN registrations r ON r.id = t.registration_id
+         WHERE r.email_normalized = $1 ORDER BY t.created_at`,
+        [taken.email.toLowerCase()],
+      );
+      expect(tasks.map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+      expect(tasks[1]?.key).toMatch(/^resend:/);
+    });
+    // A refresh of that page posts nothing, and names no address any more.
+    await page.reload();
+    expect(await text(page.locator('.lead'))).toBe(
+      `If the address is registered for ${PAGES_RACE.name}, we've sent its confirmation again.`,
+    );
+    expect(await mailbox()).toHaveLength(2);
 
     // A sold-out distance can only be sent by hand (its radio is disabled): refused, said beside it.
     const res = await fetch(`${target.url}/register`, {
@@ -215,10 +316,15 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       body: new URLSearchParams(runner({ distance: 'mile' })).toString(),
       redirect: 'manual',
     });
-    expect(res.status).toBe(409);
-    const html = await res.text();
+    expect(res.status).toBe(303);
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const html = await (await fetch(`${target.url}/`, { headers: { cookie } })).text();
     expect(html).toMatch(/<fieldset[^>]*aria-invalid="true"/);
     expect(html).toContain('Elite mile has just sold out');
+    expect(html).not.toContain('Send me my confirmation again');
   });
 
   it.sequential('works with JavaScript disabled', async ({ expect }) => {
@@ -234,6 +340,14 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       expect(
         await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email.toLowerCase()]),
       ).toHaveLength(1);
+
+      // Refused, redirected back with its errors; and the re-send, all without a script.
+      await p.goto('/');
+      await fillSignUp(p, input);
+      expect((await submit(p)).status()).toBe(303);
+      expect(await text(p.locator('#email-error'))).toContain('already registered');
+      await Promise.all([p.waitForURL(/\/resend-confirmation$/), p.click('text=Send me my confirmation again')]);
+      expect(await text(p.locator('h1'))).toBe('Check your inbox');
     } finally {
       await noScript.close();
     }
@@ -334,9 +448,17 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       await p.fill('#email', 'not-an-email');
       await submit(p);
       await check('sign-up with errors');
-      await fillSignUp(p, runner({ firstName: 'Alan', lastName: 'Turing', distance: '10k' }));
+      const alan = runner({ firstName: 'Alan', lastName: 'Turing', distance: '10k' });
+      await fillSignUp(p, alan);
       await submit(p);
       await check('confirmation');
+      await p.goto('/');
+      await fillSignUp(p, alan);
+      await submit(p);
+      expect(await p.locator('button[form=resend-confirmation]').count()).toBe(1);
+      await check('sign-up, already registered');
+      await Promise.all([p.waitForURL(/\/resend-confirmation$/), p.click('text=Send me my confirmation again')]);
+      await check('confirmation sent again');
       await p.goto('/dev/mail');
       await check('dev mailbox');
       await p.goto('/admin');
@@ -345,7 +467,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       await p.click('button[type=submit]');
       expect(await text(p.locator('h1'))).toBe('Admin');
       await check('admin signed in');
-      expect(checked).toHaveLength(6);
+      expect(checked).toHaveLength(8);
     } finally {
       await axeContext.close();
     }

@@ -20,6 +20,18 @@ async function limitedRegistrations(target: Target, limit: number) {
       error: { code: 'rate_limited', message: expect.stringContaining('too many registrations') },
     });
   }
+  // So does "send me my confirmation again" (it answers 429 alike for every address).
+  const resend = await post(target, '/api/registrations/resend-confirmation', { email: runner().email });
+  expect(resend.status).toBe(429);
+  expect(Number(resend.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect((await resend.json()).error.code).toBe('rate_limited');
+  const resendPage = await fetch(`${target.url}/resend-confirmation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+    body: new URLSearchParams({ email: runner().email }).toString(),
+  });
+  expect(resendPage.status).toBe(429);
+  expect(resendPage.headers.get('content-type')).toContain('text/html');
   // The sign-up page's form post shares the limit, and says so as a page.
   const page = await fetch(`${target.url}/register`, {
     method: 'POST',
@@ -76,11 +88,12 @@ describe('logs', () => {
       address: '77 Uncommon Lane\nNowhereville',
     });
     // Through every path that logs: success, background email (with a failure and a retry), a
-    // duplicate, a validation error, the seed strategies, an admin call, a 500.
+    // duplicate, a re-sent confirmation, a validation error, the seed strategies, an admin call, a 500.
     resend.failNext(1, 'error500');
     const { id } = await (await post(target, '/api/registrations', input)).json();
     await eventually(async () => expect(resend.acceptedFor(input.email)).toBe(1), 15_000);
     await post(target, '/api/registrations', input);
+    await post(target, '/api/registrations/resend-confirmation', { email: input.email });
     await post(target, '/api/registrations', { ...input, email: 'not an email' });
     await post(target, '/api/marathon-sequential', { ...input, email: 'zebulon.q2@example.org' });
     await post(target, '/api/marathon-parallel', input);
@@ -91,12 +104,13 @@ describe('logs', () => {
     await db.query('ALTER TABLE registrations RENAME TO registrations_away');
     await post(target, '/api/registrations', { ...input, email: 'zebulon.q3@example.org' });
     await db.query('ALTER TABLE registrations_away RENAME TO registrations');
-    // The work that logs after its answer: the outbox task's success, and the parallel strategy's
-    // refused insert and its email (it emails anyway).
+    // The work that logs after its answer: the outbox task's success, the re-send, and the parallel
+    // strategy's refused insert and its email (it emails anyway).
     await eventually(() => {
       expect(lines.join('\n')).toContain('"event":"task.succeeded"');
       expect(lines.join('\n')).toContain('"event":"strategy.refused_after_response"');
-      expect(resend.acceptedFor(input.email)).toBe(2);
+      expect(lines.join('\n')).toContain('"event":"confirmation.resend"');
+      expect(resend.acceptedFor(input.email)).toBe(3);
     });
 
     const text = lines.join('\n');

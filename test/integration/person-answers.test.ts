@@ -1,5 +1,6 @@
 // Answers about a person, over HTTP on Node and inside workerd: every one is `Cache-Control: no-store`
-// (API, idempotent replays, the confirmation page, the form's 422/409 pages that echo what was typed),
+// (API, idempotent replays, the confirmation page, the form's 303s and the page after a refused post that
+// echoes what was typed, the re-send of a confirmation),
 // and text is one spelling — NFC — whether "é" came composed or decomposed: the duplicate-email check,
 // the stored names and the Idempotency-Key's request hash all see the same value. Invisible formatting
 // characters (Unicode Cf) are refused on the form as on the API.
@@ -20,6 +21,17 @@ for (const [name, startTarget] of TARGETS) {
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.target.url },
         body: new URLSearchParams(fields).toString(),
         redirect: 'manual',
+      });
+
+    /** The page a refused form post redirects to, with the cookie that carries what it shows (Post/Redirect/Get). */
+    const followWithFlash = (res: Response) =>
+      fetch(new URL(res.headers.get('location') ?? '/', stack.target.url), {
+        headers: {
+          cookie: res.headers
+            .getSetCookie()
+            .map((c) => c.split(';')[0])
+            .join('; '),
+        },
       });
 
     describe('Cache-Control: no-store', () => {
@@ -55,22 +67,44 @@ for (const [name, startTarget] of TARGETS) {
         }
       });
 
-      it('POST /register: the 422 and 409 pages that echo the input, and the 303', async () => {
+      it('POST /register: its 303s, and the page after a refused post that echoes the input', async () => {
         const input = runner();
         const fields = { ...input, address: input.address } as Record<string, string>;
         const invalid = await form({ ...fields, email: 'not-an-address' });
-        expect(invalid.status).toBe(422);
+        expect(invalid.status).toBe(303);
         expect(invalid.headers.get('cache-control')).toBe(NO_STORE);
-        expect(await invalid.text()).toContain('value="not-an-address"');
+        const invalidPage = await followWithFlash(invalid);
+        expect(invalidPage.headers.get('cache-control')).toBe(NO_STORE);
+        expect(await invalidPage.text()).toContain('value="not-an-address"');
 
         const stored = await form(fields);
         expect(stored.status).toBe(303);
         expect(stored.headers.get('cache-control')).toBe(NO_STORE);
 
         const duplicate = await form(fields);
-        expect(duplicate.status).toBe(409);
+        expect(duplicate.status).toBe(303);
         expect(duplicate.headers.get('cache-control')).toBe(NO_STORE);
-        expect(await duplicate.text()).toContain(`value="${input.email}"`);
+        const duplicatePage = await followWithFlash(duplicate);
+        expect(duplicatePage.headers.get('cache-control')).toBe(NO_STORE);
+        expect(await duplicatePage.text()).toContain(`value="${input.email}"`);
+      });
+
+      it('the re-send of a confirmation: its 303, its page, and the API’s 202', async () => {
+        const { email } = runner();
+        const posted = await fetch(`${stack.target.url}/resend-confirmation`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.target.url },
+          body: new URLSearchParams({ email }).toString(),
+          redirect: 'manual',
+        });
+        expect(posted.status).toBe(303);
+        expect(posted.headers.get('cache-control')).toBe(NO_STORE);
+        const page = await followWithFlash(posted);
+        expect(page.headers.get('cache-control')).toBe(NO_STORE);
+        expect(await page.text()).toContain(email);
+        const api = await post(stack.target, '/api/registrations/resend-confirmation', { email });
+        expect(api.status).toBe(202);
+        expect(api.headers.get('cache-control')).toBe(NO_STORE);
       });
     });
 
@@ -136,9 +170,11 @@ for (const [name, startTarget] of TARGETS) {
     it('the form refuses invisible formatting characters too, naming the field, nothing stored', async () => {
       const input = runner({ lastName: 'Love\u202Ecal' });
       const res = await form(input as Record<string, string>);
-      expect(res.status).toBe(422);
+      expect(res.status).toBe(303);
       expect(res.headers.get('cache-control')).toBe(NO_STORE);
-      expect(await res.text()).toContain('Last name must not contain invisible formatting characters');
+      expect(await (await followWithFlash(res)).text()).toContain(
+        'Last name must not contain invisible formatting characters',
+      );
       expect(await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toEqual(
         [],
       );

@@ -223,6 +223,68 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('returns null for an unknown id', async () => {
         expect(await f.store.findRegistration(randomUUID())).toBeNull();
       });
+
+      it('findRegistrationByEmail compares the address as at sign-up, within the race', async () => {
+        const ada = newRegistration({ email: ' Zo\u00eb@Example.com ' });
+        expect(await f.store.insertRegistration(ada)).toBe('stored');
+        for (const spelling of ['zo\u00eb@example.com', 'ZOE\u0308@EXAMPLE.COM', '\tzo\u00eb@example.com ']) {
+          const found = await f.store.findRegistrationByEmail(RACE, spelling);
+          expect(found, spelling).toMatchObject({ id: ada.id, firstName: 'Ada', email: ' Zo\u00eb@Example.com ' });
+          expect(found).not.toHaveProperty('emailNormalized');
+          expect(found?.createdAt).toBeInstanceOf(Date);
+        }
+        expect(await f.store.findRegistrationByEmail('another-race', 'zo\u00eb@example.com')).toBeNull();
+        expect(await f.store.findRegistrationByEmail(RACE, 'nobody@example.com')).toBeNull();
+      });
+    });
+
+    describe("enqueueRegistrationTask (a registration's task, at most once per window)", () => {
+      const resend = (registrationId: string, overrides: Partial<NewTask> = {}) =>
+        newTask('owner-r', { key: { value: `resend:${registrationId}`, mode: 'keep' }, ...overrides });
+      const WINDOW = 10 * 60 * 1000;
+
+      it('writes the task for the registration, then nothing while it is live or within the window', async () => {
+        const registration = newRegistration();
+        expect(await f.store.insertRegistrationWithTask(registration, newTask('owner-a'))).toBe('stored');
+        const first = resend(registration.id);
+        expect(await f.store.enqueueRegistrationTask(registration.id, first, WINDOW)).toBe(true);
+        const row = await taskRow(first.id);
+        expect(row).toMatchObject({ status: 'running', attempts: 1, registration_id: registration.id });
+        // Live: nothing, however short the window.
+        expect(await f.store.enqueueRegistrationTask(registration.id, resend(registration.id), 0)).toBe(false);
+        // Finished, but within the window: nothing either.
+        expect(await f.tasks.completeTask(leased(first), attemptRecord(), { id: 'p' })).toBe(true);
+        expect(await f.store.enqueueRegistrationTask(registration.id, resend(registration.id), WINDOW)).toBe(false);
+        await expectCount(1, 'tasks', `key = 'resend:${registration.id}'`);
+        // Once the window has passed (here: none), a new one.
+        await sleep(5);
+        const later = resend(registration.id, { start: 'claim' });
+        expect(await f.store.enqueueRegistrationTask(registration.id, later, 1)).toBe(true);
+        expect(await taskRow(later.id)).toMatchObject({ status: 'pending', attempts: 0 });
+        // The registration's own confirmation (no key) and another registration's key are apart.
+        const other = newRegistration();
+        expect(await f.store.insertRegistration(other)).toBe('stored');
+        expect(await f.store.enqueueRegistrationTask(other.id, resend(other.id), WINDOW)).toBe(true);
+        await expectCount(4, 'tasks');
+      });
+
+      it('writes nothing for an unknown registration', async () => {
+        const id = randomUUID();
+        expect(await f.store.enqueueRegistrationTask(id, resend(id), WINDOW)).toBe(false);
+        await expectCount(0, 'tasks');
+      });
+
+      it('of 10 concurrent re-sends of one registration, exactly one is written', async () => {
+        const registration = newRegistration();
+        expect(await f.store.insertRegistration(registration)).toBe('stored');
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            f.store.enqueueRegistrationTask(registration.id, resend(registration.id), WINDOW),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        await expectCount(1, 'tasks', `key = 'resend:${registration.id}'`);
+      });
     });
 
     describe('insertRegistrationWithTask (the outbox enqueue)', () => {
@@ -1001,6 +1063,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(listed.map((m) => m.subject)).toEqual(['Message 3', 'Message 2', 'Message 1']);
         expect((await f.store.listDevMail(2)).map((m) => m.id)).toEqual([ids[2], ids[1]]);
         expect(await f.store.listDevMail(0)).toEqual([]);
+      });
+
+      it('findDevMail finds one message by id, or null', async () => {
+        const id = await f.store.saveDevMail(message(1), 'key-find', randomUUID());
+        expect(await f.store.findDevMail(id)).toMatchObject({ id, idempotencyKey: 'key-find', ...message(1) });
+        expect(await f.store.findDevMail(randomUUID())).toBeNull();
       });
     });
   });

@@ -21,3 +21,9 @@ export async function saveDevMail(db: Database, message: EmailMessage, idempoten
 export async function listDevMail(db: Database, limit: number): Promise<DevMailMessage[]> {
   return db.select().from(devMail).orderBy(desc(devMail.createdAt)).limit(limit);
 }
+
+/** One message by id, or null. */
+export async function findDevMail(db: Database, id: string): Promise<DevMailMessage | null> {
+  const [row] = await db.select().from(devMail).where(eq(devMail.id, id)).limit(1);
+  return row ?? null;
+}

@@ -15,6 +15,7 @@ import type {
   IdempotentResponse,
   InsertOutcome,
   NewRegistration,
+  Registration,
   RegistrationWithDelivery,
 } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
@@ -151,6 +152,52 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
       sentAt: status === 'sent' ? (row.updatedAt ?? null) : null,
     },
   };
+}
+
+export async function findRegistrationByEmail(
+  db: Database,
+  raceId: string,
+  email: string,
+): Promise<Registration | null> {
+  const [row] = await db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.raceId, raceId), eq(registrations.emailNormalized, normalizeEmail(email))))
+    .limit(1);
+  if (!row) return null;
+  const { emailNormalized: _normalized, ...registration } = row;
+  return { ...registration, strategy: registration.strategy as NewRegistration['strategy'] };
+}
+
+/**
+ * A task of a stored registration, written at most once per window: the registration's row is the
+ * source of the task's INSERT (src/tasks/sql/enqueue.ts) only when none of its tasks of that kind and
+ * key is live or younger than the window (found through the registration's tasks, an index lookup).
+ * Two such statements at once: both may find none, then the unique index on live keys lets one insert
+ * and the other (`keep`) write nothing.
+ */
+export async function enqueueRegistrationTask(
+  db: Database,
+  registrationId: string,
+  task: NewTask,
+  withinMs: number,
+): Promise<boolean> {
+  if (!task.key) throw new Error('a task written once per window needs a key');
+  const [row] = await queryRows<{ written: number }>(
+    db,
+    sql`
+      WITH registration AS (
+        SELECT r.id FROM registrations r
+        WHERE r.id = ${registrationId}
+          AND NOT EXISTS (
+            SELECT 1 FROM tasks t
+            WHERE t.registration_id = r.id AND t.kind = ${task.kind} AND t.key = ${task.key.value}
+              AND (t.status IN ('pending', 'running') OR t.created_at > now() - ${withinMs} * interval '1 millisecond')
+          )
+      )${insertTasks([task], sql`registration`)}
+      SELECT (SELECT count(*) FROM task_0)::int AS written`,
+  );
+  return Number(row?.written) === 1;
 }
 
 export async function countRegistrationsByDistance(db: Database, raceId: string): Promise<Record<string, number>> {

@@ -3,12 +3,14 @@
 import { sql } from 'drizzle-orm';
 import type { CapOf, Store } from '../../ports/store.js';
 import type { Database } from './database.js';
-import { listDevMail, saveDevMail } from './dev-mail.js';
+import { findDevMail, listDevMail, saveDevMail } from './dev-mail.js';
 import { throwingStoreUnavailable } from './errors.js';
 import {
   countRegistrationsByDistance,
+  enqueueRegistrationTask,
   findIdempotentResponse,
   findRegistration,
+  findRegistrationByEmail,
   insertRegistration,
   insertRegistrationWithTask,
 } from './registrations.js';
@@ -23,8 +25,12 @@ export function createStore(db: Database, capOf?: CapOf): Store {
     insertRegistrationWithTask: (r, t, idempotency) => insertRegistrationWithTask(db, r, t, idempotency, capOf),
     findIdempotentResponse: (key) => findIdempotentResponse(db, key),
     findRegistration: (id) => findRegistration(db, id),
+    findRegistrationByEmail: (raceId, email) => findRegistrationByEmail(db, raceId, email),
+    enqueueRegistrationTask: (registrationId, task, withinMs) =>
+      enqueueRegistrationTask(db, registrationId, task, withinMs),
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
     saveDevMail: (message, key, id) => saveDevMail(db, message, key, id),
     listDevMail: (limit) => listDevMail(db, limit),
+    findDevMail: (id) => findDevMail(db, id),
   });
 }

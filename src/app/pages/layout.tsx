@@ -46,6 +46,8 @@ export function Layout(props: {
   section?: Section;
   /** Full-width content above <main> (the sign-up page's race banner). */
   banner?: Child;
+  /** Stylesheets of the page's own after app.css (ours: the pages' CSP allows only 'self'). */
+  stylesheets?: string[];
   children: Child;
 }) {
   const section = props.section ?? 'none';
@@ -60,6 +62,9 @@ export function Layout(props: {
           <title>{`${props.title} · ${site.name}`}</title>
           <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
+          {(props.stylesheets ?? []).map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
         </head>
         <body>
           <a class="skip-link" href="#main">

@@ -1,12 +1,15 @@
 // The pages as HTML strings: no inline style or script anywhere, input escaped, errors wired to their
 // fields, sold-out distances disabled, emails sandboxed. (The browser tests in test/e2e drive them.)
 import { describe, expect, it } from 'vitest';
+import { buildConfirmationEmail } from '../../domain/confirmation-email.js';
 import { DEFAULT_RACE } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
 import { AdminDashboardPage } from './admin.js';
-import { DevMailPage } from './dev-mail.js';
+import { DevMailPage, devMailFrameStyles } from './dev-mail.js';
+import { estimateEmailHeight } from './email-height.js';
 import { deliveryWords } from './format.js';
+import { ResendConfirmationPage } from './resend-confirmation.js';
 import { problemsToErrors, SignUpPage } from './sign-up.js';
 import { APP_CSS } from './styles.js';
 
@@ -18,8 +21,7 @@ async function html(node: unknown): Promise<string> {
 
 function expectNoInlineCode(page: string) {
   expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
-  // (An email's HTML inside srcdoc is escaped text of an attribute, not markup of this page.)
-  expect(page.replace(/ srcdoc="[^"]*"/g, '')).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+  expect(page).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
   expect(page).toContain('<link rel="stylesheet" href="/assets/app.css"/>');
 }
 
@@ -73,6 +75,49 @@ describe('sign-up page', () => {
   });
 });
 
+describe('sign-up page after "already registered"', () => {
+  it('offers the confirmation again: a button beside the error, submitting a form of its own with the address', async () => {
+    const page = await html(
+      SignUpPage({
+        site,
+        race: DEFAULT_RACE,
+        taken: {},
+        values: { firstName: 'Ada', email: 'ada"<b>@example.com' },
+        errors: { email: 'This email address is already registered for Riverside Marathon 2027.' },
+        resendFor: 'ada"<b>@example.com',
+      }),
+    );
+    expectNoInlineCode(page);
+    const field = page.slice(page.indexOf('<label for="email"'), page.indexOf('<label for="address"'));
+    expect(field).toContain(
+      '<button type="submit" form="resend-confirmation" class="button secondary small">Send me my confirmation again</button>',
+    );
+    // The sign-up form's own button comes first in it: Enter in a field still registers.
+    const signUpForm = page.slice(page.indexOf('<form class="stack"'), page.indexOf('</form>'));
+    expect(signUpForm.match(/<button type="submit"(?! form=)/g)).toHaveLength(1);
+    // The re-send form is outside the sign-up form (forms do not nest), carrying the address escaped.
+    expect(page.slice(page.indexOf('</form>'))).toContain(
+      '<form id="resend-confirmation" method="post" action="/resend-confirmation"><input type="hidden" name="email" value="ada&quot;&lt;b&gt;@example.com"/></form>',
+    );
+    // Without an address to offer, none of it.
+    const plain = await html(SignUpPage({ site, race: DEFAULT_RACE, taken: {} }));
+    expect(plain).not.toContain('resend-confirmation');
+  });
+
+  it('the page after a re-send says the same for any address, naming it only when given', async () => {
+    const named = await html(
+      ResendConfirmationPage({ site, race: DEFAULT_RACE, email: '<i>ada</i>@example.com', windowMinutes: 10 }),
+    );
+    expectNoInlineCode(named);
+    expect(named).toContain(
+      'If <strong class="address">&lt;i&gt;ada&lt;/i&gt;@example.com</strong> is registered for Riverside Marathon 2027, we&#39;ve sent its confirmation again.',
+    );
+    expect(named).toContain('at most once every 10 minutes');
+    const unnamed = await html(ResendConfirmationPage({ site, race: DEFAULT_RACE, windowMinutes: 10 }));
+    expect(unnamed).toContain('If the address is registered for Riverside Marathon 2027');
+  });
+});
+
 describe('delivery status in words', () => {
   it.each([
     ['sent', undefined, 'Sent'],
@@ -97,13 +142,21 @@ describe('delivery status in words', () => {
 });
 
 describe('dev mailbox page', () => {
-  it('puts each email’s HTML, escaped, into a sandboxed srcdoc iframe beside its text part', async () => {
+  const id = '0b6f1c1e-8a57-4e0c-9b2f-3f4d5e6a7b8c';
+  const confirmation = buildConfirmationEmail(DEFAULT_RACE, 'Marathon <onboarding@resend.dev>', {
+    registrationId: id,
+    firstName: 'Ada',
+    email: 'ada@example.com',
+    distance: 'half',
+  });
+
+  it('frames each email’s HTML, served alone, in a sandboxed iframe sized by its stylesheet, above its text part', async () => {
     const page = await html(
       DevMailPage({
         site,
         messages: [
           {
-            id: 'm1',
+            id,
             idempotencyKey: 'k1',
             from: 'Marathon <onboarding@resend.dev>',
             to: 'ada@example.com',
@@ -116,11 +169,52 @@ describe('dev mailbox page', () => {
       }),
     );
     expectNoInlineCode(page);
+    // The email's HTML is not in the page at all: the frame loads it from its own URL.
+    expect(page).not.toContain('Hi <b>Ada');
+    expect(page).not.toContain('srcdoc');
     expect(page).toContain(
-      'sandbox="" srcdoc="&lt;p style=&quot;color:red&quot;&gt;Hi &lt;b&gt;Ada&lt;/b&gt;&lt;/p&gt;&lt;script&gt;',
+      `<iframe id="frame-${id}" class="mail-frame" title="HTML part of &quot;You&#39;re registered&quot; to ada@example.com" sandbox="" src="/dev/mail/${id}" loading="lazy">`,
     );
+    expect(page).toMatch(new RegExp(`<a href="/dev/mail/${id}">Open alone at full size<span class="visually-hidden">`));
+    expect(page).toContain('<link rel="stylesheet" href="/dev/mail/frames.css"/>');
     expect(page).toContain('<pre>Hi Ada</pre>');
     expect(page).toContain('2027-04-18 08:30 UTC');
+  });
+
+  it('links no frames stylesheet when the mailbox is empty', async () => {
+    expect(await html(DevMailPage({ site, messages: [] }))).not.toContain('frames.css');
+  });
+
+  it('sizes each frame per layout band, taller as the frame narrows', () => {
+    const css = devMailFrameStyles([
+      { id, html: confirmation.html },
+      { id: 'not-a-uuid{}', html: confirmation.html },
+    ]);
+    const heights = [...css.matchAll(new RegExp(`#frame-${id}\\{height:(\\d+)px\\}`, 'g'))].map((m) => Number(m[1]));
+    expect(heights).toHaveLength(4);
+    for (let i = 1; i < heights.length; i++) expect(heights[i]).toBeGreaterThan(heights[i - 1] ?? 0);
+    for (const band of ['44rem', '30rem', '22.5rem']) expect(css).toContain(`@media (max-width:${band}){`);
+    // Only uuids reach the stylesheet.
+    expect(css).not.toContain('not-a-uuid');
+    // The frame's fallback height, when a message is missing from the stylesheet.
+    expect(APP_CSS).toMatch(/\.mail-frame\{[^}]*height:32rem/);
+  });
+
+  it('estimates an email’s height from its text, its rows and the frame’s width', () => {
+    // Chromium renders this confirmation 432 px tall in a frame 584 px wide or more (the card's 560 px
+    // fit), 504 px at 392 and 960 px at 247 (test/e2e/sign-up.browser.test.ts measures the real frames).
+    const at = (width: number) => estimateEmailHeight(confirmation.html, width);
+    expect(at(584)).toBeGreaterThanOrEqual(432);
+    expect(at(584)).toBeLessThanOrEqual(432 * 1.25);
+    expect(at(1000)).toBe(at(584));
+    expect(at(392)).toBeGreaterThanOrEqual(504);
+    expect(at(247)).toBeGreaterThan(at(392));
+    // More text, more height; a longer label/value row too.
+    const longer = confirmation.html.replace('Hi Ada,', `Hi ${'Ada '.repeat(40)},`);
+    expect(estimateEmailHeight(longer, 584)).toBeGreaterThan(at(584));
+    // Not an email at all: still a sane height.
+    expect(estimateEmailHeight('', 584)).toBeGreaterThan(0);
+    expect(estimateEmailHeight('plain text, no tags', 584)).toBeGreaterThan(estimateEmailHeight('', 584));
   });
 });
 

@@ -1,6 +1,10 @@
 // The sign-up page: the race, its distances with places left, and the form (POST /register). Works
-// without JavaScript; on an error the same page comes back with the runner's input kept and each
-// message beside its field (aria-invalid + aria-describedby), listed again in a summary at the top.
+// without JavaScript; after a refused post (redirected back here, routes/form-flash.ts) the page comes
+// back with the runner's input kept and each message beside its field (aria-invalid +
+// aria-describedby), listed again in a summary at the top; an address already registered is offered
+// its confirmation again.
+
+import type { Child } from 'hono/jsx';
 import { formatRaceDate } from '../../domain/confirmation-email.js';
 import type { Race } from '../../domain/race.js';
 import type { FieldProblem } from '../../domain/registration.js';
@@ -54,7 +58,15 @@ export interface SignUpPageProps {
   taken: Record<string, number>;
   values?: FormValues;
   errors?: FormErrors;
+  /**
+   * The address the last sign-up was refused for as already registered: offer to send its confirmation
+   * again (a form of its own, POST /resend-confirmation, whose button sits beside the email's error).
+   */
+  resendFor?: string;
 }
+
+/** The re-send form's id: its button, inside the sign-up form, belongs to it (the `form` attribute). */
+const RESEND_FORM = 'resend-confirmation';
 
 function CalendarIcon() {
   return (
@@ -102,6 +114,8 @@ function TextField(props: {
   values: FormValues;
   errors: FormErrors;
   hint?: string;
+  /** Shown below the field's error (the email's offer to re-send the confirmation). */
+  after?: Child;
 }) {
   const { field } = props;
   const error = props.errors[field];
@@ -127,6 +141,7 @@ function TextField(props: {
         aria-describedby={describedBy || undefined}
       />
       <ErrorMessage field={field} message={error} />
+      {props.after ?? null}
     </div>
   );
 }
@@ -215,6 +230,18 @@ export function SignUpPage(props: SignUpPageProps) {
               maxlength={254}
               hint="Your confirmation is sent here."
               {...{ values, errors }}
+              after={
+                props.resendFor ? (
+                  // Not the sign-up form's button (Enter in a field still registers): the `form`
+                  // attribute makes it submit the re-send form below, with the address it was refused for.
+                  <p class="field-action">
+                    Lost the email?{' '}
+                    <button type="submit" form={RESEND_FORM} class="button secondary small">
+                      Send me my confirmation again
+                    </button>
+                  </p>
+                ) : undefined
+              }
             />
             <div class="field">
               <label for="address">{LABELS.address}</label>
@@ -273,6 +300,11 @@ export function SignUpPage(props: SignUpPageProps) {
               </button>
             </div>
           </form>
+          {props.resendFor ? (
+            <form id={RESEND_FORM} method="post" action="/resend-confirmation">
+              <input type="hidden" name="email" value={props.resendFor} />
+            </form>
+          ) : null}
         </section>
         <aside class="card" aria-labelledby="next-title">
           <h2 id="next-title">What happens next</h2>

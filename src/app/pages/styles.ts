@@ -72,6 +72,7 @@ input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px soli
 input[aria-invalid="true"],textarea[aria-invalid="true"],select[aria-invalid="true"]{border-color:var(--danger);border-width:2px;background:#fffbfa}
 .error-message{display:block;color:var(--danger);font-weight:600;font-size:.925rem;margin-top:.35rem}
 .error-message::before{content:"";display:inline-block;width:.5rem;height:.5rem;border-radius:50%;background:var(--danger);margin-right:.45rem;vertical-align:.1em}
+.field-action{margin:.6rem 0 0;display:flex;flex-wrap:wrap;align-items:center;gap:.35rem .6rem;font-size:.925rem}
 fieldset{border:0;margin:0;padding:0;min-width:0}
 legend{padding:0}
 .choices{display:grid;gap:.6rem}
@@ -117,6 +118,7 @@ fieldset[aria-invalid="true"] .choice{border-color:var(--danger)}
 
 /* confirmation */
 .confirmation{max-width:44rem;margin:0 auto}
+.confirmation .address{overflow-wrap:anywhere}
 .confirmation .tick{width:3.25rem;height:3.25rem;border-radius:50%;background:var(--ok-soft);color:var(--ok);display:flex;align-items:center;justify-content:center;margin-bottom:1rem}
 .confirmation .tick svg{width:1.9rem;height:1.9rem}
 dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.6rem 1.5rem;margin:1.25rem 0}
@@ -166,10 +168,14 @@ td.error-text{color:var(--danger);max-width:22rem;overflow-wrap:anywhere}
 
 /* dev mailbox */
 .message .meta{color:var(--muted);font-size:.9rem;margin-bottom:1rem;overflow-wrap:anywhere}
-.parts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.parts{display:grid;gap:1.25rem}
 .parts h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin-bottom:.4rem}
-.parts iframe{display:block;width:100%;height:22rem;border:1px solid var(--line);border-radius:8px;background:#fff}
-.parts pre{margin:0;height:22rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1px solid var(--line);border-radius:8px;padding:.85rem;font:.85rem/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.part-head{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.25rem 1rem;margin-bottom:.4rem}
+.part-head h3{margin:0}
+.part-head a{font-size:.9rem}
+/* Each frame's height comes from /dev/mail/frames.css (the email's estimated height); this is the fallback. */
+.mail-frame{display:block;width:100%;height:32rem;border:1px solid var(--line);border-radius:8px;background:#fff}
+.parts pre{margin:0;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border:1px solid var(--line);border-radius:8px;padding:.85rem;font:.85rem/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 
 /* dev traces (waterfalls: SVG rects, no inline styles) */
 .trace h2{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
@@ -213,7 +219,6 @@ tr.wf-section th{background:var(--accent-soft);color:var(--accent-dark);font-wei
   .site-header .bar{padding:.7rem 1rem}
   .card{padding:1.15rem}
   .row{grid-template-columns:1fr;gap:1.1rem}
-  .parts{grid-template-columns:1fr}
   .button.wide-on-phone{width:100%}
   .choice{flex-wrap:wrap;row-gap:.2rem}
   .choice .spots{flex-basis:100%;margin-left:2.1rem;text-align:left}

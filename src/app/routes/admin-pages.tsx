@@ -38,26 +38,33 @@ const noStore: MiddlewareHandler = async (c, next) => {
   c.header('cache-control', 'no-store');
 };
 
-/** The message a redirect back to /admin asks for (`?done=…`): fixed texts, never echoed input. */
-function flashFor(query: Record<string, string>): Flash | undefined {
-  const task = query.task && UUID.test(query.task) ? query.task.slice(0, 8) : 'The task';
+/**
+ * The message a redirect back to the signed-in dashboard asks for (`?done=…`): fixed texts, never
+ * echoed input (a task is named by the first 8 characters of a well-formed id, or not at all). Shown
+ * only on the dashboard, to a signed-in admin: to anyone else a link could make the page claim things.
+ */
+export function dashboardNotice(query: Record<string, string>): Flash | undefined {
+  const task = query.task && UUID.test(query.task) ? `Task ${query.task.slice(0, 8)}` : 'The task';
   switch (query.done) {
     case 'retried':
-      return { tone: 'ok', text: `Task ${task} is queued for another attempt. Its email goes out shortly.` };
+      return { tone: 'ok', text: `${task} is queued for another attempt. Its email goes out shortly.` };
     case 'not-dead':
-      return { tone: 'info', text: `Task ${task} is no longer a dead letter: nothing to retry.` };
+      return { tone: 'info', text: `${task} is no longer a dead letter: nothing to retry.` };
     case 'key-taken':
       return {
         tone: 'error',
-        text: `Task ${task} was not retried: a newer task of its kind with the same key is waiting or running.`,
+        text: `${task} was not retried: a newer task of its kind with the same key is waiting or running.`,
       };
     case 'not-found':
       return { tone: 'error', text: 'There is no such task.' };
-    case 'signed-out':
-      return { tone: 'info', text: 'You are signed out.' };
     default:
       return undefined;
   }
+}
+
+/** The sign-in page's one notice: the sign-out it follows (it says nothing about the service). */
+export function signInNotice(query: Record<string, string>): string | undefined {
+  return query.done === 'signed-out' ? 'You are signed out.' : undefined;
 }
 
 export function adminPageRoutes(deps: AppDeps) {
@@ -81,8 +88,7 @@ export function adminPageRoutes(deps: AppDeps) {
     if (!(await signedIn(c))) {
       // A session that ended (signed out elsewhere, expired): the browser may forget its cookie.
       if (carriesSessionCookie(c, deps)) clearSessionCookie(c, deps);
-      const flash = flashFor(query);
-      return c.html(<AdminSignInPage site={site} notice={flash?.text} />);
+      return c.html(<AdminSignInPage site={site} notice={signInNotice(query)} />);
     }
     // Forgiving filters (a page for people): an unknown distance or a stale cursor is ignored.
     const q = (query.q ?? '').trim().slice(0, 200);
@@ -110,7 +116,7 @@ export function adminPageRoutes(deps: AppDeps) {
         paged={after !== undefined}
         csvHref={`/api/admin/registrations.csv${csvQuery ? `?${csvQuery}` : ''}`}
         deadLetters={dead.items}
-        flash={flashFor(query)}
+        flash={dashboardNotice(query)}
       />,
     );
   });

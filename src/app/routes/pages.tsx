@@ -1,9 +1,10 @@
-// The people-facing side of sign-up: the page (GET /), its form post (POST /register) and the
-// confirmation page (GET /registrations/:id). The form post goes through the same validation and the
-// same outbox path as POST /api/registrations (signUp in register.ts); only the body format differs.
+// The people-facing side of sign-up: the page (GET /), its form post (POST /register), the confirmation
+// page (GET /registrations/:id), and "send me my confirmation again" (POST and GET
+// /resend-confirmation). The form post goes through the same validation and the same outbox path as
+// POST /api/registrations (signUp in register.ts); only the body format differs. Form posts answer 303
+// (Post/Redirect/Get), a refused one back to the page that shows why.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { findDistance } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
 import type { AppDeps } from '../deps.js';
@@ -14,8 +15,11 @@ import { limitBody } from '../middleware/json-body.js';
 import { noStore } from '../middleware/no-store.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
 import { siteOf } from '../pages/layout.js';
-import { FORM_FIELDS, type FormErrors, type FormValues, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
+import { ResendConfirmationPage } from '../pages/resend-confirmation.js';
+import { FORM_FIELDS, type FormErrors, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
 import { signUp } from '../register.js';
+import { RESEND_WINDOW_MS, resendConfirmation, validResendEmail } from '../resend-confirmation.js';
+import { putResentFlash, putSignUpFlash, type SignUpFlash, takeResentFlash, takeSignUpFlash } from './form-flash.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,32 +27,80 @@ export function pageRoutes(deps: AppDeps) {
   const app = new Hono();
   const site = siteOf(deps);
 
-  async function signUpPage(c: Context, status: ContentfulStatusCode, values?: FormValues, errors?: FormErrors) {
-    const taken = await c.get('deps').store.countRegistrationsByDistance(deps.race.id);
-    // Places left change with every sign-up: never serve a stale page from a cache.
-    c.header('cache-control', 'no-store');
-    return c.html(<SignUpPage site={site} race={deps.race} taken={taken} values={values} errors={errors} />, status);
+  /**
+   * What a refused sign-up's fields and outcome come to on the page: its errors, worded as before, and —
+   * refused as already registered — the address to offer its confirmation again.
+   */
+  function refusedSignUp(flash: SignUpFlash): { errors: FormErrors; resendFor?: string } {
+    const result = validateRegistration(deps.race, flash.values);
+    const errors = result.ok ? {} : problemsToErrors(result.problems);
+    if (flash.refusal === 'distance_full' && !errors.distance) {
+      const label = findDistance(deps.race, flash.values.distance ?? '')?.label ?? 'This distance';
+      errors.distance = `${label} has just sold out. Choose another distance.`;
+    }
+    if (flash.refusal === 'already_registered' && !errors.email && flash.values.email !== undefined) {
+      errors.email = `This email address is already registered for ${deps.race.name}.`;
+      return { errors, resendFor: flash.values.email };
+    }
+    return { errors };
   }
 
-  app.get('/', (c) => signUpPage(c, 200));
+  // The sign-up page; after a refused post, that post's input and errors (its flash), once.
+  app.get('/', async (c) => {
+    const flash = takeSignUpFlash(c, deps);
+    const refused = flash ? refusedSignUp(flash) : undefined;
+    const taken = await c.get('deps').store.countRegistrationsByDistance(deps.race.id);
+    // Places left change with every sign-up, and a flash echoes what the runner typed: never cached.
+    c.header('cache-control', 'no-store');
+    return c.html(
+      <SignUpPage
+        site={site}
+        race={deps.race}
+        taken={taken}
+        values={flash?.values}
+        errors={refused?.errors}
+        resendFor={refused?.resendFor}
+      />,
+    );
+  });
+
+  /** Post/Redirect/Get: a refused sign-up goes back to the page, which shows why (routes/form-flash.ts). */
+  const refused = (c: Context, flash: SignUpFlash) => {
+    putSignUpFlash(c, deps, flash);
+    return c.redirect('/', 303);
+  };
 
   // The origin was checked before (middleware/same-origin.ts: a cross-site post is refused before it
-  // costs anything); then the per-client limit (bad input counts too), then the body limit — as for
-  // the API. Every answer is no-store: the 422/409 pages echo what the runner typed (name, email, address).
+  // costs anything); then the per-client limit (bad input counts too), then the body limit — as for the
+  // API. Every answer is a 303 (a refresh never posts again), and no-store.
   app.post('/register', noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
     const values = pickFields(await readFormBody(c), FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
-    if (!result.ok) return signUpPage(c, 422, values, problemsToErrors(result.problems));
+    if (!result.ok) return refused(c, { values });
     const { registration, outcome } = await signUp(c, c.get('deps'), result.value);
     if (outcome === 'stored') return c.redirect(`/registrations/${registration.id}`, 303);
-    const errors: FormErrors =
-      outcome === 'distance_full'
-        ? {
-            distance: `${findDistance(deps.race, result.value.distance)?.label ?? 'This distance'} has just sold out. Choose another distance.`,
-          }
-        : { email: `This email address is already registered for ${deps.race.name}.` };
-    return signUpPage(c, 409, values, errors);
+    return refused(c, { values, refusal: outcome === 'distance_full' ? 'distance_full' : 'already_registered' });
   });
+
+  // "Send me my confirmation again" (the 409's way forward): the same answer for every address
+  // (resend-confirmation.ts), then its page.
+  app.post('/resend-confirmation', noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
+    const email = validResendEmail(deps, pickFields(await readFormBody(c), ['email']));
+    await resendConfirmation(c, c.get('deps'), email);
+    putResentFlash(c, deps, email);
+    return c.redirect('/resend-confirmation', 303);
+  });
+
+  app.get('/resend-confirmation', noStore, (c) =>
+    c.html(
+      <ResendConfirmationPage
+        site={site}
+        race={deps.race}
+        email={takeResentFlash(c, deps)}
+        windowMinutes={RESEND_WINDOW_MS / 60_000}
+      />,
+    ),
+  );
 
   // The runner's details: no-store (also its 404, so a cache never learns which ids exist).
   app.get('/registrations/:id', noStore, async (c) => {

@@ -9,6 +9,7 @@ import { clientLimit } from '../middleware/client-limit.js';
 import { limitBody, readJsonBody } from '../middleware/json-body.js';
 import { noStore } from '../middleware/no-store.js';
 import { refusal, signUp, validInput } from '../register.js';
+import { resendConfirmation, validResendEmail } from '../resend-confirmation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,6 +55,14 @@ export function registrationRoutes(deps: AppDeps) {
     }
     c.header('location', `/api/registrations/${id}`);
     return c.json(created(id), 201);
+  });
+
+  // "Send me my confirmation again": 202 for every address, registered or not (resend-confirmation.ts).
+  app.post('/api/registrations/resend-confirmation', noStore, ...guard, async (c) => {
+    const deps = c.get('deps');
+    const email = validResendEmail(deps, await readJsonBody(c));
+    await resendConfirmation(c, deps, email);
+    return c.json({ status: 'accepted' }, 202);
   });
 
   app.get('/api/registrations/:id', noStore, async (c) => {

@@ -1,0 +1,83 @@
+// The dashboard's notices (`/admin?done=…` after a POST redirected back): fixed texts that name a task
+// only by a well-formed id, shown only to a signed-in admin — a visitor without a session sees the
+// sign-in page with no notice but the sign-out's own. Over app.request(), with the admin store stubbed.
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RACE } from '../../domain/race.js';
+import type { AppDeps } from '../deps.js';
+import { SESSION_COOKIE } from '../middleware/admin-auth.js';
+import { requestDeps } from '../request-deps.js';
+import { adminPageRoutes, dashboardNotice } from './admin-pages.js';
+
+const TASK = '0f8c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5';
+const SESSION = 'a'.repeat(43);
+
+function app() {
+  const deps = {
+    race: DEFAULT_RACE,
+    devMailbox: false,
+    devMode: false,
+    adminToken: 'x'.repeat(32),
+    isHttps: () => false,
+    store: { countRegistrationsByDistance: async () => ({}) },
+    mailer: {},
+    admin: {
+      sessionActive: async () => true,
+      countTasksByStatus: async () => ({ pending: 0, running: 0, succeeded: 0, dead: 0, cancelled: 0 }),
+      listRegistrations: async () => ({ items: [], next: null }),
+      listTasks: async () => ({ items: [], next: null }),
+    },
+  } as unknown as AppDeps;
+  return new Hono().use(requestDeps(deps)).route('/', adminPageRoutes(deps));
+}
+
+async function page(path: string, signedIn: boolean): Promise<string> {
+  const res = await app().request(path, signedIn ? { headers: { cookie: `${SESSION_COOKIE}=${SESSION}` } } : {});
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+const notice = (html: string) => /<div class="alert [a-z]+" role="status"><p>([^<]*)<\/p>/.exec(html)?.[1];
+
+describe('the admin notices', () => {
+  it('name the task by its id, or say "The task" when the link carries none (never "Task The task")', () => {
+    expect(dashboardNotice({ done: 'retried', task: TASK })?.text).toBe(
+      'Task 0f8c1d2e is queued for another attempt. Its email goes out shortly.',
+    );
+    for (const task of [undefined, '', 'not-an-id', `${TASK}x`]) {
+      for (const done of ['retried', 'not-dead', 'key-taken']) {
+        const text = dashboardNotice({ done, ...(task === undefined ? {} : { task }) })?.text ?? '';
+        expect(text, `${done} ${task}`).toMatch(/^The task (is|was) /);
+        expect(text).not.toContain('Task The task');
+      }
+    }
+    expect(dashboardNotice({ done: 'anything-else' })).toBeUndefined();
+  });
+
+  it('are shown to a signed-in admin on the dashboard', async () => {
+    const html = await page(`/admin?done=retried&task=${TASK}`, true);
+    expect(html).toContain('<h1>Admin</h1>');
+    expect(notice(html)).toBe('Task 0f8c1d2e is queued for another attempt. Its email goes out shortly.');
+    expect(notice(await page('/admin?done=retried', true))).toBe(
+      'The task is queued for another attempt. Its email goes out shortly.',
+    );
+    // "Signed out" on the dashboard of someone signed in would be false: not shown.
+    expect(notice(await page('/admin?done=signed-out', true))).toBeUndefined();
+  });
+
+  it('are not shown to a visitor who is not signed in: the sign-in page only says it signed them out', async () => {
+    for (const query of [
+      'done=retried',
+      `done=retried&task=${TASK}`,
+      'done=not-dead',
+      'done=key-taken',
+      'done=not-found',
+    ]) {
+      const html = await page(`/admin?${query}`, false);
+      expect(html, query).toContain('Admin sign-in');
+      expect(notice(html), query).toBeUndefined();
+      expect(html, query).not.toMatch(/task/i);
+    }
+    expect(notice(await page('/admin?done=signed-out', false))).toBe('You are signed out.');
+  });
+});
