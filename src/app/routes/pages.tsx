@@ -14,18 +14,20 @@ import { pickFields, readFormBody } from '../middleware/form-body.js';
 import { limitBody } from '../middleware/json-body.js';
 import { noStore } from '../middleware/no-store.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
-import { siteOf } from '../pages/layout.js';
+import type { Site } from '../pages/layout.js';
 import { FORM_FIELDS, type FormErrors, type FormValues, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
-import { signUp } from '../register.js';
+import { type SignUpDeps, signUp } from '../register.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function pageRoutes(deps: AppDeps) {
+export type PageRouteDeps = SignUpDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey'> & { site: Site };
+
+export function pageRoutes(deps: PageRouteDeps) {
   const app = new Hono();
-  const site = siteOf(deps);
+  const { site } = deps;
 
   async function signUpPage(c: Context, status: ContentfulStatusCode, values?: FormValues, errors?: FormErrors) {
-    const taken = await c.get('deps').store.countRegistrationsByDistance(deps.race.id);
+    const taken = await c.get('services').store.countRegistrationsByDistance(deps.race.id);
     // Places left change with every sign-up: never serve a stale page from a cache.
     c.header('cache-control', 'no-store');
     return c.html(<SignUpPage site={site} race={deps.race} taken={taken} values={values} errors={errors} />, status);
@@ -40,7 +42,7 @@ export function pageRoutes(deps: AppDeps) {
     const values = pickFields(await readFormBody(c), FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
     if (!result.ok) return signUpPage(c, 422, values, problemsToErrors(result.problems));
-    const { registration, outcome } = await signUp(c, c.get('deps'), result.value);
+    const { registration, outcome } = await signUp(c, deps, result.value);
     if (outcome === 'stored') return c.redirect(`/registrations/${registration.id}`, 303);
     const errors: FormErrors =
       outcome === 'distance_full'
@@ -55,7 +57,7 @@ export function pageRoutes(deps: AppDeps) {
   app.get('/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
-    const found = await c.get('deps').store.findRegistration(id.toLowerCase());
+    const found = await c.get('services').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
     return c.html(<ConfirmationPage site={site} race={deps.race} found={found} />);
   });

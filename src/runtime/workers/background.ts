@@ -1,6 +1,6 @@
 // The Workers runtime keeps an invocation alive for its waitUntil work, but does not say when that work
 // is done. This context hands each promise on and keeps it, so the invocation's pool closes only after
-// all of them (service.ts).
+// all of them (service.ts, Invocation).
 import type { ExecutionContext } from 'hono';
 
 export function trackingContext(ctx: ExecutionContext) {
@@ -13,5 +13,10 @@ export function trackingContext(ctx: ExecutionContext) {
     passThroughOnException: () => ctx.passThroughOnException(),
     props: ctx.props,
   };
-  return { tracked, settled: async () => void (await Promise.allSettled(pending)) };
+  return {
+    tracked,
+    /** How many promises were handed on so far. */
+    pending: () => pending.length,
+    settled: async () => void (await Promise.allSettled(pending)),
+  };
 }
