@@ -3,20 +3,34 @@
 // all of them (service.ts, Invocation).
 import type { ExecutionContext } from 'hono';
 
-export function trackingContext(ctx: ExecutionContext) {
-  const pending: Promise<unknown>[] = [];
-  const tracked: ExecutionContext = {
-    waitUntil: (promise) => {
-      pending.push(promise);
-      ctx.waitUntil(promise);
-    },
-    passThroughOnException: () => ctx.passThroughOnException(),
-    props: ctx.props,
-  };
-  return {
-    tracked,
-    /** How many promises were handed on so far. */
-    pending: () => pending.length,
-    settled: async () => void (await Promise.allSettled(pending)),
-  };
+export class TrackingContext implements ExecutionContext {
+  readonly #ctx: ExecutionContext;
+  readonly #pending: Promise<unknown>[] = [];
+
+  constructor(ctx: ExecutionContext) {
+    this.#ctx = ctx;
+  }
+
+  waitUntil(promise: Promise<unknown>): void {
+    this.#pending.push(promise);
+    this.#ctx.waitUntil(promise);
+  }
+
+  passThroughOnException(): void {
+    this.#ctx.passThroughOnException();
+  }
+
+  get props(): unknown {
+    return this.#ctx.props;
+  }
+
+  /** Whether any work was handed on. */
+  get tracking(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  /** When the work handed on so far has settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.#pending);
+  }
 }

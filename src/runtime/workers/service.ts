@@ -22,7 +22,7 @@ import type { Logger } from '../../ports/logger.js';
 import { buildServices, createAdminAuthLimiter, type Services } from '../../services.js';
 import { createTracing, type Tracing } from '../../tracing/provider.js';
 import { isRecordingTracer } from '../../tracing/tracer.js';
-import { trackingContext } from './background.js';
+import { TrackingContext } from './background.js';
 import { clientInfo } from './client.js';
 import { checkDatabase, openDatabase } from './database.js';
 import { loadRace } from './race.js';
@@ -159,17 +159,16 @@ export function isolateFor(env: WorkerBindings, logger: Logger): Isolate {
  * gets: its waitUntil work is tracked, and its services are opened over its own database on first use.
  * `finish` then waits for the background work, exports the spans and closes the database.
  */
-export class Invocation implements ExecutionContext {
+export class Invocation extends TrackingContext {
   readonly #ctx: ExecutionContext;
-  readonly #tracked: ReturnType<typeof trackingContext>;
   readonly #isolate: Isolate;
   readonly #hyperdrive: Hyperdrive | undefined;
   #database: DatabaseHandle | undefined;
   #services: RequestServices | undefined;
 
   constructor(ctx: ExecutionContext, isolate: Isolate, hyperdrive: Hyperdrive | undefined) {
+    super(ctx);
     this.#ctx = ctx;
-    this.#tracked = trackingContext(ctx);
     this.#isolate = isolate;
     this.#hyperdrive = hyperdrive;
   }
@@ -179,18 +178,6 @@ export class Invocation implements ExecutionContext {
     const ctx = c.executionCtx;
     if (ctx instanceof Invocation) return ctx;
     throw new Error('this request was not handed an Invocation (src/runtime/workers/main.ts)');
-  }
-
-  waitUntil(promise: Promise<unknown>): void {
-    this.#tracked.tracked.waitUntil(promise);
-  }
-
-  passThroughOnException(): void {
-    this.#ctx.passThroughOnException();
-  }
-
-  get props(): unknown {
-    return this.#ctx.props;
   }
 
   /** The store, admin store, task engine and mailer over this invocation's database, opened now. */
@@ -206,10 +193,9 @@ export class Invocation implements ExecutionContext {
   finish(): void {
     const { tracing } = this.#isolate;
     // Nothing to wait for, export or close (GET /healthz without tracing): nothing more to do.
-    if (!this.#database && !isRecordingTracer(tracing.tracer) && !this.#tracked.pending()) return;
+    if (!this.#database && !this.tracking && !isRecordingTracer(tracing.tracer)) return;
     this.#ctx.waitUntil(
-      this.#tracked
-        .settled()
+      this.settled()
         .then(() => tracing.flush().catch(() => {}))
         .then(() => this.#database?.close())
         .catch(() => {}),
