@@ -40,35 +40,42 @@ export function sharedServices(services: RequestServices): ServicesFor {
   });
 }
 
+/** Where services come from when they are opened on first use: `services` opens them (once). */
+export interface ServicesSource {
+  readonly services: RequestServices;
+}
+
 /**
- * One request's view of services that `open` makes on first use (Workers: the invocation's database),
- * each part only when asked for.
+ * One request's view of services its `source` opens on first use (Workers: the invocation, with its
+ * database), each part only when asked for.
  */
 class OpenedOnUse implements RequestServices {
+  readonly #source: ServicesSource;
+  readonly #timings: RequestTimings;
   #store: Store | undefined;
   #mailer: Mailer | undefined;
-  constructor(
-    private readonly open: () => RequestServices,
-    private readonly timings: RequestTimings,
-  ) {}
+  constructor(source: ServicesSource, timings: RequestTimings) {
+    this.#source = source;
+    this.#timings = timings;
+  }
   get store(): Store {
-    this.#store ??= timedViews(this.open().store, 'db')(this.timings);
+    this.#store ??= timedViews(this.#source.services.store, 'db')(this.#timings);
     return this.#store;
   }
   get mailer(): Mailer {
-    this.#mailer ??= timedViews(this.open().mailer, 'provider')(this.timings);
+    this.#mailer ??= timedViews(this.#source.services.mailer, 'provider')(this.#timings);
     return this.#mailer;
   }
   get admin(): AdminStore {
-    return this.open().admin;
+    return this.#source.services.admin;
   }
   get engine(): TaskEngine {
-    return this.open().engine;
+    return this.#source.services.engine;
   }
 }
 
-export function openedOnUse(open: () => RequestServices, timings: RequestTimings): RequestServices {
-  return new OpenedOnUse(open, timings);
+export function openedOnUse(source: ServicesSource, timings: RequestTimings): RequestServices {
+  return new OpenedOnUse(source, timings);
 }
 
 /** Runs after `tracing`, which sets the request's collector. */

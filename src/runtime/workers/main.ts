@@ -20,7 +20,7 @@ export default {
       logger.error('worker.start_failed', { error: describeError(error) });
       return Response.json({ error: { code: 'internal', message: 'the service is misconfigured' } }, { status: 500 });
     }
-    const invocation = new Invocation(ctx, isolate, env.HYPERDRIVE);
+    const invocation = new Invocation(ctx, isolate, env);
     try {
       return await isolate.app().fetch(request, env, invocation);
     } finally {

@@ -80,7 +80,7 @@ function clientLimiterFor(env: WorkerBindings, config: Config) {
  * A request's services through its invocation (`Invocation.of`): the app's `ServicesFor` on Workers.
  * Nothing is opened until a route uses the store, the admin store, the engine or the mailer.
  */
-const invocationServices: ServicesFor = (c, timings) => openedOnUse(() => Invocation.of(c).services, timings);
+const invocationServices: ServicesFor = (c, timings) => openedOnUse(Invocation.of(c), timings);
 
 function buildIsolate(env: WorkerBindings, logger: Logger): Isolate {
   const strings: Env = {};
@@ -162,15 +162,15 @@ export function isolateFor(env: WorkerBindings, logger: Logger): Isolate {
 export class Invocation extends TrackingContext {
   readonly #ctx: ExecutionContext;
   readonly #isolate: Isolate;
-  readonly #hyperdrive: Hyperdrive | undefined;
+  readonly #env: WorkerBindings;
   #database: DatabaseHandle | undefined;
   #services: RequestServices | undefined;
 
-  constructor(ctx: ExecutionContext, isolate: Isolate, hyperdrive: Hyperdrive | undefined) {
+  constructor(ctx: ExecutionContext, isolate: Isolate, env: WorkerBindings) {
     super(ctx);
     this.#ctx = ctx;
     this.#isolate = isolate;
-    this.#hyperdrive = hyperdrive;
+    this.#env = env;
   }
 
   /** The invocation a request's context carries (main.ts hands each request its own). */
@@ -183,7 +183,8 @@ export class Invocation extends TrackingContext {
   /** The store, admin store, task engine and mailer over this invocation's database, opened now. */
   get services(): RequestServices {
     if (!this.#services) {
-      this.#database = openDatabase(this.#isolate.config, this.#hyperdrive);
+      // This invocation's binding: HYPERDRIVE is read only here, when the database is wanted.
+      this.#database = openDatabase(this.#isolate.config, this.#env.HYPERDRIVE);
       this.#services = this.#isolate.services.servicesOver(this.#database);
     }
     return this.#services;
@@ -211,7 +212,7 @@ export async function withInvocation<T>(
   work: (invocation: Invocation, isolate: Isolate) => Promise<T>,
 ): Promise<T> {
   const isolate = isolateFor(env, logger);
-  const invocation = new Invocation(ctx, isolate, env.HYPERDRIVE);
+  const invocation = new Invocation(ctx, isolate, env);
   try {
     return await work(invocation, isolate);
   } finally {
