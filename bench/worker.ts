@@ -537,7 +537,7 @@ function markdown(m: Measured, goals: Target[], context: { info: ReturnType<type
   };
   const median = (runs: ColdStart[]) => summarize(runs.map((r) => r.totalMs)).p50;
   return [
-    '# Worker bundle and cold start',
+    '# Worker bundle, cold start and throughput',
     '',
     `${info.date.slice(0, 10)} · ${info.cpu} (${info.cores} cores, ${info.memoryGiB} GiB) · ${info.os} · Node ${info.node} · ${context.wrangler}`,
     '',
