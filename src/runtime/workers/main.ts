@@ -14,15 +14,17 @@ registerContextManager();
 export default {
   async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
     let isolate: Isolate;
+    let app: ReturnType<Isolate['app']>;
     try {
       isolate = isolateFor(env, logger);
+      app = isolate.app();
     } catch (error) {
       logger.error('worker.start_failed', { error: describeError(error) });
       return Response.json({ error: { code: 'internal', message: 'the service is misconfigured' } }, { status: 500 });
     }
     const invocation = new Invocation(ctx, isolate, env);
     try {
-      return await isolate.app().fetch(request, env, invocation);
+      return await app.fetch(request, env, invocation);
     } finally {
       invocation.finish();
     }
