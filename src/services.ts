@@ -1,5 +1,9 @@
-// Wiring shared by both entries: from configuration and an open database to the app's dependencies.
+// Wiring shared by both entries: from configuration to the app's dependencies, by lifetime.
 // Runtime-neutral (fetch, Web Crypto); the entries decide which database driver and how to serve.
+//
+// - `deps` and `routes`: once per Node process or Worker isolate (nothing in them holds the database);
+// - `servicesOver(database)`: the store, admin store, task engine and mailer over an open database —
+//   once per Node process, once per invocation on Workers (their database lives that long).
 import { createAdminStore } from './adapters/db/admin-store.js';
 import { type DatabaseHandle, sqlDatabase } from './adapters/db/database.js';
 import { createStore } from './adapters/db/store.js';
@@ -7,20 +11,25 @@ import { createDevMailbox } from './adapters/mail/dev-mailbox.js';
 import type { HttpPost } from './adapters/mail/http-post.js';
 import { createNoProviderMailer, NO_PROVIDER } from './adapters/mail/no-provider.js';
 import { createResendMailer } from './adapters/mail/resend.js';
-import type { AppDeps } from './app/deps.js';
+import type { AppDeps, RouteGroups } from './app/deps.js';
+import type { RequestServices } from './app/request-services.js';
 import { type Config, type Modes, servedHosts } from './config.js';
-import { findDistance, type Race } from './domain/race.js';
+import { findDistance } from './domain/race.js';
+import type { AdminStore } from './ports/admin-store.js';
 import {
   type ClientLimiter,
   createMemoryClientLimiter,
   type FailureLimiter,
   failureLimiter,
 } from './ports/client-limiter.js';
-import type { Logger } from './ports/logger.js';
-import { createTaskEngine } from './tasks/engine.js';
+import type { Mailer } from './ports/mailer.js';
+import type { SqlDatabase } from './ports/sql-database.js';
+import type { Store } from './ports/store.js';
+import { createTaskEngine, type TaskEngine } from './tasks/engine.js';
 import { taskKinds } from './tasks/kinds/index.js';
-import { createSendBudget } from './tasks/send-budget.js';
+import { createSendBudget, type SendBudget } from './tasks/send-budget.js';
 import { createTaskStore } from './tasks/store.js';
+import type { RecentTraces } from './tracing/recent-traces.js';
 import { tracedMailer } from './tracing/traced-mailer.js';
 import { tracedStore } from './tracing/traced-store.js';
 import { noopTracer } from './tracing/tracer.js';
@@ -28,42 +37,104 @@ import { noopTracer } from './tracing/tracer.js';
 export interface ServiceOptions
   extends Pick<
     AppDeps,
-    'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'recentTraces' | 'emailQueue' | 'emailWorker'
+    'race' | 'logger' | 'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'emailQueue' | 'emailWorker'
   > {
   config: Config;
   /** Dev mode, strategy routes and the mailer, as the entry resolved them (`resolveModes`). */
   modes: Modes;
-  race: Race;
-  database: DatabaseHandle;
-  logger: Logger;
-  /** Engine id for leases; defaults to a random one. */
-  owner?: string;
   /** From the entry's tracer provider; the no-op tracer without one. */
   tracer?: AppDeps['tracer'];
+  /** The latest traces, kept in dev mode for GET /dev/traces. */
+  recentTraces?: RecentTraces;
   /** The HTTP client the Resend adapter calls the API with (the runtime's fetch by default). */
   providerPost?: HttpPost;
+}
+
+export interface Services {
+  /** What the app is built from: no request owns any of it. */
+  deps: AppDeps;
+  /** The route groups the app mounts. */
+  routes: RouteGroups;
+  /**
+   * The store, admin store, task engine and mailer over `database`, each made when first used. `owner`
+   * names the engine's leases (a random id by default).
+   */
+  servicesOver(database: DatabaseHandle, owner?: string): RequestServices;
 }
 
 /** Wrong admin credentials (Bearer tokens, sign-ins) one client may send per minute. */
 export const ADMIN_AUTH_FAILURES_PER_MINUTE = 10;
 
 /**
- * The admin credential limit in memory. The entries build it once and hand it to every
- * buildServices call: once per Node service; once per isolate on Workers, so there a client is
- * counted by each isolate it reaches (Cloudflare runs many) — a weaker limit, unless the Worker has
- * the ADMIN_AUTH_LIMITER Rate Limiting binding (see runtime/workers/service.ts).
+ * The admin credential limit in memory. The entries build it once: once per Node service; once per
+ * isolate on Workers, so there a client is counted by each isolate it reaches (Cloudflare runs many) —
+ * a weaker limit, unless the Worker has the ADMIN_AUTH_LIMITER Rate Limiting binding (see
+ * runtime/workers/service.ts).
  */
 export function createAdminAuthLimiter(counter?: ClientLimiter): FailureLimiter {
   return failureLimiter(counter ?? createMemoryClientLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000));
+}
+
+/** The optional route groups, from the modes: the one place that decides what is mounted. */
+export function routeGroups(modes: Modes, recentTraces: RecentTraces | undefined): RouteGroups {
+  return {
+    strategies: modes.strategyRoutes,
+    devMailbox: modes.mailer === 'dev-mailbox',
+    devTraces: modes.devMode ? recentTraces : undefined,
+  };
+}
+
+/** How one mailer mode is wired: its mailer, the send budget it needs, and whether delivery is held. */
+interface MailerWiring {
+  /** The mailer, given the store over the same database (the dev mailbox keeps its emails there). */
+  mailer(store: Store): Mailer;
+  sendBudget(sql: SqlDatabase): SendBudget | undefined;
+  /** Delivery held until the configuration changes: tasks are stored and wait (see /readyz). */
+  held?: string;
+}
+
+function mailerWiring(
+  modes: Modes,
+  config: Config,
+  tracer: AppDeps['tracer'],
+  providerPost: HttpPost | undefined,
+): MailerWiring {
+  switch (modes.mailer) {
+    case 'resend': {
+      if (!config.resendApiKey) throw new Error('the Resend mailer needs RESEND_API_KEY (resolveModes)');
+      // HTTP only, no database: one for the process or isolate.
+      const resend = tracedMailer(
+        createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, post: providerPost }),
+        tracer,
+        'resend.send',
+      );
+      return {
+        mailer: () => resend,
+        // The provider's limit counts the whole account, so the budget lives in the shared database;
+        // EMAIL_RATE_LIMIT_PER_SEC=0 turns it off (benchmarks).
+        sendBudget: (sql) =>
+          config.emailRateLimitPerSec > 0 ? createSendBudget(sql, config.emailRateLimitPerSec) : undefined,
+      };
+    }
+    case 'dev-mailbox':
+      // No limit: nothing leaves the database.
+      return {
+        mailer: (store) => tracedMailer(createDevMailbox(store), tracer, 'devmail.send'),
+        sendBudget: () => undefined,
+      };
+    case 'none': {
+      // No provider and not in dev mode: registrations are stored, their emails wait (see /readyz).
+      const none = createNoProviderMailer();
+      return { mailer: () => none, sendBudget: () => undefined, held: NO_PROVIDER };
+    }
+  }
 }
 
 export function buildServices({
   config,
   modes,
   race,
-  database,
   logger,
-  owner,
   clientLimiter,
   adminAuthLimiter,
   clientKey,
@@ -73,71 +144,77 @@ export function buildServices({
   emailQueue,
   emailWorker,
   providerPost,
-}: ServiceOptions): AppDeps {
+}: ServiceOptions): Services {
+  const mailers = mailerWiring(modes, config, tracer, providerPost);
   // Caps come from the race configuration; the store enforces them inside the insert statement.
-  // Every store call and every send gets a span and counts towards the request's Server-Timing.
-  const store = tracedStore(
-    createStore(database.db, (raceId, distance) => (raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0)),
-    tracer,
-  );
-  const mailer =
-    modes.mailer === 'resend' && config.resendApiKey
-      ? tracedMailer(
-          createResendMailer({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, post: providerPost }),
+  const capOf = (raceId: string, distance: string) =>
+    raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0;
+
+  function servicesOver(database: DatabaseHandle, owner?: string): RequestServices {
+    let store: Store | undefined;
+    let admin: AdminStore | undefined;
+    let mailer: Mailer | undefined;
+    let engine: TaskEngine | undefined;
+    const services: RequestServices = {
+      // Every store call and every send gets a span.
+      get store() {
+        store ??= tracedStore(createStore(database.db, capOf), tracer);
+        return store;
+      },
+      get admin() {
+        admin ??= createAdminStore(database.db);
+        return admin;
+      },
+      get mailer() {
+        mailer ??= mailers.mailer(services.store);
+        return mailer;
+      },
+      get engine() {
+        if (engine) return engine;
+        // The task store and the send budget share one SqlDatabase over this database.
+        const sqlDb = sqlDatabase(database.db);
+        engine = createTaskEngine({
+          store: tracedStore(createTaskStore(sqlDb), tracer),
+          logger,
+          owner,
+          // Emails go in batches (one provider request, one send slot, for up to 100), fast path and sweeps alike.
+          kinds: taskKinds({ mailer: services.mailer }),
+          batchWindowMs: config.emailBatchWindowMs,
+          maxAttempts: config.taskMaxAttempts,
+          timeoutMs: config.taskTimeoutMs,
+          leaseMs: config.taskLeaseMs,
+          retryBaseMs: config.taskRetryBaseMs,
+          retryMaxMs: config.taskRetryMaxMs,
+          concurrency: config.taskConcurrency,
+          sendBudget: mailers.sendBudget(sqlDb),
+          held: mailers.held,
           tracer,
-          'resend.send',
-        )
-      : modes.mailer === 'dev-mailbox'
-        ? tracedMailer(createDevMailbox(store), tracer, 'devmail.send')
-        : createNoProviderMailer();
-  // The task store and the send budget share one SqlDatabase over this invocation's database.
-  const sqlDb = sqlDatabase(database.db);
-  const engine = createTaskEngine({
-    store: tracedStore(createTaskStore(sqlDb), tracer),
-    logger,
-    owner,
-    // Emails go in batches (one provider request, one send slot, for up to 100), fast path and sweeps alike.
-    kinds: taskKinds({ mailer }),
-    batchWindowMs: config.emailBatchWindowMs,
-    maxAttempts: config.taskMaxAttempts,
-    timeoutMs: config.taskTimeoutMs,
-    leaseMs: config.taskLeaseMs,
-    retryBaseMs: config.taskRetryBaseMs,
-    retryMaxMs: config.taskRetryMaxMs,
-    concurrency: config.taskConcurrency,
-    // The provider's limit counts the whole account, so the budget lives in the shared database; the
-    // dev mailbox has no limit, and EMAIL_RATE_LIMIT_PER_SEC=0 turns it off (benchmarks).
-    sendBudget:
-      modes.mailer === 'resend' && config.emailRateLimitPerSec > 0
-        ? createSendBudget(sqlDb, config.emailRateLimitPerSec)
-        : undefined,
-    // No provider and not in dev mode: registrations are stored, their emails wait (see /readyz).
-    held: modes.mailer === 'none' ? NO_PROVIDER : undefined,
-    tracer,
-  });
+        });
+        return engine;
+      },
+    };
+    return services;
+  }
+
   return {
-    race,
-    store,
-    mailer,
-    engine,
-    logger,
-    emailFrom: config.emailFrom,
-    sendTimeoutMs: config.taskTimeoutMs,
-    devMode: modes.devMode,
-    devMailbox: modes.mailer === 'dev-mailbox',
-    strategyRoutes: modes.strategyRoutes,
-    admin: createAdminStore(database.db),
-    adminToken: config.adminToken,
-    maxAttempts: config.taskMaxAttempts,
-    clientLimiter,
-    adminAuthLimiter,
-    clientKey,
-    isHttps,
-    servedHost: servedHosts(config, modes),
-    publicOrigin: config.publicOrigin,
-    tracer,
-    recentTraces,
-    emailQueue,
-    emailWorker,
+    deps: {
+      race,
+      logger,
+      emailFrom: config.emailFrom,
+      sendTimeoutMs: config.taskTimeoutMs,
+      adminToken: config.adminToken,
+      maxAttempts: config.taskMaxAttempts,
+      clientLimiter,
+      adminAuthLimiter,
+      clientKey,
+      isHttps,
+      tracer,
+      emailQueue,
+      emailWorker,
+      servedHost: servedHosts(config, modes),
+      publicOrigin: config.publicOrigin,
+    },
+    routes: routeGroups(modes, recentTraces),
+    servicesOver,
   };
 }

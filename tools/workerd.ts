@@ -195,6 +195,11 @@ export async function startWorkers({
     port: 0,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       for (const stream of [stdout, stderr]) {
+        // Nobody listens (benchmarks): drained unread, so this process spends nothing on workerd's lines.
+        if (!log) {
+          stream.resume();
+          continue;
+        }
         stream.setEncoding('utf8');
         stream.on('data', (chunk: string) => {
           for (const line of chunk.split('\n')) {

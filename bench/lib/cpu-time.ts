@@ -54,3 +54,27 @@ export function postgresCpuMsBetween(before: Map<number, number>, after: Map<num
   for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks * 10;
 }
+
+/** The ids of this process' children named `command` (e.g. the workerd a Miniflare started). */
+export async function childProcesses(command: string): Promise<number[]> {
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+        if (ppid === process.pid && stat.slice(stat.indexOf('(') + 1, close) === command) found.push(Number(pid));
+      } catch {
+        // ended meanwhile
+      }
+    }),
+  );
+  return found;
+}

@@ -1,7 +1,9 @@
-// createApp(deps): the whole HTTP surface, the same in workerd and Node. Imports nothing runtime-specific.
+// createApp(deps, routes, services): the whole HTTP surface, the same in workerd and Node. Imports nothing
+// runtime-specific. Built once per Node process or Worker isolate: the routes, their middleware and the
+// OpenAPI document are made here; a request brings only its own services (./request-services.ts).
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppDeps } from './deps.js';
+import type { AppDeps, RouteGroups } from './deps.js';
 import { errorBody, handleError, isApiPath } from './errors.js';
 import { allowedHosts } from './middleware/allowed-hosts.js';
 import { requestLog } from './middleware/request-log.js';
@@ -9,7 +11,7 @@ import { sameOriginWrites } from './middleware/same-origin.js';
 import { tracing } from './middleware/tracing.js';
 import { errorPage } from './pages/error.js';
 import { siteOf } from './pages/layout.js';
-import { requestDeps } from './request-deps.js';
+import { requestServices, type ServicesFor } from './request-services.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminPageRoutes } from './routes/admin-pages.js';
 import { assetRoutes } from './routes/assets.js';
@@ -22,7 +24,7 @@ import { raceRoutes } from './routes/race.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { strategyRoutes } from './routes/strategies.js';
 
-export type { AppDeps };
+export type { AppDeps, RouteGroups, ServicesFor };
 
 type Csp = NonNullable<NonNullable<Parameters<typeof secureHeaders>[0]>['contentSecurityPolicy']>;
 
@@ -81,27 +83,32 @@ function headersByPath(): MiddlewareHandler {
   };
 }
 
-export function createApp(deps: AppDeps) {
+/**
+ * `deps`: what lives as long as the app; `routes`: the optional route groups to mount; `services`: how a
+ * request gets its store, admin store, engine and mailer (`c.get('services')`).
+ */
+export function createApp(deps: AppDeps, routes: RouteGroups, services: ServicesFor) {
   const app = new Hono();
-  const site = siteOf(deps);
+  const site = siteOf(deps.race, routes);
+  const withSite = { ...deps, site };
   app.use(tracing(deps.tracer));
-  app.use(requestDeps(deps));
+  app.use(requestServices(services));
   app.use(requestLog(deps.logger));
   app.use(headersByPath());
   // Refused before any route: a Host that is not served (421), a cross-site page post (403).
   if (deps.servedHost) app.use(allowedHosts(deps.servedHost));
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', sameOriginWrites(deps.publicOrigin));
   app.route('/', assetRoutes());
-  app.route('/', healthRoutes(deps));
-  app.route('/', raceRoutes());
+  app.route('/', healthRoutes());
+  app.route('/', raceRoutes(deps));
   app.route('/', registrationRoutes(deps));
-  if (deps.strategyRoutes) app.route('/', strategyRoutes(deps));
-  app.route('/', devMailRoutes(deps));
-  app.route('/', devTraceRoutes(deps));
+  if (routes.strategies) app.route('/', strategyRoutes(deps));
+  if (routes.devMailbox) app.route('/', devMailRoutes({ site }));
+  if (routes.devTraces) app.route('/', devTraceRoutes({ recent: routes.devTraces, site }));
   app.route('/', adminRoutes(deps));
-  app.route('/', docsRoutes(deps));
-  app.route('/', pageRoutes(deps));
-  app.route('/', adminPageRoutes(deps));
+  app.route('/', docsRoutes(withSite));
+  app.route('/', pageRoutes(withSite));
+  app.route('/', adminPageRoutes(withSite));
   app.notFound((c) =>
     isApiPath(c.req.path)
       ? c.json(errorBody('not_found', 'route not found'), 404)

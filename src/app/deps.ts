@@ -1,44 +1,33 @@
-// Everything the app needs, handed in by an entry (Node or Worker). Nothing runtime-specific here.
+// What the app is built from, handed in by an entry (Node or Worker). Nothing runtime-specific here.
+//
+// Two lifetimes (docs/design.md, Architecture: what lives how long):
+// - `AppDeps`: built once per Node process or Worker isolate; no request owns any of it. Each route
+//   module takes the part it uses (its own `Pick` of this), captured when the routes are built.
+// - `RequestServices` (./request-services.ts): the database and what works through it. A handler
+//   reaches them only through `c.get('services')`: on Workers they belong to one invocation.
 
 import type { Tracer } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import type { Race } from '../domain/race.js';
-import type { AdminStore } from '../ports/admin-store.js';
 import type { ClientLimiter, FailureLimiter } from '../ports/client-limiter.js';
 import type { EmailQueue } from '../ports/email-queue.js';
 import type { EmailWorker } from '../ports/email-worker.js';
 import type { Logger } from '../ports/logger.js';
-import type { Mailer } from '../ports/mailer.js';
-import type { Store } from '../ports/store.js';
-import type { TaskEngine } from '../tasks/engine.js';
 import type { RecentTraces } from '../tracing/recent-traces.js';
 
 export interface AppDeps {
   race: Race;
-  store: Store;
-  mailer: Mailer;
-  engine: TaskEngine;
   logger: Logger;
   emailFrom: string;
   /** Time limit for an email sent inline by a seed strategy (TASK_TIMEOUT_MS). */
   sendTimeoutMs: number;
-  /** DEV_MODE: the /dev/* pages exist only then. */
-  devMode: boolean;
-  /** True when the dev mailbox is the mailer (dev mode without RESEND_API_KEY): /dev/mail exists only then. */
-  devMailbox: boolean;
-  /** STRATEGY_ROUTES: the seed's strategy routes (`/api/marathon-*`); otherwise they are 404. */
-  strategyRoutes: boolean;
-  admin: AdminStore;
   /** ADMIN_TOKEN; undefined disables the admin API (every call is 401). */
   adminToken: string | undefined;
   /** TASK_MAX_ATTEMPTS: the fresh budget a replayed dead letter gets. */
   maxAttempts: number;
   /** Registrations per client and window (RATE_LIMIT_PER_MINUTE). */
   clientLimiter: ClientLimiter;
-  /**
-   * Wrong admin credentials (Bearer tokens, sign-ins) per client and minute. It must outlive one
-   * request: built once per Node service, once per Worker isolate.
-   */
+  /** Wrong admin credentials (Bearer tokens, sign-ins) per client and minute. */
   adminAuthLimiter: FailureLimiter;
   /**
    * Who is asking: the socket's address on Node (or X-Forwarded-For behind TRUST_PROXY proxies),
@@ -60,6 +49,17 @@ export interface AppDeps {
   emailQueue?: EmailQueue;
   /** Workers with the EMAIL Service Binding: the email Worker's RPC, for the service-binding strategy. */
   emailWorker?: EmailWorker;
-  /** The latest traces for GET /dev/traces (dev mode). */
-  recentTraces?: RecentTraces;
+}
+
+/**
+ * The route groups that exist besides the API and the pages, decided once from the configuration's
+ * modes (`routeGroups` in src/services.ts). A group that is not mounted answers 404 like any unknown path.
+ */
+export interface RouteGroups {
+  /** `/api/marathon-*`, the seed strategies (STRATEGY_ROUTES, on in dev mode). */
+  strategies: boolean;
+  /** `/dev/mail` and `/api/dev/mail`: the dev mailbox is the mailer (dev mode without RESEND_API_KEY). */
+  devMailbox: boolean;
+  /** `/dev/traces`, over these latest traces (dev mode). */
+  devTraces: RecentTraces | undefined;
 }

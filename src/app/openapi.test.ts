@@ -6,7 +6,6 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE } from '../domain/race.js';
 import { validateRegistration } from '../domain/registration.js';
-import type { AppDeps } from './deps.js';
 import { openApiDocument } from './openapi.js';
 import { docsRoutes } from './routes/docs.js';
 
@@ -192,7 +191,7 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
 });
 
 describe('GET /openapi.json and /docs', () => {
-  const app = docsRoutes({ race: DEFAULT_RACE } as AppDeps);
+  const app = docsRoutes({ race: DEFAULT_RACE, site: { name: DEFAULT_RACE.name, devMailbox: false, devMode: false } });
 
   it('serves the document', async () => {
     const res = await app.request('/openapi.json');

@@ -1,7 +1,8 @@
 // The steps every way of signing up shares — the JSON API, the seed strategies and the sign-up page:
 // validate the input (one set of rules), shape the registration and its email, and (outbox) store
 // both at once and start the first attempt after the response. Reading the body is the caller's job
-// (JSON for the API, a form for the page); from validated input on, the path is the same.
+// (JSON for the API, a form for the page); from validated input on, the path is the same. The store,
+// the engine and the mailer are the request's (`c.get('services')`).
 import type { Context } from 'hono';
 import { buildConfirmationEmail, type ConfirmationFacts, type EmailMessage } from '../domain/confirmation-email.js';
 import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
@@ -15,6 +16,9 @@ import { inSpan } from '../tracing/tracer.js';
 import { announce, deliversThroughQueue } from './announce.js';
 import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
+
+/** What signing up needs besides the request's services. */
+export type SignUpDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue'>;
 
 export interface PreparedRegistration {
   registration: NewRegistration;
@@ -97,10 +101,11 @@ export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
  */
 export async function registerWithOutbox(
   c: Context,
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'tracer' | 'logger' | 'emailQueue'>,
   prepared: PreparedRegistration,
   idempotency?: IdempotentResponse,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
+  const { store, engine } = c.get('services');
   const { task, reminders, outcome } = await inSpan(
     deps.tracer,
     'task.enqueue',
@@ -109,16 +114,16 @@ export async function registerWithOutbox(
       // Leased inside this span: the task keeps its trace context, so its attempts link to this request.
       // The payload is the kind's own type: its handler parses it with the matching schema.
       const payload: EmailPayload = prepared.email;
-      const task = deps.engine.task(SEND_CONFIRMATION_EMAIL, payload, { claim: deliversThroughQueue(deps) });
+      const task = engine.task(SEND_CONFIRMATION_EMAIL, payload, { claim: deliversThroughQueue(deps) });
       span.setAttribute('task.id', task.id);
       const reminders = prepared.reminders.map((r) =>
-        deps.engine.task(SEND_REMINDER_EMAIL, r.email satisfies EmailPayload, {
+        engine.task(SEND_REMINDER_EMAIL, r.email satisfies EmailPayload, {
           runAt: r.runAt,
           key: { value: reminderKey(prepared.registration.id, r.offset), mode: 'keep' },
         }),
       );
       const tasks = reminders.length > 0 ? [task, ...reminders] : task;
-      const outcome = await deps.store.insertRegistrationWithTask(prepared.registration, tasks, idempotency);
+      const outcome = await store.insertRegistrationWithTask(prepared.registration, tasks, idempotency);
       span.setAttribute('task.enqueue.outcome', outcome);
       return { task, reminders, outcome };
     },
@@ -130,7 +135,7 @@ export async function registerWithOutbox(
   }
   // The attempt starts a trace of its own, linked to this request's (see TaskEngine.run).
   c.executionCtx.waitUntil(
-    deps.engine.run({ ...task, attempts: 1 }).then((result) => {
+    engine.run({ ...task, attempts: 1 }).then((result) => {
       if (result === 'lease-lost') deps.logger.warn('task.lease_lost', { taskId: task.id });
     }),
   );
@@ -149,7 +154,7 @@ export interface SignUpResult {
  */
 export async function signUp(
   c: Context,
-  deps: AppDeps,
+  deps: SignUpDeps,
   input: RegistrationInput,
   remember?: (registration: NewRegistration) => IdempotentResponse,
 ): Promise<SignUpResult> {
@@ -158,11 +163,11 @@ export async function signUp(
   return { registration: prepared.registration, outcome };
 }
 
-/** Sends inline (seed strategies): idempotency key = registration id, bounded by a timeout. */
-export function sendDirect(deps: AppDeps, prepared: PreparedRegistration) {
+/** Sends inline (seed strategies) with the request's mailer: idempotency key = registration id, bounded by a timeout. */
+export function sendDirect(c: Context, deps: Pick<AppDeps, 'sendTimeoutMs'>, prepared: PreparedRegistration) {
   // `timeoutMs`, not a signal: nothing else aborts this send, and a timer costs less than an
   // AbortController with its listeners per send (docs/design.md, The outbox).
-  return deps.mailer.send(prepared.email, {
+  return c.get('services').mailer.send(prepared.email, {
     idempotencyKey: prepared.registration.id,
     timeoutMs: deps.sendTimeoutMs,
   });

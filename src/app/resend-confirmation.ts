@@ -22,8 +22,8 @@ import type { AppDeps } from './deps.js';
 import { apiErrors } from './errors.js';
 import { confirmationEmailOf } from './register.js';
 
-/** What a re-send needs of the app's dependencies (the request's own, for its store). */
-export type ResendDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'store' | 'engine' | 'logger' | 'emailQueue'>;
+/** What a re-send needs of the app's dependencies; the store and the engine are the request's (`c.get('services')`). */
+export type ResendDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'logger' | 'emailQueue'>;
 
 /** At most one re-sent confirmation per registration in this long. */
 export const RESEND_WINDOW_MS = 10 * 60 * 1000;
@@ -43,7 +43,7 @@ export function validResendEmail(deps: Pick<AppDeps, 'race'>, body: unknown): st
  * way for every address; throws only when the database cannot be reached (503, for everyone alike).
  */
 export async function resendConfirmation(c: Context, deps: ResendDeps, email: string): Promise<void> {
-  const registration = await deps.store.findRegistrationByEmail(deps.race.id, email);
+  const registration = await c.get('services').store.findRegistrationByEmail(deps.race.id, email);
   if (!registration) return;
   c.executionCtx.waitUntil(
     writeResend(c, deps, registration).catch((error) =>
@@ -54,12 +54,13 @@ export async function resendConfirmation(c: Context, deps: ResendDeps, email: st
 
 /** The re-send's task, written unless one is live or was written within the window; then started. */
 async function writeResend(c: Context, deps: ResendDeps, registration: Registration): Promise<void> {
+  const { store, engine } = c.get('services');
   const payload: EmailPayload = confirmationEmailOf(deps, registration);
-  const task = deps.engine.task(SEND_CONFIRMATION_EMAIL, payload, {
+  const task = engine.task(SEND_CONFIRMATION_EMAIL, payload, {
     claim: deliversThroughQueue(deps),
     key: { value: resendKey(registration.id), mode: 'keep' },
   });
-  const written = await deps.store.enqueueRegistrationTask(registration.id, task, RESEND_WINDOW_MS);
+  const written = await store.enqueueRegistrationTask(registration.id, task, RESEND_WINDOW_MS);
   deps.logger.info('confirmation.resend', { registrationId: registration.id, written });
   if (!written) return;
   if (task.start === 'claim') {
@@ -68,6 +69,6 @@ async function writeResend(c: Context, deps: ResendDeps, registration: Registrat
   }
   // Written leased to us (the fast path, as at sign-up): its first attempt now; a sweeper takes over
   // if this process dies first.
-  const result = await deps.engine.run({ ...task, attempts: 1 });
+  const result = await engine.run({ ...task, attempts: 1 });
   if (result === 'lease-lost') deps.logger.warn('task.lease_lost', { taskId: task.id });
 }

@@ -1,5 +1,6 @@
 // Server-Timing: a per-request collector that the request's own views of the Store and the Mailer
-// feed (`timedViews`), handed to the handlers explicitly (src/app/request-deps.ts).
+// feed (`timedViews`), handed to the handlers explicitly (`c.get('services')`,
+// src/app/request-services.ts).
 //
 // Not carried in an AsyncLocalStorage context: on Node 20 one enabled AsyncLocalStorage turns on V8's
 // promise hooks for every promise of the process (fetch, streams and pg make dozens per request), a

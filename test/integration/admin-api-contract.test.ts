@@ -16,6 +16,7 @@ import type { DeliveryState } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
 import { newRegistration } from '../support/fixtures.js';
 import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
+import { givenServices } from '../support/services.js';
 
 const TOKEN = 'admin-token-for-contract-tests-0123';
 const MAX_ATTEMPTS = 3;
@@ -53,14 +54,18 @@ function failureLimiter(): AdminRouteDeps['adminAuthLimiter'] {
 function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore } = {}): Hono {
   const delivery = options.delivery ?? { state: 'running' };
   const app = new Hono();
+  app.use(
+    givenServices({
+      admin: options.admin ?? data.admin,
+      engine: { deliveryState: () => delivery },
+    }),
+  );
   app.route(
     '/',
     adminRoutes({
-      admin: options.admin ?? data.admin,
       adminToken: TOKEN,
       logger: silentLogger,
       maxAttempts: MAX_ATTEMPTS,
-      engine: { deliveryState: () => delivery },
       adminAuthLimiter: failureLimiter(),
       clientKey: () => 'test-client',
       isHttps: () => false,

@@ -13,6 +13,7 @@ import { createTaskEngine } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
 import { parseCsv } from '../support/csv.js';
 import { newRegistration as registrationFor } from '../support/fixtures.js';
+import { givenServices } from '../support/services.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const MAX_ATTEMPTS = 3;
@@ -42,14 +43,13 @@ function buildApp(adminToken: string | undefined, logger: Logger = silentLogger)
     retryBaseMs: 10,
     retryMaxMs: 100,
   });
+  hono.use(givenServices({ admin: data.admin, engine }));
   hono.route(
     '/',
     adminRoutes({
-      admin: data.admin,
       adminToken,
       logger,
       maxAttempts: MAX_ATTEMPTS,
-      engine,
       // A fresh limiter per app: each test starts with no failures counted.
       adminAuthLimiter: createAdminAuthLimiter(),
       clientKey: (c) => c.req.header(CLIENT_HEADER) ?? 'test-client',

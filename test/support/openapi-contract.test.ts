@@ -2,21 +2,22 @@
 // (delivery paused or held, the database down, the dev mailbox) match the document too.
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app/deps.js';
 import { handleError } from '../../src/app/errors.js';
 import { openApiDocument } from '../../src/app/openapi.js';
-import { requestDeps } from '../../src/app/request-deps.js';
+import type { Site } from '../../src/app/pages/layout.js';
 import { devMailRoutes } from '../../src/app/routes/dev-mail.js';
 import { docsRoutes } from '../../src/app/routes/docs.js';
 import { healthRoutes } from '../../src/app/routes/health.js';
 import { registrationRoutes } from '../../src/app/routes/registrations.js';
-import { strategyRoutes } from '../../src/app/routes/strategies.js';
+import { type StrategyRouteDeps, strategyRoutes } from '../../src/app/routes/strategies.js';
 import { DEFAULT_RACE } from '../../src/domain/race.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
 import { type Answer, answerOf, contractChecker, type OpenApiLike } from './openapi-contract.js';
+import { givenServices } from './services.js';
 
 const doc = openApiDocument(DEFAULT_RACE) as unknown as OpenApiLike;
+const site: Site = { name: DEFAULT_RACE.name, devMailbox: true, devMode: true };
 const checker = contractChecker(doc);
 
 const jsonHeaders = (extra: Record<string, string> = {}) =>
@@ -111,8 +112,7 @@ describe('the contract checker', () => {
 describe('answers the HTTP suites cannot provoke match the document', () => {
   function healthApp(delivery: DeliveryState, ping: () => Promise<void> = async () => {}) {
     const app = new Hono();
-    const deps = { store: { ping }, mailer: {}, engine: { deliveryState: () => delivery } } as unknown as AppDeps;
-    app.use(requestDeps(deps)).route('/', healthRoutes(deps));
+    app.use(givenServices({ store: { ping }, engine: { deliveryState: () => delivery } })).route('/', healthRoutes());
     app.onError(handleError(silentLogger));
     return app;
   }
@@ -149,7 +149,7 @@ describe('answers the HTTP suites cannot provoke match the document', () => {
       logger: silentLogger,
       clientLimiter: { check: async () => ({ allowed: false, retryAfterSeconds: 42 }) },
       clientKey: () => 'test-client',
-    } as unknown as AppDeps;
+    } as unknown as StrategyRouteDeps;
     const app = new Hono().route('/', registrationRoutes(deps)).route('/', strategyRoutes(deps));
     app.onError(handleError(silentLogger));
     const paths = ['/api/registrations', ...Object.keys(doc.paths).filter((p) => p.startsWith('/api/marathon-'))];
@@ -183,14 +183,9 @@ describe('answers the HTTP suites cannot provoke match the document', () => {
       text: 'Hi',
       createdAt: new Date(),
     };
-    const deps = {
-      race: DEFAULT_RACE,
-      devMode: true,
-      devMailbox: true,
-      store: { listDevMail: async () => [message] },
-      mailer: {},
-    } as unknown as AppDeps;
-    const app = new Hono().use(requestDeps(deps)).route('/', devMailRoutes(deps));
+    const app = new Hono()
+      .use(givenServices({ store: { listDevMail: async () => [message] } }))
+      .route('/', devMailRoutes({ site }));
     const { status, body, problems } = await check(app, '/api/dev/mail');
     expect(status).toBe(200);
     expect(body.messages).toHaveLength(1);
@@ -198,7 +193,7 @@ describe('answers the HTTP suites cannot provoke match the document', () => {
   });
 
   it('GET /openapi.json', async () => {
-    const app = docsRoutes({ race: DEFAULT_RACE } as AppDeps);
+    const app = docsRoutes({ race: DEFAULT_RACE, site });
     const { status, problems } = await check(app, '/openapi.json');
     expect(status).toBe(200);
     expect(problems).toEqual([]);

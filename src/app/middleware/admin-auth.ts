@@ -17,7 +17,6 @@
 // No token configured → admin is off: every request is refused (401), saying so.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AdminStore } from '../../ports/admin-store.js';
 import type { FailureLimiter, LimitVerdict } from '../../ports/client-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import { ApiError } from '../errors.js';
@@ -37,11 +36,10 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** 32 random bytes in base64url, without padding. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-/** What the admin credentials need; AppDeps has all of it. */
+/** What the admin credentials need besides the request's admin store (`c.get('services').admin`). */
 export interface AdminAuthDeps {
   /** ADMIN_TOKEN; undefined refuses every request. */
   adminToken: string | undefined;
-  admin: Pick<AdminStore, 'createSession' | 'sessionActive' | 'deleteSession'>;
   /** Wrong credentials per client (a refused Bearer header or sign-in). */
   adminAuthLimiter: FailureLimiter;
   clientKey: (c: Context) => string;
@@ -109,9 +107,9 @@ function sessionIdOf(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): string |
 }
 
 /** True when the request carries the cookie of a session that exists and has not ended. */
-export async function hasAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<boolean> {
+export async function hasAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): Promise<boolean> {
   const id = sessionIdOf(c, deps);
-  return id !== undefined && (await deps.admin.sessionActive(await sessionIdHash(id)));
+  return id !== undefined && (await c.get('services').admin.sessionActive(await sessionIdHash(id)));
 }
 
 function cookieOptions(https: boolean) {
@@ -124,16 +122,16 @@ function cookieOptions(https: boolean) {
 }
 
 /** Signs the browser in: a new session row, and its id in the cookie. */
-export async function startAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<void> {
+export async function startAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): Promise<void> {
   const id = newSessionId();
-  await deps.admin.createSession(await sessionIdHash(id), SESSION_TTL_MS);
+  await c.get('services').admin.createSession(await sessionIdHash(id), SESSION_TTL_MS);
   setCookie(c, SESSION_COOKIE, id, { ...cookieOptions(deps.isHttps(c)), maxAge: SESSION_TTL_MS / 1000 });
 }
 
 /** Signs the browser out: the session row is deleted (so copies of the cookie stop working too). */
-export async function endAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'admin' | 'isHttps'>): Promise<void> {
+export async function endAdminSession(c: Context, deps: Pick<AdminAuthDeps, 'isHttps'>): Promise<void> {
   const id = sessionIdOf(c, deps);
-  if (id !== undefined) await deps.admin.deleteSession(await sessionIdHash(id));
+  if (id !== undefined) await c.get('services').admin.deleteSession(await sessionIdHash(id));
   clearSessionCookie(c, deps);
 }
 

@@ -1,7 +1,7 @@
 // One `http.request` span per request (method, route pattern, status — never the URL: its query can
 // carry search terms) and, on API responses, `Server-Timing: db;dur=…, provider;dur=…, total;dur=…`
 // from the request's collector (`c.get('timings')`), which its views of the Store and Mailer feed
-// (src/app/request-deps.ts). Without a tracer provider there is no span to make: only the collector.
+// (src/app/request-services.ts). Without a tracer provider there is no span to make: only the collector.
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { newTimings, type RequestTimings, serverTimingHeader } from '../../tracing/timing.js';

@@ -3,13 +3,13 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 
-/** What the frame needs to know about the site (from the app's dependencies). */
+/** What the frame needs to know about the site (built once, with the app). */
 export interface Site {
   /** The race's name: the site's name. */
   name: string;
   /** The dev mailbox is on (no Resend key): link to it. */
   devMailbox: boolean;
-  /** Dev mode: the trace view's link. */
+  /** Dev mode (/dev/traces is mounted): the trace view's link. */
   devMode: boolean;
 }
 
@@ -109,7 +109,7 @@ export function Layout(props: {
   );
 }
 
-/** The site as the frame shows it, from the app's dependencies. */
-export function siteOf(deps: { race: { name: string }; devMailbox: boolean; devMode: boolean }): Site {
-  return { name: deps.race.name, devMailbox: deps.devMailbox, devMode: deps.devMode };
+/** The site as the frame shows it: the race's name, links to the dev route groups that are mounted. */
+export function siteOf(race: { name: string }, routes: { devMailbox: boolean; devTraces: unknown }): Site {
+  return { name: race.name, devMailbox: routes.devMailbox, devMode: routes.devTraces !== undefined };
 }

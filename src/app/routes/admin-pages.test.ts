@@ -3,11 +3,10 @@
 // sign-in page with no notice but the sign-out's own. Over app.request(), with the admin store stubbed.
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { givenServices } from '../../../test/support/services.js';
 import { DEFAULT_RACE } from '../../domain/race.js';
-import type { AppDeps } from '../deps.js';
 import { SESSION_COOKIE } from '../middleware/admin-auth.js';
-import { requestDeps } from '../request-deps.js';
-import { adminPageRoutes, dashboardNotice } from './admin-pages.js';
+import { type AdminPageRouteDeps, adminPageRoutes, dashboardNotice } from './admin-pages.js';
 
 const TASK = '0f8c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5';
 const SESSION = 'a'.repeat(43);
@@ -15,20 +14,20 @@ const SESSION = 'a'.repeat(43);
 function app() {
   const deps = {
     race: DEFAULT_RACE,
-    devMailbox: false,
-    devMode: false,
+    site: { name: DEFAULT_RACE.name, devMailbox: false, devMode: false },
     adminToken: 'x'.repeat(32),
     isHttps: () => false,
+  } as unknown as AdminPageRouteDeps;
+  const services = givenServices({
     store: { countRegistrationsByDistance: async () => ({}) },
-    mailer: {},
     admin: {
       sessionActive: async () => true,
       countTasksByStatus: async () => ({ pending: 0, running: 0, succeeded: 0, dead: 0, cancelled: 0 }),
       listRegistrations: async () => ({ items: [], next: null }),
       listTasks: async () => ({ items: [], next: null }),
     },
-  } as unknown as AppDeps;
-  return new Hono().use(requestDeps(deps)).route('/', adminPageRoutes(deps));
+  });
+  return new Hono().use(services).route('/', adminPageRoutes(deps));
 }
 
 async function page(path: string, signedIn: boolean): Promise<string> {

@@ -12,6 +12,7 @@ import type { LimitVerdict } from '../../ports/client-limiter.js';
 import { announce } from '../announce.js';
 import type { AppDeps } from '../deps.js';
 import {
+  type AdminAuthDeps,
   adminOff,
   blockedClient,
   carriesSessionCookie,
@@ -26,7 +27,7 @@ import {
 import { readFormBody } from '../middleware/form-body.js';
 import { limitBody } from '../middleware/json-body.js';
 import { AdminDashboardPage, AdminSignInPage, type Flash, firstPageHref } from '../pages/admin.js';
-import { siteOf } from '../pages/layout.js';
+import type { Site } from '../pages/layout.js';
 import { decodeCursor, encodeCursor } from './admin.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,9 +68,11 @@ export function signInNotice(query: Record<string, string>): string | undefined 
   return query.done === 'signed-out' ? 'You are signed out.' : undefined;
 }
 
-export function adminPageRoutes(deps: AppDeps) {
+export type AdminPageRouteDeps = AdminAuthDeps & Pick<AppDeps, 'race' | 'maxAttempts' | 'emailQueue'> & { site: Site };
+
+export function adminPageRoutes(deps: AdminPageRouteDeps) {
   const app = new Hono();
-  const site = siteOf(deps);
+  const { site } = deps;
   app.use('/admin', noStore);
   app.use('/admin/*', noStore);
 
@@ -95,11 +98,12 @@ export function adminPageRoutes(deps: AppDeps) {
     const distance = deps.race.distances.some((d) => d.id === query.distance) ? query.distance : undefined;
     const after = query.cursor ? (decodeCursor(query.cursor) ?? undefined) : undefined;
     const filters = { ...(q ? { q } : {}), ...(distance ? { distance } : {}) };
+    const { store, admin } = c.get('services');
     const [taken, taskCounts, page, dead] = await Promise.all([
-      c.get('deps').store.countRegistrationsByDistance(deps.race.id),
-      deps.admin.countTasksByStatus(),
-      deps.admin.listRegistrations({ ...filters, limit: PAGE_SIZE, ...(after ? { after } : {}) }),
-      deps.admin.listTasks({ status: 'dead', limit: DEAD_LETTERS_SHOWN }),
+      store.countRegistrationsByDistance(deps.race.id),
+      admin.countTasksByStatus(),
+      admin.listRegistrations({ ...filters, limit: PAGE_SIZE, ...(after ? { after } : {}) }),
+      admin.listTasks({ status: 'dead', limit: DEAD_LETTERS_SHOWN }),
     ]);
     const first = firstPageHref(filters);
     const nextPage = page.next ? `${first}${first.includes('?') ? '&' : '?'}cursor=${encodeCursor(page.next)}` : null;
@@ -150,7 +154,7 @@ export function adminPageRoutes(deps: AppDeps) {
     if (!(await signedIn(c))) throw unauthorized();
     const id = c.req.param('id');
     if (!UUID.test(id)) return c.redirect('/admin?done=not-found#dead-letters', 303);
-    const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
+    const result = await c.get('services').admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
     if (result.outcome === 'not_found') return c.redirect('/admin?done=not-found#dead-letters', 303);
     if (result.outcome === 'not_dead') return c.redirect(`/admin?done=not-dead&task=${id}#dead-letters`, 303);
     if (result.outcome === 'key_taken') return c.redirect(`/admin?done=key-taken&task=${id}#dead-letters`, 303);

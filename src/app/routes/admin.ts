@@ -5,28 +5,21 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import '../../domain/zod-messages.js';
-import type { AdminStore, PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
-import type { EmailQueue } from '../../ports/email-queue.js';
-import type { Logger } from '../../ports/logger.js';
+import type { PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import { STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_STATUSES } from '../../ports/tasks.js';
-import type { TaskEngine } from '../../tasks/engine.js';
 import { announce } from '../announce.js';
 import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../csv.js';
+import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
 import { type AdminAuthDeps, adminAuth } from '../middleware/admin-auth.js';
 
-export interface AdminRouteDeps extends AdminAuthDeps {
-  admin: AdminStore;
-  logger: Logger;
-  /** TASK_MAX_ATTEMPTS: a replayed dead letter gets this many more attempts. */
-  maxAttempts: number;
-  /** Whether delivery is paused (for the metrics). */
-  engine: Pick<TaskEngine, 'deliveryState'>;
-  /** Workers with EMAIL_QUEUE: a replayed task is announced to the queue. */
-  emailQueue?: EmailQueue;
-}
+/**
+ * Besides the request's admin store and engine (`c.get('services')`): `maxAttempts`, the budget a replayed
+ * dead letter gets; `emailQueue` (Workers with EMAIL_QUEUE), where a replayed task is announced.
+ */
+export type AdminRouteDeps = AdminAuthDeps & Pick<AppDeps, 'logger' | 'maxAttempts' | 'emailQueue'>;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -177,17 +170,19 @@ export function adminRoutes(deps: AdminRouteDeps) {
   app.use('/metrics', noStore, auth);
 
   // The same figures twice: JSON for the admin API, Prometheus' text format for a scraper.
-  app.get('/api/admin/metrics', async (c) =>
-    c.json({ ...(await deps.admin.deliveryMetrics()), delivery: deps.engine.deliveryState() }),
-  );
+  app.get('/api/admin/metrics', async (c) => {
+    const { admin, engine } = c.get('services');
+    return c.json({ ...(await admin.deliveryMetrics()), delivery: engine.deliveryState() });
+  });
   app.get('/metrics', async (c) => {
+    const { admin, engine } = c.get('services');
     c.header('content-type', PROMETHEUS_CONTENT_TYPE);
-    return c.body(toPrometheus(await deps.admin.deliveryMetrics(), deps.engine.deliveryState()));
+    return c.body(toPrometheus(await admin.deliveryMetrics(), engine.deliveryState()));
   });
 
   app.get('/api/admin/tasks', async (c) => {
     const query = parseQuery(taskQuerySchema, c.req.query());
-    const page = await deps.admin.listTasks({
+    const page = await c.get('services').admin.listTasks({
       ...(query.status ? { status: query.status } : {}),
       ...(query.kind ? { kind: query.kind } : {}),
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
@@ -199,7 +194,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
   app.post('/api/admin/tasks/:id/retry', async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('task');
-    const result = await deps.admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
+    const result = await c.get('services').admin.replayDeadTask(id.toLowerCase(), deps.maxAttempts);
     if (result.outcome === 'not_found') throw apiErrors.notFound('task');
     if (result.outcome === 'not_dead') {
       throw new ApiError(409, 'not_dead', `the task is ${result.status}: only a dead task can be replayed`);
@@ -223,7 +218,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
 
   app.get('/api/admin/registrations', async (c) => {
     const query = parseQuery(registrationQuerySchema, c.req.query());
-    const page = await deps.admin.listRegistrations({
+    const page = await c.get('services').admin.listRegistrations({
       ...registrationFilters(query),
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       ...(query.cursor ? { after: query.cursor } : {}),
@@ -249,13 +244,14 @@ export function adminRoutes(deps: AdminRouteDeps) {
   // there were more (narrow the filters).
   app.get('/api/admin/registrations.csv', async (c) => {
     const filters = registrationFilters(parseQuery(registrationExportSchema, c.req.query()));
+    const { admin } = c.get('services');
     const parts: string[] = [CSV_BOM + csvRow(CSV_HEADER)];
     let rows = 0;
     let after: PagePosition | undefined;
     let truncated = false;
     while (rows < CSV_MAX_ROWS) {
       const limit = Math.min(CSV_BATCH, CSV_MAX_ROWS - rows);
-      const page = await deps.admin.listRegistrations({ ...filters, limit, ...(after ? { after } : {}) });
+      const page = await admin.listRegistrations({ ...filters, limit, ...(after ? { after } : {}) });
       for (const r of page.items) {
         parts.push(
           csvRow([

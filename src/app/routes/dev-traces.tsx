@@ -1,18 +1,16 @@
-// The dev trace view, only in development (no Resend key, like the dev mailbox): otherwise 404.
+// The dev trace view, mounted only in dev mode (src/services.ts, routeGroups); otherwise 404.
 import { Hono } from 'hono';
-import type { AppDeps } from '../deps.js';
+import type { RecentTraces } from '../../tracing/recent-traces.js';
 import { DevTracesPage } from '../pages/dev-traces.js';
-import { siteOf } from '../pages/layout.js';
+import type { Site } from '../pages/layout.js';
 
 const LIMIT = 50;
 
-export function devTraceRoutes(deps: AppDeps) {
+export function devTraceRoutes({ recent, site }: { recent: RecentTraces; site: Site }) {
   const app = new Hono();
-  const recent = deps.recentTraces;
-  if (!deps.devMode || !recent) return app;
   app.get('/dev/traces', (c) => {
     c.header('cache-control', 'no-store');
-    return c.html(<DevTracesPage site={siteOf(deps)} traces={recent.requests(LIMIT)} />);
+    return c.html(<DevTracesPage site={site} traces={recent.requests(LIMIT)} />);
   });
   return app;
 }

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
 import { type OpenApiDocument, openApiDocument } from '../openapi.js';
-import { Layout, type Site, siteOf } from '../pages/layout.js';
+import { Layout, type Site } from '../pages/layout.js';
 
 type Schema = {
   $ref?: string;
@@ -261,11 +261,11 @@ function ApiDocsPage(props: { doc: OpenApiDocument; site: Site }) {
   );
 }
 
-export function docsRoutes(deps: AppDeps) {
+export function docsRoutes({ race, site }: Pick<AppDeps, 'race'> & { site: Site }) {
   const app = new Hono();
-  // Built once per app: the race (and so the distances in the schema) does not change while running.
-  const doc = openApiDocument(deps.race);
-  const site = siteOf(deps);
+  // Built once per app (once per Node process or Worker isolate): the race, and so the distances in the
+  // schema, does not change while running.
+  const doc = openApiDocument(race);
   app.get('/openapi.json', (c) => c.json(doc));
   app.get('/docs', (c) => c.html(<ApiDocsPage doc={doc} site={site} />));
   return app;

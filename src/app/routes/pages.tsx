@@ -14,18 +14,20 @@ import { pickFields, readFormBody } from '../middleware/form-body.js';
 import { limitBody } from '../middleware/json-body.js';
 import { noStore } from '../middleware/no-store.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
-import { siteOf } from '../pages/layout.js';
+import type { Site } from '../pages/layout.js';
 import { ResendConfirmationPage } from '../pages/resend-confirmation.js';
 import { FORM_FIELDS, type FormErrors, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
-import { signUp } from '../register.js';
+import { type SignUpDeps, signUp } from '../register.js';
 import { RESEND_WINDOW_MS, resendConfirmation, validResendEmail } from '../resend-confirmation.js';
 import { putResentFlash, putSignUpFlash, type SignUpFlash, takeResentFlash, takeSignUpFlash } from './form-flash.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function pageRoutes(deps: AppDeps) {
+export type PageRouteDeps = SignUpDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'isHttps'> & { site: Site };
+
+export function pageRoutes(deps: PageRouteDeps) {
   const app = new Hono();
-  const site = siteOf(deps);
+  const { site } = deps;
 
   /**
    * What a refused sign-up's fields and outcome come to on the page: its errors, worded as before, and —
@@ -49,7 +51,7 @@ export function pageRoutes(deps: AppDeps) {
   app.get('/', async (c) => {
     const flash = takeSignUpFlash(c, deps);
     const refused = flash ? refusedSignUp(flash) : undefined;
-    const taken = await c.get('deps').store.countRegistrationsByDistance(deps.race.id);
+    const taken = await c.get('services').store.countRegistrationsByDistance(deps.race.id);
     // Places left change with every sign-up, and a flash echoes what the runner typed: never cached.
     c.header('cache-control', 'no-store');
     return c.html(
@@ -77,7 +79,7 @@ export function pageRoutes(deps: AppDeps) {
     const values = pickFields(await readFormBody(c), FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
     if (!result.ok) return refused(c, { values });
-    const { registration, outcome } = await signUp(c, c.get('deps'), result.value);
+    const { registration, outcome } = await signUp(c, deps, result.value);
     if (outcome === 'stored') return c.redirect(`/registrations/${registration.id}`, 303);
     return refused(c, { values, refusal: outcome === 'distance_full' ? 'distance_full' : 'already_registered' });
   });
@@ -86,7 +88,7 @@ export function pageRoutes(deps: AppDeps) {
   // (resend-confirmation.ts), then its page.
   app.post('/resend-confirmation', noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
     const email = validResendEmail(deps, pickFields(await readFormBody(c), ['email']));
-    await resendConfirmation(c, c.get('deps'), email);
+    await resendConfirmation(c, deps, email);
     putResentFlash(c, deps, email);
     return c.redirect('/resend-confirmation', 303);
   });
@@ -106,7 +108,7 @@ export function pageRoutes(deps: AppDeps) {
   app.get('/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
-    const found = await c.get('deps').store.findRegistration(id.toLowerCase());
+    const found = await c.get('services').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
     return c.html(<ConfirmationPage site={site} race={deps.race} found={found} />);
   });

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-export function raceRoutes() {
+import type { AppDeps } from '../deps.js';
+
+export function raceRoutes({ race }: Pick<AppDeps, 'race'>) {
   const app = new Hono();
   app.get('/api/race', async (c) => {
-    const { race, store } = c.get('deps');
-    const taken = await store.countRegistrationsByDistance(race.id);
+    const taken = await c.get('services').store.countRegistrationsByDistance(race.id);
     return c.json({
       id: race.id,
       name: race.name,

@@ -8,19 +8,20 @@ import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
 import { clientLimit } from '../middleware/client-limit.js';
 import { limitBody, readJsonBody } from '../middleware/json-body.js';
 import { noStore } from '../middleware/no-store.js';
-import { refusal, signUp, validInput } from '../register.js';
+import { refusal, type SignUpDeps, signUp, validInput } from '../register.js';
 import { resendConfirmation, validResendEmail } from '../resend-confirmation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function registrationRoutes(deps: AppDeps) {
+export type RegistrationRouteDeps = SignUpDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey'>;
+
+export function registrationRoutes(deps: RegistrationRouteDeps) {
   const app = new Hono();
   // Per-client limit first (bad input counts too), then the body limit.
   const guard = [clientLimit(deps.clientLimiter, deps.clientKey), limitBody] as const;
 
   // Both answer about one runner (their 201, its replays, their details): never cached anywhere.
   app.post('/api/registrations', noStore, ...guard, async (c) => {
-    const deps = c.get('deps'); // this request's: its store calls count towards Server-Timing
     const key = readIdempotencyKey(c);
     const input = validInput(deps, await readJsonBody(c));
     const created = (id: string) => ({
@@ -37,7 +38,8 @@ export function registrationRoutes(deps: AppDeps) {
       id = registration.id;
     } else {
       const hash = await requestHash(input);
-      const remembered = await deps.store.findIdempotentResponse(key);
+      const { store } = c.get('services');
+      const remembered = await store.findIdempotentResponse(key);
       if (remembered) return replay(c, remembered, hash);
       const { registration, outcome } = await signUp(c, deps, input, (r) => ({
         key,
@@ -47,7 +49,7 @@ export function registrationRoutes(deps: AppDeps) {
       }));
       if (outcome !== 'stored') {
         // A concurrent request with the same key may have stored first: answer as it did.
-        const stored = await deps.store.findIdempotentResponse(key);
+        const stored = await store.findIdempotentResponse(key);
         if (stored) return replay(c, stored, hash);
         throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
       }
@@ -59,7 +61,6 @@ export function registrationRoutes(deps: AppDeps) {
 
   // "Send me my confirmation again": 202 for every address, registered or not (resend-confirmation.ts).
   app.post('/api/registrations/resend-confirmation', noStore, ...guard, async (c) => {
-    const deps = c.get('deps');
     const email = validResendEmail(deps, await readJsonBody(c));
     await resendConfirmation(c, deps, email);
     return c.json({ status: 'accepted' }, 202);
@@ -68,7 +69,7 @@ export function registrationRoutes(deps: AppDeps) {
   app.get('/api/registrations/:id', noStore, async (c) => {
     const id = c.req.param('id');
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
-    const found = await c.get('deps').store.findRegistration(id.toLowerCase());
+    const found = await c.get('services').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
     const { registration, email } = found;
     return c.json({

@@ -13,6 +13,7 @@ import {
   type PreparedRegistration,
   prepareRegistration,
   refusal,
+  type SignUpDeps,
   sendDirect,
   signUp,
   validInput,
@@ -20,7 +21,10 @@ import {
 
 export const THANKS = 'Thanks for registering for our Marathon';
 
-export function strategyRoutes(deps: AppDeps) {
+export type StrategyRouteDeps = SignUpDeps &
+  Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'sendTimeoutMs' | 'emailWorker'>;
+
+export function strategyRoutes(deps: StrategyRouteDeps) {
   const app = new Hono();
   // Per-client limit first (bad input counts too), then the body limit.
   const guard = [clientLimit(deps.clientLimiter, deps.clientKey), limitBody] as const;
@@ -33,7 +37,7 @@ export function strategyRoutes(deps: AppDeps) {
   }
 
   async function insertOrConflict(c: Context, prepared: PreparedRegistration) {
-    const outcome = await c.get('deps').store.insertRegistration(prepared.registration);
+    const outcome = await c.get('services').store.insertRegistration(prepared.registration);
     if (outcome !== 'stored') throw refusal(outcome);
   }
 
@@ -42,7 +46,7 @@ export function strategyRoutes(deps: AppDeps) {
     const prepared = await readPrepared(c, 'sequential');
     await insertOrConflict(c, prepared);
     try {
-      await sendDirect(c.get('deps'), prepared);
+      await sendDirect(c, deps, prepared);
     } catch (error) {
       logFailure('sequential', 'email')(error);
       throw apiErrors.emailFailed();
@@ -55,7 +59,7 @@ export function strategyRoutes(deps: AppDeps) {
   app.post('/api/marathon-fire-and-forget', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'fire-and-forget');
     await insertOrConflict(c, prepared);
-    sendDirect(c.get('deps'), prepared).catch(logFailure('fire-and-forget', 'email'));
+    sendDirect(c, deps, prepared).catch(logFailure('fire-and-forget', 'email'));
     return c.text(THANKS, 201);
   });
 
@@ -64,7 +68,7 @@ export function strategyRoutes(deps: AppDeps) {
   app.post('/api/marathon-waituntil', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'wait-until');
     await insertOrConflict(c, prepared);
-    c.executionCtx.waitUntil(sendDirect(c.get('deps'), prepared).catch(logFailure('wait-until', 'email')));
+    c.executionCtx.waitUntil(sendDirect(c, deps, prepared).catch(logFailure('wait-until', 'email')));
     return c.text(THANKS, 201);
   });
 
@@ -72,7 +76,7 @@ export function strategyRoutes(deps: AppDeps) {
   // registration that may never be stored (duplicate, database down), and emails it anyway.
   app.post('/api/marathon-parallel', ...guard, async (c) => {
     const prepared = await readPrepared(c, 'parallel');
-    const { store } = c.get('deps');
+    const { store } = c.get('services');
     c.executionCtx.waitUntil(
       Promise.all([
         store
@@ -82,7 +86,7 @@ export function strategyRoutes(deps: AppDeps) {
               deps.logger.warn('strategy.refused_after_response', { strategy: 'parallel', outcome });
           })
           .catch(logFailure('parallel', 'insert')),
-        sendDirect(c.get('deps'), prepared).catch(logFailure('parallel', 'email')),
+        sendDirect(c, deps, prepared).catch(logFailure('parallel', 'email')),
       ]),
     );
     return c.text(THANKS, 202);
@@ -121,7 +125,7 @@ export function strategyRoutes(deps: AppDeps) {
 
   // The durable one, with the seed's plain-text answer.
   app.post('/api/marathon-outbox', ...guard, async (c) => {
-    const { outcome } = await signUp(c, c.get('deps'), validInput(deps, await readJsonBody(c)));
+    const { outcome } = await signUp(c, deps, validInput(deps, await readJsonBody(c)));
     if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
     return c.text(THANKS, 201);
   });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createApp } from '../../app/create-app.js';
+import { sharedServices } from '../../app/request-services.js';
 import { type Config, ConfigError, type Env, type Modes, parseConfig, resolveModes } from '../../config.js';
 import { createMemoryClientLimiter, unlimited } from '../../ports/client-limiter.js';
 import { createJsonLogger, type Logger } from '../../ports/logger.js';
@@ -92,11 +93,11 @@ export async function startNodeService(
   config.adminToken = adminToken;
   const race = await loadRace(config.raceConfig);
   const database = await openDatabase(config, options.progress);
-  const deps = buildServices({
+  // One process, one database pool: everything is built once and every request shares it.
+  const { deps, routes, servicesOver } = buildServices({
     config,
     modes,
     race,
-    database,
     logger,
     clientLimiter: config.rateLimitPerMinute ? createMemoryClientLimiter(config.rateLimitPerMinute, 60_000) : unlimited,
     adminAuthLimiter: createAdminAuthLimiter(),
@@ -105,7 +106,8 @@ export async function startNodeService(
     recentTraces: tracing.recent,
     providerPost,
   });
-  const app = createApp(deps);
+  const services = servicesOver(database);
+  const app = createApp(deps, routes, sharedServices(services));
   const background = new BackgroundWork();
 
   // The env carries @hono/node-server's `incoming` (for the client's address); `background` is waitUntil.
@@ -126,11 +128,11 @@ export async function startNodeService(
     throw explainListenError(error, config.host, config.port);
   }
   const { port } = server.address() as AddressInfo;
-  const sweeper = startSweeper(deps.engine, config.taskSweepIntervalMs, logger);
+  const sweeper = startSweeper(services.engine, config.taskSweepIntervalMs, logger);
   logger.info('service.started', {
     port,
     database: database.driver,
-    mailer: deps.devMailbox ? 'dev-mailbox' : 'resend',
+    mailer: modes.mailer,
     admin: adminToken ? 'on' : 'off',
   });
 
@@ -151,7 +153,7 @@ export async function startNodeService(
       if (!drained) {
         // 3. Past the grace period: abort. Aborted attempts are recorded as failed (retried later);
         // tasks still waiting for a send slot are released without burning an attempt.
-        deps.engine.abort();
+        services.engine.abort();
         await Promise.race([finished, new Promise((r) => setTimeout(r, 2000).unref())]);
       }
       // 4. Export the last spans (bounded: a collector that is down must not hold the stop), then

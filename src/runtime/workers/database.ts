@@ -1,11 +1,17 @@
 // The database on Workers: Neon's HTTP driver for a Neon DATABASE_URL, else node-postgres over
 // Cloudflare sockets to the HYPERDRIVE binding (or DATABASE_URL). Sockets cannot outlive the invocation
-// that opened them, so each invocation opens its own small pool (service.ts closes it once its
-// background work is done). The Worker never migrates: `npm run db:migrate` does, before a deploy.
+// that opened them, so each invocation that uses the database opens its own small pool (service.ts,
+// Invocation, closes it once the invocation's background work is done). The Worker never migrates:
+// `npm run db:migrate` does, before a deploy.
 import type { DatabaseHandle } from '../../adapters/db/database.js';
 import { isNeonUrl, openNeonHttp } from '../../adapters/db/neon-http.js';
 import { openNodePostgres } from '../../adapters/db/node-postgres.js';
 import { type Config, ConfigError } from '../../config.js';
+
+/** Throws the ConfigError `openDatabase` would, without opening anything (once per isolate). */
+export function checkDatabase(config: Config, hyperdrive: Hyperdrive | undefined): void {
+  if (!config.databaseUrl && !hyperdrive) throw new ConfigError('set the HYPERDRIVE binding or DATABASE_URL');
+}
 
 export function openDatabase(config: Config, hyperdrive: Hyperdrive | undefined): DatabaseHandle {
   if (config.databaseUrl && isNeonUrl(config.databaseUrl)) return openNeonHttp(config.databaseUrl);

@@ -1,11 +1,11 @@
 // Worker entry: the same app in workerd. `fetch` serves it; `scheduled` (the Cron Trigger) is the
-// sweeper. Each invocation gets its own services and database pool (service.ts).
+// sweeper. The app and everything no request owns are built once per isolate; each invocation gets its
+// own database, opened only if it is used (service.ts).
 import type { ExecutionContext } from 'hono';
-import { createApp } from '../../app/create-app.js';
 import { describeError } from '../../ports/errors.js';
 import { createJsonLogger } from '../../ports/logger.js';
 import { registerContextManager } from '../shared/context.js';
-import { flushTraces, settings, type WorkerBindings, withServices } from './service.js';
+import { flushTraces, Invocation, type Isolate, isolateFor, type WorkerBindings, withInvocation } from './service.js';
 import { sweepWithinBudget } from './sweeper.js';
 
 const logger = createJsonLogger();
@@ -13,19 +13,32 @@ registerContextManager();
 
 export default {
   async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext): Promise<Response> {
+    let isolate: Isolate;
+    let app: ReturnType<Isolate['app']>;
     try {
-      return await withServices(env, ctx, logger, async (deps, tracked) =>
-        createApp(deps).fetch(request, env, tracked),
-      );
+      isolate = isolateFor(env, logger);
+      app = isolate.app();
     } catch (error) {
       logger.error('worker.start_failed', { error: describeError(error) });
       return Response.json({ error: { code: 'internal', message: 'the service is misconfigured' } }, { status: 500 });
     }
+    const invocation = new Invocation(ctx, isolate, env);
+    try {
+      return await app.fetch(request, env, invocation);
+    } finally {
+      invocation.finish();
+    }
   },
 
   async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext): Promise<void> {
-    const { config } = settings(env);
-    await withServices(env, ctx, logger, (deps) => sweepWithinBudget(deps, logger, config.taskLeaseMs));
+    await withInvocation(env, ctx, logger, (invocation, isolate) =>
+      sweepWithinBudget(
+        invocation.services.engine,
+        isolate.services.deps.emailQueue,
+        logger,
+        isolate.config.taskLeaseMs,
+      ),
+    );
     // The sweep's spans, exported before the scheduled event ends.
     await flushTraces();
   },

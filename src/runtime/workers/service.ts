@@ -1,8 +1,15 @@
-// Wires the app for each Workers invocation. The settings are parsed once per isolate and the limiters
-// kept as long; the database is opened for the invocation and closed after its background work.
-import type { ExecutionContext } from 'hono';
+// Wires the Worker by lifetime (docs/design.md, Architecture). Once per isolate and settings: the
+// configuration, the race, the tracer provider, the limiters, the app's dependencies, the app itself
+// with its routes and OpenAPI document. Per invocation (`Invocation`): its waitUntil work, and its
+// database — sockets cannot outlive the invocation that opened them — with the store, admin store,
+// task engine and mailer over it, opened when first used and closed after the invocation's background
+// work.
+import type { ExecutionContext, Hono } from 'hono';
 import { cloudflareEmailQueue } from '../../adapters/cloudflare/email-queue.js';
 import { serviceBindingEmailWorker } from '../../adapters/cloudflare/email-worker.js';
+import type { DatabaseHandle } from '../../adapters/db/database.js';
+import { createApp } from '../../app/create-app.js';
+import { openedOnUse, type RequestServices, type ServicesFor } from '../../app/request-services.js';
 import { type Config, type Env, type Modes, parseConfig, resolveModes } from '../../config.js';
 import type { Race } from '../../domain/race.js';
 import {
@@ -12,11 +19,12 @@ import {
   unlimited,
 } from '../../ports/client-limiter.js';
 import type { Logger } from '../../ports/logger.js';
-import { buildServices, createAdminAuthLimiter } from '../../services.js';
+import { buildServices, createAdminAuthLimiter, type Services } from '../../services.js';
 import { createTracing, type Tracing } from '../../tracing/provider.js';
-import { trackingContext } from './background.js';
+import { isRecordingTracer } from '../../tracing/tracer.js';
+import { TrackingContext } from './background.js';
 import { clientInfo } from './client.js';
-import { openDatabase } from './database.js';
+import { checkDatabase, openDatabase } from './database.js';
 import { loadRace } from './race.js';
 import { WORKERS_TRACING_SDK } from './tracing-sdk.js';
 
@@ -34,9 +42,18 @@ export type WorkerBindings = Partial<Cloudflare.Env> & {
   RACE_CONFIG?: unknown;
 };
 
-// Parsed once per isolate: env is the same object for every invocation of one deployment. The tracer
-// provider lives as long (spans wait in memory until each invocation flushes them in waitUntil).
-let parsed: { env: WorkerBindings; config: Config; modes: Modes; race: Race; tracing: Tracing } | undefined;
+/** What one isolate builds once for its settings: everything no invocation owns. */
+export interface Isolate {
+  config: Config;
+  modes: Modes;
+  race: Race;
+  /** The tracer provider: spans wait in memory until each invocation flushes them in waitUntil. */
+  tracing: Tracing;
+  services: Services;
+  /** The app, built on the isolate's first request (the email Worker never serves one). */
+  app(): Hono;
+}
+
 // Without the Rate Limiting binding: counts in this isolate's memory (a weaker, per-isolate limit).
 let isolateLimiter: ReturnType<typeof createMemoryClientLimiter> | undefined;
 
@@ -59,13 +76,19 @@ function clientLimiterFor(env: WorkerBindings, config: Config) {
   return isolateLimiter;
 }
 
-/** The settings of this deployment, parsed once per isolate. */
-export function settings(env: WorkerBindings): { config: Config; modes: Modes; race: Race; tracing: Tracing } {
-  if (parsed?.env === env) return parsed;
+/**
+ * A request's services through its invocation (`Invocation.of`): the app's `ServicesFor` on Workers.
+ * Nothing is opened until a route uses the store, the admin store, the engine or the mailer.
+ */
+const invocationServices: ServicesFor = (c, timings) => openedOnUse(Invocation.of(c), timings);
+
+function buildIsolate(env: WorkerBindings, logger: Logger): Isolate {
   const strings: Env = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') strings[name] = value;
   delete strings.RACE_CONFIG;
   const config = parseConfig(strings);
+  // A deployment without a database fails every request alike (main.ts), not only those that use it.
+  checkDatabase(config, env.HYPERDRIVE);
   // A Worker never enters dev mode by omission: a forgotten RESEND_API_KEY holds the emails (see
   // /readyz) instead of opening the dev mailbox to the world. `npm run dev:worker` sets DEV_MODE=1.
   const modes = resolveModes(config, 'workerd');
@@ -78,24 +101,10 @@ export function settings(env: WorkerBindings): { config: Config; modes: Modes; r
     },
     WORKERS_TRACING_SDK,
   );
-  parsed = { env, config, modes, race, tracing };
-  return parsed;
-}
-
-/** Runs `work` with this invocation's services; its waitUntil work goes through `tracked`. */
-export function withServices<T>(
-  env: WorkerBindings,
-  ctx: ExecutionContext,
-  logger: Logger,
-  work: (deps: ReturnType<typeof buildServices>, tracked: ExecutionContext) => Promise<T>,
-) {
-  const { config, modes, race, tracing } = settings(env);
-  const database = openDatabase(config, env.HYPERDRIVE);
-  const deps = buildServices({
+  const services = buildServices({
     config,
     modes,
     race,
-    database,
     logger,
     clientLimiter: clientLimiterFor(env, config),
     adminAuthLimiter: adminAuthLimiterFor(env),
@@ -106,19 +115,112 @@ export function withServices<T>(
     emailQueue: env.EMAIL_QUEUE ? cloudflareEmailQueue(env.EMAIL_QUEUE) : undefined,
     emailWorker: env.EMAIL ? serviceBindingEmailWorker(env.EMAIL) : undefined,
   });
-  const { tracked, settled } = trackingContext(ctx);
-  // After the response and the background work: export this invocation's spans, close the pool.
-  const closeAfterwards = () =>
-    ctx.waitUntil(
-      settled()
+  let app: Hono | undefined;
+  return {
+    config,
+    modes,
+    race,
+    tracing,
+    services,
+    app: () => {
+      app ??= createApp(services.deps, services.routes, invocationServices);
+      return app;
+    },
+  };
+}
+
+/**
+ * The same settings: every binding and var the same, but HYPERDRIVE, which each invocation reads from
+ * its own env. workerd hands every invocation of an isolate the same env object, so this is rarely asked.
+ */
+function sameSettings(a: WorkerBindings, b: WorkerBindings): boolean {
+  const keys = Object.keys(a) as (keyof WorkerBindings)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every(
+    (key) =>
+      key === 'HYPERDRIVE' ||
+      Object.is(a[key], b[key]) ||
+      (key === 'RACE_CONFIG' && JSON.stringify(a[key]) === JSON.stringify(b[key])),
+  );
+}
+
+let built: { env: WorkerBindings; isolate: Isolate } | undefined;
+
+/** This isolate's build for `env`'s settings: made on first use, again only when the settings change. */
+export function isolateFor(env: WorkerBindings, logger: Logger): Isolate {
+  if (built?.env === env) return built.isolate;
+  const isolate = built && sameSettings(built.env, env) ? built.isolate : buildIsolate(env, logger);
+  built = { env, isolate };
+  return isolate;
+}
+
+/**
+ * One invocation (a request, a Cron run, a queue batch, an RPC call), as the ExecutionContext its work
+ * gets: its waitUntil work is tracked, and its services are opened over its own database on first use.
+ * `finish` then waits for the background work, exports the spans and closes the database.
+ */
+export class Invocation extends TrackingContext {
+  readonly #ctx: ExecutionContext;
+  readonly #isolate: Isolate;
+  readonly #env: WorkerBindings;
+  #database: DatabaseHandle | undefined;
+  #services: RequestServices | undefined;
+
+  constructor(ctx: ExecutionContext, isolate: Isolate, env: WorkerBindings) {
+    super(ctx);
+    this.#ctx = ctx;
+    this.#isolate = isolate;
+    this.#env = env;
+  }
+
+  /** The invocation a request's context carries (main.ts hands each request its own). */
+  static of(c: { executionCtx: unknown }): Invocation {
+    const ctx = c.executionCtx;
+    if (ctx instanceof Invocation) return ctx;
+    throw new Error('this request was not handed an Invocation (src/runtime/workers/main.ts)');
+  }
+
+  /** The store, admin store, task engine and mailer over this invocation's database, opened now. */
+  get services(): RequestServices {
+    if (!this.#services) {
+      // This invocation's binding: HYPERDRIVE is read only here, when the database is wanted.
+      this.#database = openDatabase(this.#isolate.config, this.#env.HYPERDRIVE);
+      this.#services = this.#isolate.services.servicesOver(this.#database);
+    }
+    return this.#services;
+  }
+
+  /** After the answer and the background work: export this invocation's spans, close its database. */
+  finish(): void {
+    const { tracing } = this.#isolate;
+    // Nothing to wait for, export or close (GET /healthz without tracing): nothing more to do.
+    if (!this.#database && !this.tracking && !isRecordingTracer(tracing.tracer)) return;
+    this.#ctx.waitUntil(
+      this.settled()
         .then(() => tracing.flush().catch(() => {}))
-        .then(() => database.close())
+        .then(() => this.#database?.close())
         .catch(() => {}),
     );
-  return work(deps, tracked).finally(closeAfterwards);
+  }
+}
+
+/** Runs `work` as one invocation of `env`'s isolate; afterwards, `finish` (see Invocation). */
+export async function withInvocation<T>(
+  env: WorkerBindings,
+  ctx: ExecutionContext,
+  logger: Logger,
+  work: (invocation: Invocation, isolate: Isolate) => Promise<T>,
+): Promise<T> {
+  const isolate = isolateFor(env, logger);
+  const invocation = new Invocation(ctx, isolate, env);
+  try {
+    return await work(invocation, isolate);
+  } finally {
+    invocation.finish();
+  }
 }
 
 /** Exports the spans this isolate still holds. */
 export async function flushTraces(): Promise<void> {
-  await parsed?.tracing.flush().catch(() => {});
+  await built?.isolate.tracing.flush().catch(() => {});
 }

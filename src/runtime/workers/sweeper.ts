@@ -6,11 +6,11 @@
 // message arrives on time (src/tasks/sql/upcoming.ts), and again the tasks nobody picked up for a
 // lease's time (their message was never enqueued, or lost: src/tasks/sql/overdue.ts). If the queue
 // refuses the overdue ones too, the sweeper delivers them itself.
-import type { AppDeps } from '../../app/deps.js';
 import { type EmailQueue, MAX_QUEUE_DELAY_SECONDS, taskMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { MAX_BATCH } from '../../tasks/batcher.js';
+import type { TaskEngine } from '../../tasks/engine.js';
 
 /** How long one Cron invocation keeps claiming, within the Workers limits for scheduled events. */
 const SWEEP_BUDGET_MS = 25_000;
@@ -19,19 +19,21 @@ const SWEEP_BUDGET_MS = 25_000;
 const CRON_PERIOD_MS = 60_000;
 
 export async function sweepWithinBudget(
-  deps: Pick<AppDeps, 'engine' | 'emailQueue'>,
+  engine: TaskEngine,
+  /** Workers with EMAIL_QUEUE: the consumer delivers, the sweeper announces. */
+  emailQueue: EmailQueue | undefined,
   logger: Logger,
   /** With the queue: how long a due task waits for its message before it counts as lost (TASK_LEASE_MS). */
   graceMs: number,
 ): Promise<void> {
   const deadline = Date.now() + SWEEP_BUDGET_MS;
-  if (deps.emailQueue) {
-    await announceUpcoming(deps.engine, deps.emailQueue, logger);
-    return announceOverdue(deps.engine, deps.emailQueue, logger, graceMs, deadline);
+  if (emailQueue) {
+    await announceUpcoming(engine, emailQueue, logger);
+    return announceOverdue(engine, emailQueue, logger, graceMs, deadline);
   }
   let claimed = 0;
   while (Date.now() < deadline) {
-    const n = await deps.engine.sweep();
+    const n = await engine.sweep();
     claimed += n;
     if (n === 0) break;
   }
@@ -39,7 +41,7 @@ export async function sweepWithinBudget(
 }
 
 /** The tasks due before the next Cron run, each delayed to its time (grouped by delay). */
-async function announceUpcoming(engine: AppDeps['engine'], queue: EmailQueue, logger: Logger): Promise<void> {
+async function announceUpcoming(engine: TaskEngine, queue: EmailQueue, logger: Logger): Promise<void> {
   const upcoming = await engine.upcoming(1000, CRON_PERIOD_MS);
   const byDelay = new Map<number, string[]>();
   for (const { id, dueInMs } of upcoming) {
@@ -56,8 +58,8 @@ async function announceUpcoming(engine: AppDeps['engine'], queue: EmailQueue, lo
 }
 
 async function announceOverdue(
-  engine: AppDeps['engine'],
-  queue: NonNullable<AppDeps['emailQueue']>,
+  engine: TaskEngine,
+  queue: EmailQueue,
   logger: Logger,
   graceMs: number,
   deadline: number,
