@@ -6,7 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { waitUntilDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { post } from '../support/http.js';
 import { type ServiceProcess, startServiceProcess } from '../support/processes.js';
 
 describe('graceful shutdown', () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { runner } from '../support/fixtures.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const TOKEN = 'session-admin-token-0123456789';
@@ -426,13 +427,7 @@ describe.each([
   });
 
   it('the sign-up form post too', async () => {
-    const form = new URLSearchParams({
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      email: `public-url-${name}@example.com`,
-      address: '12 Analytical Row',
-      distance: 'half',
-    }).toString();
+    const form = new URLSearchParams(runner({ email: `public-url-${name}@example.com` })).toString();
     const post = (origin: string) =>
       fetch(`${target.url}/register`, {
         method: 'POST',

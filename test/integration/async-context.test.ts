@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
 
 const PROBE = createContextKey('finishline.test.probe');
 

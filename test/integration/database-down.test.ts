@@ -2,7 +2,8 @@
 // answers 503 unavailable with Retry-After quickly, writes nothing half, and recovers without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, urlFor } from '../../tools/postgres.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 

@@ -11,7 +11,8 @@ import { createSendBudget, SLOT_HEADROOM } from '../../src/tasks/send-budget.js'
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { waitUntilAllDelivered } from '../support/delivery.js';
-import { post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { post } from '../support/http.js';
 
 describe('the account send budget, across processes', () => {
   let db: TestDatabase;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
 
 let db: TestDatabase;
 const services: NodeService[] = [];
