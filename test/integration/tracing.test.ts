@@ -6,8 +6,8 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { createTestDatabase } from '../../tools/postgres.js';
+import { startResendStandIn } from '../../tools/resend-stand-in.js';
 import { runner } from '../support/fixtures.js';
 import { eventually } from '../support/http.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
@@ -59,21 +59,19 @@ function parseServerTiming(header: string | null): Record<string, number> {
 }
 
 describe('tracing on Node', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
+  // The service is started here rather than as the stack's target: it records into `exporter`.
+  const stack = useStack('fl_tracing', null);
   let service: NodeService;
   const exporter = new InMemorySpanExporter();
   const spans = () => exporter.getFinishedSpans();
 
   beforeAll(async () => {
-    db = await createTestDatabase('fl_tracing');
-    resend = await startResendStandIn();
     service = await startNodeService(
       {
         PORT: '0',
-        DATABASE_URL: db.url,
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
+        DATABASE_URL: stack.db.url,
+        RESEND_API_KEY: stack.resend.apiKey,
+        RESEND_BASE_URL: stack.resend.url,
         // The sequential strategy's Server-Timing is traced here; its route is off outside dev mode.
         STRATEGY_ROUTES: 'on',
         ...FAST_RETRIES,
@@ -84,11 +82,9 @@ describe('tracing on Node', () => {
   });
   afterAll(async () => {
     await service?.stop();
-    await resend?.close();
-    await db?.drop();
   });
   beforeEach(() => {
-    resend.reset();
+    stack.resend.reset();
     exporter.reset();
   });
 
@@ -135,7 +131,7 @@ describe('tracing on Node', () => {
       'task.attempt': 1,
       'task.outcome': 'succeeded',
     });
-    const [task] = await db.query<{ id: string; trace_parent: string }>(
+    const [task] = await stack.db.query<{ id: string; trace_parent: string }>(
       'SELECT id, trace_parent FROM tasks WHERE registration_id = $1',
       [id],
     );
@@ -156,7 +152,7 @@ describe('tracing on Node', () => {
   });
 
   it('a failed attempt records the error and status ERROR; the sweeper retry links to the same request', async () => {
-    resend.failNext(1, 'error500');
+    stack.resend.failNext(1, 'error500');
     const res = await register(service, '/api/registrations', distinctiveRunner());
     expect(res.status).toBe(201);
     await eventually(() => {
@@ -190,7 +186,7 @@ describe('tracing on Node', () => {
 
   it('no span name, attribute, event or link carries the runner’s email, names or address', async () => {
     const input = distinctiveRunner();
-    resend.failNext(1, 'error500');
+    stack.resend.failNext(1, 'error500');
     await register(service, '/api/registrations', input);
     await register(service, '/api/marathon-sequential', distinctiveRunner());
     await register(service, '/api/registrations', input); // 409: already registered
@@ -229,7 +225,7 @@ describe('tracing on Node', () => {
   });
 
   it('Server-Timing on the sequential strategy includes the provider wait', async () => {
-    resend.setLatency(30);
+    stack.resend.setLatency(30);
     const res = await register(service, '/api/marathon-sequential', distinctiveRunner());
     expect(res.status).toBe(200);
     const timing = parseServerTiming(res.headers.get('server-timing'));
