@@ -6,12 +6,10 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase } from '../../tools/postgres.js';
-import { startResendStandIn } from '../../tools/resend-stand-in.js';
 import { runner } from '../support/fixtures.js';
 import { eventually } from '../support/http.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
-import { useStack } from '../support/stack.js';
+import { useDatabase, useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 
 const FAST_RETRIES = {
@@ -278,9 +276,10 @@ describe('Server-Timing with the no-op tracer', () => {
 });
 
 describe('OTLP/HTTP export from Node', () => {
+  const otlpStack = useStack('fl_otlp', null);
+
   it('sends the spans of a registration and its attempt to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
-    const db = await createTestDatabase('fl_otlp');
-    const resend = await startResendStandIn();
+    const { db, resend } = otlpStack;
     const receiver = await startOtlpReceiver();
     const service = await startNodeService(
       {
@@ -321,16 +320,16 @@ describe('OTLP/HTTP export from Node', () => {
     } finally {
       await service.stop();
       await receiver.close();
-      await resend.close();
-      await db.drop();
     }
   });
 });
 
 describe('dev trace view (GET /dev/traces)', () => {
+  // No stand-in: without a Resend key the service runs in dev mode, which the view belongs to.
+  const fresh = useDatabase('fl_devtraces');
+
   it('shows a registration’s request and the attempt it caused, with no inline style and no personal data', async () => {
-    const db = await createTestDatabase('fl_devtraces');
-    const service = await startNodeService({ PORT: '0', DATABASE_URL: db.url, ...FAST_RETRIES }, silentLogger);
+    const service = await startNodeService({ PORT: '0', DATABASE_URL: fresh.db.url, ...FAST_RETRIES }, silentLogger);
     try {
       const input = distinctiveRunner();
       const res = await register(service, '/api/registrations', input);
@@ -358,16 +357,14 @@ describe('dev trace view (GET /dev/traces)', () => {
       expect(html).not.toContain('>/dev/traces<');
     } finally {
       await service.stop();
-      await db.drop();
     }
   });
 
   it('does not exist when a Resend key is set', async () => {
-    const db = await createTestDatabase('fl_devtraces_off');
     const service = await startNodeService(
       {
         PORT: '0',
-        DATABASE_URL: db.url,
+        DATABASE_URL: fresh.db.url,
         RESEND_API_KEY: 're_x',
         RESEND_BASE_URL: 'http://127.0.0.1:9',
         ...FAST_RETRIES,
@@ -378,7 +375,6 @@ describe('dev trace view (GET /dev/traces)', () => {
       expect((await fetch(`${service.url}/dev/traces`)).status).toBe(404);
     } finally {
       await service.stop();
-      await db.drop();
     }
   });
 });
