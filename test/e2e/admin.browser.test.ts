@@ -15,7 +15,8 @@ import { describeViolations, seriousAxeViolations } from '../support/axe.js';
 import { parseCsv } from '../support/csv.js';
 import { waitUntilDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { startNodeTarget, type Target } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';

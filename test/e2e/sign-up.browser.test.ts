@@ -16,7 +16,8 @@ import { launchChromium } from '../../tools/chromium.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
 import { waitUntilDelivered } from '../support/delivery.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { TARGETS, type Target } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';

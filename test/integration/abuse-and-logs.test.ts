@@ -2,7 +2,8 @@
 // Limiting binding), and logs without personal data.
 import { describe, expect, it } from 'vitest';
 import { useCleanup } from '../support/cleanup.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const { defer, database, resendStandIn } = useCleanup();

@@ -4,8 +4,9 @@
 // X-Forwarded-Proto behind one trusted proxy (TRUST_PROXY=1); on workerd from CF-Connecting-IP and
 // the request's URL (Miniflare's MF-Original-URL stands in for an https request to the edge).
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { runner } from '../support/fixtures.js';
+import { useStack } from '../support/stack.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const TOKEN = 'session-admin-token-0123456789';
@@ -64,32 +65,27 @@ function setCookies(res: Response): SetCookie[] {
 }
 
 describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => {
-  let db: TestDatabase;
-  let target: Target;
   const lines: string[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase(`fl_admin_session_${_name}`);
-    target = await startTarget({ databaseUrl: db.url, env: { ADMIN_TOKEN: TOKEN, ...env }, log: (l) => lines.push(l) });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await db?.drop();
-  });
+  const stack = useStack(
+    `fl_admin_session_${_name}`,
+    startTarget,
+    { ADMIN_TOKEN: TOKEN, ...env },
+    { log: (l) => lines.push(l) },
+  );
 
   function send(
     path: string,
     init: { client: string; https?: boolean; method?: string; cookie?: string; bearer?: string; form?: string },
   ) {
     const https = init.https ?? false;
-    const headers: Record<string, string> = via.headers(target, path, init.client, https);
+    const headers: Record<string, string> = via.headers(stack.target, path, init.client, https);
     if (init.cookie) headers.cookie = init.cookie;
     if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
     if (init.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = via.origin(target, https);
+      headers.origin = via.origin(stack.target, https);
     }
-    return fetch(`${target.url}${path}`, {
+    return fetch(`${stack.target.url}${path}`, {
       method: init.method ?? (init.form !== undefined ? 'POST' : 'GET'),
       headers,
       body: init.form,
@@ -125,7 +121,7 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
     );
     expect(cookie!.attributes).not.toContain('Secure');
 
-    const rows = await db.query<{ id_hash: string; ttl: number }>(
+    const rows = await stack.db.query<{ id_hash: string; ttl: number }>(
       `SELECT id_hash, extract(epoch FROM expires_at - created_at)::int AS ttl FROM admin_sessions`,
     );
     expect(rows).toEqual([{ id_hash: sha256(cookie!.value), ttl: TWELVE_HOURS_S }]);
@@ -150,7 +146,7 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
     const [cleared] = setCookies(out);
     expect(cleared).toMatchObject({ name: 'finishline_session', value: '' });
     expect(cleared!.attributes).toContain('Max-Age=0');
-    expect(await db.query('SELECT 1 FROM admin_sessions WHERE id_hash = $1', [sha256(id)])).toEqual([]);
+    expect(await stack.db.query('SELECT 1 FROM admin_sessions WHERE id_hash = $1', [sha256(id)])).toEqual([]);
 
     // The copy a thief kept is refused everywhere.
     expect(await dashboard(client, session)).toBe(false);
@@ -196,7 +192,7 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
   it('refuses an ended session, and sweeps ended sessions at the next sign-in', async () => {
     const client = '10.1.0.4';
     const id = setCookies(await signIn(client, TOKEN))[0]!.value;
-    await db.query(`UPDATE admin_sessions SET expires_at = now() - interval '1 second' WHERE id_hash = $1`, [
+    await stack.db.query(`UPDATE admin_sessions SET expires_at = now() - interval '1 second' WHERE id_hash = $1`, [
       sha256(id),
     ]);
     const session = `finishline_session=${id}`;
@@ -207,7 +203,9 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
     expect((await send('/api/admin/registrations.csv', { client, cookie: session })).status).toBe(401);
 
     const fresh = setCookies(await signIn(client, TOKEN))[0]!.value;
-    const hashes = (await db.query<{ id_hash: string }>('SELECT id_hash FROM admin_sessions')).map((r) => r.id_hash);
+    const hashes = (await stack.db.query<{ id_hash: string }>('SELECT id_hash FROM admin_sessions')).map(
+      (r) => r.id_hash,
+    );
     expect(hashes).toContain(sha256(fresh));
     expect(hashes).not.toContain(sha256(id));
   });
@@ -238,9 +236,9 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
     const cookie = `finishline_session=${id}`;
     const task = crypto.randomUUID();
     const post = (path: string, headers: Record<string, string>, body?: string) =>
-      fetch(`${target.url}${path}`, {
+      fetch(`${stack.target.url}${path}`, {
         method: 'POST',
-        headers: { ...via.headers(target, path, client, false), cookie, ...headers },
+        headers: { ...via.headers(stack.target, path, client, false), cookie, ...headers },
         body,
         redirect: 'manual',
       });
@@ -266,7 +264,7 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
     // From our own pages: through (here to "no such task").
     const ours = await post(`/admin/tasks/${task}/retry`, {
       'content-type': 'application/json',
-      origin: via.origin(target, false),
+      origin: via.origin(stack.target, false),
     });
     expect(ours.status).toBe(303);
     expect(ours.headers.get('location')).toBe('/admin?done=not-found#dead-letters');
@@ -334,24 +332,16 @@ describe.each(TARGETS)('admin session on %s', (_name, startTarget, env, via) => 
 });
 
 describe('admin credential limit on workerd with the ADMIN_AUTH_LIMITER binding', () => {
-  let db: TestDatabase;
-  let target: Target;
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_admin_limit_binding');
-    target = await startWorkerdTarget({
-      databaseUrl: db.url,
-      env: { ADMIN_TOKEN: TOKEN },
-      ratelimits: { ADMIN_AUTH_LIMITER: { simple: { limit: 3, period: 60 } } },
-    });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await db?.drop();
-  });
+  const stack = useStack(
+    'fl_admin_limit_binding',
+    startWorkerdTarget,
+    { ADMIN_TOKEN: TOKEN },
+    { ratelimits: { ADMIN_AUTH_LIMITER: { simple: { limit: 3, period: 60 } } } },
+  );
 
   it('counts wrong tokens with the binding (its limit, not the in-memory 10)', async () => {
     const get = (client: string, token: string) =>
-      fetch(`${target.url}/api/admin/tasks`, {
+      fetch(`${stack.target.url}/api/admin/tasks`, {
         headers: { 'cf-connecting-ip': client, authorization: `Bearer ${token}` },
       });
     for (let i = 0; i < 3; i++) expect((await get('10.4.0.1', `wrong-${i}-0123456789abcdefgh`)).status).toBe(401);
@@ -364,28 +354,23 @@ describe('admin credential limit on workerd with the ADMIN_AUTH_LIMITER binding'
 });
 
 describe('admin session on node without trusted proxies (TRUST_PROXY=0)', () => {
+  const stack = useStack('fl_admin_session_noproxy', startNodeTarget, { ADMIN_TOKEN: TOKEN });
+
   it('ignores X-Forwarded-Proto: the cookie is not Secure and has no __Host- prefix', async () => {
-    const db = await createTestDatabase('fl_admin_session_noproxy');
-    const target = await startNodeTarget({ databaseUrl: db.url, env: { ADMIN_TOKEN: TOKEN } });
-    try {
-      const res = await fetch(`${target.url}/admin/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          origin: target.url,
-          'x-forwarded-proto': 'https',
-        },
-        body: new URLSearchParams({ token: TOKEN }).toString(),
-      });
-      expect(res.status).toBe(303);
-      const [cookie] = setCookies(res);
-      expect(cookie?.name).toBe('finishline_session');
-      expect(cookie?.attributes.map((a) => a.toLowerCase())).not.toContain('secure');
-    } finally {
-      await target.stop();
-      await db.drop();
-    }
+    const res = await fetch(`${stack.target.url}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: stack.target.url,
+        'x-forwarded-proto': 'https',
+      },
+      body: new URLSearchParams({ token: TOKEN }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const [cookie] = setCookies(res);
+    expect(cookie?.name).toBe('finishline_session');
+    expect(cookie?.attributes.map((a) => a.toLowerCase())).not.toContain('secure');
   });
 });
 
@@ -394,19 +379,10 @@ describe.each([
   ['workerd', startWorkerdTarget],
 ] as const)('PUBLIC_URL on %s: the cross-site check expects its origin', (name, startTarget) => {
   const PUBLIC_URL = 'https://race.example.test';
-  let db: TestDatabase;
-  let target: Target;
-  beforeAll(async () => {
-    db = await createTestDatabase(`fl_admin_public_url_${name}`);
-    target = await startTarget({ databaseUrl: db.url, env: { ADMIN_TOKEN: TOKEN, PUBLIC_URL } });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await db?.drop();
-  });
+  const stack = useStack(`fl_admin_public_url_${name}`, startTarget, { ADMIN_TOKEN: TOKEN, PUBLIC_URL });
 
   const signIn = (headers: Record<string, string>) =>
-    fetch(`${target.url}/admin/login`, {
+    fetch(`${stack.target.url}/admin/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: new URLSearchParams({ token: TOKEN }).toString(),
@@ -416,32 +392,26 @@ describe.each([
   it('an Origin must be PUBLIC_URL, not whatever the Host makes the request URL', async () => {
     expect((await signIn({ origin: PUBLIC_URL })).status).toBe(303);
     // The request's own origin (derived from Host) no longer counts, nor a look-alike.
-    expect((await signIn({ origin: target.url })).status).toBe(403);
+    expect((await signIn({ origin: stack.target.url })).status).toBe(403);
     expect((await signIn({ origin: `${PUBLIC_URL}.evil.example` })).status).toBe(403);
     // An Origin decides even with Sec-Fetch-Site: same-origin beside it.
-    expect((await signIn({ origin: target.url, 'sec-fetch-site': 'same-origin' })).status).toBe(403);
+    expect((await signIn({ origin: stack.target.url, 'sec-fetch-site': 'same-origin' })).status).toBe(403);
     // Without Origin, a browser's Sec-Fetch-Site: same-origin is enough; nothing at all is not.
     expect((await signIn({ 'sec-fetch-site': 'same-origin' })).status).toBe(303);
     expect((await signIn({})).status).toBe(403);
   });
 
   it('the sign-up form post too', async () => {
-    const form = new URLSearchParams({
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      email: `public-url-${name}@example.com`,
-      address: '12 Analytical Row',
-      distance: 'half',
-    }).toString();
+    const form = new URLSearchParams(runner({ email: `public-url-${name}@example.com` })).toString();
     const post = (origin: string) =>
-      fetch(`${target.url}/register`, {
+      fetch(`${stack.target.url}/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
         body: form,
         redirect: 'manual',
       });
-    expect((await post(target.url)).status).toBe(403);
-    expect(await db.query('SELECT 1 FROM registrations')).toEqual([]);
+    expect((await post(stack.target.url)).status).toBe(403);
+    expect(await stack.db.query('SELECT 1 FROM registrations')).toEqual([]);
     expect((await post(PUBLIC_URL)).status).toBe(303);
   });
 });

@@ -7,12 +7,11 @@
 // manager before its first service starts.
 import { context, createContextKey } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { useStack } from '../support/stack.js';
 
 const PROBE = createContextKey('finishline.test.probe');
 
@@ -25,15 +24,14 @@ async function contextFollowsAwaits(): Promise<boolean> {
 }
 
 describe('async context on Node: only when spans are recorded', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
+  const stack = useStack('fl_async_context', null);
   const services: NodeService[] = [];
   const start = async (extra: Record<string, string>, spanExporter?: InMemorySpanExporter) => {
     const env = {
       PORT: '0',
-      DATABASE_URL: db.url,
-      RESEND_API_KEY: resend.apiKey,
-      RESEND_BASE_URL: resend.url,
+      DATABASE_URL: stack.db.url,
+      RESEND_API_KEY: stack.resend.apiKey,
+      RESEND_BASE_URL: stack.resend.url,
       ...extra,
     };
     const service = await startNodeService(env, silentLogger, { spanExporter });
@@ -41,14 +39,8 @@ describe('async context on Node: only when spans are recorded', () => {
     return service;
   };
 
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_async_context');
-    resend = await startResendStandIn();
-  });
   afterAll(async () => {
     for (const service of services) await service.stop();
-    await resend?.close();
-    await db?.drop();
   });
 
   it('a production service without tracing: no context manager, and Server-Timing still counts db', async () => {
@@ -62,7 +54,7 @@ describe('async context on Node: only when spans are recorded', () => {
     expect(res.status).toBe(201);
     const db = /db;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
     expect(Number(db?.[1])).toBeGreaterThan(0);
-    await resend.waitForAccepted(1, 10_000);
+    await stack.resend.waitForAccepted(1, 10_000);
     expect(await contextFollowsAwaits()).toBe(false);
   });
 

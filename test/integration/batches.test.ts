@@ -8,7 +8,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FaultName } from '../../tools/resend-stand-in.js';
 import { waitUntilDelivered } from '../support/delivery.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 

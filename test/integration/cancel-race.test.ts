@@ -12,23 +12,19 @@ import { createTaskEngine, type TaskEngine } from '../../src/tasks/engine.js';
 import { taskKinds } from '../../src/tasks/kinds/index.js';
 import { reminderKey, SEND_REMINDER_EMAIL } from '../../src/tasks/kinds/send-reminder-email.js';
 import { createTaskStore } from '../../src/tasks/store.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { useStack } from '../support/stack.js';
 
 const ROUNDS = 100;
 
-let db: TestDatabase;
+const stack = useStack('fl_cancel_race', null);
 let handle: ReturnType<typeof openNodePostgres>;
-let standIn: ResendStandIn;
 let engine: TaskEngine;
 
 beforeAll(async () => {
-  db = await createTestDatabase('fl_cancel_race');
-  handle = openNodePostgres(db.url);
-  standIn = await startResendStandIn();
+  handle = openNodePostgres(stack.db.url);
   engine = createTaskEngine({
     store: createTaskStore(sqlDatabase(handle.db)),
-    kinds: taskKinds({ mailer: createResendMailer({ apiKey: standIn.apiKey, baseUrl: standIn.url }) }),
+    kinds: taskKinds({ mailer: createResendMailer({ apiKey: stack.resend.apiKey, baseUrl: stack.resend.url }) }),
     logger: silentLogger,
     maxAttempts: 5,
     timeoutMs: 5000,
@@ -38,9 +34,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await standIn?.close();
   await handle?.close();
-  await db?.drop();
 });
 
 describe('cancel racing claim', () => {
@@ -61,8 +55,8 @@ describe('cancel racing claim', () => {
       seen[cancelled]++;
       // Whatever the sweep left (nothing, unless it ran before the task was due) is swept now.
       await engine.sweep();
-      const sent = standIn.accepted().filter((e) => e.to.includes(to)).length;
-      const [row] = await db.query(`SELECT status FROM tasks WHERE key = '${key}'`);
+      const sent = stack.resend.accepted().filter((e) => e.to.includes(to)).length;
+      const [row] = await stack.db.query(`SELECT status FROM tasks WHERE key = '${key}'`);
       if (cancelled === 'cancelled') {
         expect({ round, sent, status: row?.status }).toEqual({ round, sent: 0, status: 'cancelled' });
       } else {

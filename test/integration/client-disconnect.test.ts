@@ -3,10 +3,11 @@
 // (@hono/node-server on an ephemeral port, real PostgreSQL) and a raw TCP socket that announces more
 // bytes than it sends, then closes.
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { runner } from '../support/fixtures.js';
 import { eventually } from '../support/http.js';
-import { startNodeTarget, type Target } from '../support/targets.js';
+import { useStack } from '../support/stack.js';
+import { startNodeTarget } from '../support/targets.js';
 
 interface LogLine {
   level: string;
@@ -47,25 +48,20 @@ async function sendWhole(url: string, head: string, body: string): Promise<numbe
 }
 
 describe('a client that disconnects mid-body (Node)', () => {
-  let db: TestDatabase;
-  let target: Target;
   const lines: LogLine[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_disconnect');
-    target = await startNodeTarget({ databaseUrl: db.url, log: (line) => lines.push(JSON.parse(line) as LogLine) });
-  });
-  afterAll(async () => {
-    await target?.stop();
-    await db?.drop();
-  });
+  const stack = useStack(
+    'fl_disconnect',
+    startNodeTarget,
+    {},
+    { log: (line) => lines.push(JSON.parse(line) as LogLine) },
+  );
 
   const head = (path: string, requestId: string, headers: string[]) =>
     [
       `POST ${path} HTTP/1.1`,
-      `host: ${new URL(target.url).host}`,
+      `host: ${new URL(stack.target.url).host}`,
       // The form post's CSRF check wants a same-origin Origin.
-      `origin: ${target.url}`,
+      `origin: ${stack.target.url}`,
       `x-request-id: ${requestId}`,
       ...headers,
     ].join('\r\n');
@@ -96,7 +92,7 @@ describe('a client that disconnects mid-body (Node)', () => {
   for (const [name, path, headers, partial] of CASES) {
     it(`${name}: a 400, not a 503, and no error logged`, async () => {
       const requestId = `gone-${crypto.randomUUID()}`;
-      await sendPartly(target.url, head(path, requestId, headers), partial);
+      await sendPartly(stack.target.url, head(path, requestId, headers), partial);
       // The request line is logged once the app has answered (to nobody).
       await eventually(() => expect(requestLine(requestId)).toBeDefined());
       expect(requestLine(requestId)?.status).toBe(400);
@@ -106,22 +102,16 @@ describe('a client that disconnects mid-body (Node)', () => {
   }
 
   it('nothing was stored', async () => {
-    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM registrations');
+    const [row] = await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM registrations');
     expect(row?.n).toBe(0);
   });
 
   // Last: the same raw requests, sent whole, are accepted — the 400s above are about the missing bytes.
   it('sanity: the whole body through the same socket is a 201', async () => {
-    const body = JSON.stringify({
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      email: 'whole-body@example.com',
-      address: '12 Analytical Row',
-      distance: 'half',
-    });
+    const body = JSON.stringify(runner({ email: 'whole-body@example.com' }));
     const requestId = `whole-${crypto.randomUUID()}`;
     const status = await sendWhole(
-      target.url,
+      stack.target.url,
       head('/api/registrations', requestId, [
         'content-type: application/json',
         `content-length: ${Buffer.byteLength(body)}`,

@@ -1,28 +1,30 @@
 // The database goes away (a TCP proxy in front of PostgreSQL is cut) and comes back: the service
 // answers 503 unavailable with Retry-After quickly, writes nothing half, and recovers without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, urlFor } from '../../tools/postgres.js';
-import { eventually, post, runner } from '../support/http.js';
+import { urlFor } from '../../tools/postgres.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
+import { useDatabase } from '../support/stack.js';
 import { TARGETS, type Target } from '../support/targets.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 for (const [name, startTarget] of TARGETS) {
   describe(`database down on ${name}`, () => {
-    let db: TestDatabase;
+    // The target reaches this database through a TCP proxy the test can cut, so it is started here
+    // rather than by useStack (which wires it straight to the database).
+    const fresh = useDatabase(`fl_down_${name}`);
     let proxy: TcpProxy;
     let target: Target;
 
     beforeAll(async () => {
-      db = await createTestDatabase(`fl_down_${name}`);
       proxy = await startTcpProxy(5432);
-      const viaProxy = new URL(urlFor(db.name));
+      const viaProxy = new URL(urlFor(fresh.db.name));
       viaProxy.port = String(proxy.port);
       target = await startTarget({ databaseUrl: viaProxy.toString(), hyperdrive: false });
     });
     afterAll(async () => {
       await target?.stop();
       await proxy?.close();
-      await db?.drop();
     });
 
     it('answers 503 with Retry-After while the database is unreachable, then recovers', async () => {
@@ -50,7 +52,7 @@ for (const [name, startTarget] of TARGETS) {
       }, 15_000);
       const again = await post(target, '/api/registrations', input);
       expect(again.status).toBe(201);
-      const rows = await db.query('SELECT id FROM registrations WHERE email_normalized = $1', [input.email]);
+      const rows = await fresh.db.query('SELECT id FROM registrations WHERE email_normalized = $1', [input.email]);
       expect(rows).toHaveLength(1);
     });
   });

@@ -2,7 +2,8 @@
 // failures pause delivery for everyone without burning any task's attempts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FAST_RETRIES } from '../support/fast-retries.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 

@@ -2,7 +2,8 @@
 // task's age — as Prometheus text at /metrics and as JSON in the admin API, admin-protected, agreeing
 // with the database.
 import { describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 

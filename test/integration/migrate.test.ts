@@ -1,14 +1,15 @@
 // Migrations run at every Node start; several processes may start at once against one server.
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
 import { migrateServer } from '../../src/adapters/db/migrate.js';
-import { createTestDatabase, TABLES, type TestDatabase } from '../../tools/postgres.js';
+import { TABLES } from '../../tools/postgres.js';
+import { useDatabase } from '../support/stack.js';
 
-let db: TestDatabase | undefined;
-afterAll(() => db?.drop());
+// An empty database: the migrations are what the test runs.
+const fresh = useDatabase('fl_migrate', { migrate: false });
 
 it('applies the migrations once when several processes migrate at the same time', async () => {
-  db = await createTestDatabase('fl_migrate', { migrate: false });
+  const { db } = fresh;
   const url = db.url;
   await Promise.all(Array.from({ length: 5 }, () => migrateServer(url)));
   const tables = await db.query<{ table_name: string }>(

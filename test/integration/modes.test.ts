@@ -9,7 +9,8 @@ import { createJsonLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
 import type { ResendStandIn } from '../../tools/resend-stand-in.js';
 import { useCleanup } from '../support/cleanup.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 const { defer, database, resendStandIn: provider } = useCleanup();

@@ -5,22 +5,20 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { type NodeService, SERVER_LIMITS, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
+import { useDatabase } from '../support/stack.js';
 
-let db: TestDatabase;
+const fresh = useDatabase('node_server_limits');
 let service: NodeService;
 const lines: Record<string, unknown>[] = [];
 beforeAll(async () => {
-  db = await createTestDatabase('node_server_limits');
   service = await startNodeService(
-    { PORT: '0', DATABASE_URL: db.url, DEV_MODE: '1' },
+    { PORT: '0', DATABASE_URL: fresh.db.url, DEV_MODE: '1' },
     createJsonLogger((line) => lines.push(JSON.parse(line))),
     { serverLimits: { headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 50 } },
   );
 });
 afterAll(async () => {
   await service?.stop();
-  await db?.drop();
 });
 
 /** Sends `data` and never finishes the request; resolves with what the server answered before closing. */

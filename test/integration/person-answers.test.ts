@@ -5,7 +5,8 @@
 // the stored names and the Idempotency-Key's request hash all see the same value. Invisible formatting
 // characters (Unicode Cf) are refused on the form as on the API.
 import { describe, expect, it } from 'vitest';
-import { post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { TARGETS } from '../support/targets.js';
 

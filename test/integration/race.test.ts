@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
 import { waitUntilDelivered } from '../support/delivery.js';
-import { post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 

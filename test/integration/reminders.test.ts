@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
 import { SEND_REMINDER_EMAIL } from '../../src/tasks/kinds/send-reminder-email.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { type StartTarget, startNodeTarget, startWorkerdTarget } from '../support/targets.js';
 

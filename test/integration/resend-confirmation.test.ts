@@ -5,7 +5,8 @@
 // answers for a registered and an unregistered address are the same (status, headers, body, page),
 // and only the registered one gets an email — one, however often it is asked for within the window.
 import { describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { checkAnswersAgainstOpenApi } from '../support/openapi-contract.js';
 import { useStack } from '../support/stack.js';
 import { TARGETS, type Target } from '../support/targets.js';

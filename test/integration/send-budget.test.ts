@@ -8,19 +8,17 @@ import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
 import { createSendBudget, SLOT_HEADROOM } from '../../src/tasks/send-budget.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { waitUntilAllDelivered } from '../support/delivery.js';
-import { post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { post } from '../support/http.js';
+import { useDatabase, useStack } from '../support/stack.js';
 
 describe('the account send budget, across processes', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
+  const stack = useStack('fl_send_budget', null, {}, { resend: { rateLimitPerSec: 5 } });
   const services: NodeService[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('fl_send_budget');
-    resend = await startResendStandIn({ rateLimitPerSec: 5 });
+    const { db, resend } = stack;
     for (let i = 0; i < 3; i++) {
       services.push(
         await startNodeService(
@@ -42,8 +40,6 @@ describe('the account send budget, across processes', () => {
   });
   afterAll(async () => {
     for (const service of services) await service.stop();
-    await resend?.close();
-    await db?.drop();
   });
 
   it('three services sending at once keep to the one budget: no 429, every email once', async () => {
@@ -52,25 +48,25 @@ describe('the account send budget, across processes', () => {
       inputs.map((input, i) => post({ url: services[i % 3]!.url }, '/api/registrations', input)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(24).fill(201));
-    await waitUntilAllDelivered(db, 60_000);
-    for (const input of inputs) expect(resend.acceptedFor(input.email)).toBe(1);
-    expect(resend.refusedByRateLimit()).toBe(0);
+    await waitUntilAllDelivered(stack.db, 60_000);
+    for (const input of inputs) expect(stack.resend.acceptedFor(input.email)).toBe(1);
+    expect(stack.resend.refusedByRateLimit()).toBe(0);
     // One request (one slot) per batch: never more requests than emails.
-    expect(resend.requestCount()).toBeGreaterThan(0);
-    expect(resend.requestCount()).toBeLessThanOrEqual(24);
+    expect(stack.resend.requestCount()).toBeGreaterThan(0);
+    expect(stack.resend.requestCount()).toBeLessThanOrEqual(24);
   });
 
   it('a 429 pushes the budget back for every service, past the provider’s Retry-After', async () => {
-    const handle = openNodePostgres(db.url);
+    const handle = openNodePostgres(stack.db.url);
     try {
       const budget = createSendBudget(sqlDatabase(handle.db), 4);
-      resend.failNext(1, 'rateLimit429'); // Retry-After: 1 s
+      stack.resend.failNext(1, 'rateLimit429'); // Retry-After: 1 s
       const input = runner();
       expect((await post({ url: services[0]!.url }, '/api/registrations', input)).status).toBe(201);
-      await resend.waitForAccepted(25, 30_000);
-      expect(resend.acceptedFor(input.email)).toBe(1);
+      await stack.resend.waitForAccepted(25, 30_000);
+      expect(stack.resend.acceptedFor(input.email)).toBe(1);
       // The row itself: the next slot was moved at least a second past the 429 (read from the database).
-      const [row] = await db.query<{ pushed: boolean }>(
+      const [row] = await stack.db.query<{ pushed: boolean }>(
         "SELECT next_at >= (SELECT max(started_at) FROM task_attempts WHERE outcome = 'failed') + interval '1 second' AS pushed FROM send_budget",
       );
       expect(row?.pushed).toBe(true);
@@ -85,14 +81,10 @@ describe('the account send budget, across processes', () => {
 });
 
 describe('createSendBudget', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase('fl_send_budget_unit');
-  });
-  afterAll(() => db?.drop());
+  const fresh = useDatabase('fl_send_budget_unit');
 
   it('hands out slots spaced 1000/rate ms apart (plus headroom), in order, across budgets on one database', async () => {
-    const handles = [openNodePostgres(db.url), openNodePostgres(db.url)];
+    const handles = [openNodePostgres(fresh.db.url), openNodePostgres(fresh.db.url)];
     try {
       // One request every 100 s: the queue stays ahead of the clock however long the asks take, so each
       // slot is exactly one step after the one before, whichever budget asked.
@@ -105,7 +97,7 @@ describe('createSendBudget', () => {
         if (!slot.reserved) throw new Error('expected a slot');
         // The i-th slot starts i steps after the first ask, less the time since.
         expect(slot.waitMs).toBeLessThanOrEqual(i * step);
-        const [row] = await db.query<{ next_at_ms: number }>(
+        const [row] = await fresh.db.query<{ next_at_ms: number }>(
           "SELECT (extract(epoch FROM next_at) * 1000)::float8 AS next_at_ms FROM send_budget WHERE name = 'unit'",
         );
         nextAt.push(Number(row?.next_at_ms));

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { createTestDatabase, resetDatabase } from '../../tools/postgres.js';
+import { newRegistration } from '../support/fixtures.js';
 import { describeStoreContract, storesOn } from './store.contract.js';
 
 describeStoreContract('node-postgres', async () => {
@@ -31,16 +32,13 @@ describe('node-postgres with prepareStatements', () => {
     try {
       const { store } = storesOn(handle.db);
       for (let i = 0; i < 3; i++) {
-        const outcome = await store.insertRegistration({
-          id: crypto.randomUUID(),
-          raceId: 'prepared-race',
-          strategy: 'wait-until',
-          firstName: 'Pre',
-          lastName: 'Pared',
-          email: `prepared-${i}@example.com`,
-          address: '1 Plan Street',
-          distance: '10k',
-        });
+        const outcome = await store.insertRegistration(
+          newRegistration('prepared-race', {
+            strategy: 'wait-until',
+            email: `prepared-${i}@example.com`,
+            distance: '10k',
+          }),
+        );
         expect(outcome).toBe('stored');
       }
       const prepared = (await handle.db.execute(

@@ -10,8 +10,8 @@ import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
 import { createStore } from '../../src/adapters/db/store.js';
 import { StoreUnavailableError } from '../../src/ports/errors.js';
 import { createTaskStore } from '../../src/tasks/store.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { eventually } from '../support/http.js';
+import { useDatabase } from '../support/stack.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -58,16 +58,14 @@ describe('an unreachable server', () => {
 });
 
 describe('a reachable server', () => {
-  let db: TestDatabase;
+  const fresh = useDatabase('fl_unavail');
   let handle: ReturnType<typeof openNodePostgres>;
 
   beforeAll(async () => {
-    db = await createTestDatabase('fl_unavail');
-    handle = openNodePostgres(db.url, { max: 2 });
+    handle = openNodePostgres(fresh.db.url, { max: 2 });
   });
   afterAll(async () => {
     await handle?.close();
-    await db?.drop();
   });
 
   it('ping resolves', async () => {
@@ -108,7 +106,7 @@ describe('a reachable server', () => {
     const running = rejection(handle.db.execute(sql.raw("SELECT pg_sleep(10), 'fl-terminate-me'")));
     // Once the backend running that query shows up, terminate it from outside.
     await eventually(async () => {
-      const rows = await db.query<{ ok: boolean }>(
+      const rows = await fresh.db.query<{ ok: boolean }>(
         `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
          WHERE query LIKE '%fl-terminate-me%' AND pid <> pg_backend_pid()`,
       );

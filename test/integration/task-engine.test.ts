@@ -17,7 +17,7 @@ import { buildConfirmationEmail } from '../../src/domain/confirmation-email.js';
 import { DEFAULT_RACE } from '../../src/domain/race.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import type { Mailer } from '../../src/ports/mailer.js';
-import type { NewRegistration, Store } from '../../src/ports/store.js';
+import type { Store } from '../../src/ports/store.js';
 import type { LeasedTask } from '../../src/ports/tasks.js';
 import { createTaskEngine, type TaskEngine, type TaskEngineOptions } from '../../src/tasks/engine.js';
 import { AnsweredError } from '../../src/tasks/errors.js';
@@ -27,6 +27,7 @@ import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
 import { defineKind, type TaskKind } from '../../src/tasks/types.js';
 import { resetDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { newRegistration } from '../support/fixtures.js';
 
 let handle: DatabaseHandle;
 let store: Store;
@@ -83,16 +84,7 @@ function engineWith(overrides: Partial<TaskEngineOptions> = {}): TaskEngine {
  * payload is the confirmation email unless `payload` replaces it.
  */
 async function enqueue(engine: TaskEngine, kind = SEND_CONFIRMATION_EMAIL, payload?: unknown) {
-  const registration: NewRegistration = {
-    id: crypto.randomUUID(),
-    raceId: DEFAULT_RACE.id,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `runner-${crypto.randomUUID()}@example.com`,
-    address: '1 Analytical Way',
-    distance: 'half',
-    strategy: 'outbox',
-  };
+  const registration = newRegistration(DEFAULT_RACE.id);
   const message = buildConfirmationEmail(DEFAULT_RACE, 'Riverside Marathon <race@example.com>', {
     registrationId: registration.id,
     firstName: registration.firstName,

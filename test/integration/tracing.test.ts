@@ -6,11 +6,10 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
-import { eventually, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually } from '../support/http.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
-import { useStack } from '../support/stack.js';
+import { useDatabase, useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
 
 const FAST_RETRIES = {
@@ -58,21 +57,19 @@ function parseServerTiming(header: string | null): Record<string, number> {
 }
 
 describe('tracing on Node', () => {
-  let db: TestDatabase;
-  let resend: ResendStandIn;
+  // The service is started here rather than as the stack's target: it records into `exporter`.
+  const stack = useStack('fl_tracing', null);
   let service: NodeService;
   const exporter = new InMemorySpanExporter();
   const spans = () => exporter.getFinishedSpans();
 
   beforeAll(async () => {
-    db = await createTestDatabase('fl_tracing');
-    resend = await startResendStandIn();
     service = await startNodeService(
       {
         PORT: '0',
-        DATABASE_URL: db.url,
-        RESEND_API_KEY: resend.apiKey,
-        RESEND_BASE_URL: resend.url,
+        DATABASE_URL: stack.db.url,
+        RESEND_API_KEY: stack.resend.apiKey,
+        RESEND_BASE_URL: stack.resend.url,
         // The sequential strategy's Server-Timing is traced here; its route is off outside dev mode.
         STRATEGY_ROUTES: 'on',
         ...FAST_RETRIES,
@@ -83,11 +80,9 @@ describe('tracing on Node', () => {
   });
   afterAll(async () => {
     await service?.stop();
-    await resend?.close();
-    await db?.drop();
   });
   beforeEach(() => {
-    resend.reset();
+    stack.resend.reset();
     exporter.reset();
   });
 
@@ -134,7 +129,7 @@ describe('tracing on Node', () => {
       'task.attempt': 1,
       'task.outcome': 'succeeded',
     });
-    const [task] = await db.query<{ id: string; trace_parent: string }>(
+    const [task] = await stack.db.query<{ id: string; trace_parent: string }>(
       'SELECT id, trace_parent FROM tasks WHERE registration_id = $1',
       [id],
     );
@@ -155,7 +150,7 @@ describe('tracing on Node', () => {
   });
 
   it('a failed attempt records the error and status ERROR; the sweeper retry links to the same request', async () => {
-    resend.failNext(1, 'error500');
+    stack.resend.failNext(1, 'error500');
     const res = await register(service, '/api/registrations', distinctiveRunner());
     expect(res.status).toBe(201);
     await eventually(() => {
@@ -189,7 +184,7 @@ describe('tracing on Node', () => {
 
   it('no span name, attribute, event or link carries the runner’s email, names or address', async () => {
     const input = distinctiveRunner();
-    resend.failNext(1, 'error500');
+    stack.resend.failNext(1, 'error500');
     await register(service, '/api/registrations', input);
     await register(service, '/api/marathon-sequential', distinctiveRunner());
     await register(service, '/api/registrations', input); // 409: already registered
@@ -228,7 +223,7 @@ describe('tracing on Node', () => {
   });
 
   it('Server-Timing on the sequential strategy includes the provider wait', async () => {
-    resend.setLatency(30);
+    stack.resend.setLatency(30);
     const res = await register(service, '/api/marathon-sequential', distinctiveRunner());
     expect(res.status).toBe(200);
     const timing = parseServerTiming(res.headers.get('server-timing'));
@@ -281,9 +276,10 @@ describe('Server-Timing with the no-op tracer', () => {
 });
 
 describe('OTLP/HTTP export from Node', () => {
+  const otlpStack = useStack('fl_otlp', null);
+
   it('sends the spans of a registration and its attempt to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
-    const db = await createTestDatabase('fl_otlp');
-    const resend = await startResendStandIn();
+    const { db, resend } = otlpStack;
     const receiver = await startOtlpReceiver();
     const service = await startNodeService(
       {
@@ -324,16 +320,16 @@ describe('OTLP/HTTP export from Node', () => {
     } finally {
       await service.stop();
       await receiver.close();
-      await resend.close();
-      await db.drop();
     }
   });
 });
 
 describe('dev trace view (GET /dev/traces)', () => {
+  // No stand-in: without a Resend key the service runs in dev mode, which the view belongs to.
+  const fresh = useDatabase('fl_devtraces');
+
   it('shows a registration’s request and the attempt it caused, with no inline style and no personal data', async () => {
-    const db = await createTestDatabase('fl_devtraces');
-    const service = await startNodeService({ PORT: '0', DATABASE_URL: db.url, ...FAST_RETRIES }, silentLogger);
+    const service = await startNodeService({ PORT: '0', DATABASE_URL: fresh.db.url, ...FAST_RETRIES }, silentLogger);
     try {
       const input = distinctiveRunner();
       const res = await register(service, '/api/registrations', input);
@@ -361,16 +357,14 @@ describe('dev trace view (GET /dev/traces)', () => {
       expect(html).not.toContain('>/dev/traces<');
     } finally {
       await service.stop();
-      await db.drop();
     }
   });
 
   it('does not exist when a Resend key is set', async () => {
-    const db = await createTestDatabase('fl_devtraces_off');
     const service = await startNodeService(
       {
         PORT: '0',
-        DATABASE_URL: db.url,
+        DATABASE_URL: fresh.db.url,
         RESEND_API_KEY: 're_x',
         RESEND_BASE_URL: 'http://127.0.0.1:9',
         ...FAST_RETRIES,
@@ -381,7 +375,6 @@ describe('dev trace view (GET /dev/traces)', () => {
       expect((await fetch(`${service.url}/dev/traces`)).status).toBe(404);
     } finally {
       await service.stop();
-      await db.drop();
     }
   });
 });

@@ -1,25 +1,21 @@
 // TRUST_PROXY on Node: behind N trusted reverse proxies the client is the address N hops from the
 // right of X-Forwarded-For (what a client writes further left is ignored), so each client has its own
 // rate-limit bucket; without trusted proxies the headers are ignored and the socket decides.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { type NodeService, startNodeService } from '../../src/runtime/node/service.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { useDatabase } from '../support/stack.js';
 
-let db: TestDatabase;
+const fresh = useDatabase('trust_proxy');
 const services: NodeService[] = [];
-beforeAll(async () => {
-  db = await createTestDatabase('trust_proxy');
-});
 afterAll(async () => {
   for (const service of services) await service.stop();
-  await db?.drop();
 });
 
 async function start(trustProxy: string): Promise<NodeService> {
   const service = await startNodeService(
-    { PORT: '0', DATABASE_URL: db.url, DEV_MODE: '1', RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: trustProxy },
+    { PORT: '0', DATABASE_URL: fresh.db.url, DEV_MODE: '1', RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: trustProxy },
     createJsonLogger(() => {}),
   );
   services.push(service);

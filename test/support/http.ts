@@ -1,20 +1,6 @@
-// What most tests need to talk to a target: a valid registration body, a JSON POST, and a wait for
-// background work that finishes after the answer.
+// What most tests need to talk to a target: a JSON POST and a wait for background work that finishes
+// after the answer. The registration body is `runner` in fixtures.ts.
 import type { Target } from './targets.js';
-
-let counter = 0;
-/** A valid registration body with a unique email; `overrides` replace (or break) any field. */
-export function runner(overrides: Record<string, unknown> = {}) {
-  counter += 1;
-  return {
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `runner-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    address: '12 Analytical Row\nLondon',
-    distance: 'half',
-    ...overrides,
-  };
-}
 
 /** POSTs `body` as JSON (a string is sent as it is). */
 export function post(target: Pick<Target, 'url'>, path: string, body: unknown, headers: Record<string, string> = {}) {

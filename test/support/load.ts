@@ -1,5 +1,5 @@
 // Bounded load for fault tests: N registrations at a given concurrency, against loopback only.
-import { runner } from './http.js';
+import { runner } from './fixtures.js';
 
 export interface Sent {
   email: string;

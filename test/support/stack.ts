@@ -1,14 +1,37 @@
-// The usual set-up of a test file: a fresh database, a Resend stand-in, and a target (Node or workerd)
-// wired to both — started before the file's tests, stopped after them.
+// The one set-up style of a test file, as hooks registered by a `use…` call at the top of the file (or
+// of a describe block): the returned object is filled in once beforeAll ran, and everything is stopped
+// in afterAll, last started first stopped.
+// - `useDatabase(name)`: a fresh database only (for files that start their own service or store).
+// - `useStack(name, startTarget, env, options)`: a fresh database, a Resend stand-in, and a target
+//   (Node or workerd) wired to both. `startTarget: null` for a database and a stand-in without a target.
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
+import { type ResendStandIn, type ResendStandInOptions, startResendStandIn } from '../../tools/resend-stand-in.js';
 import type { StartTarget, Target, TargetOptions } from './targets.js';
 
 export interface Stack {
   db: TestDatabase;
   resend: ResendStandIn;
   target: Target;
+}
+
+export interface StackOptions extends Omit<TargetOptions, 'databaseUrl' | 'env'> {
+  /** Options of the Resend stand-in (its rate limit, latency…). */
+  resend?: ResendStandInOptions;
+  /** Options of the database (`migrate: false` for an empty one). */
+  database?: { migrate?: boolean };
+}
+
+/** Registers beforeAll/afterAll hooks for a fresh database; `db` is filled in once they ran. */
+export function useDatabase(name: string, options: { migrate?: boolean } = {}): { db: TestDatabase } {
+  const handle = {} as { db: TestDatabase };
+  beforeAll(async () => {
+    handle.db = await createTestDatabase(name, options);
+  });
+  afterAll(async () => {
+    await handle.db?.drop();
+  });
+  return handle;
 }
 
 /**
@@ -18,13 +41,26 @@ export interface Stack {
 export function useStack(
   name: string,
   startTarget: StartTarget,
+  env?: Record<string, string> | (() => Record<string, string>),
+  options?: StackOptions,
+): Stack;
+export function useStack(
+  name: string,
+  startTarget: null,
+  env?: Record<string, string> | (() => Record<string, string>),
+  options?: Pick<StackOptions, 'resend' | 'database'>,
+): Omit<Stack, 'target'>;
+export function useStack(
+  name: string,
+  startTarget: StartTarget | null,
   env: Record<string, string> | (() => Record<string, string>) = {},
-  options: Omit<TargetOptions, 'databaseUrl' | 'env'> = {},
-): Stack {
+  { resend: resendOptions, database, ...options }: StackOptions = {},
+): Stack | Omit<Stack, 'target'> {
   const stack = {} as Stack;
   beforeAll(async () => {
-    stack.db = await createTestDatabase(name);
-    stack.resend = await startResendStandIn();
+    stack.db = await createTestDatabase(name, database);
+    stack.resend = await startResendStandIn(resendOptions);
+    if (!startTarget) return;
     stack.target = await startTarget({
       ...options,
       databaseUrl: stack.db.url,

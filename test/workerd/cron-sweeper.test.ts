@@ -1,7 +1,8 @@
 // The Workers sweeper: the Cron Trigger's `scheduled` handler, run inside workerd, claims due tasks
 // (a retry scheduled after a failed first attempt) and delivers them exactly once, as one batch.
 import { describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startWorkerdTarget } from '../support/targets.js';
 

@@ -3,7 +3,8 @@
 // nodejs_compat: the statements are children of the request span), the attempt links to the
 // request's trace, and the Cron sweeper's run is exported at the end of `scheduled`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.js';
 import { useStack } from '../support/stack.js';
 import { startWorkerdTarget } from '../support/targets.js';

@@ -3,7 +3,8 @@
 // here the Worker's sends, fast path and Cron sweeper alike, carry `finishline/<version>` and are accepted.
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
-import { eventually, post, runner } from '../support/http.js';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startWorkerdTarget } from '../support/targets.js';
 
