@@ -2,7 +2,7 @@
 // Workers). After the response, in waitUntil: the task is already stored, so an enqueue that fails
 // loses nothing — the sweeper finds the task overdue and announces it again (src/tasks/sql/overdue.ts).
 import type { Context } from 'hono';
-import { MAX_QUEUE_DELAY_SECONDS, taskMessage } from '../ports/email-queue.js';
+import { taskMessage, tasksByDelay } from '../ports/email-queue.js';
 import { describeError } from '../ports/errors.js';
 import type { AppDeps } from './deps.js';
 
@@ -23,13 +23,8 @@ export function announce(
 ): void {
   const queue = deps.emailQueue;
   if (!queue) return;
-  const byDelay = new Map<number, string[]>();
-  for (const task of tasks) {
-    const delaySeconds = task.runAt ? Math.max(0, Math.ceil((task.runAt.getTime() - Date.now()) / 1000)) : 0;
-    if (delaySeconds > MAX_QUEUE_DELAY_SECONDS) continue;
-    byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), task.id]);
-  }
-  for (const [delaySeconds, taskIds] of byDelay) {
+  const due = tasks.map(({ id, runAt }) => ({ id, dueInMs: runAt ? runAt.getTime() - Date.now() : 0 }));
+  for (const [delaySeconds, taskIds] of tasksByDelay(due)) {
     c.executionCtx.waitUntil(
       queue
         .send(taskIds.map(taskMessage), delaySeconds > 0 ? { delaySeconds } : undefined)

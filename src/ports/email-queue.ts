@@ -27,6 +27,23 @@ export interface EmailQueue {
   send(messages: EmailQueueMessage[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
+/**
+ * Task ids grouped by the queue delay that brings each when it falls due (`dueInMs` from now; none or
+ * less: at once), so each group is one send. A task due later than the queue's longest delay is left
+ * out: the Cron sweeper announces it as its time comes (src/runtime/workers/sweeper.ts).
+ */
+export function tasksByDelay(tasks: readonly { id: string; dueInMs: number }[]): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const { id, dueInMs } of tasks) {
+    const delaySeconds = Math.max(0, Math.ceil(dueInMs / 1000));
+    if (delaySeconds > MAX_QUEUE_DELAY_SECONDS) continue;
+    const group = groups.get(delaySeconds);
+    if (group) group.push(id);
+    else groups.set(delaySeconds, [id]);
+  }
+  return groups;
+}
+
 /** The outbox's message for one task. */
 export function taskMessage(taskId: string): EmailQueueMessage {
   return { type: 'task', taskId };

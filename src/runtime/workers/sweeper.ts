@@ -6,7 +6,7 @@
 // message arrives on time (src/tasks/sql/upcoming.ts), and again the tasks nobody picked up for a
 // lease's time (their message was never enqueued, or lost: src/tasks/sql/overdue.ts). If the queue
 // refuses the overdue ones too, the sweeper delivers them itself.
-import { type EmailQueue, MAX_QUEUE_DELAY_SECONDS, taskMessage } from '../../ports/email-queue.js';
+import { type EmailQueue, taskMessage, tasksByDelay } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { MAX_BATCH } from '../../tasks/batcher.js';
@@ -43,12 +43,7 @@ export async function sweepWithinBudget(
 /** The tasks due before the next Cron run, each delayed to its time (grouped by delay). */
 async function announceUpcoming(engine: TaskEngine, queue: EmailQueue, logger: Logger): Promise<void> {
   const upcoming = await engine.upcoming(1000, CRON_PERIOD_MS);
-  const byDelay = new Map<number, string[]>();
-  for (const { id, dueInMs } of upcoming) {
-    const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(dueInMs / 1000)));
-    byDelay.set(delaySeconds, [...(byDelay.get(delaySeconds) ?? []), id]);
-  }
-  for (const [delaySeconds, ids] of byDelay) {
+  for (const [delaySeconds, ids] of tasksByDelay(upcoming)) {
     // Refused: the overdue scan announces them once their time has passed.
     await queue
       .send(ids.map(taskMessage), { delaySeconds })
