@@ -14,8 +14,8 @@ import { createAttempts } from './attempt.js';
 import { delayBeforeRetry } from './backoff.js';
 import { type Batcher, createBatcher, MAX_BATCH } from './batcher.js';
 import { createDeliveryPause, type DeliveryState } from './delivery-pause.js';
-import { PermanentError, RetryAfterError } from './errors.js';
-import { type BatchSender, deadAlone, sendBatch, sendClaimed } from './send-batch.js';
+import { RetryAfterError } from './errors.js';
+import { type BatchSender, deadOfUnknownKind, sendBatch, sendClaimed } from './send-batch.js';
 import type { SendBudget } from './send-budget.js';
 import { createSlotLine } from './slot-line.js';
 import type { TaskStore } from './store.js';
@@ -195,9 +195,7 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     upcoming: (limit, windowMs) => store.upcomingTasks(limit, windowMs),
     run(leased) {
       const kind = kinds.get(leased.kind);
-      return kind
-        ? batcherFor(kind).add(leased)
-        : deadAlone(sender, leased, new PermanentError(`no kind ${leased.kind}`));
+      return kind ? batcherFor(kind).add(leased) : deadOfUnknownKind(sender, leased);
     },
     async sweep(limit = batching ? MAX_BATCH : (options.concurrency ?? 10)) {
       // While paused or stopping, leave due tasks in the table: nothing is claimed, nothing is burned.

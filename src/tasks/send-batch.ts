@@ -77,7 +77,7 @@ export function sendClaimed(
   const groups = new Map<string, LeasedTask[]>();
   const sends: Promise<unknown>[] = [];
   for (const task of claimed) {
-    if (!kinds.has(task.kind)) sends.push(deadAlone(s, task, new PermanentError(`no kind ${task.kind}`)));
+    if (!kinds.has(task.kind)) sends.push(deadOfUnknownKind(s, task));
     else {
       const group = task.batchId ? `batch:${task.batchId}` : `kind:${task.kind}`;
       groups.set(group, [...(groups.get(group) ?? []), task]);
@@ -104,6 +104,11 @@ async function releaseAll(s: BatchSender, tasks: LeasedTask[], delayMs: number, 
     }),
   );
   return results;
+}
+
+/** A task of a kind nobody declared: dead at once, on the fast path and when claimed. */
+export function deadOfUnknownKind(s: Pick<BatchSender, 'store' | 'logger' | 'now'>, task: LeasedTask) {
+  return deadAlone(s, task, new PermanentError(`no kind ${task.kind}`));
 }
 
 /** A task that can never be sent (its payload does not parse, or no kind of its name exists): dead alone. */
