@@ -23,8 +23,6 @@ export type SignUpDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger
 export interface PreparedRegistration {
   registration: NewRegistration;
   email: EmailMessage;
-  /** The race-week reminders still ahead (the race file's `reminders`), each with its email. */
-  reminders: { offset: string; runAt: Date; email: EmailMessage }[];
 }
 
 /** The registration rules (docs/design.md: HTTP contract), or 422 validation_failed naming each field at fault. */
@@ -73,17 +71,22 @@ export function prepareRegistration(
     strategy,
     ...input,
   };
+  return { registration, email: confirmationEmailOf(deps, registration) };
+}
+
+/**
+ * The race-week reminders still ahead for `registration` (the race file's `reminders`), each with its
+ * email: only the outbox schedules them, so only it builds them. One whose time has already passed is
+ * not scheduled (reminderSchedule leaves it out).
+ */
+function remindersOf(deps: Pick<AppDeps, 'race' | 'emailFrom'>, registration: NewRegistration) {
+  if (!deps.race.reminders?.length) return [];
   const facts = runnerFacts(registration);
-  const email = buildConfirmationEmail(deps.race, deps.emailFrom, facts);
-  // A reminder whose time has already passed is not scheduled (reminderSchedule leaves it out).
-  const reminders = deps.race.reminders?.length
-    ? reminderSchedule(deps.race, registration.distance, new Date()).map(({ offset, runAt }) => ({
-        offset,
-        runAt,
-        email: buildReminderEmail(deps.race, deps.emailFrom, { ...facts, offset }),
-      }))
-    : [];
-  return { registration, email, reminders };
+  return reminderSchedule(deps.race, registration.distance, new Date()).map(({ offset, runAt }) => ({
+    offset,
+    runAt,
+    email: buildReminderEmail(deps.race, deps.emailFrom, { ...facts, offset }),
+  }));
 }
 
 /** 409s for a registration that was not stored. */
@@ -101,7 +104,7 @@ export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
  */
 export async function registerWithOutbox(
   c: Context,
-  deps: Pick<AppDeps, 'tracer' | 'logger' | 'emailQueue'>,
+  deps: Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue'>,
   prepared: PreparedRegistration,
   idempotency?: IdempotentResponse,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
@@ -116,7 +119,7 @@ export async function registerWithOutbox(
       const payload: EmailPayload = prepared.email;
       const task = engine.task(SEND_CONFIRMATION_EMAIL, payload, { claim: deliversThroughQueue(deps) });
       span.setAttribute('task.id', task.id);
-      const reminders = prepared.reminders.map((r) =>
+      const reminders = remindersOf(deps, prepared.registration).map((r) =>
         engine.task(SEND_REMINDER_EMAIL, r.email satisfies EmailPayload, {
           runAt: r.runAt,
           key: { value: reminderKey(prepared.registration.id, r.offset), mode: 'keep' },
