@@ -55,6 +55,10 @@ function withHost(
         path: `${url.pathname}${url.search}`,
         method: init.method ?? 'GET',
         headers: { ...init.headers, host: `${name}:${url.port}` },
+        // A connection of its own each time: Node's global agent keeps sockets alive, and one the server
+        // closed after answering early (a 421 to a POST whose body it never read) would be reused and
+        // hang up the next request.
+        agent: false,
       },
       (res) => {
         let body = '';
