@@ -7,7 +7,7 @@
 //                      Workers send the same bytes and what differs is everything around the answer
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { openApiDocument } from '../../src/app/openapi.js';
+import { openApiDocument } from '../../src/app/openapi/index.js';
 import { DEFAULT_RACE } from '../../src/domain/race.js';
 
 const doc = openApiDocument(DEFAULT_RACE);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { handleError } from '../../src/app/errors.js';
-import { openApiDocument } from '../../src/app/openapi.js';
+import { openApiDocument } from '../../src/app/openapi/index.js';
 import { type AdminRouteDeps, adminRoutes } from '../../src/app/routes/admin.js';
 import { DEFAULT_RACE } from '../../src/domain/race.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdHash } from '../../src/app/admin-session/index.js';
 import { handleError } from '../../src/app/errors.js';
-import { SESSION_COOKIE, SESSION_TTL_MS, sessionIdHash } from '../../src/app/middleware/admin-auth.js';
 import { adminRoutes, encodeCursor } from '../../src/app/routes/admin.js';
 import { createJsonLogger, type Logger, silentLogger } from '../../src/ports/logger.js';
 import type { NewRegistration } from '../../src/ports/store.js';

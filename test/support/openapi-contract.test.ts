@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { handleError } from '../../src/app/errors.js';
-import { openApiDocument } from '../../src/app/openapi.js';
+import { openApiDocument } from '../../src/app/openapi/index.js';
 import type { Site } from '../../src/app/pages/layout.js';
 import { devMailRoutes } from '../../src/app/routes/dev-mail.js';
 import { docsRoutes } from '../../src/app/routes/docs.js';

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { givenServices } from '../../../test/support/services.js';
 import { DEFAULT_RACE } from '../../domain/race.js';
-import { SESSION_COOKIE } from '../middleware/admin-auth.js';
+import { SESSION_COOKIE } from '../admin-session/index.js';
 import { type AdminPageRouteDeps, adminPageRoutes, dashboardNotice } from './admin-pages.js';
 
 const TASK = '0f8c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5';

@@ -1,6 +1,6 @@
 // The admin dashboard for browsers: sign in with the admin token through a form, which starts a
 // server-side session (12 h; the browser's HttpOnly, SameSite=Strict cookie holds only a random
-// session id, see middleware/admin-auth.ts), then counts, registrations (search, distance filter,
+// session id, see admin-session/), then counts, registrations (search, distance filter,
 // paging, CSV), and dead letters with a Retry button. Signing out deletes the session, so a copied
 // cookie stops working too. Every POST here has had its origin checked (CSRF) before it arrives
 // (middleware/same-origin.ts, for every page route), and every page and action but the sign-in needs
@@ -9,8 +9,6 @@
 // the pages say so.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { LimitVerdict } from '../../ports/client-limiter.js';
-import { announce } from '../announce.js';
-import type { AppDeps } from '../deps.js';
 import {
   type AdminAuthDeps,
   adminOff,
@@ -23,11 +21,13 @@ import {
   startAdminSession,
   tokensMatch,
   unauthorized,
-} from '../middleware/admin-auth.js';
-import { readFormBody } from '../middleware/form-body.js';
-import { limitBody } from '../middleware/json-body.js';
+} from '../admin-session/index.js';
+import { readFormBody } from '../body/form-body.js';
+import { limitBody } from '../body/json-body.js';
+import type { AppDeps } from '../deps.js';
 import { AdminDashboardPage, AdminSignInPage, type Flash, firstPageHref } from '../pages/admin.js';
 import type { Site } from '../pages/layout.js';
+import { announce } from '../sign-up/announce.js';
 import { decodeCursor, encodeCursor } from './admin.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

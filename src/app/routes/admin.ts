@@ -1,6 +1,6 @@
 // The admin API: tasks and dead letters, their replay, registrations as JSON and CSV, metrics.
 // Every route needs `Authorization: Bearer $ADMIN_TOKEN` (or, for GET/HEAD only, a dashboard
-// session: see middleware/admin-auth.ts) and answers `cache-control: no-store`.
+// session: see admin-session/ and middleware/admin-auth/) and answers `cache-control: no-store`.
 // Lists are newest first and cursor-paged; a cursor is opaque (base64url of `createdAt|id`).
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
@@ -8,12 +8,13 @@ import '../../domain/zod-messages.js';
 import type { PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import { STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_STATUSES } from '../../ports/tasks.js';
-import { announce } from '../announce.js';
-import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../csv.js';
+import type { AdminAuthDeps } from '../admin-session/index.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
-import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../metrics.js';
-import { type AdminAuthDeps, adminAuth } from '../middleware/admin-auth.js';
+import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../formats/csv.js';
+import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../formats/prometheus.js';
+import { adminAuth } from '../middleware/admin-auth/index.js';
+import { announce } from '../sign-up/announce.js';
 
 /**
  * Besides the request's admin store and engine (`c.get('services')`): `maxAttempts`, the budget a replayed

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../deps.js';
-import { type OpenApiDocument, openApiDocument } from '../openapi.js';
+import { type OpenApiDocument, openApiDocument } from '../openapi/index.js';
 import { Layout, type Site } from '../pages/layout.js';
 
 type Schema = {

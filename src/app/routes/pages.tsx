@@ -7,19 +7,25 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { findDistance } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
+import { pickFields, readFormBody } from '../body/form-body.js';
+import { limitBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
-import { clientLimit } from '../middleware/client-limit.js';
-import { pickFields, readFormBody } from '../middleware/form-body.js';
-import { limitBody } from '../middleware/json-body.js';
-import { noStore } from '../middleware/no-store.js';
+import { clientLimit } from '../middleware/client-limit/index.js';
+import { noStore } from '../middleware/no-store/index.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
 import type { Site } from '../pages/layout.js';
 import { ResendConfirmationPage } from '../pages/resend-confirmation.js';
 import { FORM_FIELDS, type FormErrors, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
-import { type SignUpDeps, signUp } from '../register.js';
-import { RESEND_WINDOW_MS, resendConfirmation, validResendEmail } from '../resend-confirmation.js';
-import { putResentFlash, putSignUpFlash, type SignUpFlash, takeResentFlash, takeSignUpFlash } from './form-flash.js';
+import {
+  putResentFlash,
+  putSignUpFlash,
+  type SignUpFlash,
+  takeResentFlash,
+  takeSignUpFlash,
+} from '../sign-up/form-flash.js';
+import { type SignUpDeps, signUp } from '../sign-up/register.js';
+import { RESEND_WINDOW_MS, resendConfirmation, validResendEmail } from '../sign-up/resend-confirmation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

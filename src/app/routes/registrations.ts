@@ -1,15 +1,15 @@
 // The registration API (outbox strategy, JSON).
 import { Hono } from 'hono';
 import { emailDeliveryStatus } from '../../ports/email-delivery.js';
-import { deliversThroughQueue } from '../announce.js';
+import { limitBody, readJsonBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
-import { readIdempotencyKey, replay, requestHash } from '../idempotency.js';
-import { clientLimit } from '../middleware/client-limit.js';
-import { limitBody, readJsonBody } from '../middleware/json-body.js';
-import { noStore } from '../middleware/no-store.js';
-import { refusal, type SignUpDeps, signUp, validInput } from '../register.js';
-import { resendConfirmation, validResendEmail } from '../resend-confirmation.js';
+import { clientLimit } from '../middleware/client-limit/index.js';
+import { noStore } from '../middleware/no-store/index.js';
+import { deliversThroughQueue } from '../sign-up/announce.js';
+import { readIdempotencyKey, replay, requestHash } from '../sign-up/idempotency.js';
+import { refusal, type SignUpDeps, signUp, validInput } from '../sign-up/register.js';
+import { resendConfirmation, validResendEmail } from '../sign-up/resend-confirmation.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -5,10 +5,10 @@ import { type Context, Hono } from 'hono';
 import { emailMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
 import type { Strategy } from '../../ports/store.js';
+import { limitBody, readJsonBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
-import { clientLimit } from '../middleware/client-limit.js';
-import { limitBody, readJsonBody } from '../middleware/json-body.js';
+import { clientLimit } from '../middleware/client-limit/index.js';
 import {
   type PreparedRegistration,
   prepareRegistration,
@@ -17,7 +17,7 @@ import {
   sendDirect,
   signUp,
   validInput,
-} from '../register.js';
+} from '../sign-up/register.js';
 
 export const THANKS = 'Thanks for registering for our Marathon';
 

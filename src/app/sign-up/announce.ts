@@ -2,9 +2,9 @@
 // Workers). After the response, in waitUntil: the task is already stored, so an enqueue that fails
 // loses nothing — the sweeper finds the task overdue and announces it again (src/tasks/sql/overdue.ts).
 import type { Context } from 'hono';
-import { taskMessage, tasksByDelay } from '../ports/email-queue.js';
-import { describeError } from '../ports/errors.js';
-import type { AppDeps } from './deps.js';
+import { taskMessage, tasksByDelay } from '../../ports/email-queue.js';
+import { describeError } from '../../ports/errors.js';
+import type { AppDeps } from '../deps.js';
 
 /** Whether tasks are delivered through the queue (then `announce` is how their delivery starts). */
 export function deliversThroughQueue(deps: Pick<AppDeps, 'emailQueue'>): boolean {

@@ -4,10 +4,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RACE } from '../domain/race.js';
-import { validateRegistration } from '../domain/registration.js';
-import { openApiDocument } from './openapi.js';
-import { docsRoutes } from './routes/docs.js';
+import { DEFAULT_RACE } from '../../domain/race.js';
+import { validateRegistration } from '../../domain/registration.js';
+import { docsRoutes } from '../routes/docs.js';
+import { openApiDocument } from './index.js';
 
 const doc = openApiDocument(DEFAULT_RACE);
 

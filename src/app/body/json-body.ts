@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, apiErrors } from '../errors.js';
-import { findDuplicateKey } from '../strict-json.js';
+import { findDuplicateKey } from './strict-json.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 

@@ -1,6 +1,6 @@
 // One log line per request: id, method, route pattern (never the raw URL's query), status, duration.
 import type { MiddlewareHandler } from 'hono';
-import type { Logger } from '../../ports/logger.js';
+import type { Logger } from '../../../ports/logger.js';
 
 export function requestLog(logger: Logger): MiddlewareHandler {
   return async (c, next) => {

@@ -3,8 +3,8 @@
 // Tasks are counted twice: in all by status (`finishline_tasks{status}`, every status) and per kind
 // (`finishline_tasks_by_kind{kind,status}`, every status of each kind that has a task). Two families, not
 // one labelled both ways: there `sum(finishline_tasks)` would add the totals to the kinds' series.
-import type { DeliveryMetrics } from '../ports/admin-store.js';
-import type { DeliveryState } from '../tasks/engine.js';
+import type { DeliveryMetrics } from '../../ports/admin-store.js';
+import type { DeliveryState } from '../../tasks/engine.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -1,9 +1,9 @@
 // `Idempotency-Key` on POST /api/registrations: a client that did not hear our answer (timeout,
 // dropped connection) retries with the same key and gets the original answer, not a 409.
 import type { Context } from 'hono';
-import type { RegistrationInput } from '../domain/registration.js';
-import type { IdempotentResponse } from '../ports/store.js';
-import { ApiError, apiErrors } from './errors.js';
+import type { RegistrationInput } from '../../domain/registration.js';
+import type { IdempotentResponse } from '../../ports/store.js';
+import { ApiError, apiErrors } from '../errors.js';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 

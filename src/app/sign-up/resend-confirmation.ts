@@ -12,14 +12,14 @@
 //   nothing more, and says so no differently;
 // - the per-client limit is the sign-up's (it answers 429 alike for every address).
 import type { Context } from 'hono';
-import { validateResendInput } from '../domain/registration.js';
-import { describeError } from '../ports/errors.js';
-import type { Registration } from '../ports/store.js';
-import type { EmailPayload } from '../tasks/kinds/email.js';
-import { SEND_CONFIRMATION_EMAIL } from '../tasks/kinds/send-confirmation-email.js';
+import { validateResendInput } from '../../domain/registration.js';
+import { describeError } from '../../ports/errors.js';
+import type { Registration } from '../../ports/store.js';
+import type { EmailPayload } from '../../tasks/kinds/email.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
+import type { AppDeps } from '../deps.js';
+import { apiErrors } from '../errors.js';
 import { announce, deliversThroughQueue } from './announce.js';
-import type { AppDeps } from './deps.js';
-import { apiErrors } from './errors.js';
 import { confirmationEmailOf } from './register.js';
 
 /** What a re-send needs of the app's dependencies; the store and the engine are the request's (`c.get('services')`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../test/support/csv.js';
+import { parseCsv } from '../../../test/support/csv.js';
 import { CSV_BOM, csvCell, csvRow } from './csv.js';
 
 describe('csvCell', () => {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { setResponseHeader } from './after-next.js';
+import { setResponseHeader } from './index.js';
 
 function appReturning(response: () => Response) {
   const app = new Hono();

@@ -8,7 +8,7 @@
 // TLS-terminating proxy the app sees http:// while the browser says https://; Sec-Fetch-Site still
 // says same-origin). A request with neither header is refused. Refusals are 403 `forbidden`.
 import type { MiddlewareHandler } from 'hono';
-import { ApiError, isApiPath } from '../errors.js';
+import { ApiError, isApiPath } from '../../errors.js';
 
 const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
 

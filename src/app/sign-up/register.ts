@@ -4,18 +4,18 @@
 // (JSON for the API, a form for the page); from validated input on, the path is the same. The store,
 // the engine and the mailer are the request's (`c.get('services')`).
 import type { Context } from 'hono';
-import { buildConfirmationEmail, type ConfirmationFacts, type EmailMessage } from '../domain/confirmation-email.js';
-import { type RegistrationInput, validateRegistration } from '../domain/registration.js';
-import { buildReminderEmail } from '../domain/reminder-email.js';
-import { reminderSchedule } from '../domain/reminders.js';
-import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../ports/store.js';
-import type { EmailPayload } from '../tasks/kinds/email.js';
-import { SEND_CONFIRMATION_EMAIL } from '../tasks/kinds/send-confirmation-email.js';
-import { reminderKey, SEND_REMINDER_EMAIL } from '../tasks/kinds/send-reminder-email.js';
-import { inSpan } from '../tracing/tracer.js';
+import { buildConfirmationEmail, type ConfirmationFacts, type EmailMessage } from '../../domain/confirmation-email.js';
+import { type RegistrationInput, validateRegistration } from '../../domain/registration.js';
+import { buildReminderEmail } from '../../domain/reminder-email.js';
+import { reminderSchedule } from '../../domain/reminders.js';
+import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../../ports/store.js';
+import type { EmailPayload } from '../../tasks/kinds/email.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
+import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
+import { inSpan } from '../../tracing/tracer.js';
+import type { AppDeps } from '../deps.js';
+import { apiErrors } from '../errors.js';
 import { announce, deliversThroughQueue } from './announce.js';
-import type { AppDeps } from './deps.js';
-import { apiErrors } from './errors.js';
 
 /** What signing up needs besides the request's services. */
 export type SignUpDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue'>;

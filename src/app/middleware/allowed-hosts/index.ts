@@ -3,7 +3,7 @@
 // stops DNS rebinding: a page on an attacker's name that resolves to 127.0.0.1 would otherwise be
 // "same origin" with the dev mailbox (/api/dev/mail) and the admin sign-in.
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors.js';
 
 function misdirected(): ApiError {
   return new ApiError(

@@ -1,4 +1,8 @@
-// Admin credentials, two kinds that never stand in for each other:
+// Admin credentials and dashboard sessions: how a token is checked, how a session starts, is found
+// and ends, and how wrong credentials are counted. The gate in front of the JSON admin API is
+// middleware/admin-auth; the dashboard's sign-in form is routes/admin-pages.tsx.
+//
+// Two kinds of credential that never stand in for each other:
 //
 // - `Authorization: Bearer $ADMIN_TOKEN`, for scripts: the whole JSON admin API and /metrics. The
 //   token is compared in constant time: both sides are hashed with SHA-256 (Web Crypto, so it runs in
@@ -15,14 +19,11 @@
 // refused Bearer header, a refused sign-in) count per client: past the limit the client is answered
 // 429 with Retry-After until the window ends, even with the right token, so guessing gets nowhere.
 // No token configured → admin is off: every request is refused (401), saying so.
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FailureLimiter, LimitVerdict } from '../../ports/client-limiter.js';
 import type { Logger } from '../../ports/logger.js';
 import { ApiError } from '../errors.js';
-
-const BEARER = /^Bearer +(\S+) *$/i;
-const SAFE_METHOD = /^(GET|HEAD)$/;
 
 /**
  * The session cookie's name over plain http. Over https it is `__Host-finishline_session`: the prefix
@@ -169,29 +170,4 @@ export function blockedClient(
   const verdict = deps.adminAuthLimiter.blocked(client);
   if (!verdict.allowed) deps.logger.warn('admin.auth.limited', { client, via });
   return verdict;
-}
-
-/**
- * The JSON admin API's gate: the Bearer token for any method; without an Authorization header, a
- * dashboard session for GET/HEAD. Otherwise 401 (with `WWW-Authenticate`), or 429 for a client over
- * its limit of wrong tokens. A request with no credentials at all is refused without counting; with
- * admin off (no ADMIN_TOKEN) every request is refused, uncounted, by `adminOff`.
- */
-export function adminAuth(deps: AdminAuthDeps): MiddlewareHandler {
-  return async (c, next) => {
-    if (!deps.adminToken) throw adminOff();
-    const header = c.req.header('authorization');
-    if (header !== undefined) {
-      const limited = blockedClient(c, deps, 'bearer');
-      if (!limited.allowed) throw tooManyFailures(limited);
-      const given = BEARER.exec(header)?.[1];
-      if (!given || !(await tokensMatch(given, deps.adminToken))) {
-        const verdict = await countFailure(c, deps, 'bearer');
-        throw verdict.allowed ? unauthorized() : tooManyFailures(verdict);
-      }
-    } else if (!SAFE_METHOD.test(c.req.method) || !(await hasAdminSession(c, deps))) {
-      throw unauthorized();
-    }
-    await next();
-  };
 }

@@ -4,10 +4,10 @@
 // (src/app/request-services.ts). Without a tracer provider there is no span to make: only the collector.
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
-import { newTimings, type RequestTimings, serverTimingHeader } from '../../tracing/timing.js';
-import { isRecordingTracer } from '../../tracing/tracer.js';
-import { isApiPath } from '../errors.js';
-import { setResponseHeader } from './after-next.js';
+import { newTimings, type RequestTimings, serverTimingHeader } from '../../../tracing/timing.js';
+import { isRecordingTracer } from '../../../tracing/tracer.js';
+import { isApiPath } from '../../errors.js';
+import { setResponseHeader } from '../after-next/index.js';
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -1,0 +1,230 @@
+// The OpenAPI document's component schemas, as JSON Schema 2020-12. Request bodies come from the SAME
+// Zod schemas that validate requests (z.toJSONSchema), so the description cannot drift from what the
+// server accepts; response schemas are Zod too, and the HTTP contract tests check every real answer
+// against them (Ajv), so they cannot drift from what the server sends either.
+// Zod Mini, as the request schemas (src/domain): the same schemas, as functions.
+import * as z from 'zod/mini';
+import type { Race } from '../../domain/race.js';
+import { registrationInputSchema, resendInputSchema } from '../../domain/registration.js';
+import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
+import { STRATEGIES } from '../../ports/store.js';
+import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../../ports/tasks.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+const count = () => z.int().check(z.minimum(0));
+const instant = () => z.iso.datetime();
+
+const errorSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().check(z.meta({ examples: ['validation_failed'] })),
+    message: z.string(),
+    details: z
+      .optional(z.array(z.strictObject({ path: z.string(), message: z.string() })))
+      .check(z.meta({ description: 'One entry per field at fault (validation_failed)' })),
+  }),
+});
+
+const emailStatus = z.enum(EMAIL_DELIVERY_STATUSES).check(
+  z.meta({
+    description:
+      '`sending` (first attempt under way), `pending` (retry scheduled), `sent`, `failed` (dead letter), ' +
+      '`not_tracked` (a seed strategy: nothing records its email)',
+  }),
+);
+const strategy = z.enum(STRATEGIES);
+
+const registrationCreated = z.strictObject({
+  id: z.uuid(),
+  status: z.literal('registered'),
+  distance: z.string(),
+  email: z.strictObject({ status: emailStatus }),
+});
+
+const resendAccepted = z
+  .strictObject({ status: z.literal('accepted') })
+  .check(z.meta({ description: 'The same answer for every address, registered or not' }));
+
+const registrationStatus = z.strictObject({
+  id: z.uuid(),
+  status: z.literal('registered'),
+  firstName: z.string(),
+  lastName: z.string(),
+  distance: z.string(),
+  strategy,
+  createdAt: instant(),
+  email: z.strictObject({ status: emailStatus, attempts: count(), sentAt: z.nullable(instant()) }),
+});
+
+const raceDistance = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  startTime: z.string().check(z.meta({ examples: ['09:00'] })),
+  cap: count(),
+  spotsLeft: count(),
+});
+
+const raceView = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  date: z.iso.date(),
+  place: z.string(),
+  timeZone: z.string().check(z.meta({ examples: ['Europe/Amsterdam'] })),
+  distances: z.array(raceDistance),
+});
+
+const health = z.strictObject({ status: z.literal('ok') });
+
+const deliveryState = z
+  .discriminatedUnion('state', [
+    z.strictObject({ state: z.literal('running') }),
+    z.strictObject({
+      state: z.literal('paused'),
+      reason: z.string().check(
+        z.meta({
+          description:
+            'Why: an account-wide provider failure (`invalid_api_key`, …), or `no_provider` (no provider key ' +
+            'configured: tasks are stored and wait)',
+          examples: ['invalid_api_key', 'no_provider'],
+        }),
+      ),
+      until: z
+        .nullable(instant())
+        .check(
+          z.meta({ description: 'When delivery resumes by itself; null when only a configuration change ends it' }),
+        ),
+    }),
+  ])
+  .check(z.meta({ description: 'Whether this process (isolate, on Workers) is sending emails' }));
+
+const readiness = z.strictObject({ status: z.literal('ready'), delivery: deliveryState });
+
+const nextCursor = z
+  .nullable(z.string())
+  .check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last' }));
+
+const adminTaskAttempt = z.strictObject({
+  number: z.int().check(z.minimum(1)),
+  startedAt: instant(),
+  durationMs: count(),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
+  error: z.nullable(z.string()),
+});
+
+const adminTask = z.strictObject({
+  id: z.uuid().check(z.meta({ description: 'Also the provider Idempotency-Key of every attempt' })),
+  kind: z.string().check(z.meta({ description: 'What the task does', examples: ['send-confirmation-email'] })),
+  key: z
+    .nullable(z.string())
+    .check(z.meta({ description: "Unique among its kind's pending and running tasks; null when it has none" })),
+  priority: z.int().check(z.meta({ description: 'Lower runs first' })),
+  status: z.enum(TASK_STATUSES),
+  attempts: count(),
+  maxAttempts: count(),
+  runAt: instant().check(z.meta({ description: 'When it is (or was last) due' })),
+  leaseExpiresAt: z.nullable(instant()),
+  lastError: z.nullable(z.string()),
+  registrationId: z.nullable(z.uuid()),
+  createdAt: instant(),
+  updatedAt: instant(),
+  attemptsLog: z.array(adminTaskAttempt).check(z.meta({ description: 'Every recorded attempt, oldest first' })),
+});
+
+const adminTaskList = z.strictObject({ tasks: z.array(adminTask), nextCursor });
+
+const taskReplayed = z.strictObject({ id: z.uuid(), status: z.literal('pending') });
+
+const adminRegistration = z.strictObject({
+  id: z.uuid(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  address: z.string(),
+  distance: z.string(),
+  strategy,
+  createdAt: instant(),
+  emailStatus,
+});
+
+const adminRegistrationList = z.strictObject({ registrations: z.array(adminRegistration), nextCursor });
+
+/** Every task status, each with its count (0 when none). */
+const countPerTaskStatus = z.strictObject(
+  Object.fromEntries(TASK_STATUSES.map((status) => [status, count()])) as Record<TaskStatus, ReturnType<typeof count>>,
+);
+
+const adminMetrics = z.strictObject({
+  tasksByStatus: countPerTaskStatus,
+  tasksByKind: z
+    .record(z.string(), countPerTaskStatus)
+    .check(z.meta({ description: 'Per kind with at least one task: its tasks in each status' })),
+  attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
+  oldestPendingAgeSeconds: z.number().check(z.minimum(0)),
+  delivery: deliveryState,
+});
+
+const devMailMessage = z.strictObject({
+  id: z.uuid(),
+  idempotencyKey: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  createdAt: instant(),
+});
+
+const devMailList = z.strictObject({ messages: z.array(devMailMessage) });
+
+const openApiSelf = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
+  .check(z.meta({ description: 'This document' }));
+
+/** The components, as JSON Schema 2020-12; a schema registered here is a `$ref` wherever it is used. */
+export function componentSchemas(race: Race): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  const named: [string, z.ZodMiniType][] = [
+    ['RegistrationInput', registrationInputSchema(race)],
+    ['RegistrationCreated', registrationCreated],
+    ['ResendConfirmationInput', resendInputSchema(race)],
+    ['ResendAccepted', resendAccepted],
+    ['RegistrationStatus', registrationStatus],
+    ['EmailStatus', emailStatus],
+    ['Race', raceView],
+    ['RaceDistance', raceDistance],
+    ['Health', health],
+    ['Readiness', readiness],
+    ['DeliveryState', deliveryState],
+    ['AdminTaskList', adminTaskList],
+    ['AdminTask', adminTask],
+    ['AdminTaskAttempt', adminTaskAttempt],
+    ['TaskReplayed', taskReplayed],
+    ['AdminRegistrationList', adminRegistrationList],
+    ['AdminRegistration', adminRegistration],
+    ['AdminMetrics', adminMetrics],
+    ['DevMailList', devMailList],
+    ['DevMailMessage', devMailMessage],
+    ['OpenApiDocument', openApiSelf],
+    ['Error', errorSchema],
+  ];
+  for (const [id, schema] of named) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // Each is a part of this document, not a document of its own: no dialect, no $id.
+  return Object.fromEntries(
+    named.map(([id]) => {
+      const { $schema: _dialect, $id: _id, ...schema } = schemas[id] as JsonSchema;
+      return [id, schema];
+    }),
+  );
+}
+
+/** A reference to a component schema, and a JSON body of that schema. */
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+
+/** The sign-up's body, on the outbox route and the strategies' alike. */
+export const registrationBody = { required: true, content: json('RegistrationInput') };
