@@ -5,7 +5,7 @@ import { buildConfirmationEmail } from '../../domain/confirmation-email.js';
 import { DEFAULT_RACE } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
-import { AdminDashboardPage } from './admin.js';
+import { AdminDashboardPage } from './admin/dashboard.js';
 import { DevMailPage, devMailFrameStyles } from './dev-mail.js';
 import { estimateEmailHeight } from './email-height.js';
 import { deliveryWords } from './format.js';

@@ -25,7 +25,9 @@ import {
 import { readFormBody } from '../body/form-body.js';
 import { limitBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
-import { AdminDashboardPage, AdminSignInPage, type Flash, firstPageHref } from '../pages/admin.js';
+import { AdminDashboardPage, type Flash } from '../pages/admin/dashboard.js';
+import { firstPageHref } from '../pages/admin/registrations.js';
+import { AdminSignInPage } from '../pages/admin/sign-in.js';
 import type { Site } from '../pages/layout.js';
 import { announce } from '../sign-up/announce.js';
 import { decodeCursor, encodeCursor } from './admin.js';
