@@ -41,6 +41,31 @@ const FOLDERS = [
   })),
 ];
 
+/**
+ * docs/design.md, Import rules inside app: routes are on top (nothing of app imports a route module
+ * or create-app.ts), pages are views, middleware is only middleware.
+ */
+const APP_RULES = [
+  {
+    name: 'app: routes are on top',
+    comment: 'Nothing of src/app imports routes/ or create-app.ts (they import the rest)',
+    from: { path: '^src/app/', pathNot: ['^src/app/routes/', '^src/app/create-app\\.ts$', TEST] },
+    to: { path: ['^src/app/routes/', '^src/app/create-app\\.ts$'] },
+  },
+  {
+    name: 'app: pages are views',
+    comment: 'src/app/pages imports of app only pages/, errors.ts and openapi/ (for their types)',
+    from: { path: '^src/app/pages/', pathNot: TEST },
+    to: { path: '^src/app/', pathNot: ['^src/app/pages/', '^src/app/errors\\.ts$', '^src/app/openapi/'] },
+  },
+  {
+    name: 'app: middleware is only middleware',
+    comment: 'src/app/middleware imports of app only middleware/, admin-session/ and errors.ts',
+    from: { path: '^src/app/middleware/', pathNot: TEST },
+    to: { path: '^src/app/', pathNot: ['^src/app/middleware/', '^src/app/admin-session/', '^src/app/errors\\.ts$'] },
+  },
+];
+
 /** A path pattern as the table writes it: `^src/tasks/(sql|kinds)/` → `tasks/(sql|kinds)`. */
 const readable = (path) =>
   path
@@ -58,6 +83,7 @@ export default {
       from: { path, pathNot: TEST },
       to: { path: '^src/', pathNot: [path, ...may] },
     })),
+    ...APP_RULES.map((rule) => ({ ...rule, name: `import-rules: ${rule.name}`, severity: 'error' })),
     {
       name: 'import-rules: a folder of the table',
       severity: 'error',

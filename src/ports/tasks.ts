@@ -10,6 +10,9 @@
 export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'dead', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** A kind's shape (`send-confirmation-email`), bounded: a kind no task has simply matches nothing. */
+export const TASK_KIND = /^[a-z0-9-]{1,60}$/;
+
 /**
  * `task_attempts.outcome`: how one attempt ended. `succeeded`, `failed` (retried later) and `dead` (no
  * retry) end an attempt of the engine's; `paused` is one that hit an account-wide failure (it gives its

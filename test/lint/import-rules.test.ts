@@ -122,4 +122,26 @@ describe('the import rules, as lint checks them', () => {
       'no-circular: src/tasks/a.ts → src/tasks/b.ts',
     ]);
   });
+
+  it('inside app: routes on top, pages as views, middleware only middleware', async () => {
+    expect(
+      await broken({
+        'src/app/create-app.ts': ['src/app/routes/admin.ts', 'src/app/middleware/admin-auth/index.ts'],
+        'src/app/routes/admin.ts': ['src/app/pages/admin/dashboard.tsx', 'src/app/sign-up/register.ts'],
+        'src/app/pages/admin/dashboard.tsx': ['src/app/pages/layout.tsx', 'src/app/errors.ts', 'src/app/sign-up/register.ts'],
+        'src/app/pages/layout.tsx': [],
+        'src/app/errors.ts': [],
+        'src/app/sign-up/register.ts': ['src/app/errors.ts'],
+        'src/app/middleware/admin-auth/index.ts': ['src/app/admin-session/index.ts', 'src/app/body/json-body.ts'],
+        'src/app/admin-session/index.ts': ['src/app/errors.ts'],
+        'src/app/body/json-body.ts': [],
+        'src/app/openapi/paths/admin.ts': ['src/app/routes/health.ts'],
+        'src/app/routes/health.ts': [],
+      }),
+    ).toEqual([
+      'import-rules: app: middleware is only middleware: src/app/middleware/admin-auth/index.ts → src/app/body/json-body.ts',
+      'import-rules: app: pages are views: src/app/pages/admin/dashboard.tsx → src/app/sign-up/register.ts',
+      'import-rules: app: routes are on top: src/app/openapi/paths/admin.ts → src/app/routes/health.ts',
+    ]);
+  });
 });

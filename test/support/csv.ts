@@ -1,4 +1,4 @@
-// Reads the CSV files the admin exports (src/app/csv.ts writes them) as RFC 4180 says, so tests can
+// Reads the CSV files the admin exports (src/app/formats/csv.ts writes them) as RFC 4180 says, so tests can
 // check them field by field.
 
 /**

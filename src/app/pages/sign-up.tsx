@@ -1,5 +1,5 @@
 // The sign-up page: the race, its distances with places left, and the form (POST /register). Works
-// without JavaScript; after a refused post (redirected back here, routes/form-flash.ts) the page comes
+// without JavaScript; after a refused post (redirected back here, sign-up/form-flash.ts) the page comes
 // back with the runner's input kept and each message beside its field (aria-invalid +
 // aria-describedby), listed again in a summary at the top; an address already registered is offered
 // its confirmation again.

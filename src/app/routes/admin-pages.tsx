@@ -3,7 +3,7 @@
 // session id, see admin-session/), then counts, registrations (search, distance filter,
 // paging, CSV), and dead letters with a Retry button. Signing out deletes the session, so a copied
 // cookie stops working too. Every POST here has had its origin checked (CSRF) before it arrives
-// (middleware/same-origin.ts, for every page route), and every page and action but the sign-in needs
+// (middleware/same-origin/, for every page route), and every page and action but the sign-in needs
 // the session; the JSON admin API keeps its Bearer-only writes. Wrong tokens count per client: past
 // the limit the sign-in answers 429, even to the right token. Without ADMIN_TOKEN admin is off, and
 // the pages say so.

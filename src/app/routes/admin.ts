@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import '../../domain/zod-messages.js';
 import type { PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
 import { STRATEGIES, type Strategy } from '../../ports/store.js';
-import { TASK_STATUSES } from '../../ports/tasks.js';
+import { TASK_KIND, TASK_STATUSES } from '../../ports/tasks.js';
 import type { AdminAuthDeps } from '../admin-session/index.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors, type ErrorDetail } from '../errors.js';
@@ -78,9 +78,6 @@ const pageFields = {
   ),
   cursor: z.optional(cursorField),
 };
-
-/** A kind's shape (`send-confirmation-email`), bounded: a kind no task has simply matches nothing. */
-export const TASK_KIND = /^[a-z0-9-]{1,60}$/;
 
 const taskQuerySchema = z.object({
   status: z.optional(z.enum(TASK_STATUSES, { error: `must be one of: ${TASK_STATUSES.join(', ')}` })),

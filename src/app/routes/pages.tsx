@@ -1,7 +1,7 @@
 // The people-facing side of sign-up: the page (GET /), its form post (POST /register), the confirmation
 // page (GET /registrations/:id), and "send me my confirmation again" (POST and GET
 // /resend-confirmation). The form post goes through the same validation and the same outbox path as
-// POST /api/registrations (signUp in register.ts); only the body format differs. Form posts answer 303
+// POST /api/registrations (signUp in sign-up/register.ts); only the body format differs. Form posts answer 303
 // (Post/Redirect/Get), a refused one back to the page that shows why.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -72,13 +72,13 @@ export function pageRoutes(deps: PageRouteDeps) {
     );
   });
 
-  /** Post/Redirect/Get: a refused sign-up goes back to the page, which shows why (routes/form-flash.ts). */
+  /** Post/Redirect/Get: a refused sign-up goes back to the page, which shows why (sign-up/form-flash.ts). */
   const refused = (c: Context, flash: SignUpFlash) => {
     putSignUpFlash(c, deps, flash);
     return c.redirect('/', 303);
   };
 
-  // The origin was checked before (middleware/same-origin.ts: a cross-site post is refused before it
+  // The origin was checked before (middleware/same-origin/: a cross-site post is refused before it
   // costs anything); then the per-client limit (bad input counts too), then the body limit — as for the
   // API. Every answer is a 303 (a refresh never posts again), and no-store.
   app.post('/register', noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {

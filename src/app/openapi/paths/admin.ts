@@ -1,7 +1,6 @@
 // Paths of the admin API: tasks and replays, registrations and their export, metrics.
 import { STRATEGIES } from '../../../ports/store.js';
-import { TASK_STATUSES } from '../../../ports/tasks.js';
-import { TASK_KIND } from '../../routes/admin.js';
+import { TASK_KIND, TASK_STATUSES } from '../../../ports/tasks.js';
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
 import { json } from '../schemas.js';
 import { ADMIN } from '../security.js';
