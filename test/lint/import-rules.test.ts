@@ -128,7 +128,11 @@ describe('the import rules, as lint checks them', () => {
       await broken({
         'src/app/create-app.ts': ['src/app/routes/admin.ts', 'src/app/middleware/admin-auth/index.ts'],
         'src/app/routes/admin.ts': ['src/app/pages/admin/dashboard.tsx', 'src/app/sign-up/register.ts'],
-        'src/app/pages/admin/dashboard.tsx': ['src/app/pages/layout.tsx', 'src/app/errors.ts', 'src/app/sign-up/register.ts'],
+        'src/app/pages/admin/dashboard.tsx': [
+          'src/app/pages/layout.tsx',
+          'src/app/errors.ts',
+          'src/app/sign-up/register.ts',
+        ],
         'src/app/pages/layout.tsx': [],
         'src/app/errors.ts': [],
         'src/app/sign-up/register.ts': ['src/app/errors.ts'],
