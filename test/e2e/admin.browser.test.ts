@@ -9,15 +9,14 @@ import type { Browser, BrowserContext, Cookie, Locator, Page } from 'playwright-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../src/app/routes/admin.js';
 import { launchChromium } from '../../tools/chromium.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
-import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
 import { parseCsv } from '../support/csv.js';
 import { waitUntilDelivered } from '../support/delivery.js';
 import { FAST_RETRIES } from '../support/fast-retries.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
-import { startNodeTarget, type Target } from '../support/targets.js';
+import { useStack } from '../support/stack.js';
+import { startNodeTarget } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';
 
@@ -37,10 +36,8 @@ async function signIn(page: Page, token: string) {
 }
 
 describe('admin dashboard in Chromium', () => {
-  let db: TestDatabase;
-  let standIn: ResendStandIn;
-  let target: Target;
-  let browser: Browser;
+  const stack = useStack('fl_admin_pages', startNodeTarget, { ...FAST_RETRIES, ADMIN_TOKEN });
+  let launching: Promise<Browser> | undefined;
   // bypassCSP only so axe-core can be injected for the accessibility check; nothing else needs it.
   let context: BrowserContext;
   let page: Page;
@@ -48,43 +45,36 @@ describe('admin dashboard in Chromium', () => {
   /** The session cookie as signed in, kept to replay it after signing out. */
   let session: Cookie;
 
+  // After useStack's hook (the database, the stand-in and the service are up). Chromium launches
+  // while the runners are registered and delivered.
   beforeAll(async () => {
-    [db, standIn, browser] = await Promise.all([
-      createTestDatabase('fl_admin_pages'),
-      startResendStandIn(),
-      launchChromium(),
-    ]);
-    target = await startNodeTarget({
-      databaseUrl: db.url,
-      env: { ...FAST_RETRIES, ADMIN_TOKEN, RESEND_API_KEY: standIn.apiKey, RESEND_BASE_URL: standIn.url },
-    });
+    launching = launchChromium();
     // Two runners delivered, then one whose first attempt Resend refuses as invalid: a dead letter at once.
     for (const lastName of ['Hopper', 'Johnson']) {
-      expect((await post(target, '/api/registrations', runner({ lastName }))).status).toBe(201);
+      expect((await post(stack.target, '/api/registrations', runner({ lastName }))).status).toBe(201);
     }
-    await standIn.waitForAccepted(2);
-    standIn.failNext(1, { status: 422, name: 'validation_error', message: 'Invalid `to` field.' });
+    await stack.resend.waitForAccepted(2);
+    stack.resend.failNext(1, { status: 422, name: 'validation_error', message: 'Invalid `to` field.' });
     const input = runner({ firstName: 'Edsger', lastName: 'Dijkstra', distance: 'full' });
-    const res = await post(target, '/api/registrations', input);
+    const res = await post(stack.target, '/api/registrations', input);
     expect(res.status).toBe(201);
     const { id } = await res.json();
     await eventually(async () => {
-      const rows = await db.query<{ id: string }>(
+      const rows = await stack.db.query<{ id: string }>(
         "SELECT id FROM tasks WHERE registration_id = $1 AND status = 'dead'",
         [id],
       );
       expect(rows).toHaveLength(1);
       dead = { registrationId: id, taskId: rows[0]!.id, email: input.email };
     });
-    context = await browser.newContext({ baseURL: target.url, bypassCSP: true, acceptDownloads: true });
+    const browser = await launching;
+    context = await browser.newContext({ baseURL: stack.target.url, bypassCSP: true, acceptDownloads: true });
     page = await context.newPage();
   });
+  // Before useStack's (after hooks run last registered first): the browser closes before the service stops.
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await target?.stop();
-    await standIn?.close();
-    await db?.drop();
+    await (await launching?.catch(() => undefined))?.close();
   });
 
   it('refuses a wrong token with a 401 page and a message beside the field', async () => {
@@ -111,7 +101,7 @@ describe('admin dashboard in Chromium', () => {
     expect(cookies[0]).toMatchObject({ name: 'finishline_session', httpOnly: true, sameSite: 'Strict', secure: false });
     session = cookies[0]!;
     expect(session.value).not.toContain(ADMIN_TOKEN);
-    const rows = await db.query<{ id_hash: string }>('SELECT id_hash FROM admin_sessions');
+    const rows = await stack.db.query<{ id_hash: string }>('SELECT id_hash FROM admin_sessions');
     expect(rows).toEqual([{ id_hash: createHash('sha256').update(session.value).digest('hex') }]);
 
     const perDistance = await text(page.locator('ul[aria-label="Registrations per distance"]'));
@@ -151,19 +141,19 @@ describe('admin dashboard in Chromium', () => {
     await Promise.all([page.waitForURL(/done=retried/), page.click(`button[data-task="${dead.taskId}"]`)]);
     expect(await text(page.locator('.alert[role=status]'))).toContain(`Task ${dead.taskId.slice(0, 8)} is queued`);
     // Waiting on the outbox's record (a query), then on the page, rather than reloading it in a loop.
-    await waitUntilDelivered(db, [dead.email]);
+    await waitUntilDelivered(stack.db, [dead.email]);
     await eventually(async () => {
       await page.goto(`/admin?q=${encodeURIComponent(dead.email)}`);
       expect(await text(page.locator('section[aria-labelledby="registrations-title"] tbody tr'))).toContain('Sent');
     });
-    expect(standIn.acceptedFor(dead.email)).toBe(1);
+    expect(stack.resend.acceptedFor(dead.email)).toBe(1);
     expect(await text(page.locator('#dead-letters'))).toContain('None');
     // The runner's own page says so too.
     await page.goto(`/registrations/${dead.registrationId}`);
     expect(await text(page.locator('#email-title .badge'))).toBe('Sent');
     // A second click on a stale page finds nothing to retry.
     const again = await page.request.post(`/admin/tasks/${dead.taskId}/retry`, {
-      headers: { origin: target.url },
+      headers: { origin: stack.target.url },
       form: {},
       maxRedirects: 0,
     });
@@ -199,9 +189,9 @@ describe('admin dashboard in Chromium', () => {
     });
     expect(foreign.status()).toBe(403);
     // And without the cookie, the form route is closed even from our origin.
-    const anonymous = await fetch(`${target.url}/admin/tasks/${dead.taskId}/retry`, {
+    const anonymous = await fetch(`${stack.target.url}/admin/tasks/${dead.taskId}/retry`, {
       method: 'POST',
-      headers: { origin: target.url, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { origin: stack.target.url, 'content-type': 'application/x-www-form-urlencoded' },
       redirect: 'manual',
     });
     expect(anonymous.status).toBe(401);
@@ -214,7 +204,7 @@ describe('admin dashboard in Chromium', () => {
     expect(await text(page.locator('.alert[role=status]'))).toContain('signed out');
     expect(await context.cookies()).toEqual([]);
     expect((await page.request.get('/api/admin/registrations.csv')).status()).toBe(401);
-    expect(await db.query('SELECT id_hash FROM admin_sessions')).toEqual([]);
+    expect(await stack.db.query('SELECT id_hash FROM admin_sessions')).toEqual([]);
 
     // Someone who copied the cookie before the sign-out puts it back: still signed out.
     await context.addCookies([session]);

@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../tools/chromium.js';
-import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
 import { waitUntilDelivered } from '../support/delivery.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
-import { TARGETS, type Target } from '../support/targets.js';
+import { useStack } from '../support/stack.js';
+import { TARGETS } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';
 
@@ -68,12 +68,13 @@ async function submit(page: Page) {
 }
 
 // One Chromium for the file (both targets): each target gets its own contexts, and a launch is seconds.
-// Launched by whichever target's set-up asks first, while the targets' databases and services start.
+// Launched before the targets' set-up (the file's hooks run before each target's), while their
+// databases and services start; a failed launch is reported where a target awaits it.
 let launching: Promise<Browser> | undefined;
-const launchOnce = () => {
-  launching ??= launchChromium();
-  return launching;
-};
+beforeAll(() => {
+  launching = launchChromium();
+  launching.catch(() => {});
+});
 afterAll(async () => {
   await (await launching?.catch(() => undefined))?.close();
 });
@@ -81,37 +82,35 @@ afterAll(async () => {
 describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
   const raceFile = join(dir, 'race.json');
+  writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
+  // No Resend stand-in: the target keeps its emails in the dev mailbox.
+  const stack = useStack(
+    'fl_pages',
+    startTarget,
+    {
+      ADMIN_TOKEN,
+      // The dev mailbox (a Worker never enters dev mode by itself).
+      DEV_MODE: '1',
+      // Node reads a file; the Worker takes the race itself.
+      RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
+    },
+    { resend: false },
+  );
   let browser: Browser;
-  let db: TestDatabase;
-  let target: Target;
   let context: BrowserContext;
   let page: Page;
 
+  // After useStack's hook: the database and the target are up.
   beforeAll(async () => {
-    writeFileSync(raceFile, JSON.stringify(PAGES_RACE));
-    const startService = async () => {
-      db = await createTestDatabase('fl_pages');
-      target = await startTarget({
-        databaseUrl: db.url,
-        env: {
-          ADMIN_TOKEN,
-          // The dev mailbox (a Worker never enters dev mode by itself).
-          DEV_MODE: '1',
-          // Node reads a file; the Worker takes the race itself.
-          RACE_CONFIG: targetName === 'node' ? raceFile : JSON.stringify(PAGES_RACE),
-        },
-      });
-      // The one place of the elite mile goes first: from now on it is sold out.
-      expect((await post(target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
-    };
-    [browser] = await Promise.all([launchOnce(), startService()]);
-    context = await browser.newContext({ baseURL: target.url });
+    // The one place of the elite mile goes first: from now on it is sold out.
+    expect((await post(stack.target, '/api/registrations', runner({ distance: 'mile' }))).status).toBe(201);
+    browser = await launching!;
+    context = await browser.newContext({ baseURL: stack.target.url });
     page = await context.newPage();
   });
+  // Before useStack's (after hooks run last registered first): the contexts close before the target stops.
   afterAll(async () => {
     await context?.close();
-    await target?.stop();
-    await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -134,7 +133,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(await text(details)).toContain('Canal Park');
     const id = page.url().split('/').pop()!;
     // Stored through the outbox, like the API: the registration and its task.
-    const [row] = await db.query<{ strategy: string; tasks: number }>(
+    const [row] = await stack.db.query<{ strategy: string; tasks: number }>(
       'SELECT r.strategy, (SELECT count(*)::int FROM tasks t WHERE t.registration_id = r.id) AS tasks FROM registrations r WHERE r.id = $1',
       [id],
     );
@@ -142,7 +141,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
 
     // The status in words, once the email is out: waiting on the outbox's record (a query) rather than
     // reloading the page in a loop, which took the CPU the delivery needed on a loaded machine.
-    await waitUntilDelivered(db, [input.email]);
+    await waitUntilDelivered(stack.db, [input.email]);
     await eventually(async () => {
       await page.reload();
       expect(await text(page.locator('#email-title .badge'))).toBe('Sent');
@@ -232,12 +231,12 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       expect(await text(page.locator('.alert.error'))).toContain(expected);
     }
     expect(await page.locator('#distance-mile').isDisabled()).toBe(true);
-    expect(await db.query("SELECT 1 FROM registrations WHERE first_name = 'Grace'")).toHaveLength(0);
+    expect(await stack.db.query("SELECT 1 FROM registrations WHERE first_name = 'Grace'")).toHaveLength(0);
 
     // A refresh never posts the form again: it is a GET of the page, which has shown its errors once.
     const methods: string[] = [];
     const record = (request: { method(): string; url(): string }) => {
-      if (new URL(request.url()).origin === target.url) methods.push(request.method());
+      if (new URL(request.url()).origin === stack.target.url) methods.push(request.method());
     };
     page.on('request', record);
     await page.reload();
@@ -257,7 +256,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
 
   it.sequential('409s on the page: an email already registered, a distance that is full', async ({ expect }) => {
     const taken = runner({ distance: '5k' });
-    expect((await post(target, '/api/registrations', taken)).status).toBe(201);
+    expect((await post(stack.target, '/api/registrations', taken)).status).toBe(201);
     await page.goto('/');
     await fillSignUp(page, { ...taken, email: taken.email.toUpperCase() });
     expect((await submit(page)).status()).toBe(303);
@@ -292,10 +291,10 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     await sent();
     const subject = `You're registered for ${PAGES_RACE.name}`;
     const mailbox = async () =>
-      db.query<{ subject: string }>(`SELECT subject FROM dev_mail WHERE "to" = $1`, [taken.email]);
+      stack.db.query<{ subject: string }>(`SELECT subject FROM dev_mail WHERE "to" = $1`, [taken.email]);
     await eventually(async () => expect(await mailbox()).toEqual([{ subject }, { subject }]));
     await eventually(async () => {
-      const tasks = await db.query<{ key: string | null; status: string }>(
+      const tasks = await stack.db.query<{ key: string | null; status: string }>(
         `SELECT t.key, t.status FROM tasks t JOIN registrations r ON r.id = t.registration_id
          WHERE r.email_normalized = $1 ORDER BY t.created_at`,
         [taken.email.toLowerCase()],
@@ -311,9 +310,9 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(await mailbox()).toHaveLength(2);
 
     // A sold-out distance can only be sent by hand (its radio is disabled): refused, said beside it.
-    const res = await fetch(`${target.url}/register`, {
+    const res = await fetch(`${stack.target.url}/register`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.target.url },
       body: new URLSearchParams(runner({ distance: 'mile' })).toString(),
       redirect: 'manual',
     });
@@ -322,14 +321,14 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
-    const html = await (await fetch(`${target.url}/`, { headers: { cookie } })).text();
+    const html = await (await fetch(`${stack.target.url}/`, { headers: { cookie } })).text();
     expect(html).toMatch(/<fieldset[^>]*aria-invalid="true"/);
     expect(html).toContain('Elite mile has just sold out');
     expect(html).not.toContain('Send me my confirmation again');
   });
 
   it.sequential('works with JavaScript disabled', async ({ expect }) => {
-    const noScript = await browser.newContext({ baseURL: target.url, javaScriptEnabled: false });
+    const noScript = await browser.newContext({ baseURL: stack.target.url, javaScriptEnabled: false });
     try {
       const p = await noScript.newPage();
       await p.goto('/');
@@ -339,7 +338,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       expect(p.url()).toMatch(CONFIRMATION_URL);
       expect(await text(p.locator('h1'))).toBe("You're in, Katherine!");
       expect(
-        await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email.toLowerCase()]),
+        await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email.toLowerCase()]),
       ).toHaveLength(1);
 
       // Refused, redirected back with its errors; and the re-send, all without a script.
@@ -379,7 +378,7 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(requested.length).toBeGreaterThan(1);
     for (const url of requested) expect(['127.0.0.1', 'localhost'], url).toContain(new URL(url).hostname);
     expect(cspErrors).toEqual([]);
-    const css = await fetch(`${target.url}/assets/app.css`);
+    const css = await fetch(`${stack.target.url}/assets/app.css`);
     expect(css.headers.get('content-type')).toContain('text/css');
     expect(css.headers.get('cache-control')).toBe('public, max-age=3600');
     await p.close();
@@ -390,16 +389,18 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const body = new URLSearchParams(input).toString();
     for (const origin of ['https://evil.example', 'null']) {
-      const res = await fetch(`${target.url}/register`, { method: 'POST', headers: { ...form, origin }, body });
+      const res = await fetch(`${stack.target.url}/register`, { method: 'POST', headers: { ...form, origin }, body });
       expect(res.status, origin).toBe(403);
     }
-    const noOrigin = await fetch(`${target.url}/register`, { method: 'POST', headers: form, body });
+    const noOrigin = await fetch(`${stack.target.url}/register`, { method: 'POST', headers: form, body });
     expect(noOrigin.status).toBe(403);
-    expect(await db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(0);
+    expect(await stack.db.query('SELECT 1 FROM registrations WHERE email_normalized = $1', [input.email])).toHaveLength(
+      0,
+    );
     // The same post from our own origin is fine.
-    const ours = await fetch(`${target.url}/register`, {
+    const ours = await fetch(`${stack.target.url}/register`, {
       method: 'POST',
-      headers: { ...form, origin: target.url },
+      headers: { ...form, origin: stack.target.url },
       body,
       redirect: 'manual',
     });
@@ -413,27 +414,27 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
       expect(res!.headers()['content-type']).toContain('text/html');
       expect(await text(page.locator('h1'))).toBe('Page not found');
     }
-    const json = await fetch(`${target.url}/register`, {
+    const json = await fetch(`${stack.target.url}/register`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: target.url },
+      headers: { 'content-type': 'application/json', origin: stack.target.url },
       body: JSON.stringify(runner()),
     });
     expect(json.status).toBe(415);
     expect(json.headers.get('content-type')).toContain('text/html');
-    const big = await fetch(`${target.url}/register`, {
+    const big = await fetch(`${stack.target.url}/register`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: target.url },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.target.url },
       body: new URLSearchParams(runner({ address: 'x'.repeat(17 * 1024) })).toString(),
     });
     expect(big.status).toBe(413);
-    const api = await fetch(`${target.url}/api/registrations/${crypto.randomUUID()}`);
+    const api = await fetch(`${stack.target.url}/api/registrations/${crypto.randomUUID()}`);
     expect(api.status).toBe(404);
     expect((await api.json()).error.code).toBe('not_found');
   });
 
   it.sequential('has no serious or critical accessibility violations (axe-core)', async ({ expect }) => {
     // axe is injected as a script, which the pages' CSP forbids: this context alone bypasses it.
-    const axeContext = await browser.newContext({ baseURL: target.url, bypassCSP: true });
+    const axeContext = await browser.newContext({ baseURL: stack.target.url, bypassCSP: true });
     try {
       const p = await axeContext.newPage();
       const checked: string[] = [];

@@ -10,7 +10,7 @@ import { openPglite } from '../../src/adapters/db/pglite.js';
 import { createJsonLogger } from '../../src/ports/logger.js';
 import { startNodeService } from '../../src/runtime/node/service.js';
 import { startFailureMessage } from '../../src/runtime/node/start-errors.js';
-import { createTestDatabase } from '../../tools/postgres.js';
+import { useDatabase } from '../support/stack.js';
 
 const quiet = createJsonLogger(() => {});
 const dir = mkdtempSync(join(tmpdir(), 'finishline-start-errors-'));
@@ -50,17 +50,18 @@ function npm(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 describe('start-up errors', () => {
+  // For the one case that needs a service up: the first holder of the port.
+  const fresh = useDatabase('start_errors_port');
+
   it('a port in use is named, with what to set', async () => {
-    const db = await createTestDatabase('start_errors_port');
-    const first = await startNodeService({ PORT: '0', DATABASE_URL: db.url, DEV_MODE: '1' }, quiet);
+    const first = await startNodeService({ PORT: '0', DATABASE_URL: fresh.db.url, DEV_MODE: '1' }, quiet);
     try {
       const port = new URL(first.url).port;
-      expect(await startMessage({ PORT: port, DATABASE_URL: db.url })).toBe(
+      expect(await startMessage({ PORT: port, DATABASE_URL: fresh.db.url })).toBe(
         `port ${port} is in use on 127.0.0.1: stop the other process, or set PORT to a free port`,
       );
     } finally {
       await first.stop();
-      await db.drop();
     }
   });
 

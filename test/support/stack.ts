@@ -3,7 +3,8 @@
 // in afterAll, last started first stopped.
 // - `useDatabase(name)`: a fresh database only (for files that start their own service or store).
 // - `useStack(name, startTarget, env, options)`: a fresh database, a Resend stand-in, and a target
-//   (Node or workerd) wired to both. `startTarget: null` for a database and a stand-in without a target.
+//   (Node or workerd) wired to both. `startTarget: null` for a database and a stand-in without a target;
+//   `resend: false` for a target without the stand-in (it keeps its emails in the dev mailbox).
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, type ResendStandInOptions, startResendStandIn } from '../../tools/resend-stand-in.js';
@@ -41,6 +42,12 @@ export function useDatabase(name: string, options: { migrate?: boolean } = {}): 
 export function useStack(
   name: string,
   startTarget: StartTarget,
+  env: Record<string, string> | (() => Record<string, string>),
+  options: Omit<StackOptions, 'resend'> & { resend: false },
+): Omit<Stack, 'resend'>;
+export function useStack(
+  name: string,
+  startTarget: StartTarget,
   env?: Record<string, string> | (() => Record<string, string>),
   options?: StackOptions,
 ): Stack;
@@ -54,19 +61,22 @@ export function useStack(
   name: string,
   startTarget: StartTarget | null,
   env: Record<string, string> | (() => Record<string, string>) = {},
-  { resend: resendOptions, database, ...options }: StackOptions = {},
-): Stack | Omit<Stack, 'target'> {
+  {
+    resend: resendOptions,
+    database,
+    ...options
+  }: Omit<StackOptions, 'resend'> & { resend?: ResendStandInOptions | false } = {},
+): Stack | Omit<Stack, 'target'> | Omit<Stack, 'resend'> {
   const stack = {} as Stack;
   beforeAll(async () => {
     stack.db = await createTestDatabase(name, database);
-    stack.resend = await startResendStandIn(resendOptions);
+    if (resendOptions !== false) stack.resend = await startResendStandIn(resendOptions);
     if (!startTarget) return;
     stack.target = await startTarget({
       ...options,
       databaseUrl: stack.db.url,
       env: {
-        RESEND_API_KEY: stack.resend.apiKey,
-        RESEND_BASE_URL: stack.resend.url,
+        ...(stack.resend ? { RESEND_API_KEY: stack.resend.apiKey, RESEND_BASE_URL: stack.resend.url } : {}),
         ...(typeof env === 'function' ? env() : env),
       },
     });
