@@ -45,6 +45,11 @@ export const raceSchema = z
     // How long before a runner's distance starts each reminder email goes out ("7d", "36h"). Absent or
     // empty: no reminders.
     reminders: z.optional(z.array(durationSchema).check(z.maxLength(MAX_REMINDERS), distinctDurations)),
+    // A full distance takes runners on a waitlist; a freed place is offered to the next one, held for
+    // offerTtl ("48h"). Absent: a full distance refuses sign-ups.
+    waitlist: z.optional(z.strictObject({ offerTtl: durationSchema })),
+    // Sign-ups hold their place for holdFor ("30m") until the runner confirms their address.
+    verification: z.optional(z.strictObject({ holdFor: durationSchema })),
   })
   .check(
     z.refine((race) => new Set(race.distances.map((d) => d.id)).size === race.distances.length, {

@@ -84,6 +84,8 @@ export function registrationInputSchema(race: Race) {
       distance: z.enum(ids as [string, ...string[]], {
         error: (issue) => (typeof issue.input === 'string' ? `must be one of: ${ids.join(', ')}` : 'must be a string'),
       }),
+      // When the distance is full and the race has a waitlist: join it rather than be refused.
+      joinWaitlist: z.optional(z.boolean({ error: 'must be true or false' })),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : undefined) },
   );

@@ -4,6 +4,7 @@
 import type { EmailMessage } from '../domain/email-layout.js';
 import type { EmailDeliveryStatus } from './email-delivery.js';
 import type { NewTask } from './tasks.js';
+import type { Waitlist } from './waitlist.js';
 
 /**
  * The ways of handling the email, each a route (docs/strategies.md). The last two
@@ -29,14 +30,44 @@ export interface NewRegistration {
   address: string;
   distance: string;
   strategy: Strategy;
+  /** SHA-256 of the runner's manage token (src/domain/manage-link.ts); none for the seed strategies. */
+  manageTokenHash?: string | null;
 }
 
 export interface Registration extends NewRegistration {
   createdAt: Date;
+  status: RegistrationStatus;
+  /** The runner's number in the waitlist now (1 = next), while waitlisted. */
+  position: number | null;
+  /** Until when an offer or a verification hold keeps the place. */
+  holdExpiresAt: Date | null;
 }
 
+/**
+ * Joining the waitlist when the distance is full: the notice to write (its payload completed in the
+ * statement with the runner's number, `position`).
+ */
+export interface WaitlistJoin {
+  notice: NewTask;
+}
+
+/**
+ * Where a runner stands: holding a place (registered; pending_verification until they confirm their
+ * address; offered, until the offer's deadline), waiting for one (waitlisted), or gone (withdrawn;
+ * expired: an offer or a verification hold ran out).
+ */
+export const REGISTRATION_STATUSES = [
+  'pending_verification',
+  'registered',
+  'waitlisted',
+  'offered',
+  'withdrawn',
+  'expired',
+] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+
 /** What storing a registration came to. */
-export type InsertOutcome = 'stored' | 'already_registered' | 'distance_full';
+export type InsertOutcome = 'stored' | 'waitlisted' | 'already_registered' | 'distance_full';
 
 /** A response remembered under an `Idempotency-Key`. */
 export interface IdempotentResponse {
@@ -45,6 +76,8 @@ export interface IdempotentResponse {
   requestHash: string;
   status: number;
   body: unknown;
+  /** The answer when the runner joined the waitlist instead (its `position` added in the statement). */
+  waitlisted?: { status: number; body: unknown };
 }
 
 /** The places of each distance, for the cap check inside the insert statement. */
@@ -62,7 +95,7 @@ export interface DevMailMessage extends EmailMessage {
 }
 
 /** Every method throws StoreUnavailableError (./errors.ts) when the database cannot be reached. */
-export interface Store {
+export interface Store extends Waitlist {
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   /**
@@ -79,7 +112,10 @@ export interface Store {
     registration: NewRegistration,
     task: NewTask | readonly NewTask[],
     idempotency?: IdempotentResponse,
+    waitlist?: WaitlistJoin,
   ): Promise<InsertOutcome | 'idempotency_key_taken'>;
+  /** The registration whose manage token has this SHA-256, or null. */
+  findRegistrationByTokenHash(tokenHash: string): Promise<Registration | null>;
   findIdempotentResponse(key: string): Promise<IdempotentResponse | null>;
   findRegistration(id: string): Promise<RegistrationWithDelivery | null>;
   /** The registration of `email` for the race, compared as at sign-up (normalized), or null. */

@@ -17,10 +17,11 @@ import type {
   NewRegistration,
   Registration,
   RegistrationWithDelivery,
+  WaitlistJoin,
 } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
-import { insertTasks } from '../../tasks/sql/enqueue.js';
+import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
@@ -34,29 +35,55 @@ const UNLIMITED = 2_147_483_647;
  */
 const KEY_LIFETIME = sql.raw(`interval '24 hours'`);
 
-function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``): SQL {
+/**
+ * The registration's own statement. With `waitlist` (the race has one and the runner asked to join), a
+ * full distance puts the runner on its waitlist instead: the distance's row hands out the next ticket,
+ * and the runner's number is tickets - departed (see distance_counts in schema.ts).
+ */
+function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``, waitlist?: WaitlistJoin): SQL {
   const email = normalizeEmail(r.email);
+  const columns = sql`${r.id}::uuid, ${r.raceId}, ${r.firstName}, ${r.lastName}, ${r.email}, ${email}, ${r.address},
+             ${r.distance}, ${r.strategy}, ${r.manageTokenHash ?? null}`;
+  const queue = waitlist
+    ? sql`,
+    queue AS (
+      UPDATE distance_counts c SET tickets = c.tickets + 1
+      WHERE c.race_id = ${r.raceId} AND c.distance = ${r.distance} AND NOT EXISTS (SELECT 1 FROM slot)
+      RETURNING c.tickets AS ticket, c.tickets - c.departed AS position
+    )`
+    : sql`, queue AS (SELECT NULL::int AS ticket, NULL::int AS position WHERE false)`;
+  const notice = waitlist
+    ? sql`, waitlist_notice AS (${insertTask(waitlist.notice, sql`waiting`, {
+        payload: sql`${JSON.stringify(waitlist.notice.payload)}::jsonb || jsonb_build_object(
+          'registrationId', ${r.id}::uuid, 'position', (SELECT position FROM queue))`,
+      })})`
+    : sql``;
   return sql`
     WITH slot AS (
       INSERT INTO distance_counts AS c (race_id, distance, taken) VALUES (${r.raceId}, ${r.distance}, 1)
       ON CONFLICT (race_id, distance) DO UPDATE SET taken = c.taken + 1 WHERE c.taken < ${cap}
       RETURNING taken
+    )${queue},
+    written AS (
+      INSERT INTO registrations (id, race_id, first_name, last_name, email, email_normalized, address, distance,
+                                 strategy, manage_token_hash, status, waitlist_ticket)
+      SELECT ${columns}, 'registered', NULL FROM slot
+      UNION ALL
+      SELECT ${columns}, 'waitlisted', queue.ticket FROM queue
+      RETURNING id, status
     ),
-    registration AS (
-      INSERT INTO registrations (id, race_id, first_name, last_name, email, email_normalized, address, distance, strategy)
-      SELECT ${r.id}, ${r.raceId}, ${r.firstName}, ${r.lastName}, ${r.email}, ${email}, ${r.address}, ${r.distance},
-             ${r.strategy}
-      FROM slot
-      RETURNING id
-    )${rest}
+    registration AS (SELECT id FROM written WHERE status = 'registered'),
+    waiting AS (SELECT id FROM written WHERE status = 'waitlisted')${notice}${rest}
     SELECT (SELECT count(*) FROM registration)::int AS stored,
+           (SELECT count(*) FROM waiting)::int AS waitlisted,
            EXISTS (SELECT 1 FROM registrations WHERE race_id = ${r.raceId} AND email_normalized = ${email}) AS duplicate`;
 }
 
 async function runStore(db: Database, statement: SQL): Promise<InsertOutcome | 'idempotency_key_taken'> {
   try {
-    const [row] = await queryRows<{ stored: number; duplicate: boolean }>(db, statement);
+    const [row] = await queryRows<{ stored: number; waitlisted: number; duplicate: boolean }>(db, statement);
     if (row && Number(row.stored) === 1) return 'stored';
+    if (row && Number(row.waitlisted) === 1) return 'waitlisted';
     // No place was left. Someone already registered hears that rather than "full".
     return row?.duplicate ? 'already_registered' : 'distance_full';
   } catch (error) {
@@ -81,9 +108,17 @@ export async function insertRegistration(db: Database, r: NewRegistration, capOf
  * requests reusing one expired key cannot both take it over.
  */
 function rememberStatement(idempotency: IdempotentResponse): SQL {
-  const values = sql`SELECT ${idempotency.key}, ${idempotency.requestHash}, registration.id, ${idempotency.status},
-             ${JSON.stringify(idempotency.body)}::jsonb
-      FROM registration`;
+  // A runner who joined the waitlist gets the waitlist's answer, with their number from this statement.
+  const body = idempotency.waitlisted
+    ? sql`CASE WHEN written.status = 'waitlisted'
+            THEN ${JSON.stringify(idempotency.waitlisted.body)}::jsonb || jsonb_build_object('position', (SELECT position FROM queue))
+            ELSE ${JSON.stringify(idempotency.body)}::jsonb END`
+    : sql`${JSON.stringify(idempotency.body)}::jsonb`;
+  const status = idempotency.waitlisted
+    ? sql`CASE WHEN written.status = 'waitlisted' THEN ${idempotency.waitlisted.status} ELSE ${idempotency.status} END`
+    : sql`${idempotency.status}`;
+  const values = sql`SELECT ${idempotency.key}, ${idempotency.requestHash}, written.id, ${status}::int, ${body}
+      FROM written`;
   return sql`,
     remembered AS (
       INSERT INTO idempotency_keys AS k (key, request_hash, registration_id, status, body)
@@ -111,10 +146,11 @@ export async function insertRegistrationWithTask(
   task: NewTask | readonly NewTask[],
   idempotency: IdempotentResponse | undefined,
   capOf?: CapOf,
+  waitlist?: WaitlistJoin,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
   const tasks = Array.isArray(task) ? task : [task as NewTask];
   const rest = sql`${insertTasks(tasks, sql`registration`)}${idempotency ? rememberStatement(idempotency) : sql``}`;
-  return runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED, rest));
+  return runStore(db, storeStatement(r, capOf?.(r.raceId, r.distance) ?? UNLIMITED, rest, waitlist));
 }
 
 /** The response remembered under a key, while the key is live (expired keys are as good as unused). */
@@ -127,10 +163,28 @@ export async function findIdempotentResponse(db: Database, key: string): Promise
   return row ? { key: row.key, requestHash: row.requestHash, status: row.status, body: row.body } : null;
 }
 
+/** The runner's number in the waitlist now: waitlisted runners of the distance with an earlier ticket, plus one. */
+const POSITION = sql<number | null>`CASE WHEN ${registrations.status} = 'waitlisted' THEN (
+  SELECT count(*)::int FROM registrations w
+  WHERE w.race_id = ${registrations.raceId} AND w.distance = ${registrations.distance} AND w.status = 'waitlisted'
+    AND w.waitlist_ticket <= ${registrations.waitlistTicket}) END`;
+
+type RegistrationRow = typeof registrations.$inferSelect;
+
+function toRegistration(row: RegistrationRow, position: number | null): Registration {
+  const { emailNormalized: _normalized, waitlistTicket: _ticket, statusChangedAt: _changed, ...registration } = row;
+  return {
+    ...registration,
+    strategy: registration.strategy as NewRegistration['strategy'],
+    position: position === null ? null : Number(position),
+  };
+}
+
 export async function findRegistration(db: Database, id: string): Promise<RegistrationWithDelivery | null> {
   const rows = await db
     .select({
       registration: registrations,
+      position: POSITION,
       taskStatus: tasks.status,
       attempts: tasks.attempts,
       updatedAt: tasks.updatedAt,
@@ -142,10 +196,9 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
     .limit(1);
   const row = rows[0];
   if (!row) return null;
-  const { emailNormalized: _normalized, ...registration } = row.registration;
   const status = emailDeliveryStatus(row.taskStatus);
   return {
-    registration: { ...registration, strategy: registration.strategy as NewRegistration['strategy'] },
+    registration: toRegistration(row.registration, row.position),
     email: {
       status,
       attempts: row.attempts ?? 0,
@@ -154,19 +207,21 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
   };
 }
 
-export async function findRegistrationByEmail(
-  db: Database,
-  raceId: string,
-  email: string,
-): Promise<Registration | null> {
+async function findOne(db: Database, where: SQL | undefined): Promise<Registration | null> {
   const [row] = await db
-    .select()
+    .select({ registration: registrations, position: POSITION })
     .from(registrations)
-    .where(and(eq(registrations.raceId, raceId), eq(registrations.emailNormalized, normalizeEmail(email))))
+    .where(where)
     .limit(1);
-  if (!row) return null;
-  const { emailNormalized: _normalized, ...registration } = row;
-  return { ...registration, strategy: registration.strategy as NewRegistration['strategy'] };
+  return row ? toRegistration(row.registration, row.position) : null;
+}
+
+export function findRegistrationByEmail(db: Database, raceId: string, email: string): Promise<Registration | null> {
+  return findOne(db, and(eq(registrations.raceId, raceId), eq(registrations.emailNormalized, normalizeEmail(email))));
+}
+
+export function findRegistrationByTokenHash(db: Database, tokenHash: string): Promise<Registration | null> {
+  return findOne(db, eq(registrations.manageTokenHash, tokenHash));
 }
 
 /**

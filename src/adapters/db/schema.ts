@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { REGISTRATION_STATUSES } from '../../ports/store.js';
 import { TASK_STATUSES } from '../../ports/tasks.js';
 
 export const registrations = pgTable(
@@ -31,10 +32,29 @@ export const registrations = pgTable(
     distance: text('distance').notNull(),
     strategy: text('strategy').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Where the runner stands (REGISTRATION_STATUSES, src/ports/store.ts). Registered, pending
+    // verification and offered each hold one of the distance's places (distance_counts.taken).
+    status: text('status', { enum: REGISTRATION_STATUSES }).notNull().default('registered'),
+    // SHA-256 of the runner's manage token (src/domain/manage-link.ts): the token itself is never stored.
+    manageTokenHash: text('manage_token_hash'),
+    // The runner's number in the distance's waitlist, in order of joining (distance_counts.tickets).
+    waitlistTicket: integer('waitlist_ticket'),
+    // Until when an offer (or a verification hold) keeps its place: the database's clock.
+    holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('registrations_race_email_key').on(t.raceId, t.emailNormalized),
     index('registrations_race_distance_idx').on(t.raceId, t.distance),
+    uniqueIndex('registrations_manage_token_idx').on(t.manageTokenHash),
+    // The head of a distance's waitlist: the next runner to offer a place to.
+    index('registrations_waitlist_idx')
+      .on(t.raceId, t.distance, t.waitlistTicket)
+      .where(sql`${t.status} = 'waitlisted'`),
+    check(
+      'registrations_status_check',
+      sql`${t.status} in ('pending_verification', 'registered', 'waitlisted', 'offered', 'withdrawn', 'expired')`,
+    ),
   ],
 );
 
@@ -127,6 +147,11 @@ export const distanceCounts = pgTable(
     raceId: text('race_id').notNull(),
     distance: text('distance').notNull(),
     taken: integer('taken').notNull().default(0),
+    // Waitlist tickets handed out so far (the next runner to join gets tickets + 1), and how many of
+    // them have left the waitlist (offered a place, or withdrawn): a runner joining now is number
+    // tickets - departed.
+    tickets: integer('tickets').notNull().default(0),
+    departed: integer('departed').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.raceId, t.distance] })],
 );

@@ -11,9 +11,11 @@ import {
   findIdempotentResponse,
   findRegistration,
   findRegistrationByEmail,
+  findRegistrationByTokenHash,
   insertRegistration,
   insertRegistrationWithTask,
 } from './registrations.js';
+import { offerFreePlaces, release, takeUp } from './waitlist.js';
 
 /** `capOf` gives each distance's places; without it nothing is capped (store tests). */
 export function createStore(db: Database, capOf?: CapOf): Store {
@@ -22,13 +24,18 @@ export function createStore(db: Database, capOf?: CapOf): Store {
       await db.execute(sql`select 1`);
     },
     insertRegistration: (r) => insertRegistration(db, r, capOf),
-    insertRegistrationWithTask: (r, t, idempotency) => insertRegistrationWithTask(db, r, t, idempotency, capOf),
+    insertRegistrationWithTask: (r, t, idempotency, waitlist) =>
+      insertRegistrationWithTask(db, r, t, idempotency, capOf, waitlist),
     findIdempotentResponse: (key) => findIdempotentResponse(db, key),
     findRegistration: (id) => findRegistration(db, id),
     findRegistrationByEmail: (raceId, email) => findRegistrationByEmail(db, raceId, email),
+    findRegistrationByTokenHash: (hash) => findRegistrationByTokenHash(db, hash),
     enqueueRegistrationTask: (registrationId, task, withinMs) =>
       enqueueRegistrationTask(db, registrationId, task, withinMs),
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
+    release: (r) => release(db, r),
+    takeUp: (t) => takeUp(db, t),
+    offerFreePlaces: (raceId, distance, cap, offer) => offerFreePlaces(db, raceId, distance, cap, offer),
     saveDevMail: (message, key, id) => saveDevMail(db, message, key, id),
     listDevMail: (limit) => listDevMail(db, limit),
     findDevMail: (id) => findDevMail(db, id),

@@ -24,12 +24,22 @@ function onConflict(task: NewTask): SQL {
 }
 
 /**
+ * Columns of a task written for each row of its source, from that row (the enclosing statement's SQL):
+ * an offer's email carries the runner's values, its expiry the offer's deadline and the runner's key.
+ */
+export interface TaskColumnsFrom {
+  payload?: SQL;
+  runAt?: SQL;
+  key?: SQL;
+}
+
+/**
  * `INSERT INTO tasks …` of `task`, returning `id` and `inserted` (false: an existing task was replaced).
  * With `source` (a CTE of the enclosing statement returning the id of the registration the task belongs
- * to) the task is written for each of its rows — none: no task.
+ * to) the task is written for each of its rows — none: no task; `from` takes columns from that row.
  */
-export function insertTask(task: NewTask, source?: SQL): SQL {
-  const runAt = task.runAt ? sql`${task.runAt.toISOString()}::timestamptz` : sql`now()`;
+export function insertTask(task: NewTask, source?: SQL, from: TaskColumnsFrom = {}): SQL {
+  const runAt = from.runAt ?? (task.runAt ? sql`${task.runAt.toISOString()}::timestamptz` : sql`now()`);
   const lease =
     task.start === 'claim'
       ? sql`'pending', 0, ${task.maxAttempts}, ${runAt}, NULL, NULL`
@@ -37,17 +47,17 @@ export function insertTask(task: NewTask, source?: SQL): SQL {
   return sql`
     INSERT INTO tasks (id, kind, payload, status, attempts, max_attempts, run_at, lease_owner, lease_expires_at,
                        registration_id, trace_parent, priority, key)
-    SELECT ${task.id}, ${task.kind}, ${JSON.stringify(task.payload)}::jsonb, ${lease},
+    SELECT ${task.id}, ${task.kind}, ${from.payload ?? sql`${JSON.stringify(task.payload)}::jsonb`}, ${lease},
            ${source ? sql`${source}.id` : sql`NULL::uuid`}, ${task.traceParent ?? null}, ${task.priority},
-           ${task.key?.value ?? null}
+           ${from.key ?? task.key?.value ?? null}
     ${source ? sql`FROM ${source}` : sql``}${onConflict(task)}
     RETURNING id, (xmax = 0) AS inserted`;
 }
 
 /** The task's CTEs for an enclosing `WITH`: `task_0 AS (…), task_1 AS (…)`, after a comma. */
-export function insertTasks(tasks: readonly NewTask[], source: SQL): SQL {
+export function insertTasks(tasks: readonly NewTask[], source: SQL, prefix = 'task'): SQL {
   return sql.join(
-    tasks.map((task, i) => sql`, ${sql.raw(`task_${i}`)} AS (${insertTask(task, source)})`),
+    tasks.map((task, i) => sql`, ${sql.raw(`${prefix}_${i}`)} AS (${insertTask(task, source)})`),
     sql``,
   );
 }

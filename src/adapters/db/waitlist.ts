@@ -1,0 +1,156 @@
+// The waitlist's statements (src/ports/waitlist.ts). Each is ONE statement, so a place is never freed
+// without being passed on, nor taken without its runner and tasks:
+//
+//   freed    the runner's row leaves a status that holds a place (or the waitlist), only if it is still
+//            in that status — two statements on one runner queue on its row lock, and the second finds
+//            it moved on and changes nothing
+//   next     the head of the distance's waitlist, locked; a head another statement holds is skipped
+//            (SKIP LOCKED), so releases at once offer to distinct runners, in waitlist order
+//   offer    the head is offered the freed place: the place changes hands without ever being free
+//   counts   the distance's row: one place fewer only when nobody took it over; one more departure from
+//            the waitlist per offer (and per waitlisted runner who withdrew)
+//   tasks    the runner's emails and the offer's email and expiry, from the rows (payloads in SQL)
+import { type SQL, sql } from 'drizzle-orm';
+import type { RegistrationStatus } from '../../ports/store.js';
+import type { NewTask } from '../../ports/tasks.js';
+import { HOLDS_A_PLACE, type OfferTasks, type Release, type ReleaseResult, type TakeUp } from '../../ports/waitlist.js';
+import { cancelTasksOf } from '../../tasks/sql/cancel.js';
+import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
+import { type Database, queryRows } from './database.js';
+
+/** A runner email's payload: the letter the task was given, with the runner's values from `row`. */
+export function runnerLetter(task: NewTask, row: SQL, extra: SQL = sql``): SQL {
+  return sql`${JSON.stringify(task.payload)}::jsonb || jsonb_build_object(
+    'registrationId', ${row}.id, 'to', ${row}.email, 'firstName', ${row}.first_name, 'distance', ${row}.distance${extra})`;
+}
+
+/** The CTEs that offer the place `freed` gave up to the head of its distance's waitlist. */
+function offerTo(freed: SQL, offer: OfferTasks, holds: SQL): SQL {
+  return sql`,
+    next AS (
+      SELECT w.id FROM registrations w JOIN ${freed} f ON w.race_id = f.race_id AND w.distance = f.distance
+      WHERE ${holds} AND w.status = 'waitlisted'
+      ORDER BY w.waitlist_ticket
+      LIMIT 1
+      FOR UPDATE OF w SKIP LOCKED
+    ),
+    offer AS (
+      UPDATE registrations r
+      SET status = 'offered', hold_expires_at = now() + ${offer.offerTtlMs} * interval '1 millisecond',
+          status_changed_at = now()
+      FROM next WHERE r.id = next.id
+      RETURNING r.id, r.email, r.first_name, r.distance, r.hold_expires_at
+    ),
+    offer_email AS (${insertTask(offer.email, sql`offer`, {
+      payload: runnerLetter(offer.email, sql`offer`, sql`, 'expiresAt', offer.hold_expires_at`),
+    })}),
+    offer_expiry AS (${insertTask(offer.expiry, sql`offer`, {
+      payload: sql`jsonb_build_object('registrationId', offer.id, 'from', 'offered')`,
+      runAt: sql`offer.hold_expires_at`,
+      key: sql`'hold:' || offer.id`,
+    })})`;
+}
+
+const NO_OFFER = sql`, offer AS (SELECT NULL::uuid AS id WHERE false)`;
+
+function inList(statuses: readonly RegistrationStatus[]): SQL {
+  return sql.join(
+    statuses.map((s) => sql`${s}`),
+    sql`, `,
+  );
+}
+
+export async function release(db: Database, r: Release): Promise<ReleaseResult> {
+  const held = HOLDS_A_PLACE.includes(r.from);
+  const holds = sql`${held}::boolean`;
+  const statement = sql`
+    WITH freed AS (
+      UPDATE registrations
+      SET status = ${r.to}, hold_expires_at = NULL, status_changed_at = now()
+      WHERE id = ${r.registrationId} AND status = ${r.from}${r.to === 'expired' ? sql` AND hold_expires_at <= now()` : sql``}
+      RETURNING id, race_id, distance, email, first_name
+    )${held && r.offer ? offerTo(sql`freed`, r.offer, holds) : NO_OFFER},
+    counts AS (
+      UPDATE distance_counts c
+      SET taken = c.taken - CASE WHEN ${holds} AND NOT EXISTS (SELECT 1 FROM offer) THEN 1 ELSE 0 END,
+          departed = c.departed + ${r.from === 'waitlisted' ? 1 : 0} + (SELECT count(*)::int FROM offer)
+      FROM freed f WHERE c.race_id = f.race_id AND c.distance = f.distance
+      RETURNING c.taken
+    )${sql.join(
+      r.tasks.map(
+        (task, i) =>
+          sql`, ${sql.raw(`runner_${i}`)} AS (${insertTask(task, sql`freed`, { payload: runnerLetter(task, sql`freed`) })})`,
+      ),
+      sql``,
+    )}${sql.join(
+      r.cancelKinds.map((kind, i) => cancelTasksOf(`cancelled_${i}`, kind, sql`freed`)),
+      sql``,
+    )}
+    SELECT (SELECT count(*) FROM freed)::int AS released, (SELECT id FROM offer LIMIT 1) AS offered_id,
+           (SELECT count(*) FROM counts)::int AS counted`;
+  const [row] = await queryRows<{ released: number; offered_id: string | null }>(db, statement);
+  return { released: Number(row?.released) === 1, offeredId: row?.offered_id ?? null };
+}
+
+export async function takeUp(db: Database, t: TakeUp): Promise<boolean> {
+  const [row] = await queryRows<{ taken: number }>(
+    db,
+    sql`
+      WITH registration AS (
+        UPDATE registrations
+        SET status = 'registered', hold_expires_at = NULL, status_changed_at = now()
+        WHERE id = ${t.registrationId} AND status = ${t.from} AND hold_expires_at > now()
+        RETURNING id
+      ),
+      expiry AS (
+        UPDATE tasks SET status = 'cancelled', cancelled_at = now(), updated_at = now()
+        WHERE kind = ${t.expiry.kind} AND key = ${t.expiry.key} AND status = 'pending'
+          AND EXISTS (SELECT 1 FROM registration)
+      )${insertTasks(t.tasks, sql`registration`)}
+      SELECT (SELECT count(*) FROM registration)::int AS taken`,
+  );
+  return Number(row?.taken) === 1;
+}
+
+/** One free place of the distance offered to the head of its waitlist, if both exist. */
+async function offerOnePlace(db: Database, raceId: string, distance: string, cap: number, offer: OfferTasks) {
+  const [row] = await queryRows<{ offered: number; waiting: boolean; free: boolean }>(
+    db,
+    sql`
+      WITH head AS (
+        SELECT id, race_id, distance FROM registrations
+        WHERE race_id = ${raceId} AND distance = ${distance} AND status = 'waitlisted'
+        ORDER BY waitlist_ticket
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      ),
+      place AS (
+        UPDATE distance_counts c SET taken = c.taken + 1, departed = c.departed + 1
+        FROM head WHERE c.race_id = head.race_id AND c.distance = head.distance AND c.taken < ${cap}
+        RETURNING c.race_id, c.distance
+      ),
+      freed AS (SELECT head.* FROM head JOIN place ON true)${offerTo(sql`freed`, offer, sql`true`)}
+      SELECT (SELECT count(*) FROM offer)::int AS offered,
+             EXISTS (SELECT 1 FROM registrations
+                     WHERE race_id = ${raceId} AND distance = ${distance} AND status = 'waitlisted') AS waiting,
+             COALESCE((SELECT taken < ${cap} FROM distance_counts
+                       WHERE race_id = ${raceId} AND distance = ${distance}), false) AS free`,
+  );
+  return { offered: Number(row?.offered) === 1, more: Boolean(row?.waiting && row?.free) };
+}
+
+export async function offerFreePlaces(
+  db: Database,
+  raceId: string,
+  distance: string,
+  cap: number,
+  offer: () => OfferTasks,
+): Promise<number> {
+  let offers = 0;
+  for (;;) {
+    const { offered, more } = await offerOnePlace(db, raceId, distance, cap, offer());
+    if (offered) offers++;
+    else if (more) throw new Error('the head of the waitlist is busy: try again');
+    else return offers;
+  }
+}

@@ -1,0 +1,63 @@
+// Places and the waitlist: the statements that take, hold, free and pass on a distance's places. Each
+// is ONE statement (it runs on HTTP-only drivers too), and each that frees a held place offers it, in
+// the same statement, to the head of the distance's waitlist — so at every instant, per distance,
+// registered + pending verification + open offers ≤ cap (docs/design.md, Places and the waitlist).
+
+import type { RegistrationStatus } from './store.js';
+import type { NewTask } from './tasks.js';
+
+/** The statuses that hold one of the distance's places. */
+export const HOLDS_A_PLACE: readonly RegistrationStatus[] = ['registered', 'offered', 'pending_verification'];
+
+/**
+ * The tasks an offer writes (their payloads from the offered runner's row, in the statement): the
+ * offer's email and the expiry of its hold, due at the offer's deadline.
+ */
+export interface OfferTasks {
+  email: NewTask;
+  expiry: NewTask;
+  offerTtlMs: number;
+}
+
+/** A place given up: by a withdrawal, a declined offer, or a hold that ran out. */
+export interface Release {
+  registrationId: string;
+  /** The status it is released from: the statement changes nothing if the row has moved on since. */
+  from: RegistrationStatus;
+  to: Extract<RegistrationStatus, 'withdrawn' | 'expired'>;
+  /** Tasks of the runner written with the release (the withdrawal's email), from its row. */
+  tasks: NewTask[];
+  /** Kinds of the runner's live tasks to cancel (reminders). */
+  cancelKinds: string[];
+  /** The next runner's offer, when the release frees a place and the race has a waitlist. */
+  offer?: OfferTasks;
+}
+
+export interface ReleaseResult {
+  /** False: the registration was no longer in `from` (someone else moved it first). */
+  released: boolean;
+  /** The runner offered the freed place, if any. */
+  offeredId: string | null;
+}
+
+/** An offer (or hold) taken up: the runner is registered, with the tasks of a registration. */
+export interface TakeUp {
+  registrationId: string;
+  from: Extract<RegistrationStatus, 'offered' | 'pending_verification'>;
+  tasks: NewTask[];
+  /** The kind and key of the hold's expiry, cancelled in the same statement. */
+  expiry: { kind: string; key: string };
+}
+
+export interface Waitlist {
+  /** Releases a place (or a place in the waitlist) and passes a freed place on. */
+  release(release: Release): Promise<ReleaseResult>;
+  /** registered, if the hold was still open (its deadline ahead, by the database's clock). */
+  takeUp(takeUp: TakeUp): Promise<boolean>;
+  /**
+   * Offers the distance's free places to the head of its waitlist, one statement per offer, until no
+   * place is free or nobody waits: the catch-up for a place freed while the head was busy. The number
+   * of offers made.
+   */
+  offerFreePlaces(raceId: string, distance: string, cap: number, offer: () => OfferTasks): Promise<number>;
+}
