@@ -49,10 +49,12 @@ export interface Config {
    */
   allowedHosts: string[];
   /**
-   * PUBLIC_URL's origin (`https://race.example.com`): where people reach the service (for absolute links;
-   * none is built yet), and the `Origin` the pages' cross-site check expects.
+   * PUBLIC_URL's origin (`https://race.example.com`): where people reach the service (the runners'
+   * manage links in emails), and the `Origin` the pages' cross-site check expects.
    */
   publicOrigin: string | undefined;
+  /** LINK_SECRET: the key runners' manage tokens are derived with (src/domain/manage-link.ts). */
+  linkSecret: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -82,17 +84,18 @@ function flag(env: Env, name: string, on: string, off: string): boolean | undefi
 export const ADMIN_TOKEN_MIN_LENGTH = 24;
 export const ADMIN_TOKEN_MIN_BITS = 96;
 
-function adminTokenFrom(env: Env): string | undefined {
-  const token = optional(env, 'ADMIN_TOKEN');
+/** A secret setting (ADMIN_TOKEN, LINK_SECRET): long enough and hard enough to guess, or a start error. */
+function secretFrom(env: Env, name: string): string | undefined {
+  const token = optional(env, name);
   if (token === undefined) return undefined;
   const advice = 'make one with `openssl rand -hex 32`';
   if (token.length < ADMIN_TOKEN_MIN_LENGTH) {
-    throw new ConfigError(`ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: ${advice}`);
+    throw new ConfigError(`${name} must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters: ${advice}`);
   }
   const bits = Math.floor(estimateEntropyBits(token));
   if (bits < ADMIN_TOKEN_MIN_BITS) {
     throw new ConfigError(
-      `ADMIN_TOKEN is too easy to guess (about ${bits} bits estimated, at least ${ADMIN_TOKEN_MIN_BITS} wanted): ` +
+      `${name} is too easy to guess (about ${bits} bits estimated, at least ${ADMIN_TOKEN_MIN_BITS} wanted): ` +
         `use random characters with no repeated or sequential parts; ${advice}`,
     );
   }
@@ -199,7 +202,7 @@ export function parseConfig(env: Env): Config {
   if (/[\r\n]/.test(emailFrom) || !/@/.test(emailFrom)) {
     throw new ConfigError('EMAIL_FROM must be an address like "Name <sender@example.com>"');
   }
-  const adminToken = adminTokenFrom(env);
+  const adminToken = secretFrom(env, 'ADMIN_TOKEN');
   const config: Config = {
     port: int(env, 'PORT', 8787, 0, 65535),
     host: optional(env, 'HOST') ?? '127.0.0.1',
@@ -231,6 +234,7 @@ export function parseConfig(env: Env): Config {
     trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
     allowedHosts: hostList(env, 'ALLOWED_HOSTS'),
     publicOrigin: publicOrigin(env),
+    linkSecret: secretFrom(env, 'LINK_SECRET'),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {
     throw new ConfigError('TASK_RETRY_MAX_MS must be at least TASK_RETRY_BASE_MS');
@@ -289,4 +293,38 @@ export function resolveModes(config: Config, runtime: Runtime): Modes {
   const devMode = config.devMode ?? implicit;
   const mailer = config.resendApiKey ? 'resend' : devMode ? 'dev-mailbox' : 'none';
   return { devMode, devModeImplicit: implicit, strategyRoutes: config.strategyRoutes ?? devMode, mailer };
+}
+
+/** Where the runners' manage links point and the key their tokens are derived with. */
+export interface ManageLinks {
+  publicUrl: string;
+  secret: string;
+}
+
+/** Dev mode's key for manage tokens: links on a developer's machine need no secret of their own. */
+const DEV_LINK_SECRET = 'finishline-dev-mode-link-secret-not-for-production';
+
+/**
+ * The manage links, or undefined when they are off. Dev mode fills in what is missing (the local
+ * address, a dev key); in production both PUBLIC_URL and LINK_SECRET are needed. A race with a waitlist
+ * or a verification hold cannot work without them (its runners act through their links): a start error
+ * that says what to set. Without either, the emails of a plain race carry no link.
+ */
+export function manageLinks(
+  config: Pick<Config, 'publicOrigin' | 'linkSecret'>,
+  modes: Pick<Modes, 'devMode'>,
+  race: { waitlist?: unknown; verification?: unknown },
+  localUrl: string,
+): ManageLinks | undefined {
+  const publicUrl = config.publicOrigin ?? (modes.devMode ? localUrl : undefined);
+  const secret = config.linkSecret ?? (modes.devMode ? DEV_LINK_SECRET : undefined);
+  if (publicUrl && secret) return { publicUrl, secret };
+  if (race.waitlist || race.verification) {
+    const missing = [publicUrl ? undefined : 'PUBLIC_URL', secret ? undefined : 'LINK_SECRET'].filter(Boolean);
+    throw new ConfigError(
+      `the race has a ${race.waitlist ? 'waitlist' : 'verification hold'}, so every email carries the runner's manage ` +
+        `link: set ${missing.join(' and ')} (PUBLIC_URL like https://race.example.com; LINK_SECRET from \`openssl rand -hex 32\`)`,
+    );
+  }
+  return undefined;
 }

@@ -8,6 +8,7 @@
 
 import type { Tracer } from '@opentelemetry/api';
 import type { Context } from 'hono';
+import type { ManageLinks } from '../domain/manage-link.js';
 import type { Race } from '../domain/race.js';
 import type { ClientLimiter, FailureLimiter } from '../ports/client-limiter.js';
 import type { EmailQueue } from '../ports/email-queue.js';
@@ -40,6 +41,12 @@ export interface AppDeps {
   servedHost?: (hostname: string) => boolean;
   /** PUBLIC_URL's origin: what the pages' cross-site check expects. Absent: the request's own origin. */
   publicOrigin?: string;
+  /**
+   * Where the runners' manage links point and the key of their tokens (`manageLinks`, src/config.ts).
+   * Undefined: emails carry no link and no manage route finds anyone (a race without a waitlist, in
+   * production without PUBLIC_URL and LINK_SECRET).
+   */
+  links: ManageLinks | undefined;
   /** Spans (the API's no-op tracer when tracing is off). */
   tracer: Tracer;
   /**

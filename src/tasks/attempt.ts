@@ -22,8 +22,11 @@ export interface AttemptSteps<T> {
 }
 
 export interface Attempts {
-  /** One attempt of work of this priority through the lifecycle. */
-  run<T>(priority: number, steps: AttemptSteps<T>): Promise<T>;
+  /**
+   * One attempt of work of this priority through the lifecycle. `provider: false` (work that calls no
+   * provider, such as ending an expired hold) takes no send slot and is not held by a delivery pause.
+   */
+  run<T>(priority: number, steps: AttemptSteps<T>, provider?: boolean): Promise<T>;
   /** Whether new work should be taken up at all (neither paused nor stopping). */
   open(): boolean;
   /** Shutdown: attempts in flight are aborted (their sends record an unknown outcome); no new ones start. */
@@ -92,13 +95,13 @@ export function createAttempts(options: AttemptsOptions): Attempts {
   }
 
   return {
-    async run(priority, steps) {
-      if (pause.leftMs() > 0) return steps.giveBack(pause.leftMs(), 'delivery paused');
+    async run(priority, steps, provider = true) {
+      if (provider && pause.leftMs() > 0) return steps.giveBack(pause.leftMs(), 'delivery paused');
       if (shutdown.signal.aborted) return steps.giveBack(0, 'shutting down');
       const controller = new AbortController();
       inFlight.add(controller);
       try {
-        const taken = await slot(priority, controller.signal);
+        const taken = provider ? await slot(priority, controller.signal) : { taken: true as const, done: () => {} };
         if (!('taken' in taken)) return await steps.giveBack(taken.queueMs, taken.why);
         let sending: ReturnType<typeof steps.send>;
         try {

@@ -48,10 +48,14 @@ export function sendBatch(s: BatchSender, kind: TaskKind, draw: () => LeasedTask
       return drawn;
     };
     try {
-      return await s.attempts.run(kind.priority, {
-        giveBack: (delayMs, why) => releaseAll(s, drawOnce(), delayMs, why, results),
-        send: (timed) => checkFormSend(s, span, kind, drawOnce(), timed, results),
-      });
+      return await s.attempts.run(
+        kind.priority,
+        {
+          giveBack: (delayMs, why) => releaseAll(s, drawOnce(), delayMs, why, results),
+          send: (timed) => checkFormSend(s, span, kind, drawOnce(), timed, results),
+        },
+        kind.provider !== false,
+      );
     } catch (error) {
       // Recording failed (database down). The leases will expire and a sweeper will claim the tasks again:
       // a formed batch as a whole, under the same Idempotency-Key, so that cannot send twice.

@@ -124,6 +124,8 @@ export interface TaskKind<Payload = unknown> {
   readonly maxAttempts?: number;
   /** The delays between attempts (default TASK_RETRY_BASE_MS, TASK_RETRY_MAX_MS). */
   readonly backoff?: BackoffOptions;
+  /** False for work that calls no provider: it takes no send slot and no delivery pause holds it. */
+  readonly provider?: boolean;
   /**
    * Does the work of one batch: one outcome per payload, in the same order. Throws a task error
    * (./errors.ts) when the request as a whole failed; what it throws tells whether the provider answered

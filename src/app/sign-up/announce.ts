@@ -34,3 +34,27 @@ export function announce(
     );
   }
 }
+
+/**
+ * Starts the delivery of tasks written pending (`claim`) by a request, after the response: through the
+ * queue when there is one, else this engine claims them by id (a claim reads the payloads the
+ * statement completed in SQL, which the request does not have). If the process dies first, a sweeper
+ * finds them due.
+ */
+export function startTasks(
+  c: Context,
+  deps: Pick<AppDeps, 'emailQueue' | 'logger'>,
+  tasks: { id: string; runAt?: Date | null }[],
+): void {
+  if (tasks.length === 0) return;
+  if (deliversThroughQueue(deps)) return announce(c, deps, tasks);
+  const { engine } = c.get('services');
+  const due = tasks.filter((t) => !t.runAt || t.runAt.getTime() <= Date.now()).map((t) => t.id);
+  if (due.length === 0) return;
+  c.executionCtx.waitUntil(
+    engine.deliver(due).then(
+      () => {},
+      (error) => deps.logger.warn('task.deliver_failed', { taskIds: due.join(','), error: describeError(error) }),
+    ),
+  );
+}

@@ -5,20 +5,23 @@
 // the engine and the mailer are the request's (`c.get('services')`).
 import type { Context } from 'hono';
 import { buildConfirmationEmail, type ConfirmationFacts, type EmailMessage } from '../../domain/confirmation-email.js';
+import { manageToken, manageTokenHash, manageUrl } from '../../domain/manage-link.js';
 import { type RegistrationInput, validateRegistration } from '../../domain/registration.js';
 import { buildReminderEmail } from '../../domain/reminder-email.js';
 import { reminderSchedule } from '../../domain/reminders.js';
+import type { RunnerLetter } from '../../ports/runner-letters.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../../ports/store.js';
 import type { EmailPayload } from '../../tasks/kinds/email.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
+import { SEND_RUNNER_EMAIL } from '../../tasks/kinds/send-runner-email.js';
 import { inSpan } from '../../tracing/tracer.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
-import { announce, deliversThroughQueue } from './announce.js';
+import { announce, deliversThroughQueue, startTasks } from './announce.js';
 
 /** What signing up needs besides the request's services. */
-export type SignUpDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue'>;
+export type SignUpDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue' | 'links'>;
 
 export interface PreparedRegistration {
   registration: NewRegistration;
@@ -42,21 +45,37 @@ export function validInput(deps: Pick<AppDeps, 'race' | 'tracer'>, body: unknown
 /** What an email to the runner of `registration` says of them. */
 function runnerFacts(
   registration: Pick<NewRegistration, 'id' | 'firstName' | 'email' | 'distance'>,
+  manageUrl?: string,
 ): ConfirmationFacts {
   return {
     registrationId: registration.id,
     firstName: registration.firstName,
     email: registration.email,
     distance: registration.distance,
+    ...(manageUrl ? { manageUrl } : {}),
   };
+}
+
+/**
+ * The runner's manage link (src/domain/manage-link.ts): the URL for their emails and the hash the
+ * database keeps. None when links are off.
+ */
+export async function manageLinkOf(
+  deps: Pick<AppDeps, 'links'>,
+  registrationId: string,
+): Promise<{ url: string; hash: string } | undefined> {
+  if (!deps.links) return undefined;
+  const token = await manageToken(deps.links.secret, registrationId);
+  return { url: manageUrl(deps.links.publicUrl, token), hash: await manageTokenHash(token) };
 }
 
 /** The confirmation email of a stored registration: the same email as at sign-up, rebuilt from its row. */
 export function confirmationEmailOf(
   deps: Pick<AppDeps, 'race' | 'emailFrom'>,
   registration: Pick<NewRegistration, 'id' | 'firstName' | 'email' | 'distance'>,
+  manageUrl?: string,
 ): EmailMessage {
-  return buildConfirmationEmail(deps.race, deps.emailFrom, runnerFacts(registration));
+  return buildConfirmationEmail(deps.race, deps.emailFrom, runnerFacts(registration, manageUrl));
 }
 
 /** A new registration (fresh id) and its confirmation email, from validated input; nothing is written. */
@@ -65,11 +84,12 @@ export function prepareRegistration(
   strategy: Strategy,
   input: RegistrationInput,
 ): PreparedRegistration {
+  const { joinWaitlist: _join, ...fields } = input;
   const registration: NewRegistration = {
     id: crypto.randomUUID(),
     raceId: deps.race.id,
     strategy,
-    ...input,
+    ...fields,
   };
   return { registration, email: confirmationEmailOf(deps, registration) };
 }
@@ -79,9 +99,13 @@ export function prepareRegistration(
  * email: only the outbox schedules them, so only it builds them. One whose time has already passed is
  * not scheduled (reminderSchedule leaves it out).
  */
-function remindersOf(deps: Pick<AppDeps, 'race' | 'emailFrom'>, registration: NewRegistration) {
+export function remindersOf(
+  deps: Pick<AppDeps, 'race' | 'emailFrom'>,
+  registration: Pick<NewRegistration, 'id' | 'firstName' | 'email' | 'distance'>,
+  manageUrl?: string,
+) {
   if (!deps.race.reminders?.length) return [];
-  const facts = runnerFacts(registration);
+  const facts = runnerFacts(registration, manageUrl);
   return reminderSchedule(deps.race, registration.distance, new Date()).map(({ offset, runAt }) => ({
     offset,
     runAt,
@@ -90,7 +114,7 @@ function remindersOf(deps: Pick<AppDeps, 'race' | 'emailFrom'>, registration: Ne
 }
 
 /** 409s for a registration that was not stored. */
-export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
+export function refusal(outcome: Exclude<InsertOutcome, 'stored' | 'waitlisted'>) {
   return outcome === 'distance_full' ? apiErrors.distanceFull() : apiErrors.alreadyRegistered();
 }
 
@@ -104,33 +128,61 @@ export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
  */
 export async function registerWithOutbox(
   c: Context,
-  deps: Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue'>,
+  deps: SignUpDeps,
   prepared: PreparedRegistration,
   idempotency?: IdempotentResponse,
+  joinWaitlist = false,
 ): Promise<InsertOutcome | 'idempotency_key_taken'> {
   const { store, engine } = c.get('services');
-  const { task, reminders, outcome } = await inSpan(
+  const link = await manageLinkOf(deps, prepared.registration.id);
+  const registration = { ...prepared.registration, manageTokenHash: link?.hash ?? null };
+  const email = link ? confirmationEmailOf(deps, registration, link.url) : prepared.email;
+  const { task, reminders, notice, outcome } = await inSpan(
     deps.tracer,
     'task.enqueue',
-    { 'task.kind': SEND_CONFIRMATION_EMAIL, 'registration.id': prepared.registration.id },
+    { 'task.kind': SEND_CONFIRMATION_EMAIL, 'registration.id': registration.id },
     async (span) => {
       // Leased inside this span: the task keeps its trace context, so its attempts link to this request.
       // The payload is the kind's own type: its handler parses it with the matching schema.
-      const payload: EmailPayload = prepared.email;
+      const payload: EmailPayload = email;
       const task = engine.task(SEND_CONFIRMATION_EMAIL, payload, { claim: deliversThroughQueue(deps) });
       span.setAttribute('task.id', task.id);
-      const reminders = remindersOf(deps, prepared.registration).map((r) =>
+      const reminders = remindersOf(deps, registration, link?.url).map((r) =>
         engine.task(SEND_REMINDER_EMAIL, r.email satisfies EmailPayload, {
           runAt: r.runAt,
-          key: { value: reminderKey(prepared.registration.id, r.offset), mode: 'keep' },
+          key: { value: reminderKey(registration.id, r.offset), mode: 'keep' },
         }),
       );
+      // Joining the waitlist: its notice is completed in the statement (the runner's number), so it is
+      // written pending and claimed after the response rather than sent from memory.
+      const notice =
+        joinWaitlist && deps.race.waitlist && deps.links
+          ? engine.task(
+              SEND_RUNNER_EMAIL,
+              {
+                letter: 'waitlist',
+                to: registration.email,
+                firstName: registration.firstName,
+                distance: registration.distance,
+              } satisfies Partial<RunnerLetter>,
+              { claim: true },
+            )
+          : undefined;
       const tasks = reminders.length > 0 ? [task, ...reminders] : task;
-      const outcome = await store.insertRegistrationWithTask(prepared.registration, tasks, idempotency);
+      const outcome = await store.insertRegistrationWithTask(
+        registration,
+        tasks,
+        idempotency,
+        notice ? { notice } : undefined,
+      );
       span.setAttribute('task.enqueue.outcome', outcome);
-      return { task, reminders, outcome };
+      return { task, reminders, notice, outcome };
     },
   );
+  if (outcome === 'waitlisted' && notice) {
+    startTasks(c, deps, [notice]);
+    return outcome;
+  }
   if (outcome !== 'stored') return outcome;
   if (task.start === 'claim') {
     announce(c, deps, [task, ...reminders]);
@@ -162,7 +214,13 @@ export async function signUp(
   remember?: (registration: NewRegistration) => IdempotentResponse,
 ): Promise<SignUpResult> {
   const prepared = prepareRegistration(deps, 'outbox', input);
-  const outcome = await registerWithOutbox(c, deps, prepared, remember?.(prepared.registration));
+  const outcome = await registerWithOutbox(
+    c,
+    deps,
+    prepared,
+    remember?.(prepared.registration),
+    input.joinWaitlist === true,
+  );
   return { registration: prepared.registration, outcome };
 }
 

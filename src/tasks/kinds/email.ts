@@ -3,6 +3,9 @@
 // the batch id as Idempotency-Key; a batch whose outcome is unknown is re-sent exactly as it was. Either
 // way no attempt can cause a second email.
 import { type EmailMessage, emailMessageSchema, MailError, type Mailer } from '../../ports/mailer.js';
+import { type RenderLetter, runnerLetterSchema } from '../../ports/runner-letters.js';
+import type { NewTask } from '../../ports/tasks.js';
+import type { Waitlist } from '../../ports/waitlist.js';
 import { MAX_BATCH } from '../batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
 import { defineKind, type TaskKind } from '../types.js';
@@ -13,6 +16,20 @@ export type EmailPayload = EmailMessage;
 /** What the kinds need to do their work. */
 export interface KindDeps {
   mailer: Mailer;
+  /** The waitlist's kinds: only where the runners' letters can be rendered (manage links on). */
+  waitlist?: WaitlistKindDeps;
+}
+
+/** What the waitlist's kinds need. */
+export interface WaitlistKindDeps {
+  /** The runner letters' emails (send-runner-email). */
+  renderLetter: RenderLetter;
+  /** Ending holds and passing places on (expire-hold). */
+  waitlist: Waitlist;
+  /** A task for a kind to write (pending, due now). */
+  newTask: (kind: string, payload: unknown, priority: number) => NewTask;
+  /** How long an offer holds its place; undefined: the race has no waitlist. */
+  offerTtlMs: number | undefined;
 }
 
 /**
@@ -50,12 +67,28 @@ async function sendEmails(mailer: Mailer, payloads: EmailPayload[], batchId: str
 }
 
 /** An email kind: its name and priority; batches of up to 100 through the mailer. */
-export function emailKind(name: string, priority: number, { mailer }: KindDeps): TaskKind {
+export function emailKind(name: string, priority: number, { mailer }: Pick<KindDeps, 'mailer'>): TaskKind {
   return defineKind({
     name,
     payload: emailMessageSchema,
     priority,
     batchSize: MAX_BATCH,
     send: (payloads, { batchId, signal }) => sendEmails(mailer, payloads, batchId, signal),
+  });
+}
+
+/** An email kind whose payload is a runner letter, rendered when sent (src/ports/runner-letters.ts). */
+export function letterKind(
+  name: string,
+  priority: number,
+  deps: Pick<KindDeps, 'mailer'> & Pick<WaitlistKindDeps, 'renderLetter'>,
+): TaskKind {
+  return defineKind({
+    name,
+    payload: runnerLetterSchema,
+    priority,
+    batchSize: MAX_BATCH,
+    send: async (letters, { batchId, signal }) =>
+      sendEmails(deps.mailer, await Promise.all(letters.map(deps.renderLetter)), batchId, signal),
   });
 }

@@ -2,11 +2,15 @@
 // payload schema, send, batch size, priority, attempts, backoff) and one line below.
 import type { TaskKind } from '../types.js';
 import type { KindDeps } from './email.js';
+import { expireHold } from './expire-hold.js';
 import { sendConfirmationEmail } from './send-confirmation-email.js';
 import { sendReminderEmail } from './send-reminder-email.js';
+import { sendRunnerEmail } from './send-runner-email.js';
 
 export type { KindDeps };
 
 export function taskKinds(deps: KindDeps): TaskKind[] {
-  return [sendConfirmationEmail(deps), sendReminderEmail(deps)];
+  const kinds = [sendConfirmationEmail(deps), sendReminderEmail(deps)];
+  if (deps.waitlist) kinds.push(sendRunnerEmail(deps.mailer, deps.waitlist), expireHold(deps.waitlist));
+  return kinds;
 }
