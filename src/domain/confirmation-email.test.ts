@@ -43,6 +43,27 @@ describe('buildConfirmationEmail', () => {
     expect(odd.text).toContain('to be announced');
   });
 
+  it('ends with the manage link, when the runner has one', () => {
+    expect(email.text).toContain(
+      `Registration:  ${facts.registrationId}\n\nManage your registration:\n${facts.manageUrl}\n\nSee you at the start line.\n`,
+    );
+    expect(email.html).toContain(`<a href="${facts.manageUrl}" style="color:#1d4ed8;text-decoration:underline">`);
+  });
+
+  it('without a manage link (sign-up does not pass one yet), has no such line, and keeps the other template apart', () => {
+    const { manageUrl: _, ...unlinked } = facts;
+    const plain = buildConfirmationEmail(DEFAULT_RACE, FROM, unlinked);
+    for (const part of [plain.text, plain.html]) {
+      expect(part).not.toContain('Manage your registration');
+      expect(part).not.toContain('/manage/');
+    }
+    expect(plain.text).toContain(`Registration:  ${facts.registrationId}\n\nSee you at the start line.\n`);
+    expect(plain.html).not.toContain('<a ');
+    // Each kept template serves its own runners: the link's stays with the link.
+    expect(buildConfirmationEmail(DEFAULT_RACE, FROM, facts)).toEqual(email);
+    expect(buildConfirmationEmail(DEFAULT_RACE, FROM, unlinked)).toEqual(plain);
+  });
+
   it('the title is the subject, escaped', () => {
     const race: Race = { ...DEFAULT_RACE, name: 'Fun & <Games>' };
     const { html } = buildConfirmationEmail(race, FROM, facts);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DURATION_MESSAGE, durationKey, durationMs, durationSchema, isFixed, parseDuration } from './duration.js';
+import {
+  DURATION_MESSAGE,
+  durationInWords,
+  durationKey,
+  durationMs,
+  durationSchema,
+  isFixed,
+  parseDuration,
+} from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -69,5 +77,21 @@ describe('durationSchema', () => {
 
   it('refuses what is not a string', () => {
     expect(messages(7)).toEqual(['Invalid input: expected string, received number']);
+  });
+});
+
+describe('durationInWords', () => {
+  it.each([
+    ['48h', '48 hours'],
+    ['2d', '2 days'],
+    ['1d', '1 day'],
+    ['30m', '30 minutes'],
+    ['1m', '1 minute'],
+    ['1h', '1 hour'],
+    ['90s', '90 seconds'],
+    ['1s', '1 second'],
+    ['24h', '24 hours'], // as written: not "1 day"
+  ])('%s → %s', (text, words) => {
+    expect(durationInWords(parseDuration(text)!)).toBe(words);
   });
 });

@@ -55,6 +55,14 @@ export function durationKey(duration: Duration): string {
   return isFixed(duration) ? `${durationMs(duration)}ms` : `${duration.amount}d`;
 }
 
+const UNIT_WORDS: Record<DurationUnit, string> = { s: 'second', m: 'minute', h: 'hour', d: 'day' };
+
+/** "48 hours", "2 days", "1 minute": the duration as written ("48h" is not "2 days"), in words. */
+export function durationInWords(duration: Duration): string {
+  const word = UNIT_WORDS[duration.unit];
+  return `${duration.amount} ${duration.amount === 1 ? word : `${word}s`}`;
+}
+
 /** A duration as text (kept as written); the format is checked first, so a typo gets the example. */
 export const durationSchema = z.string().check(
   z.regex(DURATION, { error: DURATION_MESSAGE, abort: true }),

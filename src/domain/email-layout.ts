@@ -2,9 +2,9 @@
 // lead line, the registration's facts, a closing line, the race's signature) in HTML and plain text, and
 // the template that leaves the runner's values out until they are filled in. Pure, so it renders the
 // same in Node and workerd. Every runner value is escaped in the HTML part, and none reaches the subject
-// or a header. The HTML part is a complete, conforming HTML5 document (doctype, lang, charset, viewport,
-// title) built the way mail clients render reliably: layout tables, inline styles, no external CSS, no
-// script.
+// or a header. Below the facts, every letter shows the runner's manage link (manage-link.ts), when it is
+// given. The HTML part is a complete, conforming HTML5 document (doctype, lang, charset, viewport, title)
+// built the way mail clients render reliably: layout tables, inline styles, no external CSS, no script.
 import * as z from 'zod/mini';
 import type { Race } from './race.js';
 import { findDistance } from './race.js';
@@ -29,6 +29,17 @@ export interface RunnerFacts {
   firstName: string;
   email: string;
   distance: string;
+  /**
+   * The runner's manage link, `<PUBLIC_URL>/manage/<token>` (manage-link.ts), shown as "Manage your
+   * registration". Optional only while the sign-up's emails are built without it; the waitlist's emails
+   * require it (LinkedRunnerFacts).
+   */
+  manageUrl?: string;
+}
+
+/** A runner whose email must carry their manage link: every email of the waitlist and of withdrawals. */
+export interface LinkedRunnerFacts extends RunnerFacts {
+  manageUrl: string;
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -65,6 +76,7 @@ const FACTS_TABLE_STYLE = 'margin:0 0 16px;border-collapse:collapse;border-spaci
 const FACT_LABEL_STYLE =
   'padding:4px 16px 4px 0;text-align:left;vertical-align:top;font-weight:bold;white-space:nowrap';
 const FACT_VALUE_STYLE = 'padding:4px 0;vertical-align:top';
+const LINK_STYLE = 'color:#1d4ed8;text-decoration:underline';
 
 // One formatter for every email: building one (as toLocaleDateString does on each call) costs more
 // than the rest of the email.
@@ -89,12 +101,32 @@ export function formatRaceDate(race: Race): string {
   return formatted;
 }
 
-/** The parts of an email that hold a runner's values; everything else is the race's. */
-const FIRST_NAME = '\u0000first-name\u0000';
-const REGISTRATION_ID = '\u0000registration-id\u0000';
-const SLOTS = new RegExp(`(${FIRST_NAME}|${REGISTRATION_ID})`);
+/**
+ * The mark of a per-runner value in a template: NUL on both sides, which no text of a letter holds and
+ * escapeHtml leaves alone. Split on SLOTS, a template's parts alternate: text, a slot, text, a slot, text.
+ */
+const slotMark = (name: string) => `\u0000${name}\u0000`;
+const SLOTS = /\u0000([a-z][a-z-]*)\u0000/;
 
-/** An email with its runner's values left out: the pieces between them, and which value goes where. */
+const FIRST_NAME = slotMark('first-name');
+const REGISTRATION_ID = slotMark('registration-id');
+const MANAGE_URL = slotMark('manage-url');
+const RUNNER_SLOTS = new Set(['first-name', 'registration-id', 'manage-url']);
+
+/**
+ * A value of one runner that a letter shows (a waitlist position, a deadline), by name: put it in a
+ * letter's lead, closing or facts, and pass its value to runnerEmail's `values`. The template keeps the
+ * slot, never the value, so one runner's value cannot reach the next runner's email.
+ */
+export function slot(name: string): string {
+  if (!/^[a-z][a-z-]*$/.test(name) || RUNNER_SLOTS.has(name)) throw new Error(`not a letter's slot name: ${name}`);
+  return slotMark(name);
+}
+
+/**
+ * An email with its runner's values left out: the pieces between them (even indices) and the names of
+ * the values that go between (odd indices).
+ */
 interface EmailTemplate {
   from: string;
   subject: string;
@@ -108,11 +140,15 @@ export interface Letter {
   subject: string;
   /** The line after the greeting, as text and as HTML (its values already escaped). */
   lead: { text: string; html: string };
+  /** Rows of the facts table above the registration's own (label, value as text: escaped here). */
+  facts?: readonly Fact[];
   closing: string;
 }
 
 /** A label and its value, as a row of the facts table. */
 type Fact = readonly [label: string, value: string];
+
+const MANAGE_LABEL = 'Manage your registration:';
 
 /** The facts of a registration: the distance, when and where it starts, and the registration id. */
 function registrationFacts(race: Race, distanceId: string): Fact[] {
@@ -126,10 +162,19 @@ function registrationFacts(race: Race, distanceId: string): Fact[] {
   ];
 }
 
-/** A letter to a runner of a distance, with the runner's first name and registration id left out. */
-function letterTemplate(race: Race, from: string, distanceId: string, letter: Letter): EmailTemplate {
+/**
+ * A letter to a runner of a distance, with the runner's values left out: first name, registration id,
+ * manage link (`withLink`: a line for it, or none) and the letter's own slots.
+ */
+function letterTemplate(
+  race: Race,
+  from: string,
+  distanceId: string,
+  letter: Letter,
+  withLink: boolean,
+): EmailTemplate {
   const subject = headerSafe(letter.subject);
-  const facts = registrationFacts(race, distanceId);
+  const facts = [...(letter.facts ?? []), ...registrationFacts(race, distanceId)];
   const width = Math.max(...facts.map(([label]) => label.length)) + 3;
 
   const text = [
@@ -139,6 +184,8 @@ function letterTemplate(race: Race, from: string, distanceId: string, letter: Le
     '',
     ...facts.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
     '',
+    // The link on a line of its own, so every mail client makes it clickable and none breaks it.
+    ...(withLink ? [MANAGE_LABEL, MANAGE_URL, ''] : []),
     letter.closing,
     '',
     `— ${race.senderName}`,
@@ -169,6 +216,11 @@ function letterTemplate(race: Race, from: string, distanceId: string, letter: Le
     `<table style="${FACTS_TABLE_STYLE}"><tbody>`,
     ...facts.map(row),
     '</tbody></table>',
+    ...(withLink
+      ? [
+          `<p style="${PARAGRAPH_STYLE}">${MANAGE_LABEL} <a href="${MANAGE_URL}" style="${LINK_STYLE}">${MANAGE_URL}</a></p>`,
+        ]
+      : []),
     `<p style="${PARAGRAPH_STYLE}">${e(letter.closing)}</p>`,
     `<p style="${PARAGRAPH_STYLE}">— ${e(race.senderName)}</p>`,
     '</td></tr></tbody></table>',
@@ -189,9 +241,10 @@ const templates = new WeakMap<Race, Map<string, EmailTemplate>>();
 
 /**
  * The email `kind` (one key per distinct letter: "confirmation", "reminder 7d") to one runner. `letter`
- * is asked for only when the template is first built. A distance the race does not have (never from
- * validated input) is rendered with its id and built each time rather than kept, so odd input cannot
- * grow the cache.
+ * is asked for only when the template is first built, so it holds nothing of one runner: their values
+ * are `facts` and, for the letter's own slots (see slot), `values`. A distance the race does not have
+ * (never from validated input) is rendered with its id and built each time rather than kept, so odd
+ * input cannot grow the cache.
  */
 export function runnerEmail(
   race: Race,
@@ -199,31 +252,49 @@ export function runnerEmail(
   facts: RunnerFacts,
   kind: string,
   letter: () => Letter,
+  values: Readonly<Record<string, string>> = {},
 ): EmailMessage {
-  const build = () => letterTemplate(race, from, facts.distance, letter());
-  if (!findDistance(race, facts.distance)) return fill(build(), facts);
+  const withLink = Boolean(facts.manageUrl);
+  const build = () => letterTemplate(race, from, facts.distance, letter(), withLink);
+  if (!findDistance(race, facts.distance)) return fill(build(), facts, values);
   let byKey = templates.get(race);
   if (!byKey) {
     byKey = new Map();
     templates.set(race, byKey);
   }
-  const key = `${kind}\n${facts.distance}\n${from}`;
+  const key = `${kind}\n${facts.distance}\n${from}\n${withLink ? 'link' : 'no link'}`;
   let template = byKey.get(key);
   if (!template) {
     template = build();
     byKey.set(key, template);
   }
-  return fill(template, facts);
+  return fill(template, facts, values);
+}
+
+/** The value of the slot `name`: the runner's own, or one of the letter's `values`. */
+function slotValue(name: string, facts: RunnerFacts, values: Readonly<Record<string, string>>): string {
+  let value: string | undefined;
+  switch (name) {
+    case 'first-name':
+      value = facts.firstName;
+      break;
+    case 'registration-id':
+      value = facts.registrationId;
+      break;
+    case 'manage-url':
+      value = facts.manageUrl;
+      break;
+    default:
+      value = Object.hasOwn(values, name) ? values[name] : undefined;
+  }
+  if (value === undefined) throw new Error(`no value for the slot ${name}`);
+  return value;
 }
 
 /** The runner's values in the template's slots: escaped for the HTML part, as they are for the text. */
-function fill(template: EmailTemplate, facts: RunnerFacts): EmailMessage {
+function fill(template: EmailTemplate, facts: RunnerFacts, values: Readonly<Record<string, string>>): EmailMessage {
   const put = (parts: string[], show: (value: string) => string) =>
-    parts
-      .map((part) =>
-        part === FIRST_NAME ? show(facts.firstName) : part === REGISTRATION_ID ? show(facts.registrationId) : part,
-      )
-      .join('');
+    parts.map((part, index) => (index % 2 === 1 ? show(slotValue(part, facts, values)) : part)).join('');
   return {
     from: template.from,
     to: headerSafe(facts.email),

@@ -9,7 +9,7 @@ const facts = { ...RUNNER, offset: '7d' };
 describe('buildReminderEmail', () => {
   const email = buildReminderEmail(DEFAULT_RACE, FROM, facts);
 
-  it('the text part says how long to go, and the race, date, distance, start, place and registration', () => {
+  it('the text part says how long to go, the race, date, distance, start, place, registration and manage link', () => {
     expect(formatRaceDate(DEFAULT_RACE)).toMatch(/^Sunday,? 18 April 2027$/);
     expect(email.text).toBe(
       [
@@ -22,6 +22,9 @@ describe('buildReminderEmail', () => {
         'Start time:    09:00 (Europe/Amsterdam)',
         'Place:         Riverside Park',
         `Registration:  ${RUNNER.registrationId}`,
+        '',
+        'Manage your registration:',
+        RUNNER.manageUrl,
         '',
         'See you at the start line.',
         '',
@@ -42,6 +45,9 @@ describe('buildReminderEmail', () => {
       ['Place', 'Riverside Park'],
       ['Registration', RUNNER.registrationId],
     ]);
+    expect(email.html).toContain(
+      `</tbody></table>\n<p style="margin:0 0 16px">Manage your registration: <a href="${RUNNER.manageUrl}" style="color:#1d4ed8;text-decoration:underline">${RUNNER.manageUrl}</a></p>\n<p style="margin:0 0 16px">See you at the start line.</p>`,
+    );
     expect(email.html).toContain('— Riverside Marathon</p>');
   });
 

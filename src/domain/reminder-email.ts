@@ -1,7 +1,7 @@
 // The race-week reminder email: how long until the runner's distance starts, and the same facts as the
 // confirmation, laid out as every email to a runner is (email-layout.ts). Pure, so it renders the same
 // in Node and workerd. The subject carries only the race name and the countdown, both from configuration.
-import { parseDuration } from './duration.js';
+import { durationInWords, parseDuration } from './duration.js';
 import { type EmailMessage, escapeHtml, type RunnerFacts, runnerEmail } from './email-layout.js';
 import type { Race } from './race.js';
 
@@ -10,15 +10,12 @@ export interface ReminderFacts extends RunnerFacts {
   offset: string;
 }
 
-const UNIT_WORDS = { s: 'second', m: 'minute', h: 'hour', d: 'day' } as const;
-
 /** "in 7 days", "in 36 hours", "in 1 minute"; a day ahead is "tomorrow". Throws for a non-duration. */
 function countdown(offset: string): string {
   const duration = parseDuration(offset);
   if (!duration) throw new Error(`not a duration: ${offset}`);
   if (duration.unit === 'd' && duration.amount === 1) return 'tomorrow';
-  const word = UNIT_WORDS[duration.unit];
-  return `in ${duration.amount} ${duration.amount === 1 ? word : `${word}s`}`;
+  return `in ${durationInWords(duration)}`;
 }
 
 export function buildReminderEmail(race: Race, from: string, facts: ReminderFacts): EmailMessage {

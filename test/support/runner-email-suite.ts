@@ -1,22 +1,38 @@
-// What every email to a runner must do, whichever email it is (confirmation, reminder): escape the
-// runner's values in HTML and keep them verbatim in text, keep them out of the subject and the headers,
-// render the same every time, and make its HTML part a valid, email-client friendly HTML5 document for
-// hostile first names and hostile race values alike. Each email's own test runs this suite.
+// What every email to a runner must do, whichever email it is (confirmation, reminder, the waitlist's):
+// escape the runner's values in HTML and keep them verbatim in text, keep them out of the subject and the
+// headers, show the runner's own manage link, render the same every time, and make its HTML part a valid,
+// email-client friendly HTML5 document for hostile first names and hostile race values alike. Each
+// email's own test runs this suite.
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import { type EmailMessage, escapeHtml, type RunnerFacts } from '../../src/domain/email-layout.js';
+import { type EmailMessage, escapeHtml, type LinkedRunnerFacts } from '../../src/domain/email-layout.js';
 import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
 
 export const FROM = 'Riverside Marathon <race@example.com>';
-export const RUNNER: RunnerFacts = {
+export const RUNNER: LinkedRunnerFacts = {
   registrationId: '0f8d2c1e-7a4b-4c3d-9e2f-1a2b3c4d5e6f',
   firstName: 'Ada',
   email: 'ada@example.com',
   distance: 'half',
+  manageUrl: 'https://race.example.com/manage/ERmBNOjOmg6QPa8Ti7p2YupnapNm7c8eWVRpCgwN3q0',
+};
+
+/** A second runner, every value of theirs different from RUNNER's. */
+export const GRACE: LinkedRunnerFacts = {
+  registrationId: '7c1e9a2b-3d4f-4a5b-8c6d-0e1f2a3b4c5d',
+  firstName: 'Grace',
+  email: 'grace@example.com',
+  distance: 'half',
+  manageUrl: 'https://race.example.com/manage/-FREmzZklF1VJ_17a4cYOeKNb6KcaaHiKgX051W4vpo',
 };
 
 /** Builds the email under test for a race, a sender and a runner. */
-export type BuildEmail = (race: Race, from: string, runner: RunnerFacts) => EmailMessage;
+export type BuildEmail = (race: Race, from: string, runner: LinkedRunnerFacts) => EmailMessage;
+
+export interface SuiteOptions {
+  /** The subject names the runner's distance (its label, from configuration): the offer's does. */
+  subjectNamesDistance?: boolean;
+}
 
 const validator = new HtmlValidate({
   extends: ['html-validate:recommended', 'html-validate:document'],
@@ -50,7 +66,7 @@ const FIRST_NAMES: [string, string][] = [
 ];
 
 /** `filename` names the email in html-validate's messages. */
-export function runnerEmailSuite(filename: string, build: BuildEmail): void {
+export function runnerEmailSuite(filename: string, build: BuildEmail, options: SuiteOptions = {}): void {
   const email = build(DEFAULT_RACE, FROM, RUNNER);
 
   describe('runner values', () => {
@@ -85,11 +101,15 @@ export function runnerEmailSuite(filename: string, build: BuildEmail): void {
         firstName: 'Mallory\r\nBcc: victim@example.com',
         email: 'mallory@example.com',
         distance: 'half',
+        manageUrl: 'https://race.example.com/manage/mallory-token',
       });
       expect(evil.subject).toContain('Riverside Marathon 2027');
-      for (const userValue of ['Mallory', 'mallory@example.com', 'reg-123-unique', 'victim', 'Half marathon']) {
+      for (const userValue of ['Mallory', 'mallory@example.com', 'reg-123-unique', 'victim', 'manage', 'token']) {
         expect(evil.subject).not.toContain(userValue);
       }
+      // The distance's label is configuration, but only the offer's subject names it.
+      if (options.subjectNamesDistance) expect(evil.subject).toContain('Half marathon');
+      else expect(evil.subject).not.toContain('Half marathon');
       expect(evil.subject).not.toMatch(/[\r\n]/);
       // Even a race name with line breaks (configuration) cannot split the header.
       const race: Race = { ...DEFAULT_RACE, name: 'Riverside\r\nBcc: victim@example.com' };
@@ -108,17 +128,46 @@ export function runnerEmailSuite(filename: string, build: BuildEmail): void {
 
     it('is deterministic (every attempt sends the very same request), one runner’s values never the next’s', () => {
       expect(build(DEFAULT_RACE, FROM, RUNNER)).toEqual(email);
-      const grace = build(DEFAULT_RACE, FROM, { ...RUNNER, firstName: 'Grace', registrationId: 'r-2' });
+      const grace = build(DEFAULT_RACE, FROM, GRACE);
       for (const part of [grace.text, grace.html]) {
         expect(part).toContain('Hi Grace,');
-        expect(part).toContain('r-2');
+        expect(part).toContain(GRACE.registrationId);
+        expect(part).toContain(GRACE.manageUrl);
         expect(part).not.toContain('Ada');
         expect(part).not.toContain(RUNNER.registrationId);
+        expect(part).not.toContain(RUNNER.manageUrl);
       }
+      expect(grace.to).toBe(GRACE.email);
+      // And Ada's, built again after Grace's, is still hers alone.
+      expect(build(DEFAULT_RACE, FROM, RUNNER)).toEqual(email);
+    });
+
+    it('shows the runner’s manage link: in text on a line of its own, in HTML as a link', () => {
+      expect(email.text).toContain(`\nManage your registration:\n${RUNNER.manageUrl}\n`);
+      expect(email.html).toContain(
+        `Manage your registration: <a href="${RUNNER.manageUrl}" style="color:#1d4ed8;text-decoration:underline">${RUNNER.manageUrl}</a>`,
+      );
+    });
+
+    it('escapes the manage link in HTML (the text part keeps it verbatim)', () => {
+      const manageUrl = "https://race.example.com/manage/x\"><script>alert(1)</script>&y='z'";
+      const evil = build(DEFAULT_RACE, FROM, { ...RUNNER, manageUrl });
+      expect(evil.html).not.toContain('<script');
+      const escaped =
+        'https://race.example.com/manage/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;y=&#39;z&#39;';
+      expect(evil.html).toContain(
+        `<a href="${escaped}" style="color:#1d4ed8;text-decoration:underline">${escaped}</a>`,
+      );
+      expect(evil.text).toContain(`\n${manageUrl}\n`);
     });
   });
 
   describe('the HTML part is a valid HTML5 document', () => {
+    it('has zero errors for a hostile manage link, escaped', async () => {
+      const manageUrl = 'https://race.example.com/manage/"></a><a href=javascript:alert(1)>&amp;';
+      expect(await problems(build(DEFAULT_RACE, FROM, { ...RUNNER, manageUrl }).html, filename)).toEqual([]);
+    });
+
     it.each(FIRST_NAMES)('has zero errors for %s, with the name escaped', async (_case, firstName) => {
       const message = build(DEFAULT_RACE, FROM, { ...RUNNER, firstName });
       expect(await problems(message.html, filename)).toEqual([]);
@@ -151,9 +200,12 @@ export function runnerEmailSuite(filename: string, build: BuildEmail): void {
     it('stays email-client friendly: presentation layout tables, inline styles, nothing external, no script', () => {
       expect(email.html.match(/<table role="presentation"/g)).toHaveLength(2);
       expect(email.html).toMatch(/<th scope="row"[^>]*>Distance<\/th>/);
-      for (const absent of ['<script', '<link', '<style', 'class=', 'http://', 'https://', 'src=']) {
+      for (const absent of ['<script', '<link', '<style', 'class=', 'http://', 'src=']) {
         expect(email.html).not.toContain(absent);
       }
+      // The one URL is the manage link (its href and its text), the one link.
+      expect(email.html.match(/https:\/\/[^"<\s]*/g)).toEqual([RUNNER.manageUrl, RUNNER.manageUrl]);
+      expect(email.html.match(/<a\b/g)).toHaveLength(1);
     });
   });
 }
