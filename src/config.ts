@@ -1,5 +1,6 @@
 // Configuration: parsed and validated once, at start. Runtime-neutral — entries pass their env in.
 // A bad value stops start-up with a message that names the variable (never its value: it may be a secret).
+import type { ManageLinks } from './domain/manage-link.js';
 import { estimateEntropyBits } from './token-strength.js';
 
 export class ConfigError extends Error {
@@ -293,12 +294,6 @@ export function resolveModes(config: Config, runtime: Runtime): Modes {
   const devMode = config.devMode ?? implicit;
   const mailer = config.resendApiKey ? 'resend' : devMode ? 'dev-mailbox' : 'none';
   return { devMode, devModeImplicit: implicit, strategyRoutes: config.strategyRoutes ?? devMode, mailer };
-}
-
-/** Where the runners' manage links point and the key their tokens are derived with. */
-export interface ManageLinks {
-  publicUrl: string;
-  secret: string;
 }
 
 /** Dev mode's key for manage tokens: links on a developer's machine need no secret of their own. */

@@ -13,8 +13,10 @@ import { createNoProviderMailer, NO_PROVIDER } from './adapters/mail/no-provider
 import { createResendMailer } from './adapters/mail/resend.js';
 import type { AppDeps, RouteGroups } from './app/deps.js';
 import type { RequestServices } from './app/request-services.js';
-import { type Config, type Modes, servedHosts } from './config.js';
+import { type Config, type Modes, manageLinks, servedHosts } from './config.js';
 import { findDistance } from './domain/race.js';
+import { renderRunnerLetter } from './domain/runner-letter.js';
+import { offerTtlMs } from './domain/waitlist.js';
 import type { AdminStore } from './ports/admin-store.js';
 import {
   type ClientLimiter,
@@ -25,6 +27,7 @@ import {
 import type { Mailer } from './ports/mailer.js';
 import type { SqlDatabase } from './ports/sql-database.js';
 import type { Store } from './ports/store.js';
+import type { NewTask } from './ports/tasks.js';
 import { createTaskEngine, type TaskEngine } from './tasks/engine.js';
 import { taskKinds } from './tasks/kinds/index.js';
 import { createSendBudget, type SendBudget } from './tasks/send-budget.js';
@@ -146,6 +149,19 @@ export function buildServices({
   providerPost,
 }: ServiceOptions): Services {
   const mailers = mailerWiring(modes, config, tracer, providerPost);
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const links = manageLinks(config, modes, race, `http://${host}:${config.port}`);
+  const offerTtl = offerTtlMs(race);
+  const newTask = (kind: string, payload: unknown, priority: number): NewTask => ({
+    id: crypto.randomUUID(),
+    kind,
+    payload,
+    priority,
+    maxAttempts: config.taskMaxAttempts,
+    start: 'claim',
+    leaseOwner: '',
+    leaseMs: config.taskLeaseMs,
+  });
   // Caps come from the race configuration; the store enforces them inside the insert statement.
   const capOf = (raceId: string, distance: string) =>
     raceId === race.id ? (findDistance(race, distance)?.cap ?? 0) : 0;
@@ -178,7 +194,15 @@ export function buildServices({
           logger,
           owner,
           // Emails go in batches (one provider request, one send slot, for up to 100), fast path and sweeps alike.
-          kinds: taskKinds({ mailer: services.mailer }),
+          kinds: taskKinds({
+            mailer: services.mailer,
+            waitlist: links && {
+              renderLetter: (letter) => renderRunnerLetter(race, config.emailFrom, links, letter),
+              waitlist: services.store,
+              newTask,
+              offerTtlMs: offerTtl,
+            },
+          }),
           batchWindowMs: config.emailBatchWindowMs,
           maxAttempts: config.taskMaxAttempts,
           timeoutMs: config.taskTimeoutMs,
@@ -213,6 +237,9 @@ export function buildServices({
       emailWorker,
       servedHost: servedHosts(config, modes),
       publicOrigin: config.publicOrigin,
+      links,
+      offerTtlMs: offerTtl,
+      newTask,
     },
     routes: routeGroups(modes, recentTraces),
     servicesOver,

@@ -19,6 +19,7 @@ import { DEV_MAIL_MESSAGE_PATH, devMailRoutes } from './routes/dev-mail.js';
 import { devTraceRoutes } from './routes/dev-traces.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { manageRoutes } from './routes/manage.js';
 import { pageRoutes } from './routes/pages.js';
 import { raceRoutes } from './routes/race.js';
 import { registrationRoutes } from './routes/registrations.js';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps, routes: RouteGroups, services: Services
   app.route('/', healthRoutes());
   app.route('/', raceRoutes(deps));
   app.route('/', registrationRoutes(deps));
+  app.route('/', manageRoutes(deps));
   if (routes.strategies) app.route('/', strategyRoutes(deps));
   if (routes.devMailbox) app.route('/', devMailRoutes({ site }));
   if (routes.devTraces) app.route('/', devTraceRoutes({ recent: routes.devTraces, site }));

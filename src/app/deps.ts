@@ -14,6 +14,7 @@ import type { ClientLimiter, FailureLimiter } from '../ports/client-limiter.js';
 import type { EmailQueue } from '../ports/email-queue.js';
 import type { EmailWorker } from '../ports/email-worker.js';
 import type { Logger } from '../ports/logger.js';
+import type { NewTask } from '../ports/tasks.js';
 import type { RecentTraces } from '../tracing/recent-traces.js';
 
 export interface AppDeps {
@@ -47,6 +48,10 @@ export interface AppDeps {
    * production without PUBLIC_URL and LINK_SECRET).
    */
   links: ManageLinks | undefined;
+  /** How long an offer holds its place (the race's `waitlist.offerTtl`); undefined: no waitlist. */
+  offerTtlMs: number | undefined;
+  /** A task written by a statement besides the engine's own (pending, due now): the waitlist's. */
+  newTask: (kind: string, payload: unknown, priority: number) => NewTask;
   /** Spans (the API's no-op tracer when tracing is off). */
   tracer: Tracer;
   /**

@@ -63,3 +63,9 @@ export async function manageTokenHash(token: string): Promise<string> {
 export function manageUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/manage/${encodeURIComponent(token)}`;
 }
+
+/** Where the runners' manage links point and the key their tokens are derived with (src/config.ts). */
+export interface ManageLinks {
+  publicUrl: string;
+  secret: string;
+}

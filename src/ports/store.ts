@@ -3,8 +3,11 @@
 // never sees SQL or a driver. The task state transitions are the task store's (src/tasks/store.ts).
 import type { EmailMessage } from '../domain/email-layout.js';
 import type { EmailDeliveryStatus } from './email-delivery.js';
+import type { RegistrationStatus } from './registration-status.js';
 import type { NewTask } from './tasks.js';
 import type { Waitlist } from './waitlist.js';
+
+export { REGISTRATION_STATUSES, type RegistrationStatus } from './registration-status.js';
 
 /**
  * The ways of handling the email, each a route (docs/strategies.md). The last two
@@ -50,21 +53,6 @@ export interface Registration extends NewRegistration {
 export interface WaitlistJoin {
   notice: NewTask;
 }
-
-/**
- * Where a runner stands: holding a place (registered; pending_verification until they confirm their
- * address; offered, until the offer's deadline), waiting for one (waitlisted), or gone (withdrawn;
- * expired: an offer or a verification hold ran out).
- */
-export const REGISTRATION_STATUSES = [
-  'pending_verification',
-  'registered',
-  'waitlisted',
-  'offered',
-  'withdrawn',
-  'expired',
-] as const;
-export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 /** What storing a registration came to. */
 export type InsertOutcome = 'stored' | 'waitlisted' | 'already_registered' | 'distance_full';

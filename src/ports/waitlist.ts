@@ -3,7 +3,7 @@
 // the same statement, to the head of the distance's waitlist — so at every instant, per distance,
 // registered + pending verification + open offers ≤ cap (docs/design.md, Places and the waitlist).
 
-import type { RegistrationStatus } from './store.js';
+import type { RegistrationStatus } from './registration-status.js';
 import type { NewTask } from './tasks.js';
 
 /** The statuses that hold one of the distance's places. */

@@ -1,6 +1,7 @@
 // The admin API's real answers against /openapi.json: the admin routes in a Hono app with the app's
 // error handler, on a real PostgreSQL (as in admin-api.test.ts), every answer checked by the contract
 // checker — successes with every kind of row, and each error the routes can give.
+
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { silentLogger } from '../../src/ports/logger.js';
 import { TASK_STATUSES } from '../../src/ports/tasks.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
-import { newRegistration } from '../support/fixtures.js';
+import { newRegistration, noWaitlist } from '../support/fixtures.js';
 import { answerOf, contractChecker, type OpenApiLike } from '../support/openapi-contract.js';
 import { givenServices } from '../support/services.js';
 
@@ -63,6 +64,7 @@ function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore } = {}
   app.route(
     '/',
     adminRoutes({
+      ...noWaitlist(),
       adminToken: TOKEN,
       logger: silentLogger,
       maxAttempts: MAX_ATTEMPTS,

@@ -1,5 +1,6 @@
 // The admin API on a real PostgreSQL: the admin routes in a Hono app with the app's error handler,
 // called in-process (app.request), seeded through the real Store port and raw SQL.
+
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { createAdminAuthLimiter } from '../../src/services.js';
 import { createTaskEngine } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
 import { parseCsv } from '../support/csv.js';
-import { newRegistration as registrationFor } from '../support/fixtures.js';
+import { noWaitlist, newRegistration as registrationFor } from '../support/fixtures.js';
 import { givenServices } from '../support/services.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -47,6 +48,7 @@ function buildApp(adminToken: string | undefined, logger: Logger = silentLogger)
   hono.route(
     '/',
     adminRoutes({
+      ...noWaitlist(),
       adminToken,
       logger,
       maxAttempts: MAX_ATTEMPTS,

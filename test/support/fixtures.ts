@@ -4,6 +4,7 @@
 // - `newRegistration(raceId, overrides)`: a `NewRegistration` row for store-level tests, built from the
 //   same defaults (and the same unique email), with overrides.
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_RACE } from '../../src/domain/race.js';
 import type { NewRegistration } from '../../src/ports/store.js';
 
 /** The runner every fixture starts from. */
@@ -40,5 +41,18 @@ export function newRegistration(raceId: string, overrides: Partial<NewRegistrati
     email: uniqueEmail(),
     strategy: 'outbox',
     ...overrides,
+  };
+}
+
+/** The waitlist's part of the app's dependencies, for route modules tested on their own: links off. */
+export function noWaitlist() {
+  return {
+    race: DEFAULT_RACE,
+    emailFrom: 'Riverside Marathon <race@example.com>',
+    links: undefined,
+    offerTtlMs: undefined,
+    newTask: (): never => {
+      throw new Error('no task is written in this test');
+    },
   };
 }

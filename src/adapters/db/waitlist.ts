@@ -11,7 +11,6 @@
 //            the waitlist per offer (and per waitlisted runner who withdrew)
 //   tasks    the runner's emails and the offer's email and expiry, from the rows (payloads in SQL)
 import { type SQL, sql } from 'drizzle-orm';
-import type { RegistrationStatus } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
 import { HOLDS_A_PLACE, type OfferTasks, type Release, type ReleaseResult, type TakeUp } from '../../ports/waitlist.js';
 import { cancelTasksOf } from '../../tasks/sql/cancel.js';
@@ -52,13 +51,6 @@ function offerTo(freed: SQL, offer: OfferTasks, holds: SQL): SQL {
 }
 
 const NO_OFFER = sql`, offer AS (SELECT NULL::uuid AS id WHERE false)`;
-
-function inList(statuses: readonly RegistrationStatus[]): SQL {
-  return sql.join(
-    statuses.map((s) => sql`${s}`),
-    sql`, `,
-  );
-}
 
 export async function release(db: Database, r: Release): Promise<ReleaseResult> {
   const held = HOLDS_A_PLACE.includes(r.from);

@@ -15,12 +15,13 @@ import { CSV_BOM, CSV_CONTENT_TYPE, csvRow } from '../formats/csv.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../formats/prometheus.js';
 import { adminAuth } from '../middleware/admin-auth/index.js';
 import { announce } from '../sign-up/announce.js';
+import { type WaitlistDeps, withdraw } from '../waitlist/actions.js';
 
 /**
  * Besides the request's admin store and engine (`c.get('services')`): `maxAttempts`, the budget a replayed
  * dead letter gets; `emailQueue` (Workers with EMAIL_QUEUE), where a replayed task is announced.
  */
-export type AdminRouteDeps = AdminAuthDeps & Pick<AppDeps, 'logger' | 'maxAttempts' | 'emailQueue'>;
+export type AdminRouteDeps = AdminAuthDeps & WaitlistDeps & Pick<AppDeps, 'logger' | 'maxAttempts' | 'emailQueue'>;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -212,6 +213,17 @@ export function adminRoutes(deps: AdminRouteDeps) {
       maxAttempts: result.maxAttempts,
     });
     return c.json({ id: result.id, status: 'pending' as const });
+  });
+
+  // An organiser withdraws a runner: as the runner would, through the same statement.
+  app.post('/api/admin/registrations/:id/withdraw', async (c) => {
+    const id = c.req.param('id');
+    if (!UUID.test(id)) throw apiErrors.notFound('registration');
+    const found = await c.get('services').store.findRegistration(id.toLowerCase());
+    if (!found) throw apiErrors.notFound('registration');
+    const status = await withdraw(c, deps, found.registration);
+    deps.logger.info('admin.registration.withdrawn', { registrationId: found.registration.id });
+    return c.json({ id: found.registration.id, status });
   });
 
   app.get('/api/admin/registrations', async (c) => {

@@ -10,6 +10,7 @@ import { deliversThroughQueue } from '../sign-up/announce.js';
 import { readIdempotencyKey, replay, requestHash } from '../sign-up/idempotency.js';
 import { refusal, type SignUpDeps, signUp, validInput } from '../sign-up/register.js';
 import { resendConfirmation, validResendEmail } from '../sign-up/resend-confirmation.js';
+import { registrationJson } from './registration-json.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,9 +32,18 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
       // The fast path starts the first attempt now; through the queue the task waits for the consumer.
       email: { status: emailDeliveryStatus(deliversThroughQueue(deps) ? 'pending' : 'running') },
     });
+    // On the waitlist: the runner's number is the statement's, read back with the registration.
+    const waitlisted = async (id: string) => {
+      const found = await c.get('services').store.findRegistration(id);
+      return c.json(
+        { id, status: 'waitlisted', distance: input.distance, position: found?.registration.position },
+        201,
+      );
+    };
     let id: string;
     if (key === undefined) {
       const { registration, outcome } = await signUp(c, deps, input);
+      if (outcome === 'waitlisted') return waitlisted(registration.id);
       if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
       id = registration.id;
     } else {
@@ -46,7 +56,9 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
         requestHash: hash,
         status: 201,
         body: created(r.id),
+        waitlisted: { status: 201, body: { id: r.id, status: 'waitlisted', distance: input.distance } },
       }));
+      if (outcome === 'waitlisted') return waitlisted(registration.id);
       if (outcome !== 'stored') {
         // A concurrent request with the same key may have stored first: answer as it did.
         const stored = await store.findIdempotentResponse(key);
@@ -71,17 +83,7 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
     const found = await c.get('services').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
-    const { registration, email } = found;
-    return c.json({
-      id: registration.id,
-      status: 'registered',
-      firstName: registration.firstName,
-      lastName: registration.lastName,
-      distance: registration.distance,
-      strategy: registration.strategy,
-      createdAt: registration.createdAt.toISOString(),
-      email: { status: email.status, attempts: email.attempts, sentAt: email.sentAt?.toISOString() ?? null },
-    });
+    return c.json(registrationJson(found));
   });
 
   return app;

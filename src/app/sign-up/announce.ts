@@ -47,7 +47,10 @@ export function startTasks(
   tasks: { id: string; runAt?: Date | null }[],
 ): void {
   if (tasks.length === 0) return;
-  if (deliversThroughQueue(deps)) return announce(c, deps, tasks);
+  if (deliversThroughQueue(deps)) {
+    announce(c, deps, tasks);
+    return;
+  }
   const { engine } = c.get('services');
   const due = tasks.filter((t) => !t.runAt || t.runAt.getTime() <= Date.now()).map((t) => t.id);
   if (due.length === 0) return;

@@ -114,8 +114,9 @@ export function remindersOf(
 }
 
 /** 409s for a registration that was not stored. */
-export function refusal(outcome: Exclude<InsertOutcome, 'stored' | 'waitlisted'>) {
-  return outcome === 'distance_full' ? apiErrors.distanceFull() : apiErrors.alreadyRegistered();
+export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
+  // `waitlisted` only comes from a sign-up that asked to join (its route answers it before).
+  return outcome === 'already_registered' ? apiErrors.alreadyRegistered() : apiErrors.distanceFull();
 }
 
 /**

@@ -1,0 +1,100 @@
+// What a runner (through their manage link) or an admin does to a registration: withdraw, accept or
+// decline an offer. Each is one statement (src/ports/waitlist.ts), guarded by the status the runner was
+// read in: if another request moved the row first, the statement changes nothing and the runner is
+// read again. Emails written by the statement are started after the response (`startTasks`).
+import type { Context } from 'hono';
+import type { Registration, RegistrationStatus } from '../../ports/store.js';
+import { EXPIRE_HOLD, holdKey, offerTasks, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
+import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
+import { SEND_RUNNER_EMAIL } from '../../tasks/kinds/send-runner-email.js';
+import type { AppDeps } from '../deps.js';
+import { startTasks } from '../sign-up/announce.js';
+import { confirmationEmailOf, manageLinkOf, remindersOf } from '../sign-up/register.js';
+
+export type WaitlistDeps = Pick<
+  AppDeps,
+  'race' | 'emailFrom' | 'logger' | 'emailQueue' | 'links' | 'offerTtlMs' | 'newTask'
+>;
+
+const GONE: readonly RegistrationStatus[] = ['withdrawn', 'expired'];
+const ROUNDS = 3;
+
+async function reread(c: Context, id: string): Promise<Registration> {
+  const found = await c.get('services').store.findRegistration(id);
+  if (!found) throw new Error(`registration ${id} vanished`);
+  return found.registration;
+}
+
+/**
+ * Withdraws the runner (a place, an offer, a hold, or a place in the waitlist): a freed place goes to
+ * the head of the waitlist in the same statement. Withdrawing again changes nothing. The status after.
+ */
+export async function withdraw(c: Context, deps: WaitlistDeps, start: Registration): Promise<RegistrationStatus> {
+  let registration = start;
+  for (let round = 0; round < ROUNDS; round++) {
+    if (GONE.includes(registration.status)) return registration.status;
+    const from = registration.status;
+    const letter = deps.links ? [deps.newTask(SEND_RUNNER_EMAIL, { letter: 'withdrawn', was: from }, 0)] : [];
+    const offer = deps.offerTtlMs === undefined ? undefined : offerTasks(deps, deps.offerTtlMs);
+    const result = await c.get('services').store.release({
+      registrationId: registration.id,
+      from,
+      to: 'withdrawn',
+      tasks: letter,
+      cancelKinds: RELEASE_CANCELS,
+      offer,
+    });
+    if (result.released) {
+      deps.logger.info('registration.withdrawn', {
+        registrationId: registration.id,
+        from,
+        offeredId: result.offeredId,
+      });
+      startTasks(c, deps, [...letter, ...(result.offeredId && offer ? [offer.email] : [])]);
+      return 'withdrawn';
+    }
+    registration = await reread(c, registration.id);
+  }
+  throw new Error(`registration ${registration.id} kept changing under a withdrawal`);
+}
+
+export type AcceptResult = 'registered' | 'offer_expired' | 'not_offered';
+
+/** Takes an offered place: registered, with the confirmation and reminders of a registration. */
+export async function accept(c: Context, deps: WaitlistDeps, registration: Registration): Promise<AcceptResult> {
+  if (registration.status === 'registered') return 'registered';
+  if (registration.status === 'expired') return 'offer_expired';
+  if (registration.status !== 'offered') return 'not_offered';
+  const { store, engine } = c.get('services');
+  const link = await manageLinkOf(deps, registration.id);
+  const confirmation = engine.task(SEND_CONFIRMATION_EMAIL, confirmationEmailOf(deps, registration, link?.url), {
+    claim: true,
+  });
+  const reminders = remindersOf(deps, registration, link?.url).map((r) =>
+    engine.task(SEND_REMINDER_EMAIL, r.email, {
+      runAt: r.runAt,
+      key: { value: reminderKey(registration.id, r.offset), mode: 'keep' },
+    }),
+  );
+  const taken = await store.takeUp({
+    registrationId: registration.id,
+    from: 'offered',
+    tasks: [confirmation, ...reminders],
+    expiry: { kind: EXPIRE_HOLD, key: holdKey(registration.id) },
+  });
+  if (taken) {
+    deps.logger.info('registration.offer_accepted', { registrationId: registration.id });
+    startTasks(c, deps, [confirmation, ...reminders]);
+    return 'registered';
+  }
+  // Too late (the deadline passed, or the expiry got there first), or a second accept that lost the race.
+  return (await reread(c, registration.id)).status === 'registered' ? 'registered' : 'offer_expired';
+}
+
+/** Declines an offered place: withdrawn, and the place goes to the next runner. */
+export async function decline(c: Context, deps: WaitlistDeps, registration: Registration) {
+  if (registration.status === 'withdrawn') return 'withdrawn' as const;
+  if (registration.status !== 'offered') return 'not_offered' as const;
+  return (await withdraw(c, deps, registration)) === 'withdrawn' ? ('withdrawn' as const) : ('not_offered' as const);
+}
