@@ -16,7 +16,7 @@ import type { RequestServices } from './app/request-services.js';
 import { type Config, type Modes, manageLinks, servedHosts } from './config.js';
 import { findDistance } from './domain/race.js';
 import { renderRunnerLetter } from './domain/runner-letter.js';
-import { offerTtlMs } from './domain/waitlist.js';
+import { offerTtlMs, verificationHoldMs } from './domain/waitlist.js';
 import type { AdminStore } from './ports/admin-store.js';
 import {
   type ClientLimiter,
@@ -239,6 +239,7 @@ export function buildServices({
       publicOrigin: config.publicOrigin,
       links,
       offerTtlMs: offerTtl,
+      holdMs: verificationHoldMs(race),
       newTask,
     },
     routes: routeGroups(modes, recentTraces),

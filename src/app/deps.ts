@@ -50,6 +50,8 @@ export interface AppDeps {
   links: ManageLinks | undefined;
   /** How long an offer holds its place (the race's `waitlist.offerTtl`); undefined: no waitlist. */
   offerTtlMs: number | undefined;
+  /** How long a sign-up's place is held until the runner confirms (`verification.holdFor`); undefined: no hold. */
+  holdMs: number | undefined;
   /** A task written by a statement besides the engine's own (pending, due now): the waitlist's. */
   newTask: (kind: string, payload: unknown, priority: number) => NewTask;
   /** Spans (the API's no-op tracer when tracing is off). */

@@ -52,7 +52,7 @@ export const apiErrors = {
     return new ApiError(422, 'validation_failed', more ? `${message}; and ${more} more` : message, shown);
   },
   alreadyRegistered: () => new ApiError(409, 'already_registered', 'this email is already registered for the race'),
-  distanceFull: () => new ApiError(409, 'distance_full', 'this distance is full'),
+  distanceFull: (details?: ErrorDetail[]) => new ApiError(409, 'distance_full', 'this distance is full', details),
   idempotencyKeyReused: () =>
     new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request body'),
   notFound: (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`),

@@ -1,17 +1,18 @@
 // The waitlist's letters to a runner, rendered from a task's payload when it is sent (the payload holds
 // the runner's values, taken from their row by the statement that wrote the task): on the waitlist, a
-// place offered, withdrawn, an offer or hold expired. Each carries the runner's manage link, derived
+// place offered, withdrawn, an offer or hold expired, confirm your place (a verification hold). Each carries the runner's manage link, derived
 // again from the registration id (manage-link.ts). Pure: the same email for the same payload.
 import type { EmailMessage } from './email-layout.js';
 import { buildExpiryEmail } from './expiry-email.js';
 import { type ManageLinks, manageToken, manageUrl } from './manage-link.js';
 import { buildOfferEmail } from './offer-email.js';
 import type { Race } from './race.js';
+import { buildVerifyEmail } from './verify-email.js';
 import { buildWaitlistEmail } from './waitlist-email.js';
 import { buildWithdrawalEmail } from './withdrawal-email.js';
 
 export interface RunnerLetterInput {
-  letter: 'waitlist' | 'offer' | 'withdrawn' | 'expired';
+  letter: 'waitlist' | 'offer' | 'withdrawn' | 'expired' | 'verify';
   registrationId: string;
   to: string;
   firstName: string;
@@ -52,5 +53,7 @@ export async function renderRunnerLetter(
       });
     case 'expired':
       return buildExpiryEmail(race, from, { ...facts, what: input.what ?? 'offer' });
+    case 'verify':
+      return buildVerifyEmail(race, from, { ...facts, expiresAt: new Date(input.expiresAt ?? Number.NaN) });
   }
 }

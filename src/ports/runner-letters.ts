@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import type { EmailMessage } from './mailer.js';
 
-export const RUNNER_LETTERS = ['waitlist', 'offer', 'withdrawn', 'expired'] as const;
+export const RUNNER_LETTERS = ['waitlist', 'offer', 'withdrawn', 'expired', 'verify'] as const;
 
 export const runnerLetterSchema = z.object({
   letter: z.enum(RUNNER_LETTERS),
@@ -14,7 +14,7 @@ export const runnerLetterSchema = z.object({
   distance: z.string(),
   /** waitlist: the runner's number when they joined. */
   position: z.optional(z.number()),
-  /** offer: the deadline (as the database wrote it). */
+  /** offer, verify: the deadline (as the database wrote it). */
   expiresAt: z.optional(z.string()),
   /** withdrawn: what the runner withdrew from. */
   was: z.optional(z.enum(['registered', 'waitlisted', 'offered', 'pending_verification'])),

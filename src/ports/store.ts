@@ -46,12 +46,19 @@ export interface Registration extends NewRegistration {
   holdExpiresAt: Date | null;
 }
 
-/**
- * Joining the waitlist when the distance is full: the notice to write (its payload completed in the
- * statement with the runner's number, `position`).
- */
+/** What a sign-up writes besides the registration, when the race asks for it. */
 export interface WaitlistJoin {
-  notice: NewTask;
+  /**
+   * The runner asked to join the waitlist: a full distance puts them on it, with this notice (its
+   * payload completed in the statement with the runner's number, `position`).
+   */
+  notice?: NewTask;
+  /**
+   * The race asks runners to confirm their address: the place is held (pending_verification) for
+   * `holdMs`, with the email asking to confirm and the hold's expiry (due at the deadline) instead of
+   * the confirmation, both completed from the row.
+   */
+  hold?: { holdMs: number; letter: NewTask; expiry: NewTask };
 }
 
 /** What storing a registration came to. */

@@ -121,3 +121,64 @@ describe('the waitlist (node)', () => {
     expect((await post(stack.target, `/api/manage/${'B'.repeat(43)}/withdraw`, {})).status).toBe(404);
   });
 });
+
+describe('verification holds (node)', () => {
+  const held: Race = {
+    ...race,
+    id: 'verify-race',
+    distances: [{ ...race.distances[0]!, cap: 2 }],
+    verification: { holdFor: '3s' },
+  };
+  const file = join(tmpdir(), `finishline-verify-race-${process.pid}.json`);
+  const stack = useStack('fl_verify_http', startNodeTarget, () => {
+    writeFileSync(file, JSON.stringify(held));
+    return { RACE_CONFIG: file, PUBLIC_URL, LINK_SECRET, TASK_SWEEP_INTERVAL_MS: '200' };
+  });
+  const emailsTo = (email: string) => stack.resend.accepted().filter((e) => e.to.includes(email));
+  function tokenOf(email: string): string {
+    const match = /\/manage\/([A-Za-z0-9_-]{43})/.exec(emailsTo(email).at(-1)?.text ?? '');
+    if (!match?.[1]) throw new Error(`no manage link in the email to ${email}`);
+    return match[1];
+  }
+  const status = async (token: string) =>
+    (await (await fetch(`${stack.target.url}/api/manage/${token}`)).json()).status;
+
+  it('holds the place until the runner confirms; an unconfirmed hold expires and passes on', async () => {
+    const a = runner({ distance: '10' });
+    const d = runner({ distance: '10' });
+    const b = runner({ distance: '10', joinWaitlist: true });
+    const signedUp = await post(stack.target, '/api/registrations', a);
+    expect(signedUp.status).toBe(201);
+    expect(await signedUp.json()).toMatchObject({ status: 'pending_verification' });
+    expect((await post(stack.target, '/api/registrations', d)).status).toBe(201);
+    // Held places count against the cap: the third runner waits, and without the flag is told how to.
+    const full = await post(stack.target, '/api/registrations', runner({ distance: '10' }));
+    expect(full.status).toBe(409);
+    expect((await full.json()).error).toMatchObject({ code: 'distance_full', details: [{ path: 'joinWaitlist' }] });
+    expect(await (await post(stack.target, '/api/registrations', b)).json()).toMatchObject({
+      status: 'waitlisted',
+      position: 1,
+    });
+
+    await eventually(() => expect(emailsTo(a.email)).toHaveLength(1));
+    expect(emailsTo(a.email)[0]?.subject).toContain('Confirm');
+    const tokenA = tokenOf(a.email);
+    expect(await status(tokenA)).toBe('pending_verification');
+    const verified = await post(stack.target, `/api/manage/${tokenA}/verify`, {});
+    expect(await verified.json()).toEqual({ status: 'registered' });
+    await eventually(() => expect(emailsTo(a.email)).toHaveLength(2));
+    expect(emailsTo(a.email)[1]?.subject).toContain('registered');
+
+    // D never confirms: after 3 s the hold expires, D is told, and B is offered the place.
+    await eventually(() => expect(emailsTo(d.email)).toHaveLength(1));
+    const tokenD = tokenOf(d.email);
+    await eventually(async () => expect(await status(tokenD)).toBe('expired'), 20_000);
+    await eventually(() => expect(emailsTo(b.email)).toHaveLength(2), 20_000);
+    expect(await status(tokenOf(b.email))).toBe('offered');
+    const late = await post(stack.target, `/api/manage/${tokenD}/verify`, {});
+    expect(late.status).toBe(410);
+    expect((await late.json()).error.code).toBe('hold_expired');
+    await eventually(() => expect(emailsTo(d.email)).toHaveLength(2));
+    expect(emailsTo(d.email)[1]?.subject).toContain('expired');
+  });
+});

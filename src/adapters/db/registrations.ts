@@ -25,6 +25,7 @@ import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
+import { runnerLetter } from './waitlist.js';
 
 const UNLIMITED = 2_147_483_647;
 
@@ -44,7 +45,8 @@ function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``, wait
   const email = normalizeEmail(r.email);
   const columns = sql`${r.id}::uuid, ${r.raceId}, ${r.firstName}, ${r.lastName}, ${r.email}, ${email}, ${r.address},
              ${r.distance}, ${r.strategy}, ${r.manageTokenHash ?? null}`;
-  const queue = waitlist
+  const hold = waitlist?.hold;
+  const queue = waitlist?.notice
     ? sql`,
     queue AS (
       UPDATE distance_counts c SET tickets = c.tickets + 1
@@ -52,7 +54,19 @@ function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``, wait
       RETURNING c.tickets AS ticket, c.tickets - c.departed AS position
     )`
     : sql`, queue AS (SELECT NULL::int AS ticket, NULL::int AS position WHERE false)`;
-  const notice = waitlist
+  const holdTasks = hold
+    ? sql`, hold_letter AS (${insertTask(hold.letter, sql`registration`, {
+        payload: runnerLetter(hold.letter, sql`registration`, sql`, 'expiresAt', registration.hold_expires_at`),
+      })}), hold_expiry AS (${insertTask(hold.expiry, sql`registration`, {
+        payload: sql`jsonb_build_object('registrationId', registration.id, 'from', 'pending_verification')`,
+        runAt: sql`registration.hold_expires_at`,
+        key: sql`'hold:' || registration.id`,
+      })})`
+    : sql``;
+  const placed = hold
+    ? sql`'pending_verification', NULL::int, now() + ${hold.holdMs} * interval '1 millisecond'`
+    : sql`'registered', NULL::int, NULL::timestamptz`;
+  const notice = waitlist?.notice
     ? sql`, waitlist_notice AS (${insertTask(waitlist.notice, sql`waiting`, {
         payload: sql`${JSON.stringify(waitlist.notice.payload)}::jsonb || jsonb_build_object(
           'registrationId', ${r.id}::uuid, 'position', (SELECT position FROM queue))`,
@@ -66,14 +80,14 @@ function storeStatement(r: NewRegistration, cap: number, rest: SQL = sql``, wait
     )${queue},
     written AS (
       INSERT INTO registrations (id, race_id, first_name, last_name, email, email_normalized, address, distance,
-                                 strategy, manage_token_hash, status, waitlist_ticket)
-      SELECT ${columns}, 'registered', NULL FROM slot
+                                 strategy, manage_token_hash, status, waitlist_ticket, hold_expires_at)
+      SELECT ${columns}, ${placed} FROM slot
       UNION ALL
-      SELECT ${columns}, 'waitlisted', queue.ticket FROM queue
-      RETURNING id, status
+      SELECT ${columns}, 'waitlisted', queue.ticket, NULL FROM queue
+      RETURNING id, status, email, first_name, distance, hold_expires_at
     ),
-    registration AS (SELECT id FROM written WHERE status = 'registered'),
-    waiting AS (SELECT id FROM written WHERE status = 'waitlisted')${notice}${rest}
+    registration AS (SELECT * FROM written WHERE status <> 'waitlisted'),
+    waiting AS (SELECT id FROM written WHERE status = 'waitlisted')${notice}${holdTasks}${rest}
     SELECT (SELECT count(*) FROM registration)::int AS stored,
            (SELECT count(*) FROM waiting)::int AS waitlisted,
            EXISTS (SELECT 1 FROM registrations WHERE race_id = ${r.raceId} AND email_normalized = ${email}) AS duplicate`;

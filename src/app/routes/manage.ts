@@ -9,13 +9,17 @@ import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit/index.js';
 import { noStore } from '../middleware/no-store/index.js';
-import { accept, decline, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
+import { accept, decline, verify, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
 import { registrationJson } from './registration-json.js';
 
 export type ManageRouteDeps = WaitlistDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey'>;
 
 const notOffered = () => new ApiError(409, 'not_offered', 'no place is offered to this registration');
 const offerExpired = () => new ApiError(410, 'offer_expired', 'the offer has expired: the place has passed on');
+const notPending = () =>
+  new ApiError(409, 'not_pending_verification', 'this registration is not waiting to be confirmed');
+const holdExpired = () =>
+  new ApiError(410, 'hold_expired', 'the place was held until a deadline that has passed: it has been released');
 
 async function runnerOf(c: Context, deps: Pick<AppDeps, 'links'>): Promise<Registration> {
   const token = c.req.param('token') ?? '';
@@ -44,8 +48,15 @@ export function manageRoutes(deps: ManageRouteDeps) {
 
   app.post('/api/manage/:token/accept', ...guard, async (c) => {
     const result = await accept(c, deps, await runnerOf(c, deps));
-    if (result === 'not_offered') throw notOffered();
-    if (result === 'offer_expired') throw offerExpired();
+    if (result === 'not_held') throw notOffered();
+    if (result === 'expired') throw offerExpired();
+    return c.json({ status: result });
+  });
+
+  app.post('/api/manage/:token/verify', ...guard, async (c) => {
+    const result = await verify(c, deps, await runnerOf(c, deps));
+    if (result === 'not_held') throw notPending();
+    if (result === 'expired') throw holdExpired();
     return c.json({ status: result });
   });
 

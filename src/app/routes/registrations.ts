@@ -8,7 +8,7 @@ import { clientLimit } from '../middleware/client-limit/index.js';
 import { noStore } from '../middleware/no-store/index.js';
 import { deliversThroughQueue } from '../sign-up/announce.js';
 import { readIdempotencyKey, replay, requestHash } from '../sign-up/idempotency.js';
-import { refusal, type SignUpDeps, signUp, validInput } from '../sign-up/register.js';
+import { refusal, type SignUpDeps, signUp, validInput, waitlistOpen } from '../sign-up/register.js';
 import { resendConfirmation, validResendEmail } from '../sign-up/resend-confirmation.js';
 import { registrationJson } from './registration-json.js';
 
@@ -25,9 +25,11 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
   app.post('/api/registrations', noStore, ...guard, async (c) => {
     const key = readIdempotencyKey(c);
     const input = validInput(deps, await readJsonBody(c));
+    // A race that asks runners to confirm their address holds the place until they do.
+    const held = deps.holdMs !== undefined && deps.links !== undefined;
     const created = (id: string) => ({
       id,
-      status: 'registered',
+      status: held ? 'pending_verification' : 'registered',
       distance: input.distance,
       // The fast path starts the first attempt now; through the queue the task waits for the consumer.
       email: { status: emailDeliveryStatus(deliversThroughQueue(deps) ? 'pending' : 'running') },
@@ -44,7 +46,8 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
     if (key === undefined) {
       const { registration, outcome } = await signUp(c, deps, input);
       if (outcome === 'waitlisted') return waitlisted(registration.id);
-      if (outcome !== 'stored') throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
+      if (outcome !== 'stored')
+        throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome, waitlistOpen(deps));
       id = registration.id;
     } else {
       const hash = await requestHash(input);
@@ -63,7 +66,7 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
         // A concurrent request with the same key may have stored first: answer as it did.
         const stored = await store.findIdempotentResponse(key);
         if (stored) return replay(c, stored, hash);
-        throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome);
+        throw refusal(outcome === 'idempotency_key_taken' ? 'already_registered' : outcome, waitlistOpen(deps));
       }
       id = registration.id;
     }

@@ -12,6 +12,7 @@ import { reminderSchedule } from '../../domain/reminders.js';
 import type { RunnerLetter } from '../../ports/runner-letters.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../../ports/store.js';
 import type { EmailPayload } from '../../tasks/kinds/email.js';
+import { EXPIRE_HOLD } from '../../tasks/kinds/expire-hold.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
 import { SEND_RUNNER_EMAIL } from '../../tasks/kinds/send-runner-email.js';
@@ -21,7 +22,10 @@ import { apiErrors } from '../errors.js';
 import { announce, deliversThroughQueue, startTasks } from './announce.js';
 
 /** What signing up needs besides the request's services. */
-export type SignUpDeps = Pick<AppDeps, 'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue' | 'links'>;
+export type SignUpDeps = Pick<
+  AppDeps,
+  'race' | 'emailFrom' | 'tracer' | 'logger' | 'emailQueue' | 'links' | 'holdMs' | 'newTask'
+>;
 
 export interface PreparedRegistration {
   registration: NewRegistration;
@@ -114,9 +118,14 @@ export function remindersOf(
 }
 
 /** 409s for a registration that was not stored. */
-export function refusal(outcome: Exclude<InsertOutcome, 'stored'>) {
+export function refusal(outcome: Exclude<InsertOutcome, 'stored'>, waitlistOpen = false) {
   // `waitlisted` only comes from a sign-up that asked to join (its route answers it before).
-  return outcome === 'already_registered' ? apiErrors.alreadyRegistered() : apiErrors.distanceFull();
+  if (outcome === 'already_registered') return apiErrors.alreadyRegistered();
+  return apiErrors.distanceFull(
+    waitlistOpen
+      ? [{ path: 'joinWaitlist', message: 'this distance has a waitlist: send "joinWaitlist": true to join it' }]
+      : undefined,
+  );
 }
 
 /**
@@ -138,6 +147,16 @@ export async function registerWithOutbox(
   const link = await manageLinkOf(deps, prepared.registration.id);
   const registration = { ...prepared.registration, manageTokenHash: link?.hash ?? null };
   const email = link ? confirmationEmailOf(deps, registration, link.url) : prepared.email;
+  // The race asks runners to confirm their address: the place is held, and the confirmation and
+  // reminders wait for the runner's confirmation (src/app/waitlist/actions.ts `verify`).
+  const hold =
+    deps.holdMs !== undefined && deps.links
+      ? {
+          holdMs: deps.holdMs,
+          letter: deps.newTask(SEND_RUNNER_EMAIL, { letter: 'verify' }, 0),
+          expiry: deps.newTask(EXPIRE_HOLD, {}, 0),
+        }
+      : undefined;
   const { task, reminders, notice, outcome } = await inSpan(
     deps.tracer,
     'task.enqueue',
@@ -169,12 +188,12 @@ export async function registerWithOutbox(
               { claim: true },
             )
           : undefined;
-      const tasks = reminders.length > 0 ? [task, ...reminders] : task;
+      const tasks = hold ? [] : reminders.length > 0 ? [task, ...reminders] : task;
       const outcome = await store.insertRegistrationWithTask(
         registration,
         tasks,
         idempotency,
-        notice ? { notice } : undefined,
+        notice || hold ? { ...(notice ? { notice } : {}), ...(hold ? { hold } : {}) } : undefined,
       );
       span.setAttribute('task.enqueue.outcome', outcome);
       return { task, reminders, notice, outcome };
@@ -185,6 +204,10 @@ export async function registerWithOutbox(
     return outcome;
   }
   if (outcome !== 'stored') return outcome;
+  if (hold) {
+    startTasks(c, deps, [hold.letter, { id: hold.expiry.id, runAt: new Date(Date.now() + hold.holdMs) }]);
+    return outcome;
+  }
   if (task.start === 'claim') {
     announce(c, deps, [task, ...reminders]);
     return outcome;
@@ -233,4 +256,9 @@ export function sendDirect(c: Context, deps: Pick<AppDeps, 'sendTimeoutMs'>, pre
     idempotencyKey: prepared.registration.id,
     timeoutMs: deps.sendTimeoutMs,
   });
+}
+
+/** Whether a full distance's refusal can say "join the waitlist" (the race has one, links are on). */
+export function waitlistOpen(deps: Pick<AppDeps, 'race' | 'links'>): boolean {
+  return deps.race.waitlist !== undefined && deps.links !== undefined;
 }

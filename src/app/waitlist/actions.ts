@@ -59,13 +59,22 @@ export async function withdraw(c: Context, deps: WaitlistDeps, start: Registrati
   throw new Error(`registration ${registration.id} kept changing under a withdrawal`);
 }
 
-export type AcceptResult = 'registered' | 'offer_expired' | 'not_offered';
+export type AcceptResult = 'registered' | 'expired' | 'not_held';
 
-/** Takes an offered place: registered, with the confirmation and reminders of a registration. */
-export async function accept(c: Context, deps: WaitlistDeps, registration: Registration): Promise<AcceptResult> {
+/**
+ * Takes a held place — an offer (`accept`) or a sign-up waiting for its address to be confirmed
+ * (`verify`): registered, with the confirmation and reminders of a registration. Again: registered,
+ * nothing more. After the deadline: expired (the place passes on when the hold's expiry runs).
+ */
+async function takeUp(
+  c: Context,
+  deps: WaitlistDeps,
+  registration: Registration,
+  from: 'offered' | 'pending_verification',
+): Promise<AcceptResult> {
   if (registration.status === 'registered') return 'registered';
-  if (registration.status === 'expired') return 'offer_expired';
-  if (registration.status !== 'offered') return 'not_offered';
+  if (registration.status === 'expired') return 'expired';
+  if (registration.status !== from) return 'not_held';
   const { store, engine } = c.get('services');
   const link = await manageLinkOf(deps, registration.id);
   const confirmation = engine.task(SEND_CONFIRMATION_EMAIL, confirmationEmailOf(deps, registration, link?.url), {
@@ -79,18 +88,26 @@ export async function accept(c: Context, deps: WaitlistDeps, registration: Regis
   );
   const taken = await store.takeUp({
     registrationId: registration.id,
-    from: 'offered',
+    from,
     tasks: [confirmation, ...reminders],
     expiry: { kind: EXPIRE_HOLD, key: holdKey(registration.id) },
   });
   if (taken) {
-    deps.logger.info('registration.offer_accepted', { registrationId: registration.id });
+    deps.logger.info('registration.hold_taken_up', { registrationId: registration.id, from });
     startTasks(c, deps, [confirmation, ...reminders]);
     return 'registered';
   }
   // Too late (the deadline passed, or the expiry got there first), or a second accept that lost the race.
-  return (await reread(c, registration.id)).status === 'registered' ? 'registered' : 'offer_expired';
+  return (await reread(c, registration.id)).status === 'registered' ? 'registered' : 'expired';
 }
+
+/** Takes an offered place. */
+export const accept = (c: Context, deps: WaitlistDeps, registration: Registration) =>
+  takeUp(c, deps, registration, 'offered');
+
+/** Confirms the runner's address: the held place becomes theirs. */
+export const verify = (c: Context, deps: WaitlistDeps, registration: Registration) =>
+  takeUp(c, deps, registration, 'pending_verification');
 
 /** Declines an offered place: withdrawn, and the place goes to the next runner. */
 export async function decline(c: Context, deps: WaitlistDeps, registration: Registration) {
