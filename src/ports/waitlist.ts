@@ -49,7 +49,29 @@ export interface TakeUp {
   expiry: { kind: string; key: string };
 }
 
+/** A registered runner's move to another distance of the race. */
+export interface Move {
+  registrationId: string;
+  /** The distance it was read in: the statement changes nothing if the row has moved on since. */
+  from: string;
+  to: string;
+  /** The new distance's places. */
+  cap: number;
+  /** The registration's tasks for the new distance (its confirmation; its reminders, keyed, replaced). */
+  tasks: NewTask[];
+  /** The offer of the old distance's place to the head of its waitlist. */
+  offer?: OfferTasks;
+}
+
+export interface MoveResult {
+  /** moved; full (the new distance has no room: nothing changed); stale (the row moved on). */
+  outcome: 'moved' | 'full' | 'stale';
+  offeredId: string | null;
+}
+
 export interface Waitlist {
+  /** Moves a registered runner to another distance, passing the old place on. */
+  move(move: Move): Promise<MoveResult>;
   /** Releases a place (or a place in the waitlist) and passes a freed place on. */
   release(release: Release): Promise<ReleaseResult>;
   /** registered, if the hold was still open (its deadline ahead, by the database's clock). */

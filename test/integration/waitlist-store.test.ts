@@ -368,3 +368,78 @@ describe('the invariant under random sequences', () => {
     );
   });
 });
+
+describe('changing distance', () => {
+  async function joinDistance(distance: string) {
+    const registration = newRegistration(RACE, { distance });
+    const outcome = await store.insertRegistrationWithTask(
+      registration,
+      [task('send-confirmation-email', { letter: 'confirmation' })],
+      undefined,
+      { notice: task(RUNNER_EMAIL, { letter: 'waitlist' }) },
+    );
+    return { id: registration.id, outcome };
+  }
+  const moveTo = (id: string, from: string, to: string) =>
+    store.move({
+      registrationId: id,
+      from,
+      to,
+      cap,
+      tasks: [task('send-confirmation-email', { letter: 'confirmation', distance: to })],
+      offer: offer(),
+    });
+  async function placesPerDistance() {
+    const counts = await database.db.query<{ distance: string; taken: number }>(
+      `SELECT distance, taken FROM distance_counts WHERE race_id = '${RACE}' ORDER BY distance`,
+    );
+    const held = await database.db.query<{ distance: string; n: number }>(
+      `SELECT distance, count(*)::int AS n FROM registrations
+       WHERE race_id = '${RACE}' AND status IN ('registered', 'offered', 'pending_verification') GROUP BY distance ORDER BY distance`,
+    );
+    return {
+      counts: counts.filter((c) => c.taken > 0).map((c) => [c.distance, c.taken]),
+      held: held.map((h) => [h.distance, h.n]),
+    };
+  }
+
+  it('moves only into room; the old place passes to the head of the old waitlist', async () => {
+    cap = 1;
+    const a = await joinDistance('10');
+    const b = await joinDistance('10');
+    const c = await joinDistance('half');
+    expect([a.outcome, b.outcome, c.outcome]).toEqual(['stored', 'waitlisted', 'stored']);
+    expect(await moveTo(a.id, '10', 'half')).toEqual({ outcome: 'full', offeredId: null });
+    expect(await withdraw(c.id, 'registered')).toEqual({ released: true, offeredId: null });
+    expect(await moveTo(a.id, '10', 'half')).toEqual({ outcome: 'moved', offeredId: b.id });
+    // Read in the old distance: the row has moved on, nothing changes.
+    expect((await moveTo(a.id, '10', 'half')).outcome).toBe('stale');
+    const places = await placesPerDistance();
+    expect(places.counts).toEqual(places.held);
+    expect(places.held).toEqual([
+      ['10', 1],
+      ['half', 1],
+    ]);
+    const confirmations = await database.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tasks WHERE registration_id = '${a.id}' AND payload->>'distance' = 'half'`,
+    );
+    expect(confirmations[0]?.n).toBe(1);
+  });
+
+  it('moves in opposite directions at once: every move made, the counts exact', async () => {
+    cap = 40;
+    const tens = await Promise.all(Array.from({ length: 20 }, () => joinDistance('10')));
+    const halves = await Promise.all(Array.from({ length: 20 }, () => joinDistance('half')));
+    const results = await Promise.all([
+      ...tens.map((r) => moveTo(r.id, '10', 'half')),
+      ...halves.map((r) => moveTo(r.id, 'half', '10')),
+    ]);
+    expect(results.every((r) => r.outcome === 'moved')).toBe(true);
+    const places = await placesPerDistance();
+    expect(places.counts).toEqual([
+      ['10', 20],
+      ['half', 20],
+    ]);
+    expect(places.held).toEqual(places.counts);
+  });
+});

@@ -19,7 +19,10 @@ const PUBLIC_URL = 'https://race.example.test';
 const race: Race = {
   ...DEFAULT_RACE,
   id: 'waitlist-race',
-  distances: [{ id: '10', label: '10 km', startTime: '09:30', cap: 1 }],
+  distances: [
+    { id: '10', label: '10 km', startTime: '09:30', cap: 1 },
+    { id: 'half', label: 'Half marathon', startTime: '09:00', cap: 5 },
+  ],
   waitlist: { offerTtl: '4s' },
 };
 
@@ -110,6 +113,30 @@ describe('the waitlist (node)', () => {
       const subjects = emailsTo(email).map((e) => e.subject);
       expect(new Set(subjects).size).toBe(subjects.length);
     }
+  });
+
+  it('changes distance only into room (a new confirmation), and refuses a distance the race does not have', async () => {
+    const e = runner({ distance: 'half' });
+    expect((await post(stack.target, '/api/registrations', e)).status).toBe(201);
+    await eventually(() => expect(emailsTo(e.email)).toHaveLength(1));
+    const token = tokenOf(e.email);
+    const change = (body: unknown) => post(stack.target, `/api/manage/${token}/distance`, body);
+    const bad = await change({ distance: 'ultra' });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.details).toEqual([{ path: 'distance', message: 'must be one of: 10, half' }]);
+    expect((await change({ distance: 'half', extra: 1 })).status).toBe(422);
+    expect(await (await change({ distance: 'half' })).json()).toEqual({ status: 'registered', distance: 'half' });
+    // The 10 km's one place is free again after the first test: E takes it, and F then finds it full.
+    expect(await (await change({ distance: '10' })).json()).toEqual({ status: 'registered', distance: '10' });
+    expect((await (await manage(token)).json()).distance).toBe('10');
+    await eventually(() => expect(emailsTo(e.email)).toHaveLength(2));
+    const f = runner({ distance: 'half' });
+    expect((await post(stack.target, '/api/registrations', f)).status).toBe(201);
+    await eventually(() => expect(emailsTo(f.email)).toHaveLength(1));
+    const full = await post(stack.target, `/api/manage/${tokenOf(f.email)}/distance`, { distance: '10' });
+    expect(full.status).toBe(409);
+    expect((await full.json()).error.code).toBe('distance_full');
+    expect((await (await manage(tokenOf(f.email))).json()).distance).toBe('half');
   });
 
   it('an unknown or malformed token is a 404, in the one envelope', async () => {

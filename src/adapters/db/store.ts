@@ -15,7 +15,7 @@ import {
   insertRegistration,
   insertRegistrationWithTask,
 } from './registrations.js';
-import { offerFreePlaces, release, takeUp } from './waitlist.js';
+import { move, offerFreePlaces, release, takeUp } from './waitlist.js';
 
 /** `capOf` gives each distance's places; without it nothing is capped (store tests). */
 export function createStore(db: Database, capOf?: CapOf): Store {
@@ -34,6 +34,7 @@ export function createStore(db: Database, capOf?: CapOf): Store {
       enqueueRegistrationTask(db, registrationId, task, withinMs),
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
     release: (r) => release(db, r),
+    move: (m) => move(db, m),
     takeUp: (t) => takeUp(db, t),
     offerFreePlaces: (raceId, distance, cap, offer) => offerFreePlaces(db, raceId, distance, cap, offer),
     saveDevMail: (message, key, id) => saveDevMail(db, message, key, id),

@@ -11,11 +11,21 @@
 //            the waitlist per offer (and per waitlisted runner who withdrew)
 //   tasks    the runner's emails and the offer's email and expiry, from the rows (payloads in SQL)
 import { type SQL, sql } from 'drizzle-orm';
+import type { RegistrationStatus } from '../../ports/registration-status.js';
 import type { NewTask } from '../../ports/tasks.js';
-import { HOLDS_A_PLACE, type OfferTasks, type Release, type ReleaseResult, type TakeUp } from '../../ports/waitlist.js';
+import {
+  HOLDS_A_PLACE,
+  type Move,
+  type MoveResult,
+  type OfferTasks,
+  type Release,
+  type ReleaseResult,
+  type TakeUp,
+} from '../../ports/waitlist.js';
 import { cancelTasksOf } from '../../tasks/sql/cancel.js';
 import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
+import { postgresErrorCode } from './errors.js';
 
 /** A runner email's payload: the letter the task was given, with the runner's values from `row`. */
 export function runnerLetter(task: NewTask, row: SQL, extra: SQL = sql``): SQL {
@@ -52,36 +62,94 @@ function offerTo(freed: SQL, offer: OfferTasks, holds: SQL): SQL {
 
 const NO_OFFER = sql`, offer AS (SELECT NULL::uuid AS id WHERE false)`;
 
-export async function release(db: Database, r: Release): Promise<ReleaseResult> {
-  const held = HOLDS_A_PLACE.includes(r.from);
+/**
+ * The CTEs that hand the place `freed` gave up (a CTE of id, race_id, distance, email, first_name; the
+ * distance whose place it was) to the head of that distance's waitlist, and count it: one place fewer
+ * only when nobody took it over; one more departure from the waitlist per offer, and for a waitlisted
+ * runner who left.
+ */
+function passOn(freed: SQL, from: RegistrationStatus, offer: OfferTasks | undefined): SQL {
+  const held = HOLDS_A_PLACE.includes(from);
   const holds = sql`${held}::boolean`;
+  return sql`${held && offer ? offerTo(freed, offer, holds) : NO_OFFER},
+    counts AS (
+      UPDATE distance_counts c
+      SET taken = c.taken - CASE WHEN ${holds} AND NOT EXISTS (SELECT 1 FROM offer) THEN 1 ELSE 0 END,
+          departed = c.departed + ${from === 'waitlisted' ? 1 : 0} + (SELECT count(*)::int FROM offer)
+      FROM ${freed} f WHERE c.race_id = f.race_id AND c.distance = f.distance
+      RETURNING c.taken
+    )`;
+}
+
+/** The runner's letters (payloads completed from `row`) and the cancels of their live tasks. */
+function runnerTasks(row: SQL, tasks: NewTask[], cancelKinds: string[] = []): SQL {
+  return sql`${sql.join(
+    tasks.map(
+      (task, i) => sql`, ${sql.raw(`runner_${i}`)} AS (${insertTask(task, row, { payload: runnerLetter(task, row) })})`,
+    ),
+    sql``,
+  )}${sql.join(
+    cancelKinds.map((kind, i) => cancelTasksOf(`cancelled_${i}`, kind, row)),
+    sql``,
+  )}`;
+}
+
+export async function release(db: Database, r: Release): Promise<ReleaseResult> {
   const statement = sql`
     WITH freed AS (
       UPDATE registrations
       SET status = ${r.to}, hold_expires_at = NULL, status_changed_at = now()
       WHERE id = ${r.registrationId} AND status = ${r.from}${r.to === 'expired' ? sql` AND hold_expires_at <= now()` : sql``}
       RETURNING id, race_id, distance, email, first_name
-    )${held && r.offer ? offerTo(sql`freed`, r.offer, holds) : NO_OFFER},
-    counts AS (
-      UPDATE distance_counts c
-      SET taken = c.taken - CASE WHEN ${holds} AND NOT EXISTS (SELECT 1 FROM offer) THEN 1 ELSE 0 END,
-          departed = c.departed + ${r.from === 'waitlisted' ? 1 : 0} + (SELECT count(*)::int FROM offer)
-      FROM freed f WHERE c.race_id = f.race_id AND c.distance = f.distance
-      RETURNING c.taken
-    )${sql.join(
-      r.tasks.map(
-        (task, i) =>
-          sql`, ${sql.raw(`runner_${i}`)} AS (${insertTask(task, sql`freed`, { payload: runnerLetter(task, sql`freed`) })})`,
-      ),
-      sql``,
-    )}${sql.join(
-      r.cancelKinds.map((kind, i) => cancelTasksOf(`cancelled_${i}`, kind, sql`freed`)),
-      sql``,
-    )}
+    )${passOn(sql`freed`, r.from, r.offer)}${runnerTasks(sql`freed`, r.tasks, r.cancelKinds)}
     SELECT (SELECT count(*) FROM freed)::int AS released, (SELECT id FROM offer LIMIT 1) AS offered_id,
            (SELECT count(*) FROM counts)::int AS counted`;
   const [row] = await queryRows<{ released: number; offered_id: string | null }>(db, statement);
   return { released: Number(row?.released) === 1, offeredId: row?.offered_id ?? null };
+}
+
+/**
+ * A registered runner moves to another distance, in one statement: a place of the new distance is
+ * taken (only while it has room), the row moves, and the old distance's place passes on like a
+ * released one. The runner's row is locked first, then both distances' rows in one order (by name), so
+ * moves in opposite directions queue rather than deadlock; should PostgreSQL still find a deadlock
+ * (with a statement that locks in another order), the move is tried again.
+ */
+export async function move(db: Database, m: Move): Promise<MoveResult> {
+  const statement = sql`
+    WITH moving AS (
+      SELECT id, race_id, distance FROM registrations
+      WHERE id = ${m.registrationId} AND status = 'registered' AND distance = ${m.from}
+      FOR UPDATE
+    ),
+    counters AS (
+      SELECT c.distance FROM distance_counts c JOIN moving ON c.race_id = moving.race_id
+      WHERE c.distance IN (${m.from}, ${m.to})
+      ORDER BY c.distance
+      FOR UPDATE OF c
+    ),
+    slot AS (
+      INSERT INTO distance_counts AS c (race_id, distance, taken)
+      SELECT race_id, ${m.to}, 1 FROM moving WHERE (SELECT count(*) FROM counters) >= 0
+      ON CONFLICT (race_id, distance) DO UPDATE SET taken = c.taken + 1 WHERE c.taken < ${m.cap}
+      RETURNING taken
+    ),
+    moved AS (
+      UPDATE registrations r SET distance = ${m.to}, status_changed_at = now()
+      FROM moving WHERE r.id = moving.id AND EXISTS (SELECT 1 FROM slot)
+      RETURNING r.id, r.race_id, moving.distance AS distance, r.email, r.first_name
+    )${passOn(sql`moved`, 'registered', m.offer)}${insertTasks(m.tasks, sql`moved`)}
+    SELECT (SELECT count(*) FROM moving)::int AS found, (SELECT count(*) FROM moved)::int AS moved,
+           (SELECT id FROM offer LIMIT 1) AS offered_id, (SELECT count(*) FROM counts)::int AS counted`;
+  for (let round = 0; ; round++) {
+    try {
+      const [row] = await queryRows<{ found: number; moved: number; offered_id: string | null }>(db, statement);
+      if (Number(row?.moved) === 1) return { outcome: 'moved', offeredId: row?.offered_id ?? null };
+      return { outcome: Number(row?.found) === 1 ? 'full' : 'stale', offeredId: null };
+    } catch (error) {
+      if (postgresErrorCode(error) !== '40P01' || round >= 2) throw error;
+    }
+  }
 }
 
 export async function takeUp(db: Database, t: TakeUp): Promise<boolean> {

@@ -2,14 +2,15 @@
 // stand, withdraw, accept or decline an offered place. The token is looked up by its hash only
 // (src/domain/manage-link.ts); an unknown one is 404 after the same lookup as a known one.
 import { type Context, Hono } from 'hono';
+import * as z from 'zod/mini';
 import { isManageToken, manageTokenHash } from '../../domain/manage-link.js';
 import type { Registration } from '../../ports/store.js';
-import { limitBody } from '../body/json-body.js';
+import { limitBody, readJsonBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit/index.js';
 import { noStore } from '../middleware/no-store/index.js';
-import { accept, decline, verify, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
+import { accept, changeDistance, decline, verify, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
 import { registrationJson } from './registration-json.js';
 
 export type ManageRouteDeps = WaitlistDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey'>;
@@ -33,6 +34,12 @@ export function manageRoutes(deps: ManageRouteDeps) {
   const app = new Hono();
   // Actions count against the client's limit like sign-ups do; they take no body.
   const guard = [noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody] as const;
+  // Built once per app: the race's distances do not change while it runs.
+  const ids = deps.race.distances.map((d) => d.id) as [string, ...string[]];
+  const distanceInput = z.strictObject(
+    { distance: z.enum(ids, { error: `must be one of: ${ids.join(', ')}` }) },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : undefined) },
+  );
 
   app.get('/api/manage/:token', noStore, async (c) => {
     const registration = await runnerOf(c, deps);
@@ -64,6 +71,23 @@ export function manageRoutes(deps: ManageRouteDeps) {
     const result = await decline(c, deps, await runnerOf(c, deps));
     if (result === 'not_offered') throw notOffered();
     return c.json({ status: result });
+  });
+
+  app.post('/api/manage/:token/distance', ...guard, async (c) => {
+    const registration = await runnerOf(c, deps);
+    const parsed = distanceInput.safeParse(await readJsonBody(c));
+    if (!parsed.success) {
+      throw apiErrors.validationFailed(
+        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      );
+    }
+    const { distance } = parsed.data;
+    const result = await changeDistance(c, deps, registration, distance);
+    if (result === 'full') throw apiErrors.distanceFull();
+    if (result === 'not_registered') {
+      throw new ApiError(409, 'not_registered', 'only a registered runner can change distance');
+    }
+    return c.json({ status: 'registered', distance });
   });
 
   return app;

@@ -3,6 +3,7 @@
 // read in: if another request moved the row first, the statement changes nothing and the runner is
 // read again. Emails written by the statement are started after the response (`startTasks`).
 import type { Context } from 'hono';
+import { findDistance } from '../../domain/race.js';
 import type { Registration, RegistrationStatus } from '../../ports/store.js';
 import { EXPIRE_HOLD, holdKey, offerTasks, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
@@ -114,4 +115,59 @@ export async function decline(c: Context, deps: WaitlistDeps, registration: Regi
   if (registration.status === 'withdrawn') return 'withdrawn' as const;
   if (registration.status !== 'offered') return 'not_offered' as const;
   return (await withdraw(c, deps, registration)) === 'withdrawn' ? ('withdrawn' as const) : ('not_offered' as const);
+}
+
+export type MoveOutcome = 'moved' | 'unchanged' | 'full' | 'not_registered';
+
+/**
+ * Moves a registered runner to another distance when it has room: the old place passes on to the
+ * head of the old distance's waitlist, and a confirmation of the new distance goes out (reminders are
+ * rewritten for its start time). Full: nothing changes, the runner keeps their place.
+ */
+export async function changeDistance(
+  c: Context,
+  deps: WaitlistDeps,
+  start: Registration,
+  distance: string,
+): Promise<MoveOutcome> {
+  const cap = findDistance(deps.race, distance)?.cap ?? 0;
+  let registration = start;
+  for (let round = 0; round < ROUNDS; round++) {
+    if (registration.status !== 'registered') return 'not_registered';
+    if (registration.distance === distance) return 'unchanged';
+    const { store, engine } = c.get('services');
+    const moved = { ...registration, distance };
+    const link = await manageLinkOf(deps, registration.id);
+    const confirmation = engine.task(SEND_CONFIRMATION_EMAIL, confirmationEmailOf(deps, moved, link?.url), {
+      claim: true,
+    });
+    const reminders = remindersOf(deps, moved, link?.url).map((r) =>
+      engine.task(SEND_REMINDER_EMAIL, r.email, {
+        runAt: r.runAt,
+        key: { value: reminderKey(registration.id, r.offset), mode: 'replace' },
+      }),
+    );
+    const offer = deps.offerTtlMs === undefined ? undefined : offerTasks(deps, deps.offerTtlMs);
+    const result = await store.move({
+      registrationId: registration.id,
+      from: registration.distance,
+      to: distance,
+      cap,
+      tasks: [confirmation, ...reminders],
+      offer,
+    });
+    if (result.outcome === 'full') return 'full';
+    if (result.outcome === 'moved') {
+      deps.logger.info('registration.distance_changed', {
+        registrationId: registration.id,
+        from: registration.distance,
+        to: distance,
+        offeredId: result.offeredId,
+      });
+      startTasks(c, deps, [confirmation, ...reminders, ...(result.offeredId && offer ? [offer.email] : [])]);
+      return 'moved';
+    }
+    registration = await reread(c, registration.id);
+  }
+  throw new Error(`registration ${registration.id} kept changing under a distance change`);
 }
