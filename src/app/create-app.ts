@@ -20,6 +20,7 @@ import { devTraceRoutes } from './routes/dev-traces.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { manageRoutes } from './routes/manage.js';
+import { MANAGE_PAGE_PATH, managePageRoutes } from './routes/manage-pages.js';
 import { pageRoutes } from './routes/pages.js';
 import { raceRoutes } from './routes/race.js';
 import { registrationRoutes } from './routes/registrations.js';
@@ -75,11 +76,15 @@ function headersByPath(): MiddlewareHandler {
   // Pages send their origin with same-origin form posts (`no-referrer` would send `Origin: null`,
   // which the CSRF check refuses in browsers without Sec-Fetch-Site).
   const page = secureHeaders({ contentSecurityPolicy: PAGE_CSP, referrerPolicy: 'same-origin' });
+  // A runner's manage page has their token in its path: no Referer carries the path, even to us (only
+  // the origin), while its form posts still send their Origin (`no-referrer` would make it `null`).
+  const manage = secureHeaders({ contentSecurityPolicy: PAGE_CSP, referrerPolicy: 'strict-origin' });
   const email = secureHeaders({ contentSecurityPolicy: EMAIL_CSP, referrerPolicy: 'no-referrer' });
   const api = secureHeaders({ contentSecurityPolicy: API_CSP });
   return (c, next) => {
     const path = c.req.path;
     if (isApiPath(path)) return api(c, next);
+    if (MANAGE_PAGE_PATH.test(path)) return manage(c, next);
     return (DEV_MAIL_MESSAGE_PATH.test(path) ? email : page)(c, next);
   };
 }
@@ -110,6 +115,7 @@ export function createApp(deps: AppDeps, routes: RouteGroups, services: Services
   app.route('/', adminRoutes(deps));
   app.route('/', docsRoutes(withSite));
   app.route('/', pageRoutes(withSite));
+  app.route('/', managePageRoutes(withSite));
   app.route('/', adminPageRoutes(withSite));
   app.notFound((c) =>
     isApiPath(c.req.path)

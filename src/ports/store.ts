@@ -122,6 +122,7 @@ export interface Store extends Waitlist {
    * True when it was written.
    */
   enqueueRegistrationTask(registrationId: string, task: NewTask, withinMs: number): Promise<boolean>;
+  /** Places held per distance id (registered, held, offered): the taken places the cap counts. */
   countRegistrationsByDistance(raceId: string): Promise<Record<string, number>>;
 
   /** The dev mailbox. Idempotent per key: the same key returns the first message's id. */

@@ -7,7 +7,7 @@
 //                 violation, which undoes the whole statement, place included
 //   task, key     the outbox task (already leased; its INSERT is src/tasks/sql/enqueue.ts) and the
 //                 idempotent response, from the registration
-import { and, count, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
 import { emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type {
@@ -269,11 +269,15 @@ export async function enqueueRegistrationTask(
   return Number(row?.written) === 1;
 }
 
+/** The statuses that hold one of the distance's places (docs/design.md, Places and the waitlist). */
+const HOLDING_A_PLACE = ['registered', 'pending_verification', 'offered'] as const;
+
+/** Places held per distance: a waitlisted, withdrawn or expired runner holds none. */
 export async function countRegistrationsByDistance(db: Database, raceId: string): Promise<Record<string, number>> {
   const rows = await db
     .select({ distance: registrations.distance, n: count() })
     .from(registrations)
-    .where(eq(registrations.raceId, raceId))
+    .where(and(eq(registrations.raceId, raceId), inArray(registrations.status, HOLDING_A_PLACE)))
     .groupBy(registrations.distance);
   return Object.fromEntries(rows.map((r) => [r.distance, Number(r.n)]));
 }

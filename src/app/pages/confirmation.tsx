@@ -1,10 +1,12 @@
 // The confirmation page (GET /registrations/:id): "You're in", the registration's details and the
-// confirmation email's delivery status in words. Ids are unguessable; the page shows the runner's
-// name but not their email or address.
+// confirmation email's delivery status in words — or, for a sign-up that joined a full distance's
+// waitlist, "You're on the waitlist, number N"; an offered place with its deadline (on the race's
+// clock); a withdrawal or an expired offer. Ids are unguessable; the page shows the runner's name but
+// not their email or address, nor their manage link (that is in their emails: this page only reads).
 import { formatRaceDate } from '../../domain/confirmation-email.js';
 import { findDistance, type Race } from '../../domain/race.js';
-import type { RegistrationWithDelivery } from '../../ports/store.js';
-import { deliveryWords } from './format.js';
+import type { Registration, RegistrationWithDelivery } from '../../ports/store.js';
+import { deliveryWords, formatDeadline, offerHeldFor } from './format.js';
 import { Layout, type Site } from './layout.js';
 
 function TickIcon() {
@@ -24,27 +26,97 @@ function TickIcon() {
   );
 }
 
+/** The heading and the sentence under it, by the registration's status. */
+function headline(race: Race, registration: Registration, label: string): { title: string; h1: string; lead: string } {
+  const { firstName } = registration;
+  const keep = "Keep this page's address to check on it later.";
+  switch (registration.status) {
+    case 'registered':
+      return {
+        title: "You're in",
+        h1: `You're in, ${firstName}!`,
+        lead: `Your place in ${race.name} is confirmed. ${keep}`,
+      };
+    case 'waitlisted': {
+      const held = offerHeldFor(race);
+      return {
+        title: "You're on the waitlist",
+        h1: `You're on the waitlist, number ${registration.position ?? '?'}`,
+        lead:
+          `${label} is full, so you're on its waitlist. If a place frees up, it is offered by email to the runners on ` +
+          `the waitlist in order${held ? `, and an offer is held for ${held}` : ''}. We're emailing you your number ` +
+          'and the link to your own page, where you can leave the waitlist or take an offered place.',
+      };
+    }
+    case 'offered':
+      return {
+        title: 'A place is offered to you',
+        h1: `A place is offered to you, ${firstName}`,
+        lead:
+          `A place in ${label} has freed up and is held for you` +
+          `${registration.holdExpiresAt ? ` until ${formatDeadline(registration.holdExpiresAt, race)}` : ''}. ` +
+          'Accept it through the link in the email we sent you.',
+      };
+    case 'pending_verification':
+      return {
+        title: 'Your place is held',
+        h1: `Your place is held, ${firstName}`,
+        lead: `Your place in ${race.name} is held while we confirm your email address. ${keep}`,
+      };
+    case 'withdrawn':
+      return {
+        title: 'Registration withdrawn',
+        h1: 'This registration is withdrawn',
+        lead: `${firstName} no longer holds a place in ${race.name}, nor one on its waitlist.`,
+      };
+    case 'expired':
+      return {
+        title: 'Offer expired',
+        h1: 'This offer has expired',
+        lead: `The place in ${label} offered to ${firstName} was not accepted in time and has passed on to the next runner.`,
+      };
+  }
+}
+
 export function ConfirmationPage(props: { site: Site; race: Race; found: RegistrationWithDelivery }) {
   const { race } = props;
   const { registration, email } = props.found;
   const distance = findDistance(race, registration.distance);
+  const label = distance?.label ?? registration.distance;
   const words = deliveryWords(email.status, email.attempts);
   const path = `/registrations/${registration.id}`;
+  const head = headline(race, registration, label);
+  // Only a place confirmed has a confirmation email (and a tick).
+  const registered = registration.status === 'registered';
   return (
-    <Layout title="You're in" site={props.site}>
+    <Layout title={head.title} site={props.site}>
       <article class="card confirmation" aria-labelledby="title">
-        <div class="tick">
-          <TickIcon />
-        </div>
-        <h1 id="title">You're in, {registration.firstName}!</h1>
-        <p class="lead">Your place in {race.name} is confirmed. Keep this page's address to check on it later.</p>
+        {registered ? (
+          <div class="tick">
+            <TickIcon />
+          </div>
+        ) : null}
+        <h1 id="title">{head.h1}</h1>
+        <p class="lead">{head.lead}</p>
         <dl class="details">
           <dt>Name</dt>
           <dd>
             {registration.firstName} {registration.lastName}
           </dd>
           <dt>Distance</dt>
-          <dd>{distance?.label ?? registration.distance}</dd>
+          <dd>{label}</dd>
+          {registration.status === 'waitlisted' && registration.position !== null ? (
+            <>
+              <dt>Waitlist number</dt>
+              <dd>{registration.position}</dd>
+            </>
+          ) : null}
+          {registration.status === 'offered' && registration.holdExpiresAt ? (
+            <>
+              <dt>Offer held until</dt>
+              <dd>{formatDeadline(registration.holdExpiresAt, race)}</dd>
+            </>
+          ) : null}
           <dt>Start time</dt>
           <dd>{distance ? `${distance.startTime} (${race.timeZone})` : 'To be announced'}</dd>
           <dt>Date</dt>
@@ -54,17 +126,19 @@ export function ConfirmationPage(props: { site: Site; race: Race; found: Registr
           <dt>Registration</dt>
           <dd class="mono">{registration.id}</dd>
         </dl>
-        <section class="status" aria-labelledby="email-title">
-          <div>
-            <h2 id="email-title">
-              Confirmation email: <span class={`badge ${words.tone}`}>{words.label}</span>
-            </h2>
-            <p class="muted">{words.sentence}</p>
-          </div>
-        </section>
+        {registered ? (
+          <section class="status" aria-labelledby="email-title">
+            <div>
+              <h2 id="email-title">
+                Confirmation email: <span class={`badge ${words.tone}`}>{words.label}</span>
+              </h2>
+              <p class="muted">{words.sentence}</p>
+            </div>
+          </section>
+        ) : null}
         <div class="actions">
           <a class="button secondary" href={path}>
-            Check the email status again
+            {registered ? 'Check the email status again' : 'Check again'}
           </a>
           <a class="button secondary" href="/">
             Sign up someone else

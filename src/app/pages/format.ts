@@ -1,4 +1,7 @@
 // Words and numbers as the pages show them. Pure; the same in Node and workerd.
+import { formatDateTimeInZone } from '../../domain/date-in-zone.js';
+import { durationInWords, parseDuration } from '../../domain/duration.js';
+import type { Race } from '../../domain/race.js';
 import type { EmailDeliveryStatus } from '../../ports/email-delivery.js';
 
 /**
@@ -55,4 +58,15 @@ export function formatCount(n: number): string {
 /** `2027-04-18 08:30 UTC`: unambiguous for admins, whatever their locale. */
 export function formatTimestamp(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** How long the race's waitlist holds an offer, in words ("48 hours"), or undefined without a waitlist. */
+export function offerHeldFor(race: Race): string | undefined {
+  const duration = race.waitlist ? parseDuration(race.waitlist.offerTtl) : undefined;
+  return duration ? durationInWords(duration) : undefined;
+}
+
+/** A deadline on the race's clock: "Wednesday 9 December 2026, 14:30 (Europe/Paris)". */
+export function formatDeadline(date: Date, race: Pick<Race, 'timeZone'>): string {
+  return formatDateTimeInZone(date, race.timeZone);
 }

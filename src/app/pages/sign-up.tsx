@@ -2,16 +2,22 @@
 // without JavaScript; after a refused post (redirected back here, sign-up/form-flash.ts) the page comes
 // back with the runner's input kept and each message beside its field (aria-invalid +
 // aria-describedby), listed again in a summary at the top; an address already registered is offered
-// its confirmation again.
+// its confirmation again. When the race has a waitlist, a full distance stays selectable ("Full — join
+// the waitlist") and the form asks to join (`joinWaitlist`): a sign-up for it gets a number instead.
 
 import type { Child } from 'hono/jsx';
 import { formatRaceDate } from '../../domain/confirmation-email.js';
 import type { Race } from '../../domain/race.js';
 import type { FieldProblem } from '../../domain/registration.js';
-import { formatCount } from './format.js';
+import { formatCount, offerHeldFor } from './format.js';
 import { Layout, type Site } from './layout.js';
 
 export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'address', 'distance'] as const;
+/**
+ * The form's hidden field on a race with a waitlist: join the waitlist when the distance is full (the
+ * API's `joinWaitlist: true`). Every sign-up from the page asks it: a full distance says so in its label.
+ */
+export const JOIN_WAITLIST_FIELD = 'joinWaitlist';
 export type FormField = (typeof FORM_FIELDS)[number];
 export type FormValues = Partial<Record<FormField, string>>;
 export type FormErrors = Partial<Record<FormField, string>>;
@@ -154,12 +160,21 @@ export function SignUpPage(props: SignUpPageProps) {
   const spotsLeft = (id: string, cap: number) => Math.max(0, cap - (taken[id] ?? 0));
   const open = race.distances.some((d) => spotsLeft(d.id, d.cap) > 0);
   const date = formatRaceDate(race);
-  const firstOpen = race.distances.find((d) => spotsLeft(d.id, d.cap) > 0) ?? race.distances[0];
+  // With a waitlist a full distance can be chosen too (its sign-up joins the waitlist).
+  const waitlist = race.waitlist !== undefined;
+  const firstOpen =
+    (waitlist ? undefined : race.distances.find((d) => spotsLeft(d.id, d.cap) > 0)) ?? race.distances[0];
+  const anyFull = race.distances.some((d) => spotsLeft(d.id, d.cap) === 0);
+  const held = offerHeldFor(race);
+  const waitlistHint = waitlist && anyFull;
+  const distanceDescribedBy = [waitlistHint ? 'distance-hint' : '', errors.distance ? 'distance-error' : '']
+    .filter(Boolean)
+    .join(' ');
 
   const banner = (
     <section class="hero" aria-labelledby="race-name">
       <div class="inner">
-        <p class="eyebrow">{open ? 'Registration open' : 'Sold out'}</p>
+        <p class="eyebrow">{open ? 'Registration open' : waitlist ? 'Sold out · waitlist open' : 'Sold out'}</p>
         <h1 id="race-name">{race.name}</h1>
         <ul class="facts">
           <li>
@@ -262,14 +277,26 @@ export function SignUpPage(props: SignUpPageProps) {
             <fieldset
               id="distance"
               aria-invalid={errors.distance ? 'true' : undefined}
-              aria-describedby={errors.distance ? 'distance-error' : undefined}
+              aria-describedby={distanceDescribedBy || undefined}
             >
               <legend class="legend">{LABELS.distance}</legend>
+              {waitlistHint ? (
+                <span class="hint" id="distance-hint">
+                  A full distance takes runners on its waitlist: if a place frees up, it is offered by email in order
+                  {held ? `, and held for ${held}` : ''}.
+                </span>
+              ) : null}
               <div class="choices">
                 {race.distances.map((d) => {
                   const left = spotsLeft(d.id, d.cap);
-                  const soldOut = left === 0;
-                  const few = !soldOut && (left <= 10 || left <= d.cap / 10);
+                  const full = left === 0;
+                  const soldOut = full && !waitlist;
+                  const few = !full && (left <= 10 || left <= d.cap / 10);
+                  const spots = full
+                    ? waitlist
+                      ? 'Full — join the waitlist'
+                      : 'Sold out'
+                    : `${formatCount(left)} ${left === 1 ? 'place' : 'places'} left`;
                   return (
                     <label class={soldOut ? 'choice sold-out' : 'choice'} for={`distance-${d.id}`}>
                       <input
@@ -285,15 +312,14 @@ export function SignUpPage(props: SignUpPageProps) {
                         <span class="what">{d.label}</span>
                         <span class="when">Starts at {d.startTime}</span>
                       </span>
-                      <span class={few ? 'spots few' : 'spots'}>
-                        {soldOut ? 'Sold out' : `${formatCount(left)} ${left === 1 ? 'place' : 'places'} left`}
-                      </span>
+                      <span class={few || (full && waitlist) ? 'spots few' : 'spots'}>{spots}</span>
                     </label>
                   );
                 })}
               </div>
               <ErrorMessage field="distance" message={errors.distance} />
             </fieldset>
+            {waitlist ? <input type="hidden" name={JOIN_WAITLIST_FIELD} value="true" /> : null}
             <div>
               <button type="submit" class="button wide-on-phone">
                 Register

@@ -135,6 +135,11 @@ dl.details dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 .badge.failed{background:var(--danger-soft);color:var(--danger);border-color:#f3b8b2}
 .badge.not_tracked{background:#eef1f5;color:#414b58;border-color:#cfd6df}
 .badge.cancelled{background:#eef1f5;color:#414b58;border-color:#cfd6df}
+.badge.status-registered{background:var(--ok-soft);color:var(--ok);border-color:#a6e0bf}
+.badge.status-offered{background:var(--info-soft);color:var(--info);border-color:#b8cdf5}
+.badge.status-waitlisted{background:var(--warn-soft);color:var(--warn);border-color:#f1d38b}
+.badge.status-gone{background:#eef1f5;color:#414b58;border-color:#cfd6df}
+.actions form{display:contents}
 
 /* admin */
 .page-head{display:flex;align-items:center;justify-content:space-between;gap:1rem;flex-wrap:wrap;margin-bottom:1.25rem}

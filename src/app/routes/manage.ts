@@ -1,9 +1,9 @@
 // The runner's manage API, reached through the link in every email (`/manage/<token>`): where they
-// stand, withdraw, accept or decline an offered place. The token is looked up by its hash only
-// (src/domain/manage-link.ts); an unknown one is 404 after the same lookup as a known one.
+// stand, withdraw, accept or decline an offered place, confirm a held place, change distance. The token is looked up by its hash only
+// (waitlist/runner.ts); an unknown one is 404 after the same lookup as a known one. The runner's page
+// (routes/manage-pages.tsx) does the same through forms.
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
-import { isManageToken, manageTokenHash } from '../../domain/manage-link.js';
 import type { Registration } from '../../ports/store.js';
 import { limitBody, readJsonBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
@@ -11,6 +11,7 @@ import { ApiError, apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit/index.js';
 import { noStore } from '../middleware/no-store/index.js';
 import { accept, changeDistance, decline, verify, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
+import { runnerByToken } from '../waitlist/runner.js';
 import { registrationJson } from './registration-json.js';
 
 export type ManageRouteDeps = WaitlistDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey'>;
@@ -23,9 +24,7 @@ const holdExpired = () =>
   new ApiError(410, 'hold_expired', 'the place was held until a deadline that has passed: it has been released');
 
 async function runnerOf(c: Context, deps: Pick<AppDeps, 'links'>): Promise<Registration> {
-  const token = c.req.param('token') ?? '';
-  if (!deps.links || !isManageToken(token)) throw apiErrors.notFound('registration');
-  const found = await c.get('services').store.findRegistrationByTokenHash(await manageTokenHash(token));
+  const found = await runnerByToken(c, deps, c.req.param('token') ?? '');
   if (!found) throw apiErrors.notFound('registration');
   return found;
 }

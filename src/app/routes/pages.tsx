@@ -1,8 +1,9 @@
 // The people-facing side of sign-up: the page (GET /), its form post (POST /register), the confirmation
-// page (GET /registrations/:id), and "send me my confirmation again" (POST and GET
-// /resend-confirmation). The form post goes through the same validation and the same outbox path as
-// POST /api/registrations (signUp in sign-up/register.ts); only the body format differs. Form posts answer 303
-// (Post/Redirect/Get), a refused one back to the page that shows why.
+// page (GET /registrations/:id: a place, a number on the waitlist, an offer…), and "send me my
+// confirmation again" (POST and GET /resend-confirmation). The form post goes through the same
+// validation and the same outbox path as POST /api/registrations (signUp in sign-up/register.ts); only
+// the body format differs. Form posts answer 303 (Post/Redirect/Get), a refused one back to the page
+// that shows why.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { findDistance } from '../../domain/race.js';
@@ -16,7 +17,7 @@ import { noStore } from '../middleware/no-store/index.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
 import type { Site } from '../pages/layout.js';
 import { ResendConfirmationPage } from '../pages/resend-confirmation.js';
-import { FORM_FIELDS, type FormErrors, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
+import { FORM_FIELDS, type FormErrors, JOIN_WAITLIST_FIELD, problemsToErrors, SignUpPage } from '../pages/sign-up.js';
 import {
   putResentFlash,
   putSignUpFlash,
@@ -80,13 +81,17 @@ export function pageRoutes(deps: PageRouteDeps) {
 
   // The origin was checked before (middleware/same-origin/: a cross-site post is refused before it
   // costs anything); then the per-client limit (bad input counts too), then the body limit — as for the
-  // API. Every answer is a 303 (a refresh never posts again), and no-store.
+  // API. Every answer is a 303 (a refresh never posts again), and no-store. On a race with a waitlist the
+  // form asks to join it (its hidden `joinWaitlist`): a full distance gives a number, shown on the same
+  // page a place is (the registration's status tells which).
   app.post('/register', noStore, clientLimit(deps.clientLimiter, deps.clientKey), limitBody, async (c) => {
-    const values = pickFields(await readFormBody(c), FORM_FIELDS);
+    const form = await readFormBody(c);
+    const values = pickFields(form, FORM_FIELDS);
     const result = validateRegistration(deps.race, values);
     if (!result.ok) return refused(c, { values });
-    const { registration, outcome } = await signUp(c, deps, result.value);
-    if (outcome === 'stored') return c.redirect(`/registrations/${registration.id}`, 303);
+    const joinWaitlist = deps.race.waitlist !== undefined && form.get(JOIN_WAITLIST_FIELD) === 'true';
+    const { registration, outcome } = await signUp(c, deps, { ...result.value, joinWaitlist });
+    if (outcome === 'stored' || outcome === 'waitlisted') return c.redirect(`/registrations/${registration.id}`, 303);
     return refused(c, { values, refusal: outcome === 'distance_full' ? 'distance_full' : 'already_registered' });
   });
 
