@@ -4,7 +4,8 @@
 // read again. Emails written by the statement are started after the response (`startTasks`).
 import type { Context } from 'hono';
 import type { Registration, RegistrationStatus } from '../../ports/store.js';
-import { EXPIRE_HOLD, holdKey, offerTasks, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
+import { holdKey, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
+import { EXPIRE_HOLD, passOn } from '../../tasks/kinds/offer.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
 import { SEND_RUNNER_EMAIL } from '../../tasks/kinds/send-runner-email.js';
@@ -36,14 +37,15 @@ export async function withdraw(c: Context, deps: WaitlistDeps, start: Registrati
     if (GONE.includes(registration.status)) return registration.status;
     const from = registration.status;
     const letter = deps.links ? [deps.newTask(SEND_RUNNER_EMAIL, { letter: 'withdrawn', was: from }, 0)] : [];
-    const offer = deps.offerTtlMs === undefined ? undefined : offerTasks(deps, deps.offerTtlMs);
+    const next = passOn(deps);
     const result = await c.get('services').store.release({
       registrationId: registration.id,
       from,
       to: 'withdrawn',
       tasks: letter,
       cancelKinds: RELEASE_CANCELS,
-      offer,
+      offer: next.offer,
+      catchUp: next.catchUp,
     });
     if (result.released) {
       deps.logger.info('registration.withdrawn', {
@@ -51,7 +53,8 @@ export async function withdraw(c: Context, deps: WaitlistDeps, start: Registrati
         from,
         offeredId: result.offeredId,
       });
-      startTasks(c, deps, [...letter, ...(result.offeredId && offer ? [offer.email] : [])]);
+      // The letter, the offer's email and its expiry (due at the deadline), and a catch-up if written.
+      startTasks(c, deps, [...letter, ...next.written(result)]);
       return 'withdrawn';
     }
     registration = await reread(c, registration.id);
