@@ -24,10 +24,12 @@ import {
   type FailureLimiter,
   failureLimiter,
 } from './ports/client-limiter.js';
+import { announceTasks } from './ports/email-queue.js';
+import { describeError } from './ports/errors.js';
 import type { Mailer } from './ports/mailer.js';
 import type { SqlDatabase } from './ports/sql-database.js';
 import type { Store } from './ports/store.js';
-import type { NewTask } from './ports/tasks.js';
+import type { NewTask, WrittenTask } from './ports/tasks.js';
 import { createTaskEngine, type TaskEngine } from './tasks/engine.js';
 import { taskKinds } from './tasks/kinds/index.js';
 import { createSendBudget, type SendBudget } from './tasks/send-budget.js';
@@ -189,6 +191,20 @@ export function buildServices({
         if (engine) return engine;
         // The task store and the send budget share one SqlDatabase over this database.
         const sqlDb = sqlDatabase(database.db);
+        // What a waitlist task's statement wrote (a letter, the next offer, a catch-up), started as a
+        // request's tasks are (`startTasks`): announced on the queue, each delayed to its time; or told
+        // to this engine's sweeper (the Node sweeper wakes for them; a sweep in progress claims the due
+        // ones next; on Workers without the queue the Cron sweeper does).
+        const start = async (tasks: WrittenTask[]) => {
+          if (tasks.length === 0) return;
+          if (emailQueue) {
+            await announceTasks(emailQueue, tasks, (taskIds, error) =>
+              logger.warn('queue.enqueue_failed', { taskIds: taskIds.join(','), error: describeError(error) }),
+            );
+            return;
+          }
+          for (const { runAt } of tasks) engine?.expectDue(runAt ?? new Date());
+        };
         engine = createTaskEngine({
           store: tracedStore(createTaskStore(sqlDb), tracer),
           logger,
@@ -201,6 +217,8 @@ export function buildServices({
               waitlist: services.store,
               newTask,
               offerTtlMs: offerTtl,
+              capOf,
+              start,
             },
           }),
           batchWindowMs: config.emailBatchWindowMs,

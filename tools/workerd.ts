@@ -149,6 +149,8 @@ export async function startWorkers({
           scriptPath: bundles.email,
           ...common,
           ...(emailWorker.databaseUrl ? { hyperdrives: {} } : {}),
+          // Its own queue's producer too (wrangler.email.jsonc): tasks its tasks write are announced.
+          queueProducers: { EMAIL_QUEUE: { queueName: 'finishline-email' } },
           bindings: emailWorker.databaseUrl
             ? { ...(emailWorker.env ?? env), DATABASE_URL: emailWorker.databaseUrl }
             : withDatabase(emailWorker.env ?? env),

@@ -3,6 +3,7 @@
 // once, so a message is a wake-up call, never the truth: for an outbox task the truth is its row.
 import * as z from 'zod/mini';
 import { type EmailMessage, emailMessageSchema } from '../domain/email-layout.js';
+import type { WrittenTask } from './tasks.js';
 
 /** An email as it travels on the queue or over RPC to the email Worker: the domain's `EmailMessage`. */
 export const queuedEmail = emailMessageSchema;
@@ -42,6 +43,28 @@ export function tasksByDelay(tasks: readonly { id: string; dueInMs: number }[]):
     else groups.set(delaySeconds, [id]);
   }
   return groups;
+}
+
+/**
+ * Enqueues one message per task, delayed to the task's `runAt` when it has one within the queue's
+ * longest delay (a later one is announced by the Cron sweeper as its time comes): one send per delay.
+ * Never rejects: `refused` hears of each send the queue refused (the task is stored, so the sweeper
+ * finds it overdue and announces it again: src/tasks/sql/overdue.ts).
+ */
+export async function announceTasks(
+  queue: EmailQueue,
+  tasks: readonly WrittenTask[],
+  refused: (taskIds: string[], error: unknown) => void,
+): Promise<void> {
+  const now = Date.now();
+  const due = tasks.map(({ id, runAt }) => ({ id, dueInMs: runAt ? runAt.getTime() - now : 0 }));
+  await Promise.all(
+    [...tasksByDelay(due)].map(([delaySeconds, taskIds]) =>
+      queue
+        .send(taskIds.map(taskMessage), delaySeconds > 0 ? { delaySeconds } : undefined)
+        .catch((error) => refused(taskIds, error)),
+    ),
+  );
 }
 
 /** The outbox's message for one task. */

@@ -73,6 +73,15 @@ export interface NewTask {
   key?: { value: string; mode: KeyMode } | null;
 }
 
+/**
+ * A task a statement wrote pending, as its delivery is started (after a request's answer, or by the
+ * task whose statement wrote it): its id, and when it falls due (none: now).
+ */
+export interface WrittenTask {
+  id: string;
+  runAt?: Date | null;
+}
+
 /** What an enqueue did: wrote a new task, or found the key taken and replaced or kept that task. */
 export interface EnqueueResult {
   id: string;

@@ -31,6 +31,12 @@ export interface Release {
   cancelKinds: string[];
   /** The next runner's offer, when the release frees a place and the race has a waitlist. */
   offer?: OfferTasks;
+  /**
+   * The catch-up (`offer-free-places`, keyed per distance, `keep`), written only when the freed place
+   * found nobody to take it over although someone still waits: every waiting runner's row was held by
+   * another statement at that instant, and that statement may yet fail.
+   */
+  catchUp?: NewTask;
 }
 
 export interface ReleaseResult {
@@ -38,6 +44,19 @@ export interface ReleaseResult {
   released: boolean;
   /** The runner offered the freed place, if any. */
   offeredId: string | null;
+  /** The catch-up task, if the statement wrote one (none, too, when one was already waiting). */
+  catchUpId: string | null;
+}
+
+/** What `offerFreePlaces` did. */
+export interface FreePlacesOffered {
+  /** The offers made, in waitlist order: their tasks were written with them. */
+  offers: OfferTasks[];
+  /**
+   * A place is still free and someone still waits, but every waiting runner's row is held by another
+   * statement: try again shortly.
+   */
+  busy: boolean;
 }
 
 /** An offer (or hold) taken up: the runner is registered, with the tasks of a registration. */
@@ -59,14 +78,16 @@ export interface Move {
   cap: number;
   /** The registration's tasks for the new distance (its confirmation; its reminders, keyed, replaced). */
   tasks: NewTask[];
-  /** The offer of the old distance's place to the head of its waitlist. */
+  /** The offer of the old distance's place to the head of its waitlist, and its catch-up (as a release's). */
   offer?: OfferTasks;
+  catchUp?: NewTask;
 }
 
 export interface MoveResult {
   /** moved; full (the new distance has no room: nothing changed); stale (the row moved on). */
   outcome: 'moved' | 'full' | 'stale';
   offeredId: string | null;
+  catchUpId: string | null;
 }
 
 export interface Waitlist {
@@ -78,8 +99,8 @@ export interface Waitlist {
   takeUp(takeUp: TakeUp): Promise<boolean>;
   /**
    * Offers the distance's free places to the head of its waitlist, one statement per offer, until no
-   * place is free or nobody waits: the catch-up for a place freed while the head was busy. The number
-   * of offers made.
+   * place is free, nobody waits, or every waiting runner is held by another statement (`busy`): the
+   * catch-up for a place freed while the head was busy (`Release.catchUp`).
    */
-  offerFreePlaces(raceId: string, distance: string, cap: number, offer: () => OfferTasks): Promise<number>;
+  offerFreePlaces(raceId: string, distance: string, cap: number, offer: () => OfferTasks): Promise<FreePlacesOffered>;
 }

@@ -73,6 +73,11 @@ export interface TaskEngine {
   nextDueInMs(): Promise<number | null>;
   /** `listener` hears the `runAt` of each scheduled task this engine writes (the Node sweeper's timer). */
   onScheduled(listener: (runAt: Date) => void): void;
+  /**
+   * A task a statement wrote (not made by `task`: an offer's expiry, a task's own letters) falls due at
+   * `runAt`: the `onScheduled` listeners hear of it as of the engine's own.
+   */
+  expectDue(runAt: Date): void;
   /** A queue consumer's delivery: claims those of `ids` that are due or abandoned, runs them, says where each stands. */
   deliver(ids: string[]): Promise<Map<string, TaskState>>;
   /** Due tasks nobody picked up for `graceMs` (a lost queue message): their ids, to announce again. */
@@ -108,6 +113,8 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
   // The line's grace is the batch window: the time the next batch of the same kind may take to form.
   const line = createSlotLine({ graceMs: (options.batchWindowMs ?? 10) + 5 });
   const attempts = createAttempts({ ...options, pause, budget: options.sendBudget, line, now });
+  // Who hears of scheduled tasks and retries (the Node sweeper's timer).
+  const scheduled: ((runAt: Date) => void)[] = [];
   const sender: BatchSender = {
     store,
     logger,
@@ -116,6 +123,10 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     budget: options.sendBudget,
     leaseMs: options.leaseMs,
     now,
+    // A retry is a scheduled task too: the sweeper hears of it (on Node it wakes for it).
+    retried: (runAt) => {
+      for (const listener of scheduled) listener(runAt);
+    },
     rules: {
       retryDelay(task, attemptsMade, error) {
         const backoff = kinds.get(task.kind)?.backoff ?? { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs };
@@ -126,7 +137,6 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     },
   };
   const batchers = new Map<string, Batcher>();
-  const scheduled: ((runAt: Date) => void)[] = [];
 
   function batcherFor(kind: TaskKind): Batcher {
     let batcher = batchers.get(kind.name);
@@ -185,6 +195,9 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
     cancel: (kind, key) => store.cancelTask(kind, key),
     nextDueInMs: () => store.nextDueInMs(),
     onScheduled: (listener) => void scheduled.push(listener),
+    expectDue(runAt) {
+      for (const listener of scheduled) listener(runAt);
+    },
     async deliver(ids) {
       // While paused or stopping nothing is claimed: the tasks wait in the table (see `sweep`).
       if (ids.length > 0 && attempts.open()) await claimAndSend('queue.deliver', { 'queue.messages': ids.length }, ids);

@@ -30,6 +30,8 @@ export interface BatchSender {
   budget?: SendBudget;
   leaseMs: number;
   now: () => number;
+  /** Hears when each retry recorded here falls due (the engine's `onScheduled` listeners). */
+  retried?: (runAt: Date) => void;
 }
 
 type Results = Map<string, AttemptResult>;
@@ -250,6 +252,9 @@ function report(
     const log = { taskId: o.task.id, kind: o.task.kind, attempt: o.task.attempts, batchId: batch.batchId };
     if (o.outcome === 'succeeded') s.logger.info('task.succeeded', { ...log, durationMs: batch.durationMs });
     else if (o.outcome === 'dead') s.logger.warn('task.dead', { ...log, error: o.error });
-    else if (o.outcome === 'failed') s.logger.info('task.retry', { ...log, error: o.error, delayMs: o.delayMs });
+    else if (o.outcome === 'failed') {
+      s.logger.info('task.retry', { ...log, error: o.error, delayMs: o.delayMs });
+      if (result !== 'lease-lost') s.retried?.(new Date(s.now() + (o.delayMs ?? 0)));
+    }
   }
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/adapters/db/database.js';
 import { openNodePostgres } from '../../src/adapters/db/node-postgres.js';
@@ -19,6 +20,7 @@ const DISTANCE = '10';
 const RUNNER_EMAIL = 'send-runner-email';
 const EXPIRE_HOLD = 'expire-hold';
 const REMINDER = 'send-reminder-email';
+const OFFER_FREE_PLACES = 'offer-free-places';
 
 const database = useDatabase('fl_waitlist', { migrate: true });
 let handle: DatabaseHandle;
@@ -79,6 +81,7 @@ function withdraw(id: string, from: RegistrationStatus) {
     tasks: [task(RUNNER_EMAIL, { letter: 'withdrawn', was: from })],
     cancelKinds: [REMINDER, EXPIRE_HOLD],
     offer: offer(),
+    catchUp: task(OFFER_FREE_PLACES, {}),
   });
 }
 
@@ -90,6 +93,7 @@ function expire(id: string, from: RegistrationStatus) {
     tasks: [task(RUNNER_EMAIL, { letter: 'expired' })],
     cancelKinds: [REMINDER, EXPIRE_HOLD],
     offer: offer(),
+    catchUp: task(OFFER_FREE_PLACES, {}),
   });
 }
 
@@ -189,7 +193,7 @@ describe('releasing', () => {
     const first = await join();
     const second = await join();
     const third = await join();
-    expect(await withdraw(first.id, 'registered')).toEqual({ released: true, offeredId: second.id });
+    expect(await withdraw(first.id, 'registered')).toEqual({ released: true, offeredId: second.id, catchUpId: null });
     const all = await rows();
     expect(all.map((r) => [r.id, r.status])).toEqual([
       [first.id, 'withdrawn'],
@@ -204,7 +208,7 @@ describe('releasing', () => {
     );
     expect(reminders).toEqual([{ status: 'cancelled' }]);
     // Again: the row has moved on, nothing more happens.
-    expect(await withdraw(first.id, 'registered')).toEqual({ released: false, offeredId: null });
+    expect(await withdraw(first.id, 'registered')).toEqual({ released: false, offeredId: null, catchUpId: null });
     expect(await letters('withdrawn')).toEqual(new Map([[first.id, 1]]));
     await checkInvariant();
   });
@@ -213,9 +217,10 @@ describe('releasing', () => {
     cap = 1;
     const first = await join();
     const second = await join();
-    expect(await withdraw(second.id, 'waitlisted')).toEqual({ released: true, offeredId: null });
+    expect(await withdraw(second.id, 'waitlisted')).toEqual({ released: true, offeredId: null, catchUpId: null });
     await checkInvariant();
-    expect(await withdraw(first.id, 'registered')).toEqual({ released: true, offeredId: null });
+    // Nobody waits: no catch-up either.
+    expect(await withdraw(first.id, 'registered')).toEqual({ released: true, offeredId: null, catchUpId: null });
     await checkInvariant();
     expect((await join()).outcome).toBe('stored');
   });
@@ -239,6 +244,54 @@ describe('releasing', () => {
     expect(emails.size).toBe(300);
     expect([...emails.values()].every((n) => n === 1)).toBe(true);
     await checkInvariant();
+  });
+});
+
+describe('the catch-up', () => {
+  it('a place freed while every waiting runner is held elsewhere: written once, busy until the holder lets go, then offered', async () => {
+    cap = 2;
+    const first = await join();
+    const second = await join();
+    const waiting = await join();
+    expect(waiting.outcome).toBe('waitlisted');
+    // Another statement holds the only waiting runner (and will fail: rolled back below).
+    const holder = new pg.Client({ connectionString: database.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM registrations WHERE id = $1 FOR UPDATE', [waiting.id]);
+      const freed = await withdraw(first.id, 'registered');
+      expect(freed).toMatchObject({ released: true, offeredId: null });
+      expect(freed.catchUpId).toEqual(expect.any(String));
+      const [written] = await database.db.query<{ key: string; payload: unknown; status: string; run_at: Date }>(
+        `SELECT key, payload, status, run_at FROM tasks WHERE kind = '${OFFER_FREE_PLACES}'`,
+      );
+      expect(written).toMatchObject({
+        key: `free-places:${RACE}:${DISTANCE}`,
+        payload: { raceId: RACE, distance: DISTANCE },
+        status: 'pending',
+      });
+      // A second place freed meanwhile: the catch-up already waits (keep).
+      expect(await withdraw(second.id, 'registered')).toMatchObject({ offeredId: null, catchUpId: null });
+      // Still held: the catch-up can offer nothing yet, and says so.
+      expect(await store.offerFreePlaces(RACE, DISTANCE, cap, () => offer())).toEqual({ offers: [], busy: true });
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    // Two places free and one runner waiting: one offer, then nobody waits.
+    const made = await store.offerFreePlaces(RACE, DISTANCE, cap, () => offer());
+    expect(made.busy).toBe(false);
+    expect(made.offers).toHaveLength(1);
+    expect(new Map((await rows()).map((r) => [r.id, r.status])).get(waiting.id)).toBe('offered');
+    expect(await letters('offer')).toEqual(new Map([[waiting.id, 1]]));
+    const [counts] = await database.db.query<{ taken: number }>(
+      `SELECT taken FROM distance_counts WHERE race_id = '${RACE}'`,
+    );
+    expect(counts?.taken).toBe(1);
+    await checkInvariant();
+    // Again: nothing to do.
+    expect(await store.offerFreePlaces(RACE, DISTANCE, cap, () => offer())).toEqual({ offers: [], busy: false });
   });
 });
 
@@ -274,7 +327,7 @@ describe('an accept racing its expiry', () => {
         expect(status.get(next.id)).toBe('waitlisted');
       } else {
         expired++;
-        expect(final).toEqual({ released: true, offeredId: next.id });
+        expect(final).toEqual({ released: true, offeredId: next.id, catchUpId: null });
         expect(status.get(offeree.id)).toBe('expired');
         expect(status.get(next.id)).toBe('offered');
         expect(await accept(offeree.id)).toBe(false);
@@ -411,9 +464,9 @@ describe('changing distance', () => {
     const b = await joinDistance('10');
     const c = await joinDistance('half');
     expect([a.outcome, b.outcome, c.outcome]).toEqual(['stored', 'waitlisted', 'stored']);
-    expect(await moveTo(a.id, '10', 'half')).toEqual({ outcome: 'full', offeredId: null });
-    expect(await withdraw(c.id, 'registered')).toEqual({ released: true, offeredId: null });
-    expect(await moveTo(a.id, '10', 'half')).toEqual({ outcome: 'moved', offeredId: b.id });
+    expect(await moveTo(a.id, '10', 'half')).toEqual({ outcome: 'full', offeredId: null, catchUpId: null });
+    expect(await withdraw(c.id, 'registered')).toEqual({ released: true, offeredId: null, catchUpId: null });
+    expect(await moveTo(a.id, '10', 'half')).toEqual({ outcome: 'moved', offeredId: b.id, catchUpId: null });
     // Read in the old distance: the row has moved on, nothing changes.
     expect((await moveTo(a.id, '10', 'half')).outcome).toBe('stale');
     const places = await placesPerDistance();

@@ -1,16 +1,23 @@
-// The waitlist end to end on Node, with real PostgreSQL and the Resend stand-in: a full distance puts a
-// runner who asks on its waitlist (201, their number, an email with their manage link); a withdrawal
-// through the manage link offers the place to the head of the waitlist (an email with the deadline);
-// the offer is accepted (a confirmation) or runs out (an expiry email, and the place passes on).
+// The waitlist end to end on Node and in workerd, with real PostgreSQL and the Resend stand-in: a full
+// distance puts a runner who asks on its waitlist (201, their number, an email with their manage link);
+// a withdrawal through the manage link offers the place to the head of the waitlist (an email with the
+// deadline); the offer is accepted (a confirmation) or runs out (an expiry email, and the place passes on).
+//
+// Node: the sweeper's interval is ten minutes here, so an offer running out on time shows the sweeper
+// woke for its expiry (the request that made the offer told it). Workerd: the Cron sweeper runs the
+// expiry once due, and the emails it writes. Workerd with the email queue: no Cron run at all — the
+// request announced the offer's expiry with the queue's delay, and the email Worker's consumer, having
+// run it, announced the emails and the next offer it wrote.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
-import { startNodeTarget } from '../support/targets.js';
+import { type StartTarget, startNodeTarget, startWorkerdTarget } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'Waitlist-test-admin-token-7f3k9q2m8x4v6b1n';
 const LINK_SECRET = 'Waitlist-test-link-secret-c5h8j2w9r4t7y1u3';
@@ -26,12 +33,29 @@ const race: Race = {
   waitlist: { offerTtl: '4s' },
 };
 
-describe('the waitlist (node)', () => {
+const withQueue: StartTarget = (options) => startWorkerdTarget({ ...options, emailWorker: {} });
+
+describe.each([
+  ['node', startNodeTarget, false],
+  ['workerd', startWorkerdTarget, true],
+  ['workerd_queue', withQueue, false],
+] as const)('the waitlist (%s)', (name, startTarget, cron) => {
+  // Node reads RACE_CONFIG as a file's path, a Worker as the JSON itself.
   const file = join(tmpdir(), `finishline-waitlist-race-${process.pid}.json`);
-  const stack = useStack('fl_waitlist_http', startNodeTarget, () => {
-    writeFileSync(file, JSON.stringify(race));
-    return { RACE_CONFIG: file, PUBLIC_URL, LINK_SECRET, ADMIN_TOKEN, TASK_SWEEP_INTERVAL_MS: '200' };
+  const stack = useStack(`fl_waitlist_${name}`, startTarget, () => {
+    if (name === 'node') writeFileSync(file, JSON.stringify(race));
+    return {
+      RACE_CONFIG: name === 'node' ? file : JSON.stringify(race),
+      PUBLIC_URL,
+      LINK_SECRET,
+      ADMIN_TOKEN,
+      TASK_SWEEP_INTERVAL_MS: '600000',
+    };
   });
+  /** Workerd: the Cron sweeper's run, as each minute (the expiry and the emails it writes). */
+  const sweep = async () => {
+    if (cron) await stack.target.scheduled?.();
+  };
 
   const emailsTo = (email: string) => stack.resend.accepted().filter((e) => e.to.includes(email));
   /** The runner's manage token, from the last email they were sent. */
@@ -87,10 +111,15 @@ describe('the waitlist (node)', () => {
     expect(emailsTo(b.email)[2]?.subject).toBe(emailsTo(a.email)[0]?.subject);
     expect((await manage(tokenB, 'decline')).status).toBe(409);
 
-    // D waits; an admin withdraws B; D's offer runs out (4 s) and nobody else waits: the place is free.
+    // D and E wait; an admin withdraws B: D is offered the place. D's offer runs out (4 s): the place
+    // passes on to E (an offer written by the expiry, in the background), whose offer runs out too, and
+    // nobody else waits: the place is free.
     const d = runner({ distance: '10', joinWaitlist: true });
+    const e = runner({ distance: '10', joinWaitlist: true });
     expect(await (await post(stack.target, '/api/registrations', d)).json()).toMatchObject({ position: 1 });
+    expect(await (await post(stack.target, '/api/registrations', e)).json()).toMatchObject({ position: 2 });
     await eventually(() => expect(emailsTo(d.email)).toHaveLength(1));
+    await eventually(() => expect(emailsTo(e.email)).toHaveLength(1));
     const byAdmin = await fetch(`${stack.target.url}/api/admin/registrations/${offered.id}/withdraw`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -98,19 +127,39 @@ describe('the waitlist (node)', () => {
     expect(await byAdmin.json()).toEqual({ id: offered.id, status: 'withdrawn' });
     await eventually(() => expect(emailsTo(d.email)).toHaveLength(2));
     const tokenD = tokenOf(d.email);
-    await eventually(async () => expect((await (await manage(tokenD)).json()).status).toBe('expired'), 20_000);
+    await eventually(async () => {
+      await sweep();
+      expect((await (await manage(tokenD)).json()).status).toBe('expired');
+    }, 20_000);
     await eventually(() => expect(emailsTo(d.email)).toHaveLength(3));
     expect(emailsTo(d.email)[2]?.subject).toContain('expired');
     const late = await manage(tokenD, 'accept');
     expect(late.status).toBe(410);
     expect((await late.json()).error.code).toBe('offer_expired');
+
+    await eventually(() => expect(emailsTo(e.email)).toHaveLength(2));
+    const tokenE = tokenOf(e.email);
+    expect(await (await manage(tokenE)).json()).toMatchObject({ status: 'offered' });
+    await eventually(async () => {
+      await sweep();
+      expect((await (await manage(tokenE)).json()).status).toBe('expired');
+    }, 20_000);
+    await eventually(() => expect(emailsTo(e.email)).toHaveLength(3));
+    expect(emailsTo(e.email)[2]?.subject).toContain('expired');
     const [count] = await stack.db.query<{ taken: number }>(
       `SELECT taken FROM distance_counts WHERE race_id = '${race.id}'`,
     );
     expect(count?.taken).toBe(0);
-    // Each runner got each email once.
-    for (const email of [a.email, b.email, d.email]) {
-      const subjects = emailsTo(email).map((e) => e.subject);
+    // Every task ran its course; each runner got each email once.
+    await eventually(async () => {
+      await sweep();
+      const open = await stack.db.query<{ kind: string; status: string }>(
+        "SELECT kind, status FROM tasks WHERE status NOT IN ('succeeded', 'cancelled')",
+      );
+      expect(open).toEqual([]);
+    });
+    for (const email of [a.email, b.email, d.email, e.email]) {
+      const subjects = emailsTo(email).map((m) => m.subject);
       expect(new Set(subjects).size).toBe(subjects.length);
     }
   });
@@ -137,6 +186,52 @@ describe('the waitlist (node)', () => {
     expect(full.status).toBe(409);
     expect((await full.json()).error.code).toBe('distance_full');
     expect((await (await manage(tokenOf(f.email))).json()).distance).toBe('half');
+    // E goes back: the 10 km's place is free again for the next test.
+    expect(await (await change({ distance: 'half' })).json()).toEqual({ status: 'registered', distance: 'half' });
+  });
+
+  it('a place freed while the head of the waitlist is held elsewhere is offered by the catch-up', async () => {
+    const f = runner({ distance: '10' });
+    const g = runner({ distance: '10', joinWaitlist: true });
+    expect((await post(stack.target, '/api/registrations', f)).status).toBe(201);
+    expect(await (await post(stack.target, '/api/registrations', g)).json()).toMatchObject({ position: 1 });
+    await eventually(() => expect(emailsTo(f.email)).toHaveLength(1));
+    await eventually(() => expect(emailsTo(g.email)).toHaveLength(1));
+    const [waiting] = await stack.db.query<{ id: string }>('SELECT id FROM registrations WHERE email = $1', [g.email]);
+    // Another statement holds G's row (and then fails: rolled back) while F withdraws.
+    const holder = new pg.Client({ connectionString: stack.db.url });
+    await holder.connect();
+    const catchUp = () =>
+      stack.db.query<{ status: string; attempts: number }>(
+        "SELECT status, attempts FROM tasks WHERE kind = 'offer-free-places'",
+      );
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM registrations WHERE id = $1 FOR UPDATE', [waiting?.id]);
+      expect(await (await manage(tokenOf(f.email), 'withdraw')).json()).toEqual({ status: 'withdrawn' });
+      const [count] = await stack.db.query<{ taken: number }>(
+        `SELECT taken FROM distance_counts WHERE race_id = '${race.id}'`,
+      );
+      expect(count?.taken).toBe(0);
+      // Its first attempt finds G still held: it fails, to be retried.
+      await eventually(async () => {
+        const [task] = await catchUp();
+        expect(task?.status).toBe('pending');
+        expect(task?.attempts).toBeGreaterThanOrEqual(1);
+      });
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    await eventually(async () => {
+      await sweep();
+      expect(emailsTo(g.email)).toHaveLength(2);
+    }, 20_000);
+    expect(emailsTo(g.email)[1]?.subject).toContain('A place is yours');
+    expect(await (await manage(tokenOf(g.email))).json()).toMatchObject({ status: 'offered' });
+    expect(await (await manage(tokenOf(g.email), 'accept')).json()).toEqual({ status: 'registered' });
+    await eventually(() => expect(emailsTo(g.email)).toHaveLength(3));
+    expect((await catchUp())[0]?.status).toBe('succeeded');
   });
 
   it('an unknown or malformed token is a 404, in the one envelope', async () => {

@@ -10,10 +10,13 @@
 //   counts   the distance's row: one place fewer only when nobody took it over; one more departure from
 //            the waitlist per offer (and per waitlisted runner who withdrew)
 //   tasks    the runner's emails and the offer's email and expiry, from the rows (payloads in SQL)
+//   catch-up a freed place nobody took over while someone still waits (their rows all held by other
+//            statements, which may yet fail): the distance's `offer-free-places` task, keyed per distance
 import { type SQL, sql } from 'drizzle-orm';
 import type { RegistrationStatus } from '../../ports/registration-status.js';
 import type { NewTask } from '../../ports/tasks.js';
 import {
+  type FreePlacesOffered,
   HOLDS_A_PLACE,
   type Move,
   type MoveResult,
@@ -62,16 +65,42 @@ function offerTo(freed: SQL, offer: OfferTasks, holds: SQL): SQL {
 
 const NO_OFFER = sql`, offer AS (SELECT NULL::uuid AS id WHERE false)`;
 
+// The catch-up's key: its value is made from the row (below); what counts here is its mode.
+const FREE_PLACES_KEY = 'free-places:<race>:<distance>';
+
+/**
+ * The catch-up's CTEs: when the place `freed` gave up went to nobody (no row in `offer`) while someone
+ * still waits — a plain read, so it sees the waiting runners other statements hold — the distance's
+ * `offer-free-places` task, keyed per distance (`keep`: one waiting is enough).
+ */
+function catchUpOf(freed: SQL, catchUp: NewTask): SQL {
+  return sql`,
+    unoffered AS (
+      SELECT NULL::uuid AS id, f.race_id, f.distance FROM ${freed} f
+      WHERE NOT EXISTS (SELECT 1 FROM offer)
+        AND EXISTS (SELECT 1 FROM registrations w
+                    WHERE w.race_id = f.race_id AND w.distance = f.distance AND w.status = 'waitlisted')
+    ),
+    catch_up AS (${insertTask({ ...catchUp, key: { value: FREE_PLACES_KEY, mode: 'keep' } }, sql`unoffered`, {
+      payload: sql`jsonb_build_object('raceId', unoffered.race_id, 'distance', unoffered.distance)`,
+      key: sql`'free-places:' || unoffered.race_id || ':' || unoffered.distance`,
+    })})`;
+}
+
+const NO_CATCH_UP = sql`, catch_up AS (SELECT NULL::uuid AS id WHERE false)`;
+
 /**
  * The CTEs that hand the place `freed` gave up (a CTE of id, race_id, distance, email, first_name; the
  * distance whose place it was) to the head of that distance's waitlist, and count it: one place fewer
  * only when nobody took it over; one more departure from the waitlist per offer, and for a waitlisted
- * runner who left.
+ * runner who left. With `catchUp`, a place that went to nobody while someone waits gets the catch-up.
  */
-function passOn(freed: SQL, from: RegistrationStatus, offer: OfferTasks | undefined): SQL {
+function passOn(freed: SQL, from: RegistrationStatus, offer: OfferTasks | undefined, catchUp?: NewTask): SQL {
   const held = HOLDS_A_PLACE.includes(from);
   const holds = sql`${held}::boolean`;
-  return sql`${held && offer ? offerTo(freed, offer, holds) : NO_OFFER},
+  return sql`${held && offer ? offerTo(freed, offer, holds) : NO_OFFER}${
+    held && catchUp ? catchUpOf(freed, catchUp) : NO_CATCH_UP
+  },
     counts AS (
       UPDATE distance_counts c
       SET taken = c.taken - CASE WHEN ${holds} AND NOT EXISTS (SELECT 1 FROM offer) THEN 1 ELSE 0 END,
@@ -101,11 +130,18 @@ export async function release(db: Database, r: Release): Promise<ReleaseResult> 
       SET status = ${r.to}, hold_expires_at = NULL, status_changed_at = now()
       WHERE id = ${r.registrationId} AND status = ${r.from}${r.to === 'expired' ? sql` AND hold_expires_at <= now()` : sql``}
       RETURNING id, race_id, distance, email, first_name
-    )${passOn(sql`freed`, r.from, r.offer)}${runnerTasks(sql`freed`, r.tasks, r.cancelKinds)}
+    )${passOn(sql`freed`, r.from, r.offer, r.catchUp)}${runnerTasks(sql`freed`, r.tasks, r.cancelKinds)}
     SELECT (SELECT count(*) FROM freed)::int AS released, (SELECT id FROM offer LIMIT 1) AS offered_id,
-           (SELECT count(*) FROM counts)::int AS counted`;
-  const [row] = await queryRows<{ released: number; offered_id: string | null }>(db, statement);
-  return { released: Number(row?.released) === 1, offeredId: row?.offered_id ?? null };
+           (SELECT id FROM catch_up LIMIT 1) AS catch_up_id, (SELECT count(*) FROM counts)::int AS counted`;
+  const [row] = await queryRows<{ released: number; offered_id: string | null; catch_up_id: string | null }>(
+    db,
+    statement,
+  );
+  return {
+    released: Number(row?.released) === 1,
+    offeredId: row?.offered_id ?? null,
+    catchUpId: row?.catch_up_id ?? null,
+  };
 }
 
 /**
@@ -138,14 +174,22 @@ export async function move(db: Database, m: Move): Promise<MoveResult> {
       UPDATE registrations r SET distance = ${m.to}, status_changed_at = now()
       FROM moving WHERE r.id = moving.id AND EXISTS (SELECT 1 FROM slot)
       RETURNING r.id, r.race_id, moving.distance AS distance, r.email, r.first_name
-    )${passOn(sql`moved`, 'registered', m.offer)}${insertTasks(m.tasks, sql`moved`)}
+    )${passOn(sql`moved`, 'registered', m.offer, m.catchUp)}${insertTasks(m.tasks, sql`moved`)}
     SELECT (SELECT count(*) FROM moving)::int AS found, (SELECT count(*) FROM moved)::int AS moved,
-           (SELECT id FROM offer LIMIT 1) AS offered_id, (SELECT count(*) FROM counts)::int AS counted`;
+           (SELECT id FROM offer LIMIT 1) AS offered_id, (SELECT id FROM catch_up LIMIT 1) AS catch_up_id,
+           (SELECT count(*) FROM counts)::int AS counted`;
   for (let round = 0; ; round++) {
     try {
-      const [row] = await queryRows<{ found: number; moved: number; offered_id: string | null }>(db, statement);
-      if (Number(row?.moved) === 1) return { outcome: 'moved', offeredId: row?.offered_id ?? null };
-      return { outcome: Number(row?.found) === 1 ? 'full' : 'stale', offeredId: null };
+      const [row] = await queryRows<{
+        found: number;
+        moved: number;
+        offered_id: string | null;
+        catch_up_id: string | null;
+      }>(db, statement);
+      if (Number(row?.moved) === 1) {
+        return { outcome: 'moved', offeredId: row?.offered_id ?? null, catchUpId: row?.catch_up_id ?? null };
+      }
+      return { outcome: Number(row?.found) === 1 ? 'full' : 'stale', offeredId: null, catchUpId: null };
     } catch (error) {
       if (postgresErrorCode(error) !== '40P01' || round >= 2) throw error;
     }
@@ -205,12 +249,12 @@ export async function offerFreePlaces(
   distance: string,
   cap: number,
   offer: () => OfferTasks,
-): Promise<number> {
-  let offers = 0;
+): Promise<FreePlacesOffered> {
+  const offers: OfferTasks[] = [];
   for (;;) {
-    const { offered, more } = await offerOnePlace(db, raceId, distance, cap, offer());
-    if (offered) offers++;
-    else if (more) throw new Error('the head of the waitlist is busy: try again');
-    else return offers;
+    const next = offer();
+    const { offered, more } = await offerOnePlace(db, raceId, distance, cap, next);
+    if (!offered) return { offers, busy: more };
+    offers.push(next);
   }
 }

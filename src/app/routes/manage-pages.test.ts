@@ -65,7 +65,7 @@ async function given(status: RegistrationStatus) {
       release: async (r: Release) => {
         releases.push(r);
         current = { ...current, status: r.to };
-        return { released: true, offeredId: null };
+        return { released: true, offeredId: null, catchUpId: null };
       },
     },
     engine: { deliver: async () => new Map() },

@@ -2,8 +2,9 @@
 // Workers). After the response, in waitUntil: the task is already stored, so an enqueue that fails
 // loses nothing — the sweeper finds the task overdue and announces it again (src/tasks/sql/overdue.ts).
 import type { Context } from 'hono';
-import { taskMessage, tasksByDelay } from '../../ports/email-queue.js';
+import { announceTasks } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
+import type { WrittenTask } from '../../ports/tasks.js';
 import type { AppDeps } from '../deps.js';
 
 /** Whether tasks are delivered through the queue (then `announce` is how their delivery starts). */
@@ -19,40 +20,33 @@ export function deliversThroughQueue(deps: Pick<AppDeps, 'emailQueue'>): boolean
 export function announce(
   c: Context,
   deps: Pick<AppDeps, 'emailQueue' | 'logger'>,
-  tasks: { id: string; runAt?: Date | null }[],
+  tasks: readonly WrittenTask[],
 ): void {
   const queue = deps.emailQueue;
-  if (!queue) return;
-  const due = tasks.map(({ id, runAt }) => ({ id, dueInMs: runAt ? runAt.getTime() - Date.now() : 0 }));
-  for (const [delaySeconds, taskIds] of tasksByDelay(due)) {
-    c.executionCtx.waitUntil(
-      queue
-        .send(taskIds.map(taskMessage), delaySeconds > 0 ? { delaySeconds } : undefined)
-        .catch((error) =>
-          deps.logger.warn('queue.enqueue_failed', { taskIds: taskIds.join(','), error: describeError(error) }),
-        ),
-    );
-  }
+  if (!queue || tasks.length === 0) return;
+  c.executionCtx.waitUntil(
+    announceTasks(queue, tasks, (taskIds, error) =>
+      deps.logger.warn('queue.enqueue_failed', { taskIds: taskIds.join(','), error: describeError(error) }),
+    ),
+  );
 }
 
 /**
  * Starts the delivery of tasks written pending (`claim`) by a request, after the response: through the
- * queue when there is one, else this engine claims them by id (a claim reads the payloads the
- * statement completed in SQL, which the request does not have). If the process dies first, a sweeper
- * finds them due.
+ * queue when there is one, else this engine claims the due ones by id (a claim reads the payloads the
+ * statement completed in SQL, which the request does not have) and its sweeper hears of the later ones
+ * (an offer's expiry: the Node sweeper wakes for it). If the process dies first, a sweeper finds them due.
  */
-export function startTasks(
-  c: Context,
-  deps: Pick<AppDeps, 'emailQueue' | 'logger'>,
-  tasks: { id: string; runAt?: Date | null }[],
-): void {
+export function startTasks(c: Context, deps: Pick<AppDeps, 'emailQueue' | 'logger'>, tasks: WrittenTask[]): void {
   if (tasks.length === 0) return;
   if (deliversThroughQueue(deps)) {
     announce(c, deps, tasks);
     return;
   }
   const { engine } = c.get('services');
-  const due = tasks.filter((t) => !t.runAt || t.runAt.getTime() <= Date.now()).map((t) => t.id);
+  const now = Date.now();
+  for (const { runAt } of tasks) if (runAt && runAt.getTime() > now) engine.expectDue(runAt);
+  const due = tasks.filter((t) => !t.runAt || t.runAt.getTime() <= now).map((t) => t.id);
   if (due.length === 0) return;
   c.executionCtx.waitUntil(
     engine.deliver(due).then(

@@ -12,7 +12,7 @@ import { reminderSchedule } from '../../domain/reminders.js';
 import type { RunnerLetter } from '../../ports/runner-letters.js';
 import type { IdempotentResponse, InsertOutcome, NewRegistration, Strategy } from '../../ports/store.js';
 import type { EmailPayload } from '../../tasks/kinds/email.js';
-import { EXPIRE_HOLD } from '../../tasks/kinds/expire-hold.js';
+import { EXPIRE_HOLD } from '../../tasks/kinds/offer.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
 import { SEND_RUNNER_EMAIL } from '../../tasks/kinds/send-runner-email.js';

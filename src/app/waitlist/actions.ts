@@ -5,7 +5,8 @@
 import type { Context } from 'hono';
 import { findDistance } from '../../domain/race.js';
 import type { Registration, RegistrationStatus } from '../../ports/store.js';
-import { EXPIRE_HOLD, holdKey, offerTasks, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
+import { holdKey, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
+import { EXPIRE_HOLD, passOn } from '../../tasks/kinds/offer.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { reminderKey, SEND_REMINDER_EMAIL } from '../../tasks/kinds/send-reminder-email.js';
 import { SEND_RUNNER_EMAIL } from '../../tasks/kinds/send-runner-email.js';
@@ -37,14 +38,15 @@ export async function withdraw(c: Context, deps: WaitlistDeps, start: Registrati
     if (GONE.includes(registration.status)) return registration.status;
     const from = registration.status;
     const letter = deps.links ? [deps.newTask(SEND_RUNNER_EMAIL, { letter: 'withdrawn', was: from }, 0)] : [];
-    const offer = deps.offerTtlMs === undefined ? undefined : offerTasks(deps, deps.offerTtlMs);
+    const next = passOn(deps);
     const result = await c.get('services').store.release({
       registrationId: registration.id,
       from,
       to: 'withdrawn',
       tasks: letter,
       cancelKinds: RELEASE_CANCELS,
-      offer,
+      offer: next.offer,
+      catchUp: next.catchUp,
     });
     if (result.released) {
       deps.logger.info('registration.withdrawn', {
@@ -52,7 +54,8 @@ export async function withdraw(c: Context, deps: WaitlistDeps, start: Registrati
         from,
         offeredId: result.offeredId,
       });
-      startTasks(c, deps, [...letter, ...(result.offeredId && offer ? [offer.email] : [])]);
+      // The letter, the offer's email and its expiry (due at the deadline), and a catch-up if written.
+      startTasks(c, deps, [...letter, ...next.written(result)]);
       return 'withdrawn';
     }
     registration = await reread(c, registration.id);
@@ -147,14 +150,15 @@ export async function changeDistance(
         key: { value: reminderKey(registration.id, r.offset), mode: 'replace' },
       }),
     );
-    const offer = deps.offerTtlMs === undefined ? undefined : offerTasks(deps, deps.offerTtlMs);
+    const next = passOn(deps);
     const result = await store.move({
       registrationId: registration.id,
       from: registration.distance,
       to: distance,
       cap,
       tasks: [confirmation, ...reminders],
-      offer,
+      offer: next.offer,
+      catchUp: next.catchUp,
     });
     if (result.outcome === 'full') return 'full';
     if (result.outcome === 'moved') {
@@ -164,7 +168,7 @@ export async function changeDistance(
         to: distance,
         offeredId: result.offeredId,
       });
-      startTasks(c, deps, [confirmation, ...reminders, ...(result.offeredId && offer ? [offer.email] : [])]);
+      startTasks(c, deps, [confirmation, ...reminders, ...next.written({ released: true, ...result })]);
       return 'moved';
     }
     registration = await reread(c, registration.id);

@@ -4,7 +4,7 @@
 // way no attempt can cause a second email.
 import { type EmailMessage, emailMessageSchema, MailError, type Mailer } from '../../ports/mailer.js';
 import { type RenderLetter, runnerLetterSchema } from '../../ports/runner-letters.js';
-import type { NewTask } from '../../ports/tasks.js';
+import type { NewTask, WrittenTask } from '../../ports/tasks.js';
 import type { Waitlist } from '../../ports/waitlist.js';
 import { MAX_BATCH } from '../batcher.js';
 import { AnsweredError, PauseDeliveryError, PermanentError, RateLimitedError, RetryAfterError } from '../errors.js';
@@ -30,6 +30,15 @@ export interface WaitlistKindDeps {
   newTask: (kind: string, payload: unknown, priority: number) => NewTask;
   /** How long an offer holds its place; undefined: the race has no waitlist. */
   offerTtlMs: number | undefined;
+  /** A distance's cap (the race configuration), for the catch-up (offer-free-places). */
+  capOf: (raceId: string, distance: string) => number;
+  /**
+   * Starts the delivery of the tasks a kind's statement wrote (the letters, an offer's email and
+   * expiry), as `startTasks` does for a request's: announced on the email queue (each delayed to its
+   * time), or told to the sweeper (on Node it wakes for them; a sweep in progress claims the due ones
+   * next). Never throws: a task not announced is found by the sweeper (src/tasks/sql/overdue.ts).
+   */
+  start: (tasks: WrittenTask[]) => Promise<void>;
 }
 
 /**

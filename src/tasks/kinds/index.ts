@@ -3,6 +3,7 @@
 import type { TaskKind } from '../types.js';
 import type { KindDeps } from './email.js';
 import { expireHold } from './expire-hold.js';
+import { offerFreePlaces } from './offer-free-places.js';
 import { sendConfirmationEmail } from './send-confirmation-email.js';
 import { sendReminderEmail } from './send-reminder-email.js';
 import { sendRunnerEmail } from './send-runner-email.js';
@@ -11,6 +12,8 @@ export type { KindDeps };
 
 export function taskKinds(deps: KindDeps): TaskKind[] {
   const kinds = [sendConfirmationEmail(deps), sendReminderEmail(deps)];
-  if (deps.waitlist) kinds.push(sendRunnerEmail(deps.mailer, deps.waitlist), expireHold(deps.waitlist));
+  if (deps.waitlist) {
+    kinds.push(sendRunnerEmail(deps.mailer, deps.waitlist), expireHold(deps.waitlist), offerFreePlaces(deps.waitlist));
+  }
   return kinds;
 }
