@@ -38,8 +38,9 @@ export function announce(
 /**
  * Starts the delivery of tasks written pending (`claim`) by a request, after the response: through the
  * queue when there is one, else this engine claims them by id (a claim reads the payloads the
- * statement completed in SQL, which the request does not have). If the process dies first, a sweeper
- * finds them due.
+ * statement completed in SQL, which the request does not have) and sends them with its other tasks of
+ * their kind (`TaskEngine.start`: a burst of waitlist sign-ups shares batches, as confirmations do). If
+ * the process dies first, a sweeper finds them due.
  */
 export function startTasks(
   c: Context,
@@ -55,9 +56,10 @@ export function startTasks(
   const due = tasks.filter((t) => !t.runAt || t.runAt.getTime() <= Date.now()).map((t) => t.id);
   if (due.length === 0) return;
   c.executionCtx.waitUntil(
-    engine.deliver(due).then(
-      () => {},
-      (error) => deps.logger.warn('task.deliver_failed', { taskIds: due.join(','), error: describeError(error) }),
-    ),
+    engine
+      .start(due)
+      .catch((error) =>
+        deps.logger.warn('task.deliver_failed', { taskIds: due.join(','), error: describeError(error) }),
+      ),
   );
 }
