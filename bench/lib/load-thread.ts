@@ -5,12 +5,14 @@
 // the stand-in's handling of requests, which then look bunched to its per-second rate limit (429s that
 // the service did not cause) and late in its timestamps. A thread has its own event loop.
 import { Worker } from 'node:worker_threads';
-import type { Sample } from './load.js';
+import type { Sample, SignUpFields } from './load.js';
 
 export interface LoadThreadInput {
   urls: string[];
   emails: string[];
   concurrency: number;
+  /** What every sign-up asks for besides the runner (default: round-robin distances, no waitlist). */
+  fields?: SignUpFields;
 }
 
 export type LoadThreadMessage =

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runLoad } from './load.js';
 import type { LoadThreadInput, LoadThreadMessage } from './load-thread.js';
 
-const { urls, emails, concurrency } = workerData as LoadThreadInput;
+const { urls, emails, concurrency, fields } = workerData as LoadThreadInput;
 const stop = new AbortController();
 parentPort?.on('message', (message) => {
   if (message === 'stop') stop.abort();
@@ -23,6 +23,7 @@ const { samples, wallMs } = await runLoad(
     post({ type: 'progress', done });
   },
   stop.signal,
+  fields,
 );
 // A sparse array would not survive structured cloning as such: holes become null explicitly.
 post({ type: 'done', samples: Array.from(samples, (s) => s ?? null), wallMs });

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Race } from '../../src/domain/race.js';
 import { requirePostgres } from '../../tools/postgres.js';
 import { type Machine, machine } from './machine.js';
 import { runBench } from './run.js';
@@ -21,13 +22,17 @@ export interface RunContext {
 }
 
 export interface RigBench {
-  /** `bench:<name>`; the results are `<name>.{md,json}`, the database `fl_<name>_…`. */
+  /** `bench:<name>`; the results are `<name>.{md,json}` (or `<results>.{md,json}`), the database `fl_<name>_…`. */
   name: string;
+  /** The results files' name when it is not `name` (a variant of the benchmark, e.g. `drain-waitlist`). */
+  results?: string;
   /** One line on stdout under the header: what the run does. */
   describe: string;
   parameters: { timeoutS: number; providerRatePerSec: number; latencyMs: number };
   /** Places the race needs on every distance. */
   places: number;
+  /** The race, instead of the default one with room for `places` everywhere. */
+  race?: Race;
   serviceSettings: Record<string, string>;
   outDir: string;
   logDir: string;
@@ -60,6 +65,7 @@ export function rigBench(bench: RigBench): void {
         timeoutS: params.timeoutS,
         standIn: { rateLimitPerSec: params.providerRatePerSec, latencyMs: params.latencyMs },
         places: bench.places,
+        ...(bench.race ? { race: bench.race } : {}),
       },
       async (rig) => {
         const { measured, targets, markdown } = await bench.run(rig, runId);
@@ -77,8 +83,9 @@ export function rigBench(bench: RigBench): void {
           ...measured,
         };
         await mkdir(bench.outDir, { recursive: true });
-        const jsonPath = join(bench.outDir, `${bench.name}.json`);
-        const mdPath = join(bench.outDir, `${bench.name}.md`);
+        const base = bench.results ?? bench.name;
+        const jsonPath = join(bench.outDir, `${base}.json`);
+        const mdPath = join(bench.outDir, `${base}.md`);
         await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
         await writeFile(mdPath, md);
         console.log(`results: ${jsonPath}\n         ${mdPath}\nservice logs: ${bench.logDir}`);

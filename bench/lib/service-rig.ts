@@ -8,12 +8,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_RACE } from '../../src/domain/race.js';
+import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
 import { OUT_ROOT, outputDir } from '../../tools/output.js';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, type ResendStandInOptions, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { positiveInt } from './args.js';
-import type { Sample } from './load.js';
+import type { Sample, SignUpFields } from './load.js';
 import { runLoadOnThread } from './load-thread.js';
 import { progressLine } from './progress.js';
 import { peakRssMiB, type ServiceProcess, startServiceProcess } from './service-process.js';
@@ -92,7 +92,7 @@ export interface Rig {
   stop: AbortSignal;
   /** The PostgreSQL server's version, e.g. "15.20". */
   postgres: string;
-  /** RACE_CONFIG for the services: the default race with room for `places` on every distance. */
+  /** RACE_CONFIG for the services: the default race with room for `places` on every distance, or the bench's own. */
   racePath: string;
   /** The services, once started (`startServices`), in the order asked for. */
   services: ServiceProcess[];
@@ -106,7 +106,15 @@ export interface Rig {
  * on Ctrl-C) after stopping the services and dropping the database.
  */
 export async function runRig(
-  options: { script: string; dbPrefix: string; timeoutS: number; standIn: ResendStandInOptions; places: number },
+  options: {
+    script: string;
+    dbPrefix: string;
+    timeoutS: number;
+    standIn: ResendStandInOptions;
+    places: number;
+    /** The race itself, instead of the default one with room for `places`. */
+    race?: Race;
+  },
   body: (rig: Rig) => Promise<number>,
 ): Promise<number> {
   // Given up (--timeout, Ctrl-C): the phases notice at their next step, and the finally below cleans up.
@@ -128,7 +136,7 @@ export async function runRig(
     const postgres =
       (await db.query<{ server_version: string }>('SHOW server_version'))[0]?.server_version.split(' ')[0] ?? '?';
     standIn = await startResendStandIn(options.standIn);
-    const racePath = await writeRaceConfig(raceDir, options.places);
+    const racePath = await writeRaceConfig(raceDir, options.places, options.race);
     return await body({ db, standIn, stop: giveUp.signal, postgres, racePath, services: [], started });
   } catch (error) {
     if (!giveUp.signal.aborted) throw error;
@@ -146,9 +154,12 @@ export async function runRig(
   }
 }
 
-/** A race whose caps hold `places` on every distance (the default race has 7,000 places), same distances. */
-async function writeRaceConfig(dir: string, places: number): Promise<string> {
-  const race = {
+/**
+ * `given`, or a race whose caps hold `places` on every distance (the default race has 7,000 places),
+ * same distances.
+ */
+async function writeRaceConfig(dir: string, places: number, given?: Race): Promise<string> {
+  const race = given ?? {
     ...DEFAULT_RACE,
     distances: DEFAULT_RACE.distances.map((d) => ({ ...d, cap: Math.max(d.cap, places) })),
   };
@@ -222,20 +233,21 @@ export async function stopServices(services: ServiceProcess[]): Promise<ProcessR
 /**
  * The burst: POST /api/registrations with each of `emails`, round-robin over the rig's services, closed
  * loop at `concurrency`, on a thread of its own (so the client's work does not delay the stand-in on this
- * thread). `onAnswered` hears how many have answered so far. Returns the answers (none for a request never
- * sent because the run gave up) and how long it took.
+ * thread). `onAnswered` hears how many have answered so far; `fields` go into every sign-up. Returns the
+ * answers (none for a request never sent because the run gave up) and how long it took.
  */
 export async function burst(
   rig: Rig,
   emails: string[],
   concurrency: number,
   onAnswered: (done: number) => void = () => {},
+  fields?: SignUpFields,
 ): Promise<{ sent: Sample[]; wallMs: number }> {
   const urls = rig.services.map((s) => `${s.url}/api/registrations`);
   const progress = progressLine();
   const start = performance.now();
   const { samples, wallMs } = await runLoadOnThread(
-    { urls, emails, concurrency },
+    { urls, emails, concurrency, ...(fields ? { fields } : {}) },
     (done) => {
       onAnswered(done);
       const rate = done / ((performance.now() - start) / 1000);

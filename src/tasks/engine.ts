@@ -80,6 +80,13 @@ export interface TaskEngine {
   expectDue(runAt: Date): void;
   /** A queue consumer's delivery: claims those of `ids` that are due or abandoned, runs them, says where each stands. */
   deliver(ids: string[]): Promise<Map<string, TaskState>>;
+  /**
+   * Starts tasks a request wrote pending, after its answer (no queue): claims those of `ids` that are
+   * due, by id, and hands each to the batcher of its kind, as the fast path does, so the tasks of many
+   * requests at once share batches (one provider request for up to 100) instead of one each. Resolves
+   * once they are done; rejects only if the claim fails (the tasks then wait for a sweeper).
+   */
+  start(ids: string[]): Promise<void>;
   /** Due tasks nobody picked up for `graceMs` (a lost queue message): their ids, to announce again. */
   overdue(limit: number, graceMs: number): Promise<string[]>;
   /** The waiting ones of `ids` become dead letters (the queue gave up on them); returns those marked. */
@@ -202,6 +209,18 @@ export function createTaskEngine(options: TaskEngineOptions): TaskEngine {
       // While paused or stopping nothing is claimed: the tasks wait in the table (see `sweep`).
       if (ids.length > 0 && attempts.open()) await claimAndSend('queue.deliver', { 'queue.messages': ids.length }, ids);
       return store.taskStates(ids);
+    },
+    async start(ids) {
+      // While paused or stopping nothing is claimed: the tasks wait in the table (see `sweep`).
+      if (ids.length === 0 || !attempts.open()) return;
+      const claimed = await store.claimTasks(owner, ids.length, options.leaseMs, ids);
+      // A task of a batch already formed is re-sent as that batch; one of an unknown kind is dead alone.
+      const alone = claimed.filter((t) => t.batchId || !kinds.has(t.kind));
+      const joining = claimed.filter((t) => !alone.includes(t));
+      await Promise.all([
+        ...sendClaimed(sender, kinds, alone, ROOT_CONTEXT),
+        ...joining.map((t) => batcherFor(kinds.get(t.kind) as TaskKind).add(t)),
+      ]);
     },
     overdue: (limit, graceMs) => store.overdueTasks(limit, graceMs),
     giveUp: (ids, reason) => store.giveUpTasks(ids, reason),

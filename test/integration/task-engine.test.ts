@@ -28,6 +28,7 @@ import { defineKind, type TaskKind } from '../../src/tasks/types.js';
 import { resetDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { newRegistration } from '../support/fixtures.js';
+import { eventually } from '../support/http.js';
 
 let handle: DatabaseHandle;
 let store: Store;
@@ -449,6 +450,51 @@ describe('task engine: batches', () => {
     expect(rows.map((r) => r.batch_id)).toEqual(Array(9).fill(calls[0]!.batchId));
     expect([...new Set(rows.map((r) => r.task_id))].sort()).toEqual(ids);
     expect(rows.map((r) => r.outcome)).toEqual([...Array(6).fill('failed'), ...Array(3).fill('succeeded')]);
+  });
+
+  it('start(): tasks written pending by several requests at once share the next batch of their kind', async () => {
+    // The first batch is held at its send, so the tasks started after it find a batch on its way and
+    // gather into the next one (the window is long, so that they surely make it).
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls: string[][] = [];
+    const kind: TaskKind = defineKind({
+      name: SEND_CONFIRMATION_EMAIL,
+      payload: z.unknown(),
+      priority: 0,
+      batchSize: 100,
+      async send(payloads, { taskIds }) {
+        calls.push(taskIds);
+        if (calls.length === 1) await held;
+        return payloads.map((_, i) => ({ ok: true as const, result: { id: `p-${i}` } }));
+      },
+    });
+    const engine = engineWith({ kinds: [kind], batchWindowMs: 500 });
+    // What a request writes pending and starts after its answer (a waitlist notice).
+    const pending = async () => {
+      const task = engine.task(kind.name, { note: 'written pending' }, { claim: true });
+      expect(await store.insertRegistrationWithTask(newRegistration(DEFAULT_RACE.id), task)).toBe('stored');
+      return task.id;
+    };
+
+    const first = await pending();
+    const firstDone = engine.start([first]);
+    await eventually(() => expect(calls).toHaveLength(1));
+    const others = [await pending(), await pending(), await pending()];
+    // Each as its own request would: one id per call.
+    const othersDone = others.map((id) => engine.start([id]));
+    await sleep(100);
+    release();
+    await Promise.all([firstDone, ...othersDone]);
+
+    expect(calls).toEqual([[first], [...others].sort()]);
+    const rows = await raw<{ status: string; attempts: number }>('SELECT status, attempts FROM tasks');
+    expect(rows).toEqual(Array(4).fill({ status: 'succeeded', attempts: 1 }));
+    // A task started again (a duplicate call) is not claimed twice: nothing more is sent.
+    await engine.start([first]);
+    expect(calls).toHaveLength(2);
   });
 
   it("an error answer to a batch's first request: nothing was sent, the next sweep forms a new batch", async () => {

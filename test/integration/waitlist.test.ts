@@ -304,3 +304,54 @@ describe('verification holds (node)', () => {
     expect(emailsTo(d.email)[1]?.subject).toContain('expired');
   });
 });
+
+// Waitlist notices are written pending and started after the answer. Started one claim at a time, each
+// used to go out as a provider request of its own, which at the provider's 5 requests/s could not keep
+// up with a burst (bench:drain --waitlist); they now gather into batches as confirmations do. As in
+// batches.test.ts, the first notice is held at the stand-in's gate and a long batch window lets the
+// next ones surely gather.
+describe('waitlist notices of sign-ups at once (node)', () => {
+  const file = join(tmpdir(), `finishline-waitlist-batch-race-${process.pid}.json`);
+  const stack = useStack('fl_waitlist_batch', startNodeTarget, () => {
+    writeFileSync(file, JSON.stringify({ ...race, id: 'waitlist-batch-race' }));
+    return {
+      RACE_CONFIG: file,
+      PUBLIC_URL,
+      LINK_SECRET,
+      ADMIN_TOKEN,
+      EMAIL_RATE_LIMIT_PER_SEC: '2000',
+      EMAIL_BATCH_WINDOW_MS: '1000',
+    };
+  });
+
+  it("share one provider request, each with its runner's own number", async () => {
+    const emailsTo = (email: string) => stack.resend.accepted().filter((e) => e.to.includes(email));
+    const placed = runner({ distance: '10' });
+    expect((await post(stack.target, '/api/registrations', placed)).status).toBe(201);
+    await eventually(() => expect(emailsTo(placed.email)).toHaveLength(1));
+
+    const gate = stack.resend.hold();
+    const first = runner({ distance: '10', joinWaitlist: true });
+    expect(await (await post(stack.target, '/api/registrations', first)).json()).toMatchObject({ position: 1 });
+    await gate.waitForHeld(1);
+    const others = Array.from({ length: 5 }, () => runner({ distance: '10', joinWaitlist: true }));
+    const answers = await Promise.all(others.map((o) => post(stack.target, '/api/registrations', o)));
+    const positions = await Promise.all(answers.map(async (a) => (await a.json()).position as number));
+    expect([...positions].sort()).toEqual([2, 3, 4, 5, 6]);
+    gate.release();
+
+    await eventually(() => {
+      for (const o of [first, ...others]) expect(emailsTo(o.email)).toHaveLength(1);
+    });
+    // The confirmation, the held notice, then the five others in one batch.
+    expect(
+      stack.resend
+        .acceptedRequests()
+        .map((r) => r.emails)
+        .sort(),
+    ).toEqual([1, 1, 5]);
+    others.forEach((o, i) => {
+      expect(emailsTo(o.email)[0]?.text).toContain(`number ${positions[i]}.`);
+    });
+  });
+});

@@ -34,8 +34,10 @@ export function announce(
 /**
  * Starts the delivery of tasks written pending (`claim`) by a request, after the response: through the
  * queue when there is one, else this engine claims the due ones by id (a claim reads the payloads the
- * statement completed in SQL, which the request does not have) and its sweeper hears of the later ones
- * (an offer's expiry: the Node sweeper wakes for it). If the process dies first, a sweeper finds them due.
+ * statement completed in SQL, which the request does not have) and sends them with its other tasks of
+ * their kind (`TaskEngine.start`: a burst of waitlist sign-ups shares batches, as confirmations do); its
+ * sweeper hears of the later ones (an offer's expiry: the Node sweeper wakes for it). If the process
+ * dies first, a sweeper finds them due.
  */
 export function startTasks(c: Context, deps: Pick<AppDeps, 'emailQueue' | 'logger'>, tasks: WrittenTask[]): void {
   if (tasks.length === 0) return;
@@ -49,9 +51,10 @@ export function startTasks(c: Context, deps: Pick<AppDeps, 'emailQueue' | 'logge
   const due = tasks.filter((t) => !t.runAt || t.runAt.getTime() <= now).map((t) => t.id);
   if (due.length === 0) return;
   c.executionCtx.waitUntil(
-    engine.deliver(due).then(
-      () => {},
-      (error) => deps.logger.warn('task.deliver_failed', { taskIds: due.join(','), error: describeError(error) }),
-    ),
+    engine
+      .start(due)
+      .catch((error) =>
+        deps.logger.warn('task.deliver_failed', { taskIds: due.join(','), error: describeError(error) }),
+      ),
   );
 }
