@@ -38,6 +38,11 @@ const ERRORS = {
     headers: WWW_AUTHENTICATE,
   },
   not_found: { status: '404', codes: ['not_found'], description: 'Unknown id: `not_found`' },
+  unknown_token: {
+    status: '404',
+    codes: ['not_found'],
+    description: 'No registration has this manage token (or it is not one; or manage links are off): `not_found`',
+  },
   not_enabled: {
     status: '404',
     codes: ['not_found'],
@@ -54,6 +59,16 @@ const ERRORS = {
     description:
       '`not_dead` (the task is not a dead letter) or `key_taken` (a pending or running task of its kind carries ' +
       'its key: nothing was replayed)',
+  },
+  not_offered: {
+    status: '409',
+    codes: ['not_offered'],
+    description: 'No place is offered to this registration (never offered, or already declined): `not_offered`',
+  },
+  offer_expired: {
+    status: '410',
+    codes: ['offer_expired'],
+    description: 'The offer’s deadline passed: the place has passed on to the next runner: `offer_expired`',
   },
   payload_too_large: {
     status: '413',
@@ -94,6 +109,14 @@ const ERRORS = {
     codes: ['rate_limited'],
     description:
       'Too many requests from this client (sign-ups and re-sends count together): `rate_limited`, with `Retry-After`',
+    headers: RETRY_AFTER,
+  },
+  manage_rate_limited: {
+    status: '429',
+    codes: ['rate_limited'],
+    description:
+      'Too many requests from this client (sign-ups, re-sends and manage actions count together): ' +
+      '`rate_limited`, with `Retry-After`',
     headers: RETRY_AFTER,
   },
   admin_rate_limited: {
