@@ -120,6 +120,9 @@ describe('the waitlist over HTTP (node)', () => {
       await manage(next, 'withdraw');
       expect(await statusOf(last)).toBe('offered');
       expect(await (await manage(last, 'decline')).json()).toEqual({ status: 'withdrawn' });
+      // Nobody waits now: the place is free again, and the race says so (the gone are not counted).
+      const spots = await (await get('/api/race')).json();
+      expect(spots.distances.find((d: { id: string }) => d.id === 'half').spotsLeft).toBe(1);
 
       // An offer whose deadline has passed: 410, then the expiry (due now) moves the runner on.
       const holder2 = (await signUp('half')).body.id;

@@ -7,7 +7,7 @@
 //                 violation, which undoes the whole statement, place included
 //   task, key     the outbox task (already leased; its INSERT is src/tasks/sql/enqueue.ts) and the
 //                 idempotent response, from the registration
-import { and, count, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
 import { emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type {
@@ -20,6 +20,7 @@ import type {
   WaitlistJoin,
 } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
+import { HOLDS_A_PLACE } from '../../ports/waitlist.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
@@ -255,11 +256,12 @@ export async function enqueueRegistrationTask(
   return Number(row?.written) === 1;
 }
 
+/** The places held per distance (registered, pending verification, offered): what the cap bounds. */
 export async function countRegistrationsByDistance(db: Database, raceId: string): Promise<Record<string, number>> {
   const rows = await db
     .select({ distance: registrations.distance, n: count() })
     .from(registrations)
-    .where(eq(registrations.raceId, raceId))
+    .where(and(eq(registrations.raceId, raceId), inArray(registrations.status, [...HOLDS_A_PLACE])))
     .groupBy(registrations.distance);
   return Object.fromEntries(rows.map((r) => [r.distance, Number(r.n)]));
 }
