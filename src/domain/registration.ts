@@ -85,7 +85,13 @@ export function registrationInputSchema(race: Race) {
         error: (issue) => (typeof issue.input === 'string' ? `must be one of: ${ids.join(', ')}` : 'must be a string'),
       }),
       // When the distance is full and the race has a waitlist: join it rather than be refused.
-      joinWaitlist: z.optional(z.boolean({ error: 'must be true or false' })),
+      joinWaitlist: z.optional(z.boolean({ error: 'must be true or false' })).check(
+        z.meta({
+          description:
+            'If the distance is full: join its waitlist (201 `waitlisted`, with the runner’s number) rather ' +
+            'than be refused (409 `distance_full`). Only where the race has a waitlist; else refused as full',
+        }),
+      ),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field' : undefined) },
   );

@@ -1,10 +1,11 @@
 // The admin port: what the admin API reads, the one write it makes (replaying a dead letter), and the
-// dashboard's sign-in sessions.
-// Lists are keyset-paged newest first (created_at desc, id desc). A position is where a page ended;
-// the HTTP edge turns it into an opaque cursor. Nothing here exposes a task's payload (it carries the
-// runner's email): admins see registrations through their own list.
+// dashboard's sign-in sessions. (Withdrawing a runner is the waitlist's statement, src/ports/waitlist.ts.)
+// Lists are keyset-paged newest first (created_at desc, id desc) — except the waitlisted runners, listed
+// in waitlist order (by distance, then ticket). A position is where a page ended; the HTTP edge turns it
+// into an opaque cursor. Nothing here exposes a task's payload (it carries the runner's email): admins
+// see registrations through their own list.
 import type { EmailDeliveryStatus } from './email-delivery.js';
-import type { Strategy } from './store.js';
+import type { RegistrationStatus, Strategy } from './store.js';
 import type { AttemptOutcome, TaskStatus } from './tasks.js';
 
 /**
@@ -17,10 +18,27 @@ export interface PagePosition {
   id: string;
 }
 
-export interface Page<T> {
+/**
+ * Where a page in waitlist order ended: the last row's race, distance and waitlist ticket (tickets are
+ * handed out per race and distance, and never change).
+ */
+export interface WaitlistPagePosition {
+  raceId: string;
+  distance: string;
+  ticket: number;
+}
+
+/** Where a page of registrations ended: newest first, or (waitlisted runners) in waitlist order. */
+export type RegistrationPagePosition = PagePosition | WaitlistPagePosition;
+
+export function isWaitlistPosition(position: RegistrationPagePosition): position is WaitlistPagePosition {
+  return 'ticket' in position;
+}
+
+export interface Page<T, P = PagePosition> {
   items: T[];
   /** Position of the last item when more rows follow; null on the last page. */
-  next: PagePosition | null;
+  next: P | null;
 }
 
 export interface TaskAttemptView {
@@ -72,6 +90,11 @@ export interface RegistrationView {
   createdAt: Date;
   /** The delivery status of the registration's latest task (`not_tracked` when it has none). */
   emailStatus: EmailDeliveryStatus;
+  status: RegistrationStatus;
+  /** The runner's number in the distance's waitlist now (1 = next), while waitlisted; else null. */
+  position: number | null;
+  /** Until when an offer (or a verification hold) keeps the place; null when none is held. */
+  holdExpiresAt: Date | null;
 }
 
 export interface RegistrationListQuery {
@@ -80,9 +103,28 @@ export interface RegistrationListQuery {
   /** Case-insensitive substring of first name, last name or email; `%` and `_` match literally. */
   q?: string;
   strategy?: Strategy;
+  /**
+   * Only registrations in this status. `waitlisted` lists in waitlist order (by race and distance, then
+   * ticket: position 1 first) and pages by WaitlistPagePosition; every other list is newest first.
+   */
+  status?: RegistrationStatus;
   limit: number;
-  after?: PagePosition;
+  /** Of the kind the list's order pages by (a waitlist position exactly when `status` is `waitlisted`). */
+  after?: RegistrationPagePosition;
 }
+
+/**
+ * A distance's places at one instant (one statement): the places held (registered + pending verification
+ * + offered, the figure the cap bounds), the open offers among them, and the runners waiting.
+ */
+export interface DistancePlaces {
+  taken: number;
+  offersOpen: number;
+  waitlistLength: number;
+}
+
+/** Every distance of the race, in the race's order, with its cap: what the admin shows and exports. */
+export type RacePlaces = Record<string, DistancePlaces & { cap: number }>;
 
 /**
  * `key_taken`: the dead task (or a dead batch mate) carries a key that a pending or running task of its
@@ -125,7 +167,9 @@ export interface AdminStore {
    * Any kind of task; never one whose key a live task of its kind has taken since (`key_taken`).
    */
   replayDeadTask(id: string, extraAttempts: number): Promise<ReplayResult>;
-  listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView>>;
+  listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView, RegistrationPagePosition>>;
+  /** The places of the race's distances that have registrations (a distance without any is absent). */
+  placesByDistance(raceId: string): Promise<Record<string, DistancePlaces>>;
   deliveryMetrics(): Promise<DeliveryMetrics>;
   /**
    * Starts a dashboard session known by `idHash`, the SHA-256 of its id (the id itself only ever

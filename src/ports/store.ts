@@ -122,7 +122,10 @@ export interface Store extends Waitlist {
    * True when it was written.
    */
   enqueueRegistrationTask(registrationId: string, task: NewTask, withinMs: number): Promise<boolean>;
-  /** Places held per distance id (registered, held, offered): the taken places the cap counts. */
+  /**
+   * Places held per distance of the race (registered, pending verification, offered): what the cap
+   * bounds, so cap minus this is the places left. A distance with none is absent.
+   */
   countRegistrationsByDistance(raceId: string): Promise<Record<string, number>>;
 
   /** The dev mailbox. Idempotent per key: the same key returns the first message's id. */

@@ -1,8 +1,9 @@
 // The admin dashboard in a real Chromium, on the Node service with a real PostgreSQL and the Resend
 // stand-in (so a confirmation email can be refused permanently and become a dead letter): sign-in
 // with the token through the form (a server-side session), search, replay a dead letter with the
-// Retry button and see it delivered, download the CSV, the session cookie's limits (reads only; JSON
-// writes stay Bearer-only), and signing out ending the session for a copied cookie too.
+// Retry button and see it delivered, download the CSV, withdraw a runner (behind a confirmation), the
+// session cookie's limits (reads only; JSON writes stay Bearer-only), and signing out ending the session
+// for a copied cookie too.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Cookie, Locator, Page } from 'playwright-core';
@@ -104,7 +105,7 @@ describe('admin dashboard in Chromium', () => {
     const rows = await stack.db.query<{ id_hash: string }>('SELECT id_hash FROM admin_sessions');
     expect(rows).toEqual([{ id_hash: createHash('sha256').update(session.value).digest('hex') }]);
 
-    const perDistance = await text(page.locator('ul[aria-label="Registrations per distance"]'));
+    const perDistance = await text(page.locator('ul[aria-label="Places per distance"]'));
     expect(perDistance).toMatch(/Half marathon\s*2\s*\/\s*3,000/);
     expect(perDistance).toMatch(/Marathon\s*1\s*\/\s*2,000/);
     const tasks = await text(page.locator('ul[aria-label="Email tasks by status"]'));
@@ -173,7 +174,24 @@ describe('admin dashboard in Chromium', () => {
     expect(edsger![0]).toBe(dead.registrationId);
     expect(edsger!.slice(1, 3)).toEqual(['Edsger', 'Dijkstra']);
     expect(edsger![5]).toBe('full');
-    expect(edsger!.at(-1)).toBe('sent');
+    expect(edsger![CSV_HEADER.indexOf('email_status')]).toBe('sent');
+    expect(edsger![CSV_HEADER.indexOf('status')]).toBe('registered');
+  });
+
+  it('withdraws a runner with the Withdraw button, behind a confirmation: the place is freed', async () => {
+    await page.goto('/admin?q=Hopper');
+    const row = page.locator('section[aria-labelledby="registrations-title"] tbody tr');
+    expect(await row.count()).toBe(1);
+    const confirm = row.locator('button[data-registration]');
+    expect(await confirm.isVisible()).toBe(false);
+    await row.locator('summary').click();
+    await Promise.all([page.waitForURL(/done=withdrawn/), confirm.click()]);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('Hopper');
+    expect(await text(page.locator('.alert[role=status]'))).toMatch(/^Registration [0-9a-f]{8} is withdrawn\./);
+    expect(await text(row)).toContain('Withdrawn');
+    expect(await row.locator('summary').count()).toBe(0);
+    const perDistance = await text(page.locator('ul[aria-label="Places per distance"]'));
+    expect(perDistance).toMatch(/Half marathon\s*1\s*\/\s*3,000/);
   });
 
   it('the cookie reads but does not write through the JSON API; posts from elsewhere are refused', async () => {

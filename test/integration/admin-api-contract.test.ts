@@ -4,7 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/adapters/db/store.js';
 import { handleError } from '../../src/app/errors.js';
 import { openApiDocument } from '../../src/app/openapi/index.js';
 import { type AdminRouteDeps, adminRoutes } from '../../src/app/routes/admin.js';
@@ -12,7 +13,8 @@ import { DEFAULT_RACE } from '../../src/domain/race.js';
 import type { AdminStore } from '../../src/ports/admin-store.js';
 import { StoreUnavailableError } from '../../src/ports/errors.js';
 import { silentLogger } from '../../src/ports/logger.js';
-import { TASK_STATUSES } from '../../src/ports/tasks.js';
+import { REGISTRATION_STATUSES, type Store } from '../../src/ports/store.js';
+import { type NewTask, TASK_STATUSES } from '../../src/ports/tasks.js';
 import type { DeliveryState } from '../../src/tasks/engine.js';
 import { useAdminDatabase } from '../support/admin-database.js';
 import { newRegistration, noWaitlist } from '../support/fixtures.js';
@@ -29,6 +31,7 @@ const ADMIN_OPERATIONS: [string, string][] = [
   ['GET', '/api/admin/tasks'],
   ['POST', `/api/admin/tasks/${randomUUID()}/retry`],
   ['GET', '/api/admin/registrations'],
+  ['POST', `/api/admin/registrations/${randomUUID()}/withdraw`],
   ['GET', '/api/admin/registrations.csv'],
   ['GET', '/api/admin/metrics'],
   ['GET', '/metrics'],
@@ -52,12 +55,32 @@ function failureLimiter(): AdminRouteDeps['adminAuthLimiter'] {
   };
 }
 
-function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore } = {}): Hono {
+/** The Store with one place per distance: the second runner of a distance joins its waitlist. */
+let capped: Store;
+beforeAll(() => {
+  capped = createStore(data.handle.db, () => 1);
+});
+
+function newTask(kind: string): NewTask {
+  return {
+    id: randomUUID(),
+    kind,
+    payload: {},
+    priority: 0,
+    maxAttempts: 3,
+    start: 'claim',
+    leaseOwner: '',
+    leaseMs: 60_000,
+  };
+}
+
+function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore; store?: Partial<Store> } = {}): Hono {
   const delivery = options.delivery ?? { state: 'running' };
   const app = new Hono();
   app.use(
     givenServices({
       admin: options.admin ?? data.admin,
+      store: options.store ?? data.store,
       engine: { deliveryState: () => delivery },
     }),
   );
@@ -165,6 +188,56 @@ describe('admin answers match /openapi.json', () => {
     expect((await call('/api/admin/registrations', { token: false })).status).toBe(401);
   });
 
+  it('GET /api/admin/registrations in every status, the waitlist in order and paged; POST …/withdraw: 200, 404, 401', async () => {
+    const join = async () => {
+      const registration = newRegistration(RACE, { distance: 'full' });
+      const waitlist = { notice: newTask('send-runner-email') };
+      await capped.insertRegistrationWithTask(registration, newTask('send-confirmation-email'), undefined, waitlist);
+      return registration.id;
+    };
+    const [registered, first, second, third] = [await join(), await join(), await join(), await join()];
+    // The registered runner leaves; the head of the waitlist is offered the place, with a deadline.
+    const offer = { email: newTask('send-runner-email'), expiry: newTask('expire-hold'), offerTtlMs: 60_000 };
+    expect(
+      await capped.release({
+        registrationId: registered!,
+        from: 'registered',
+        to: 'withdrawn',
+        tasks: [],
+        cancelKinds: [],
+        offer,
+      }),
+    ).toEqual({ released: true, offeredId: first });
+    await data.db.query(`UPDATE registrations SET status = 'expired' WHERE id = $1`, [third]);
+    // A place held until the runner confirms their address (the status exists; nothing writes it yet).
+    const held = await enqueue();
+    await data.db.query(
+      `UPDATE registrations SET status = 'pending_verification', hold_expires_at = now() + interval '1 hour'
+       WHERE id = $1`,
+      [held.registration.id],
+    );
+    await enqueue();
+
+    const all = (await (await call('/api/admin/registrations')).json()) as { registrations: { status: string }[] };
+    expect(new Set(all.registrations.map((r) => r.status))).toEqual(new Set(REGISTRATION_STATUSES));
+    for (const status of REGISTRATION_STATUSES) await call(`/api/admin/registrations?status=${status}`);
+    const page = (await (await call('/api/admin/registrations?status=waitlisted&distance=full&limit=1')).json()) as {
+      registrations: { id: string; position: number }[];
+      nextCursor: string | null;
+    };
+    expect(page.registrations).toMatchObject([{ id: second, position: 1 }]);
+    expect(page.nextCursor).toBeNull();
+    expect((await call('/api/admin/registrations?status=nope')).status).toBe(422);
+
+    expect((await call(`/api/admin/registrations/${first}/withdraw`, { method: 'POST' })).status).toBe(200);
+    expect((await call(`/api/admin/registrations/${third}/withdraw`, { method: 'POST' })).status).toBe(200);
+    expect((await call(`/api/admin/registrations/${randomUUID()}/withdraw`, { method: 'POST' })).status).toBe(404);
+    expect((await call('/api/admin/registrations/nope/withdraw', { method: 'POST' })).status).toBe(404);
+    expect((await call(`/api/admin/registrations/${second}/withdraw`, { method: 'POST', token: false })).status).toBe(
+      401,
+    );
+  });
+
   it('GET /api/admin/registrations.csv: 200 text/csv; 422; 401', async () => {
     await enqueue({ firstName: '=SUM(A1)', address: 'Rue "Haute", 3\r\nBruxelles' });
     const res = await call('/api/admin/registrations.csv?distance=half');
@@ -201,14 +274,20 @@ describe('admin answers match /openapi.json', () => {
         countTasksByStatus: fail,
         replayDeadTask: fail,
         listRegistrations: fail,
+        placesByDistance: fail,
         deliveryMetrics: fail,
       };
     };
-    const broken = buildApp({ admin: failing(() => new Error('relation "tasks" does not exist')) });
-    // What the adapters throw when the database cannot be reached (the driver's error as its cause).
-    const down = buildApp({
-      admin: failing(() => new StoreUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:5432'))),
+    const failingStore = (error: () => Error): Partial<Store> => ({
+      findRegistration: async () => {
+        throw error();
+      },
     });
+    const internal = () => new Error('relation "tasks" does not exist');
+    const broken = buildApp({ admin: failing(internal), store: failingStore(internal) });
+    // What the adapters throw when the database cannot be reached (the driver's error as its cause).
+    const unavailable = () => new StoreUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const down = buildApp({ admin: failing(unavailable), store: failingStore(unavailable) });
     for (const [method, path] of ADMIN_OPERATIONS) {
       expect((await call(path, { method, app: broken })).status, `${method} ${path}`).toBe(500);
       expect((await call(path, { method, app: down })).status, `${method} ${path}`).toBe(503);

@@ -746,6 +746,9 @@ describe('GET /api/admin/registrations', () => {
       strategy: 'outbox',
       createdAt: expect.any(String),
       emailStatus: 'sending',
+      status: 'registered',
+      position: null,
+      offerExpiresAt: null,
     });
   });
 
@@ -835,9 +838,11 @@ describe('GET /api/admin/registrations.csv', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="registrations.csv"');
     expect(res.headers.get('cache-control')).toBe('no-store');
     const text = await res.text();
-    expect(text.startsWith('id,first_name,last_name,email,address,distance,strategy,created_at,email_status\r\n')).toBe(
-      true,
-    );
+    expect(
+      text.startsWith(
+        'id,first_name,last_name,email,address,distance,strategy,created_at,email_status,status,position\r\n',
+      ),
+    ).toBe(true);
 
     const [header, ...rows] = parseCsv(text);
     expect(header).toEqual([
@@ -850,6 +855,8 @@ describe('GET /api/admin/registrations.csv', () => {
       'strategy',
       'created_at',
       'email_status',
+      'status',
+      'position',
     ]);
     expect(rows).toHaveLength(2);
     const byId = new Map(rows.map((r) => [r[0], r]));
@@ -867,6 +874,8 @@ describe('GET /api/admin/registrations.csv', () => {
       'outbox',
       expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       'failed',
+      'registered',
+      '',
     ]);
     expect(rows[0]?.[0]).toBe(tricky.registration.id); // newest first
     expect(res.headers.get('x-truncated')).toBeNull();
@@ -896,7 +905,7 @@ describe('GET /api/admin/registrations.csv', () => {
   it('is only the header when nothing matches', async () => {
     const res = await request('/api/admin/registrations.csv?q=nobody');
     expect(await res.text()).toBe(
-      'id,first_name,last_name,email,address,distance,strategy,created_at,email_status\r\n',
+      'id,first_name,last_name,email,address,distance,strategy,created_at,email_status,status,position\r\n',
     );
   });
 

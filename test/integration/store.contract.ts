@@ -888,6 +888,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       expect(await f.store.countRegistrationsByDistance('no-such-race')).toEqual({});
     });
 
+    it('countRegistrationsByDistance counts the places held: not the waitlisted, withdrawn or expired', async () => {
+      if (!f.query) throw new Error('the fixture must offer query');
+      const rows = Array.from({ length: 6 }, () => newRegistration({ distance: '10' }));
+      for (const row of rows) await f.store.insertRegistration(row);
+      const statuses = ['registered', 'pending_verification', 'offered', 'waitlisted', 'withdrawn', 'expired'];
+      for (const [i, status] of statuses.entries()) {
+        await f.query(`UPDATE registrations SET status = '${status}' WHERE id = '${rows[i]!.id}'`);
+      }
+      expect(await f.store.countRegistrationsByDistance(RACE)).toEqual({ '10': 3 });
+    });
+
     describe('caps', () => {
       it('of 30 concurrent sign-ups for 10 places, exactly 10 are stored; duplicates take no place', async () => {
         if (!f.withCaps) throw new Error('the fixture must offer withCaps');

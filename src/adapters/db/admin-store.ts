@@ -4,17 +4,21 @@
 // table is task SQL, in src/tasks/sql/ (list-tasks, count-tasks, delivery-metrics, replay), run on the
 // SqlDatabase port; the registrations and the sessions are its own.
 import { type SQL, sql } from 'drizzle-orm';
-import type {
-  AdminStore,
-  Page,
-  RegistrationListQuery,
-  RegistrationView,
-  ReplayResult,
+import {
+  type AdminStore,
+  type DistancePlaces,
+  isWaitlistPosition,
+  type Page,
+  type RegistrationListQuery,
+  type RegistrationPagePosition,
+  type RegistrationView,
+  type ReplayResult,
 } from '../../ports/admin-store.js';
 import { emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type { SqlDatabase } from '../../ports/sql-database.js';
-import type { Strategy } from '../../ports/store.js';
+import type { RegistrationStatus, Strategy } from '../../ports/store.js';
 import type { TaskStatus } from '../../ports/tasks.js';
+import { HOLDS_A_PLACE } from '../../ports/waitlist.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { countTasks } from '../../tasks/sql/count-tasks.js';
 import { deliveryMetrics } from '../../tasks/sql/delivery-metrics.js';
@@ -31,6 +35,7 @@ export function likePattern(q: string): string {
 
 interface RegistrationRow {
   id: string;
+  race_id: string;
   first_name: string;
   last_name: string;
   email: string;
@@ -38,7 +43,12 @@ interface RegistrationRow {
   distance: string;
   strategy: string;
   created_at: unknown;
+  status: string;
+  waitlist_ticket: number | string | null;
+  hold_expires_at: unknown;
+  /** The keyset position (created_at as exact text). */
   position: string;
+  waitlist_position: number | string | null;
   task_status: TaskStatus | null;
 }
 
@@ -53,13 +63,42 @@ function toRegistrationView(row: RegistrationRow): RegistrationView {
     strategy: row.strategy as Strategy,
     createdAt: toDate(row.created_at),
     emailStatus: emailDeliveryStatus(row.task_status ?? null),
+    status: row.status as RegistrationStatus,
+    position: row.waitlist_position === null ? null : Number(row.waitlist_position),
+    holdExpiresAt: row.hold_expires_at === null ? null : toDate(row.hold_expires_at),
   };
 }
 
-export async function listRegistrations(db: Database, query: RegistrationListQuery): Promise<Page<RegistrationView>> {
+/** The order a list pages in, on the alias `table`: newest first, or the waitlist's order. */
+function orderOf(waitlistOrder: boolean, table: 'r' | 'page'): SQL {
+  return sql.raw(
+    waitlistOrder
+      ? `${table}.race_id, ${table}.distance, ${table}.waitlist_ticket`
+      : `${table}.created_at DESC, ${table}.id DESC`,
+  );
+}
+
+function afterRegistration(after: RegistrationPagePosition): SQL {
+  return isWaitlistPosition(after)
+    ? sql`(r.race_id, r.distance, r.waitlist_ticket) > (${after.raceId}, ${after.distance}, ${after.ticket}::int)`
+    : afterPosition('r', after);
+}
+
+/**
+ * A page of registrations: the page's rows first (the filters, the order, one more row than the page),
+ * then for those rows only, the latest confirmation's status and — for waitlisted rows — the runner's
+ * number: their row among the waitlisted runners of their distance, by ticket (one pass over those
+ * waitlists, not a count per row).
+ */
+export async function listRegistrations(
+  db: Database,
+  query: RegistrationListQuery,
+): Promise<Page<RegistrationView, RegistrationPagePosition>> {
+  const waitlistOrder = query.status === 'waitlisted';
   const conditions: SQL[] = [];
   if (query.distance !== undefined) conditions.push(sql`r.distance = ${query.distance}`);
   if (query.strategy !== undefined) conditions.push(sql`r.strategy = ${query.strategy}`);
+  if (query.status !== undefined) conditions.push(sql`r.status = ${query.status}`);
   if (query.q) {
     const pattern = likePattern(query.q);
     conditions.push(
@@ -67,22 +106,70 @@ export async function listRegistrations(db: Database, query: RegistrationListQue
            OR r.email ILIKE ${pattern} ESCAPE '\\')`,
     );
   }
-  if (query.after) conditions.push(afterPosition('r', query.after));
+  if (query.after) {
+    if (isWaitlistPosition(query.after) !== waitlistOrder) throw new Error('a page position of another order');
+    conditions.push(afterRegistration(query.after));
+  }
   // The email status is the latest confirmation task's, as for GET /api/registrations/:id (reminders
   // have tasks of their own).
   const rows = await queryRows<RegistrationRow>(
     db,
     sql`
-      SELECT r.id, r.first_name, r.last_name, r.email, r.address, r.distance, r.strategy, r.created_at,
-             ${positionOf('r')} AS position,
-             (SELECT t.status FROM tasks t WHERE t.registration_id = r.id AND t.kind = ${SEND_CONFIRMATION_EMAIL}
+      WITH page AS (
+        SELECT r.id, r.race_id, r.first_name, r.last_name, r.email, r.address, r.distance, r.strategy,
+               r.created_at, r.status, r.waitlist_ticket, r.hold_expires_at, ${positionOf('r')} AS position
+        FROM registrations r
+        ${whereAll(conditions)}
+        ORDER BY ${orderOf(waitlistOrder, 'r')}
+        LIMIT ${query.limit + 1}
+      ),
+      queue AS (
+        SELECT w.id, row_number() OVER (PARTITION BY w.race_id, w.distance ORDER BY w.waitlist_ticket) AS waitlist_position
+        FROM registrations w
+        WHERE w.status = 'waitlisted'
+          AND (w.race_id, w.distance) IN (SELECT race_id, distance FROM page WHERE status = 'waitlisted')
+      )
+      SELECT page.*, queue.waitlist_position,
+             (SELECT t.status FROM tasks t WHERE t.registration_id = page.id AND t.kind = ${SEND_CONFIRMATION_EMAIL}
                ORDER BY t.created_at DESC LIMIT 1) AS task_status
-      FROM registrations r
-      ${whereAll(conditions)}
-      ORDER BY r.created_at DESC, r.id DESC
-      LIMIT ${query.limit + 1}`,
+      FROM page LEFT JOIN queue ON queue.id = page.id
+      ORDER BY ${orderOf(waitlistOrder, 'page')}`,
   );
-  return toPage(rows, query.limit, toRegistrationView);
+  if (!waitlistOrder) return toPage(rows, query.limit, toRegistrationView);
+  const pageRows = rows.slice(0, query.limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(toRegistrationView),
+    next:
+      rows.length > query.limit && last
+        ? { raceId: last.race_id, distance: last.distance, ticket: Number(last.waitlist_ticket) }
+        : null,
+  };
+}
+
+/** Per distance of the race, in one statement: places held, open offers, runners waiting. */
+export async function placesByDistance(db: Database, raceId: string): Promise<Record<string, DistancePlaces>> {
+  const holding = sql.join(
+    HOLDS_A_PLACE.map((status) => sql`${status}`),
+    sql`, `,
+  );
+  const rows = await queryRows<{ distance: string; taken: number; offered: number; waitlisted: number }>(
+    db,
+    sql`
+      SELECT distance,
+             count(*) FILTER (WHERE status IN (${holding}))::int AS taken,
+             count(*) FILTER (WHERE status = 'offered')::int AS offered,
+             count(*) FILTER (WHERE status = 'waitlisted')::int AS waitlisted
+      FROM registrations
+      WHERE race_id = ${raceId}
+      GROUP BY distance`,
+  );
+  return Object.fromEntries(
+    rows.map((row) => [
+      row.distance,
+      { taken: Number(row.taken), offersOpen: Number(row.offered), waitlistLength: Number(row.waitlisted) },
+    ]),
+  );
 }
 
 /**
@@ -132,6 +219,7 @@ export function createAdminStore(db: Database): AdminStore {
     countTasksByStatus: async () => (await countTasks(tasksDb)).tasksByStatus,
     replayDeadTask: (id, extraAttempts) => replayTask(tasksDb, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
+    placesByDistance: (raceId) => placesByDistance(db, raceId),
     deliveryMetrics: () => deliveryMetrics(tasksDb),
     createSession: (idHash, ttlMs) => createSession(db, idHash, ttlMs),
     sessionActive: (idHash) => sessionActive(db, idHash),

@@ -20,6 +20,7 @@ import type {
   WaitlistJoin,
 } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
+import { HOLDS_A_PLACE } from '../../ports/waitlist.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
@@ -269,15 +270,12 @@ export async function enqueueRegistrationTask(
   return Number(row?.written) === 1;
 }
 
-/** The statuses that hold one of the distance's places (docs/design.md, Places and the waitlist). */
-const HOLDING_A_PLACE = ['registered', 'pending_verification', 'offered'] as const;
-
-/** Places held per distance: a waitlisted, withdrawn or expired runner holds none. */
+/** The places held per distance (registered, pending verification, offered): what the cap bounds. */
 export async function countRegistrationsByDistance(db: Database, raceId: string): Promise<Record<string, number>> {
   const rows = await db
     .select({ distance: registrations.distance, n: count() })
     .from(registrations)
-    .where(and(eq(registrations.raceId, raceId), inArray(registrations.status, HOLDING_A_PLACE)))
+    .where(and(eq(registrations.raceId, raceId), inArray(registrations.status, [...HOLDS_A_PLACE])))
     .groupBy(registrations.distance);
   return Object.fromEntries(rows.map((r) => [r.distance, Number(r.n)]));
 }

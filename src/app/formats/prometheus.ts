@@ -3,7 +3,11 @@
 // Tasks are counted twice: in all by status (`finishline_tasks{status}`, every status) and per kind
 // (`finishline_tasks_by_kind{kind,status}`, every status of each kind that has a task). Two families, not
 // one labelled both ways: there `sum(finishline_tasks)` would add the totals to the kinds' series.
-import type { DeliveryMetrics } from '../../ports/admin-store.js';
+//
+// Places, one series per distance of the race (`{distance}`, every distance, 0 when none): the cap, the
+// places held (`finishline_places_taken`, never above the cap), the open offers among them and the
+// runners waiting — so `finishline_places_cap - finishline_places_taken` is the places left.
+import type { DeliveryMetrics, RacePlaces } from '../../ports/admin-store.js';
 import type { DeliveryState } from '../../tasks/engine.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -19,7 +23,9 @@ function metric(name: string, type: 'gauge' | 'counter', help: string, samples: 
   return lines.join('\n');
 }
 
-export function toPrometheus(metrics: DeliveryMetrics, delivery: DeliveryState): string {
+export function toPrometheus(metrics: DeliveryMetrics, delivery: DeliveryState, places: RacePlaces): string {
+  const perDistance = (pick: (p: RacePlaces[string]) => number): [string, number][] =>
+    Object.entries(places).map(([distance, p]) => [`{distance="${label(distance)}"}`, pick(p)]);
   return `${[
     metric(
       'finishline_tasks',
@@ -56,5 +62,29 @@ export function toPrometheus(metrics: DeliveryMetrics, delivery: DeliveryState):
     metric('finishline_delivery_paused', 'gauge', '1 while delivery is paused by an account-wide failure.', [
       ['', delivery.state === 'paused' ? 1 : 0],
     ]),
+    metric(
+      'finishline_places_cap',
+      'gauge',
+      'Places of each distance (its cap).',
+      perDistance((p) => p.cap),
+    ),
+    metric(
+      'finishline_places_taken',
+      'gauge',
+      'Places held per distance: registered, pending verification and open offers.',
+      perDistance((p) => p.taken),
+    ),
+    metric(
+      'finishline_offers_open',
+      'gauge',
+      'Places offered to a runner from the waitlist and not yet taken up, per distance.',
+      perDistance((p) => p.offersOpen),
+    ),
+    metric(
+      'finishline_waitlist_length',
+      'gauge',
+      'Runners waiting for a place, per distance.',
+      perDistance((p) => p.waitlistLength),
+    ),
   ].join('\n')}\n`;
 }

@@ -38,6 +38,11 @@ const ERRORS = {
     headers: WWW_AUTHENTICATE,
   },
   not_found: { status: '404', codes: ['not_found'], description: 'Unknown id: `not_found`' },
+  unknown_token: {
+    status: '404',
+    codes: ['not_found'],
+    description: 'No registration has this manage token (or it is not one; or manage links are off): `not_found`',
+  },
   not_enabled: {
     status: '404',
     codes: ['not_found'],
@@ -54,6 +59,33 @@ const ERRORS = {
     description:
       '`not_dead` (the task is not a dead letter) or `key_taken` (a pending or running task of its kind carries ' +
       'its key: nothing was replayed)',
+  },
+  not_offered: {
+    status: '409',
+    codes: ['not_offered'],
+    description: 'No place is offered to this registration (never offered, or already declined): `not_offered`',
+  },
+  offer_expired: {
+    status: '410',
+    codes: ['offer_expired'],
+    description: 'The offer’s deadline passed: the place has passed on to the next runner: `offer_expired`',
+  },
+  not_pending_verification: {
+    status: '409',
+    codes: ['not_pending_verification'],
+    description: 'This registration is not waiting for its address to be confirmed: `not_pending_verification`',
+  },
+  hold_expired: {
+    status: '410',
+    codes: ['hold_expired'],
+    description: 'The place was held until a deadline that has passed: it has been released: `hold_expired`',
+  },
+  distance_refused: {
+    status: '409',
+    codes: ['distance_full', 'not_registered'],
+    description:
+      'The new distance has no room (`distance_full`: the runner keeps their place), or the runner holds no ' +
+      'place to move (`not_registered`)',
   },
   payload_too_large: {
     status: '413',
@@ -94,6 +126,14 @@ const ERRORS = {
     codes: ['rate_limited'],
     description:
       'Too many requests from this client (sign-ups and re-sends count together): `rate_limited`, with `Retry-After`',
+    headers: RETRY_AFTER,
+  },
+  manage_rate_limited: {
+    status: '429',
+    codes: ['rate_limited'],
+    description:
+      'Too many requests from this client (sign-ups, re-sends and manage actions count together): ' +
+      '`rate_limited`, with `Retry-After`',
     headers: RETRY_AFTER,
   },
   admin_rate_limited: {

@@ -6,6 +6,7 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE } from '../../domain/race.js';
 import { validateRegistration } from '../../domain/registration.js';
+import { REGISTRATION_STATUSES } from '../../ports/store.js';
 import { docsRoutes } from '../routes/docs.js';
 import { openApiDocument } from './index.js';
 
@@ -164,6 +165,79 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
     expect(resend?.method).toBe('post');
     expect(Object.keys(resend?.op.responses ?? {}).filter((status) => status < '400')).toEqual(['202']);
     expect(resend?.op.description).toContain('whether or not the address is registered');
+  });
+
+  it('describes the waitlist: joinWaitlist in the input, the 201 registered or waitlisted, a registration’s status', () => {
+    const schemas = doc.components.schemas as Record<string, Record<string, unknown>>;
+    expect(input.properties.joinWaitlist).toMatchObject({ type: 'boolean' });
+    expect(input.required).not.toContain('joinWaitlist');
+    const register = operations.find(({ op }) => op.operationId === 'register');
+    expect(register?.op.responses['201']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/RegistrationAnswer',
+    });
+    expect(schemas.RegistrationAnswer?.oneOf).toEqual([
+      { $ref: '#/components/schemas/RegistrationCreated' },
+      { $ref: '#/components/schemas/RegistrationWaitlisted' },
+    ]);
+    expect(schemas.RegistrationWaitlisted).toMatchObject({
+      required: ['id', 'status', 'distance', 'position'],
+      properties: { status: { const: 'waitlisted' }, position: { type: 'integer', minimum: 1 } },
+    });
+    const status = schemas.RegistrationStatus as {
+      properties: Record<string, { enum?: string[] }>;
+      required: string[];
+    };
+    expect(status.properties.status?.enum).toEqual([...REGISTRATION_STATUSES]);
+    expect(status.properties).toHaveProperty('position');
+    expect(status.properties).toHaveProperty('offerExpiresAt');
+    expect(status.required).not.toContain('position');
+    expect(status.required).not.toContain('offerExpiresAt');
+  });
+
+  it('documents the manage API: public, no-store, 404 for an unknown token; the actions 409, 410 and 429 where they apply', () => {
+    const manage = operations.filter(({ path }) => path.startsWith('/api/manage/'));
+    expect(manage.map(({ method, op }) => `${method} ${op.operationId}`)).toEqual([
+      'get getManagedRegistration',
+      'post withdrawRegistration',
+      'post acceptOffer',
+      'post declineOffer',
+    ]);
+    for (const { path, method, op } of manage) {
+      expect(op.security, path).toEqual([]);
+      expect(JSON.stringify(op.responses['404']?.content), path).toContain('not_found');
+      for (const [code, response] of Object.entries(op.responses)) {
+        expect(response.headers?.['Cache-Control'], `${path} ${code}`).toMatchObject({ required: true });
+      }
+      if (method === 'post') expect(op.responses['429']?.headers?.['Retry-After']?.required, path).toBe(true);
+    }
+    const codes = (operationId: string) =>
+      Object.keys(manage.find(({ op }) => op.operationId === operationId)?.op.responses ?? {});
+    expect(codes('acceptOffer')).toEqual(expect.arrayContaining(['200', '404', '409', '410', '429']));
+    expect(codes('declineOffer')).toEqual(expect.arrayContaining(['200', '404', '409', '429']));
+    expect(codes('declineOffer')).not.toContain('410');
+    expect(codes('withdrawRegistration')).not.toContain('409');
+  });
+
+  it('documents the admin’s waitlist: the status filter, status and position of a registration, places, withdrawal', () => {
+    const schemas = doc.components.schemas as Record<
+      string,
+      { properties?: Record<string, unknown>; required?: string[] }
+    >;
+    const list = operations.find(({ op }) => op.operationId === 'listRegistrations')?.op as unknown as {
+      parameters: { name: string; schema: { enum?: string[] } }[];
+    };
+    expect(list.parameters.find((p) => p.name === 'status')?.schema.enum).toEqual([...REGISTRATION_STATUSES]);
+    expect(schemas.AdminRegistration?.required).toEqual(
+      expect.arrayContaining(['status', 'position', 'offerExpiresAt']),
+    );
+    expect(schemas.AdminMetrics?.properties?.places).toMatchObject({
+      required: DEFAULT_RACE.distances.map((d) => d.id),
+      additionalProperties: false,
+    });
+    expect(schemas.DistancePlaces?.required).toEqual(['cap', 'taken', 'offersOpen', 'waitlistLength']);
+    const withdraw = operations.find(({ op }) => op.operationId === 'adminWithdrawRegistration');
+    expect(withdraw?.path).toBe('/api/admin/registrations/{id}/withdraw');
+    expect(withdraw?.op.security).toEqual([{ adminToken: [] }]);
   });
 
   it('says the strategy routes exist only when STRATEGY_ROUTES is on (404 otherwise)', () => {

@@ -2,6 +2,7 @@
 // answers (errors.ts), who may call what (security.ts) and the paths by part (paths/).
 import type { Race } from '../../domain/race.js';
 import { adminPaths } from './paths/admin.js';
+import { managePaths } from './paths/manage.js';
 import { registrationPaths } from './paths/registrations.js';
 import { servicePaths } from './paths/service.js';
 import { strategyPaths } from './paths/strategies.js';
@@ -25,6 +26,11 @@ export function openApiDocument(race: Race) {
     servers: [{ url: '/', description: 'The service that served this document' }],
     tags: [
       { name: 'registrations', description: 'Sign up and follow the confirmation email' },
+      {
+        name: 'manage',
+        description:
+          'A runner’s own registration through the manage link in every email: withdraw, take up or decline an offer',
+      },
       { name: 'strategies', description: 'The seed’s background-work strategies, side by side' },
       { name: 'admin', description: 'Tasks, dead letters, registrations, metrics (admin token)' },
       { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
@@ -32,7 +38,7 @@ export function openApiDocument(race: Race) {
       { name: 'reference', description: 'This description of the API' },
     ],
     // In this order on /docs.
-    paths: { ...registrationPaths, ...strategyPaths, ...adminPaths, ...servicePaths },
+    paths: { ...registrationPaths, ...managePaths, ...strategyPaths, ...adminPaths, ...servicePaths },
     components: {
       securitySchemes,
       schemas: componentSchemas(race),

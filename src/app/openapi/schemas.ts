@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type { Race } from '../../domain/race.js';
 import { registrationInputSchema, resendInputSchema } from '../../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
-import { STRATEGIES } from '../../ports/store.js';
+import { REGISTRATION_STATUSES, STRATEGIES } from '../../ports/store.js';
 import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../../ports/tasks.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -34,6 +34,21 @@ const emailStatus = z.enum(EMAIL_DELIVERY_STATUSES).check(
 );
 const strategy = z.enum(STRATEGIES);
 
+const registrationStatusWord = z.enum(REGISTRATION_STATUSES).check(
+  z.meta({
+    description:
+      'Where the runner stands: `registered`; `pending_verification` (a place held until the address is ' +
+      'confirmed); `offered` (a place freed and held for this runner from the waitlist until `offerExpiresAt`); ' +
+      '`waitlisted` (with `position`); `withdrawn`; `expired` (an offer or a hold ran out)',
+  }),
+);
+const position = z
+  .int()
+  .check(
+    z.minimum(1),
+    z.meta({ description: 'The runner’s number in the distance’s waitlist now: 1 is offered the next place freed' }),
+  );
+
 const registrationCreated = z.strictObject({
   id: z.uuid(),
   status: z.literal('registered'),
@@ -41,13 +56,31 @@ const registrationCreated = z.strictObject({
   email: z.strictObject({ status: emailStatus }),
 });
 
+const registrationWaitlisted = z
+  .strictObject({ id: z.uuid(), status: z.literal('waitlisted'), distance: z.string(), position })
+  .check(
+    z.meta({
+      description:
+        'The distance was full and the runner asked to join its waitlist (`joinWaitlist`): an email with ' +
+        'their number and manage link is on its way',
+    }),
+  );
+
+const registrationAnswer = z
+  .discriminatedUnion('status', [registrationCreated, registrationWaitlisted])
+  .check(z.meta({ description: 'Registered, or (a full distance, `joinWaitlist`) on its waitlist' }));
+
 const resendAccepted = z
   .strictObject({ status: z.literal('accepted') })
   .check(z.meta({ description: 'The same answer for every address, registered or not' }));
 
 const registrationStatus = z.strictObject({
   id: z.uuid(),
-  status: z.literal('registered'),
+  status: registrationStatusWord,
+  position: z.optional(position).check(z.meta({ description: 'While `waitlisted`: the runner’s number now' })),
+  offerExpiresAt: z
+    .optional(instant())
+    .check(z.meta({ description: 'While `offered`: until when the place is held for the runner' })),
   firstName: z.string(),
   lastName: z.string(),
   distance: z.string(),
@@ -55,6 +88,23 @@ const registrationStatus = z.strictObject({
   createdAt: instant(),
   email: z.strictObject({ status: emailStatus, attempts: count(), sentAt: z.nullable(instant()) }),
 });
+
+/** A runner's status after a withdrawal. */
+const afterWithdrawal = z
+  .enum(['withdrawn', 'expired'])
+  .check(
+    z.meta({ description: '`withdrawn`; or `expired` when the runner’s offer had already run out (nothing changed)' }),
+  );
+
+const withdrawal = z
+  .strictObject({ status: afterWithdrawal })
+  .check(z.meta({ description: 'The runner’s status after the withdrawal (again: the same answer)' }));
+
+const offerAccepted = z.strictObject({ status: z.literal('registered') });
+
+const offerDeclined = z.strictObject({ status: z.literal('withdrawn') });
+
+const distanceChanged = z.strictObject({ status: z.literal('registered'), distance: z.string() });
 
 const raceDistance = z.strictObject({
   id: z.string(),
@@ -144,6 +194,22 @@ const adminRegistration = z.strictObject({
   strategy,
   createdAt: instant(),
   emailStatus,
+  status: registrationStatusWord,
+  position: z.nullable(position).check(z.meta({ description: 'While `waitlisted`: the runner’s number; else null' })),
+  offerExpiresAt: z
+    .nullable(instant())
+    .check(z.meta({ description: 'While `offered`: until when the place is held; else null' })),
+});
+
+const adminWithdrawal = z.strictObject({ id: z.uuid(), status: afterWithdrawal });
+
+const distancePlaces = z.strictObject({
+  cap: count().check(z.meta({ description: 'The distance’s places' })),
+  taken: count().check(
+    z.meta({ description: 'Places held: registered + pending verification + open offers (never above `cap`)' }),
+  ),
+  offersOpen: count().check(z.meta({ description: 'Places offered to a runner from the waitlist, not yet taken up' })),
+  waitlistLength: count().check(z.meta({ description: 'Runners waiting for a place' })),
 });
 
 const adminRegistrationList = z.strictObject({ registrations: z.array(adminRegistration), nextCursor });
@@ -153,15 +219,23 @@ const countPerTaskStatus = z.strictObject(
   Object.fromEntries(TASK_STATUSES.map((status) => [status, count()])) as Record<TaskStatus, ReturnType<typeof count>>,
 );
 
-const adminMetrics = z.strictObject({
-  tasksByStatus: countPerTaskStatus,
-  tasksByKind: z
-    .record(z.string(), countPerTaskStatus)
-    .check(z.meta({ description: 'Per kind with at least one task: its tasks in each status' })),
-  attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
-  oldestPendingAgeSeconds: z.number().check(z.minimum(0)),
-  delivery: deliveryState,
-});
+/** Every distance of the race, each with its places. */
+const placesPerDistance = (race: Race) =>
+  z
+    .strictObject(Object.fromEntries(race.distances.map((d) => [d.id, distancePlaces])))
+    .check(z.meta({ description: 'Per distance of the race (by id): its cap, places taken, open offers, waitlist' }));
+
+const adminMetrics = (race: Race) =>
+  z.strictObject({
+    tasksByStatus: countPerTaskStatus,
+    tasksByKind: z
+      .record(z.string(), countPerTaskStatus)
+      .check(z.meta({ description: 'Per kind with at least one task: its tasks in each status' })),
+    attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
+    oldestPendingAgeSeconds: z.number().check(z.minimum(0)),
+    delivery: deliveryState,
+    places: placesPerDistance(race),
+  });
 
 const devMailMessage = z.strictObject({
   id: z.uuid(),
@@ -180,16 +254,28 @@ const openApiSelf = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
   .check(z.meta({ description: 'This document' }));
 
+/** A distance change's body: one of the race's distances (the route checks the same). */
+function distanceChangeInput(race: Race) {
+  return z.strictObject({ distance: z.enum(race.distances.map((d) => d.id) as [string, ...string[]]) });
+}
+
 /** The components, as JSON Schema 2020-12; a schema registered here is a `$ref` wherever it is used. */
 export function componentSchemas(race: Race): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   const named: [string, z.ZodMiniType][] = [
     ['RegistrationInput', registrationInputSchema(race)],
+    ['RegistrationAnswer', registrationAnswer],
     ['RegistrationCreated', registrationCreated],
+    ['RegistrationWaitlisted', registrationWaitlisted],
     ['ResendConfirmationInput', resendInputSchema(race)],
     ['ResendAccepted', resendAccepted],
     ['RegistrationStatus', registrationStatus],
     ['EmailStatus', emailStatus],
+    ['Withdrawal', withdrawal],
+    ['OfferAccepted', offerAccepted],
+    ['OfferDeclined', offerDeclined],
+    ['DistanceChangeInput', distanceChangeInput(race)],
+    ['DistanceChanged', distanceChanged],
     ['Race', raceView],
     ['RaceDistance', raceDistance],
     ['Health', health],
@@ -201,7 +287,9 @@ export function componentSchemas(race: Race): Record<string, JsonSchema> {
     ['TaskReplayed', taskReplayed],
     ['AdminRegistrationList', adminRegistrationList],
     ['AdminRegistration', adminRegistration],
-    ['AdminMetrics', adminMetrics],
+    ['AdminWithdrawal', adminWithdrawal],
+    ['AdminMetrics', adminMetrics(race)],
+    ['DistancePlaces', distancePlaces],
     ['DevMailList', devMailList],
     ['DevMailMessage', devMailMessage],
     ['OpenApiDocument', openApiSelf],

@@ -224,7 +224,11 @@ describe('admin dashboard', () => {
       AdminDashboardPage({
         site,
         race: DEFAULT_RACE,
-        taken: { half: 3 },
+        places: {
+          '10': { cap: 2000, taken: 0, offersOpen: 0, waitlistLength: 0 },
+          half: { cap: 3000, taken: 3, offersOpen: 0, waitlistLength: 0 },
+          full: { cap: 2000, taken: 0, offersOpen: 0, waitlistLength: 0 },
+        },
         taskCounts: { pending: 1, running: 0, succeeded: 5, dead: 1, cancelled: 2 },
         registrations: [],
         filters: {},

@@ -170,6 +170,13 @@ td.error-text{color:var(--danger);max-width:22rem;overflow-wrap:anywhere}
 .empty{color:var(--muted);padding:1rem 0;margin:0}
 .pager{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1rem}
 .signin{max-width:26rem;margin:2rem auto}
+.stat .detail{display:block;margin-top:.45rem;color:var(--muted);font-size:.825rem}
+details.confirm{margin-top:.45rem}
+details.confirm summary{list-style:none;cursor:pointer}
+details.confirm summary::-webkit-details-marker{display:none}
+details.confirm form{margin-top:.4rem}
+.button.danger{background:var(--danger);color:#fff}
+.button.danger:hover{background:#912018;color:#fff}
 
 /* dev mailbox */
 .message .meta{color:var(--muted);font-size:.9rem;margin-bottom:1rem;overflow-wrap:anywhere}

@@ -19,9 +19,9 @@ function app() {
     isHttps: () => false,
   } as unknown as AdminPageRouteDeps;
   const services = givenServices({
-    store: { countRegistrationsByDistance: async () => ({}) },
     admin: {
       sessionActive: async () => true,
+      placesByDistance: async () => ({}),
       countTasksByStatus: async () => ({ pending: 0, running: 0, succeeded: 0, dead: 0, cancelled: 0 }),
       listRegistrations: async () => ({ items: [], next: null }),
       listTasks: async () => ({ items: [], next: null }),
@@ -53,6 +53,29 @@ describe('the admin notices', () => {
     expect(dashboardNotice({ done: 'anything-else' })).toBeUndefined();
   });
 
+  it('name a withdrawn registration by its id, or say "The registration"', () => {
+    expect(dashboardNotice({ done: 'withdrawn', registration: TASK })?.text).toBe(
+      'Registration 0f8c1d2e is withdrawn. A place it held goes to the next runner waiting, if there is one.',
+    );
+    expect(dashboardNotice({ done: 'already-withdrawn', registration: TASK })?.text).toBe(
+      'Registration 0f8c1d2e was already withdrawn: nothing changed.',
+    );
+    expect(dashboardNotice({ done: 'already-expired', registration: TASK })?.text).toBe(
+      'Registration 0f8c1d2e had already expired: nothing changed.',
+    );
+    for (const registration of [undefined, '<b>x</b>', `${TASK}x`]) {
+      const text = dashboardNotice({
+        done: 'withdrawn',
+        ...(registration === undefined ? {} : { registration }),
+      })?.text;
+      expect(text, registration).toMatch(/^The registration is withdrawn\./);
+    }
+    expect(dashboardNotice({ done: 'no-registration' })).toEqual({
+      tone: 'error',
+      text: 'There is no such registration.',
+    });
+  });
+
   it('are shown to a signed-in admin on the dashboard', async () => {
     const html = await page(`/admin?done=retried&task=${TASK}`, true);
     expect(html).toContain('<h1>Admin</h1>');
@@ -71,11 +94,13 @@ describe('the admin notices', () => {
       'done=not-dead',
       'done=key-taken',
       'done=not-found',
+      `done=withdrawn&registration=${TASK}`,
+      'done=no-registration',
     ]) {
       const html = await page(`/admin?${query}`, false);
       expect(html, query).toContain('Admin sign-in');
       expect(notice(html), query).toBeUndefined();
-      expect(html, query).not.toMatch(/task/i);
+      expect(html, query).not.toMatch(/task|registration [0-9a-f]|withdrawn/i);
     }
     expect(notice(await page('/admin?done=signed-out', false))).toBe('You are signed out.');
   });

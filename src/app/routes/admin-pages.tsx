@@ -1,7 +1,8 @@
 // The admin dashboard for browsers: sign in with the admin token through a form, which starts a
 // server-side session (12 h; the browser's HttpOnly, SameSite=Strict cookie holds only a random
-// session id, see admin-session/), then counts, registrations (search, distance filter,
-// paging, CSV), and dead letters with a Retry button. Signing out deletes the session, so a copied
+// session id, see admin-session/), then counts (places per distance, offers, waitlists; tasks),
+// registrations (search, distance and status filters, paging, CSV, Withdraw), and dead letters with a
+// Retry button. Signing out deletes the session, so a copied
 // cookie stops working too. Every POST here has had its origin checked (CSRF) before it arrives
 // (middleware/same-origin/, for every page route), and every page and action but the sign-in needs
 // the session; the JSON admin API keeps its Bearer-only writes. Wrong tokens count per client: past
@@ -9,6 +10,7 @@
 // the pages say so.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { LimitVerdict } from '../../ports/client-limiter.js';
+import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../ports/store.js';
 import {
   type AdminAuthDeps,
   adminOff,
@@ -26,11 +28,12 @@ import { readFormBody } from '../body/form-body.js';
 import { limitBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { AdminDashboardPage, type Flash } from '../pages/admin/dashboard.js';
-import { firstPageHref } from '../pages/admin/registrations.js';
+import { firstPageHref, type RegistrationFilters } from '../pages/admin/registrations.js';
 import { AdminSignInPage } from '../pages/admin/sign-in.js';
 import type { Site } from '../pages/layout.js';
 import { announce } from '../sign-up/announce.js';
-import { decodeCursor, encodeCursor } from './admin.js';
+import { type WaitlistDeps, withdraw } from '../waitlist/actions.js';
+import { decodeCursor, decodeWaitlistCursor, encodeCursor, racePlaces } from './admin.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 25;
@@ -43,12 +46,28 @@ const noStore: MiddlewareHandler = async (c, next) => {
 
 /**
  * The message a redirect back to the signed-in dashboard asks for (`?done=…`): fixed texts, never
- * echoed input (a task is named by the first 8 characters of a well-formed id, or not at all). Shown
- * only on the dashboard, to a signed-in admin: to anyone else a link could make the page claim things.
+ * echoed input (a task or a registration is named by the first 8 characters of a well-formed id, or not
+ * at all). Shown only on the dashboard, to a signed-in admin: to anyone else a link could make the page
+ * claim things.
  */
 export function dashboardNotice(query: Record<string, string>): Flash | undefined {
   const task = query.task && UUID.test(query.task) ? `Task ${query.task.slice(0, 8)}` : 'The task';
+  const registration =
+    query.registration && UUID.test(query.registration)
+      ? `Registration ${query.registration.slice(0, 8)}`
+      : 'The registration';
   switch (query.done) {
+    case 'withdrawn':
+      return {
+        tone: 'ok',
+        text: `${registration} is withdrawn. A place it held goes to the next runner waiting, if there is one.`,
+      };
+    case 'already-withdrawn':
+      return { tone: 'info', text: `${registration} was already withdrawn: nothing changed.` };
+    case 'already-expired':
+      return { tone: 'info', text: `${registration} had already expired: nothing changed.` };
+    case 'no-registration':
+      return { tone: 'error', text: 'There is no such registration.' };
     case 'retried':
       return { tone: 'ok', text: `${task} is queued for another attempt. Its email goes out shortly.` };
     case 'not-dead':
@@ -70,7 +89,26 @@ export function signInNotice(query: Record<string, string>): string | undefined 
   return query.done === 'signed-out' ? 'You are signed out.' : undefined;
 }
 
-export type AdminPageRouteDeps = AdminAuthDeps & Pick<AppDeps, 'race' | 'maxAttempts' | 'emailQueue'> & { site: Site };
+export type AdminPageRouteDeps = AdminAuthDeps &
+  WaitlistDeps &
+  Pick<AppDeps, 'race' | 'maxAttempts' | 'emailQueue'> & { site: Site };
+
+/**
+ * The registration filters of a query or a form, forgivingly (a page for people): an unknown distance
+ * or status is ignored.
+ */
+function filtersOf(race: AdminPageRouteDeps['race'], input: (name: string) => string | undefined): RegistrationFilters {
+  const q = (input('q') ?? '').trim().slice(0, 200);
+  const distance = input('distance');
+  const status = input('status');
+  return {
+    ...(q ? { q } : {}),
+    ...(distance && race.distances.some((d) => d.id === distance) ? { distance } : {}),
+    ...(status && (REGISTRATION_STATUSES as readonly string[]).includes(status)
+      ? { status: status as RegistrationStatus }
+      : {}),
+  };
+}
 
 export function adminPageRoutes(deps: AdminPageRouteDeps) {
   const app = new Hono();
@@ -95,26 +133,26 @@ export function adminPageRoutes(deps: AdminPageRouteDeps) {
       if (carriesSessionCookie(c, deps)) clearSessionCookie(c, deps);
       return c.html(<AdminSignInPage site={site} notice={signInNotice(query)} />);
     }
-    // Forgiving filters (a page for people): an unknown distance or a stale cursor is ignored.
-    const q = (query.q ?? '').trim().slice(0, 200);
-    const distance = deps.race.distances.some((d) => d.id === query.distance) ? query.distance : undefined;
-    const after = query.cursor ? (decodeCursor(query.cursor) ?? undefined) : undefined;
-    const filters = { ...(q ? { q } : {}), ...(distance ? { distance } : {}) };
-    const { store, admin } = c.get('services');
-    const [taken, taskCounts, page, dead] = await Promise.all([
-      store.countRegistrationsByDistance(deps.race.id),
+    // Forgiving filters (a page for people): an unknown distance or status, or a stale cursor (or one
+    // of the other order: the waitlisted list pages by ticket), is ignored.
+    const filters = filtersOf(deps.race, (name) => query[name]);
+    const decode = filters.status === 'waitlisted' ? decodeWaitlistCursor : decodeCursor;
+    const after = query.cursor ? (decode(query.cursor) ?? undefined) : undefined;
+    const { admin } = c.get('services');
+    const [places, taskCounts, page, dead] = await Promise.all([
+      racePlaces(c, deps.race),
       admin.countTasksByStatus(),
       admin.listRegistrations({ ...filters, limit: PAGE_SIZE, ...(after ? { after } : {}) }),
       admin.listTasks({ status: 'dead', limit: DEAD_LETTERS_SHOWN }),
     ]);
     const first = firstPageHref(filters);
     const nextPage = page.next ? `${first}${first.includes('?') ? '&' : '?'}cursor=${encodeCursor(page.next)}` : null;
-    const csvQuery = new URLSearchParams(filters).toString();
+    const csvQuery = new URLSearchParams(Object.entries(filters)).toString();
     return c.html(
       <AdminDashboardPage
         site={site}
         race={deps.race}
-        taken={taken}
+        places={places}
         taskCounts={taskCounts}
         registrations={page.items}
         filters={filters}
@@ -168,6 +206,32 @@ export function adminPageRoutes(deps: AdminPageRouteDeps) {
       via: 'dashboard',
     });
     return c.redirect(`/admin?done=retried&task=${result.id}`, 303);
+  });
+
+  // Withdraws a runner as the JSON API does (the same statement: a freed place goes to the head of the
+  // waitlist), then back to the list the form was on, with a notice.
+  app.post('/admin/registrations/:id/withdraw', limitBody, async (c) => {
+    if (!deps.adminToken) throw adminOff();
+    if (!(await signedIn(c))) throw unauthorized();
+    const form = await readFormBody(c);
+    const list = firstPageHref(filtersOf(deps.race, (name) => form.get(name) ?? undefined));
+    const back = (done: string, id?: string) =>
+      c.redirect(
+        `${list}${list.includes('?') ? '&' : '?'}done=${done}${id ? `&registration=${id}` : ''}#registrations`,
+        303,
+      );
+    const id = c.req.param('id');
+    if (!UUID.test(id)) return back('no-registration');
+    const found = await c.get('services').store.findRegistration(id.toLowerCase());
+    if (!found) return back('no-registration');
+    const { registration } = found;
+    if (registration.status === 'withdrawn' || registration.status === 'expired') {
+      return back(`already-${registration.status}`, registration.id);
+    }
+    const status = await withdraw(c, deps, registration);
+    if (status !== 'withdrawn') return back(`already-${status}`, registration.id);
+    deps.logger.info('admin.registration.withdrawn', { registrationId: registration.id, via: 'dashboard' });
+    return back('withdrawn', registration.id);
   });
 
   return app;

@@ -1,12 +1,23 @@
-// The admin API: tasks and dead letters, their replay, registrations as JSON and CSV, metrics.
-// Every route needs `Authorization: Bearer $ADMIN_TOKEN` (or, for GET/HEAD only, a dashboard
-// session: see admin-session/ and middleware/admin-auth/) and answers `cache-control: no-store`.
-// Lists are newest first and cursor-paged; a cursor is opaque (base64url of `createdAt|id`).
-import { Hono, type MiddlewareHandler } from 'hono';
+// The admin API: tasks and dead letters, their replay, registrations as JSON and CSV (withdrawing one),
+// metrics and places. Every route needs `Authorization: Bearer $ADMIN_TOKEN` (or, for GET/HEAD only, a
+// dashboard session: see admin-session/ and middleware/admin-auth/) and answers `cache-control: no-store`.
+// Lists are newest first and cursor-paged — the waitlisted runners (`status=waitlisted`) in waitlist
+// order instead; a cursor is opaque (base64url of `createdAt|id`, or of `waitlist|ticket|race|distance`).
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import '../../domain/zod-messages.js';
-import type { PagePosition, RegistrationListQuery, TaskView } from '../../ports/admin-store.js';
-import { STRATEGIES, type Strategy } from '../../ports/store.js';
+import type { Race } from '../../domain/race.js';
+import {
+  isWaitlistPosition,
+  type PagePosition,
+  type RacePlaces,
+  type RegistrationListQuery,
+  type RegistrationPagePosition,
+  type RegistrationView,
+  type TaskView,
+  type WaitlistPagePosition,
+} from '../../ports/admin-store.js';
+import { REGISTRATION_STATUSES, type RegistrationStatus, STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_KIND, TASK_STATUSES } from '../../ports/tasks.js';
 import type { AdminAuthDeps } from '../admin-session/index.js';
 import type { AppDeps } from '../deps.js';
@@ -33,20 +44,40 @@ const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 // --- cursors ---------------------------------------------------------------------------------------
 
-export function encodeCursor(position: PagePosition): string {
-  // Both parts are ASCII, so btoa (Web API, also in workerd) is enough.
-  return btoa(`${position.createdAt}|${position.id}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+const WAITLIST_CURSOR = /^waitlist\|(\d{1,9})\|([^|]{1,200})\|([^|]{1,60})$/;
+
+export function encodeCursor(position: RegistrationPagePosition): string {
+  // Every part is ASCII (race and distance percent-encoded), so btoa (Web API, also in workerd) is enough.
+  const text = isWaitlistPosition(position)
+    ? `waitlist|${position.ticket}|${encodeURIComponent(position.raceId)}|${encodeURIComponent(position.distance)}`
+    : `${position.createdAt}|${position.id}`;
+  return btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function cursorText(cursor: string, maxLength: number): string | null {
+  if (cursor.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  try {
+    return atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    return null;
+  }
+}
+
+/** The waitlist position a cursor names, or null when it is not a waitlist cursor this API produced. */
+export function decodeWaitlistCursor(cursor: string): WaitlistPagePosition | null {
+  const match = WAITLIST_CURSOR.exec(cursorText(cursor, 400) ?? '');
+  if (!match?.[1] || !match[2] || !match[3]) return null;
+  try {
+    return { ticket: Number(match[1]), raceId: decodeURIComponent(match[2]), distance: decodeURIComponent(match[3]) };
+  } catch {
+    return null;
+  }
 }
 
 /** The position a cursor names, or null when it is not one this API produced. */
 export function decodeCursor(cursor: string): PagePosition | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
-  let text: string;
-  try {
-    text = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
-  } catch {
-    return null;
-  }
+  const text = cursorText(cursor, 200);
+  if (text === null) return null;
   const [createdAt, id, ...rest] = text.split('|');
   if (rest.length > 0 || !createdAt || !id || !UUID.test(id) || !CURSOR_TIME.test(createdAt)) return null;
   // A real instant (no 2027-02-31), so the database never sees an impossible timestamp.
@@ -92,9 +123,27 @@ const registrationFilterFields = {
   distance: z.optional(z.string().check(z.maxLength(20, 'must be at most 20 characters'))),
   q: z.optional(z.string().check(z.trim(), z.maxLength(200, 'must be at most 200 characters'))),
   strategy: z.optional(z.enum(STRATEGIES, { error: `must be one of: ${STRATEGIES.join(', ')}` })),
+  status: z.optional(z.enum(REGISTRATION_STATUSES, { error: `must be one of: ${REGISTRATION_STATUSES.join(', ')}` })),
 };
 
-const registrationQuerySchema = z.object({ ...registrationFilterFields, ...pageFields });
+/** Either kind of registration cursor; whether it is the kind the list's order pages by is checked after. */
+const registrationCursorField = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx): RegistrationPagePosition => {
+    const position = decodeCursor(value) ?? decodeWaitlistCursor(value);
+    if (!position) {
+      ctx.issues.push({ code: 'custom', message: 'is not a valid cursor', input: value });
+      return z.NEVER;
+    }
+    return position;
+  }),
+);
+
+const registrationQuerySchema = z.object({
+  ...registrationFilterFields,
+  ...pageFields,
+  cursor: z.optional(registrationCursorField),
+});
 const registrationExportSchema = z.object(registrationFilterFields);
 
 /** Validates the query string; empty values count as absent (as an HTML form sends them). */
@@ -109,12 +158,39 @@ function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, st
   throw apiErrors.validationFailed(details);
 }
 
-function registrationFilters(parsed: { distance?: string; q?: string; strategy?: Strategy }) {
-  const filters: Omit<RegistrationListQuery, 'limit' | 'after'> = {};
+type RegistrationFilters = Omit<RegistrationListQuery, 'limit' | 'after'>;
+
+function registrationFilters(parsed: {
+  distance?: string;
+  q?: string;
+  strategy?: Strategy;
+  status?: RegistrationStatus;
+}): RegistrationFilters {
+  const filters: RegistrationFilters = {};
   if (parsed.distance !== undefined) filters.distance = parsed.distance;
   if (parsed.q) filters.q = parsed.q;
   if (parsed.strategy !== undefined) filters.strategy = parsed.strategy;
+  if (parsed.status !== undefined) filters.status = parsed.status;
   return filters;
+}
+
+/** Whether a position is of the kind the filtered list pages by: waitlist order exactly for `waitlisted`. */
+function fitsOrder(position: RegistrationPagePosition, filters: RegistrationFilters): boolean {
+  return isWaitlistPosition(position) === (filters.status === 'waitlisted');
+}
+
+/**
+ * Every distance of the race, in its order, with its cap and places (0 for a distance nobody signed up
+ * for): the same figures in /api/admin/metrics, /metrics and the dashboard.
+ */
+export async function racePlaces(c: Context, race: Race): Promise<RacePlaces> {
+  const counted = await c.get('services').admin.placesByDistance(race.id);
+  return Object.fromEntries(
+    race.distances.map((d) => [
+      d.id,
+      { cap: d.cap, ...(counted[d.id] ?? { taken: 0, offersOpen: 0, waitlistLength: 0 }) },
+    ]),
+  );
 }
 
 // --- JSON shapes -----------------------------------------------------------------------------------
@@ -144,6 +220,24 @@ function taskJson(task: TaskView) {
   };
 }
 
+function registrationJson(r: RegistrationView) {
+  return {
+    id: r.id,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    email: r.email,
+    address: r.address,
+    distance: r.distance,
+    strategy: r.strategy,
+    createdAt: r.createdAt.toISOString(),
+    emailStatus: r.emailStatus,
+    status: r.status,
+    position: r.position,
+    offerExpiresAt: r.status === 'offered' ? (r.holdExpiresAt?.toISOString() ?? null) : null,
+  };
+}
+
+/** The export's columns: new ones are added at the end, so a reader of the older columns keeps working. */
 export const CSV_HEADER = [
   'id',
   'first_name',
@@ -154,6 +248,8 @@ export const CSV_HEADER = [
   'strategy',
   'created_at',
   'email_status',
+  'status',
+  'position',
 ] as const;
 
 const noStore: MiddlewareHandler = async (c, next) => {
@@ -168,15 +264,18 @@ export function adminRoutes(deps: AdminRouteDeps) {
   app.use('/api/admin/*', noStore, auth);
   app.use('/metrics', noStore, auth);
 
-  // The same figures twice: JSON for the admin API, Prometheus' text format for a scraper.
+  // The same figures twice: JSON for the admin API, Prometheus' text format for a scraper. Delivery and
+  // places alike: one scrape, one admin call.
   app.get('/api/admin/metrics', async (c) => {
     const { admin, engine } = c.get('services');
-    return c.json({ ...(await admin.deliveryMetrics()), delivery: engine.deliveryState() });
+    const [metrics, places] = await Promise.all([admin.deliveryMetrics(), racePlaces(c, deps.race)]);
+    return c.json({ ...metrics, delivery: engine.deliveryState(), places });
   });
   app.get('/metrics', async (c) => {
     const { admin, engine } = c.get('services');
+    const [metrics, places] = await Promise.all([admin.deliveryMetrics(), racePlaces(c, deps.race)]);
     c.header('content-type', PROMETHEUS_CONTENT_TYPE);
-    return c.body(toPrometheus(await admin.deliveryMetrics(), engine.deliveryState()));
+    return c.body(toPrometheus(metrics, engine.deliveryState(), places));
   });
 
   app.get('/api/admin/tasks', async (c) => {
@@ -226,25 +325,25 @@ export function adminRoutes(deps: AdminRouteDeps) {
     return c.json({ id: found.registration.id, status });
   });
 
+  // Newest first; `status=waitlisted` lists the waitlist in order (by distance, then ticket).
   app.get('/api/admin/registrations', async (c) => {
     const query = parseQuery(registrationQuerySchema, c.req.query());
+    const filters = registrationFilters(query);
+    if (query.cursor && !fitsOrder(query.cursor, filters)) {
+      throw apiErrors.validationFailed([
+        {
+          path: 'cursor',
+          message: 'is a cursor of another order (waitlisted runners page in waitlist order, the rest newest first)',
+        },
+      ]);
+    }
     const page = await c.get('services').admin.listRegistrations({
-      ...registrationFilters(query),
+      ...filters,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       ...(query.cursor ? { after: query.cursor } : {}),
     });
     return c.json({
-      registrations: page.items.map((r) => ({
-        id: r.id,
-        firstName: r.firstName,
-        lastName: r.lastName,
-        email: r.email,
-        address: r.address,
-        distance: r.distance,
-        strategy: r.strategy,
-        createdAt: r.createdAt.toISOString(),
-        emailStatus: r.emailStatus,
-      })),
+      registrations: page.items.map(registrationJson),
       nextCursor: page.next ? encodeCursor(page.next) : null,
     });
   });
@@ -257,7 +356,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
     const { admin } = c.get('services');
     const parts: string[] = [CSV_BOM + csvRow(CSV_HEADER)];
     let rows = 0;
-    let after: PagePosition | undefined;
+    let after: RegistrationPagePosition | undefined;
     let truncated = false;
     while (rows < CSV_MAX_ROWS) {
       const limit = Math.min(CSV_BATCH, CSV_MAX_ROWS - rows);
@@ -274,6 +373,8 @@ export function adminRoutes(deps: AdminRouteDeps) {
             r.strategy,
             r.createdAt,
             r.emailStatus,
+            r.status,
+            r.position,
           ]),
         );
       }

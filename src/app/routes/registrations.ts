@@ -34,9 +34,11 @@ export function registrationRoutes(deps: RegistrationRouteDeps) {
       // The fast path starts the first attempt now; through the queue the task waits for the consumer.
       email: { status: emailDeliveryStatus(deliversThroughQueue(deps) ? 'pending' : 'running') },
     });
-    // On the waitlist: the runner's number is the statement's, read back with the registration.
+    // On the waitlist: the runner's number is the statement's, read back with the registration. Created
+    // all the same, so it says where (as the replay of a remembered answer does).
     const waitlisted = async (id: string) => {
       const found = await c.get('services').store.findRegistration(id);
+      c.header('location', `/api/registrations/${id}`);
       return c.json(
         { id, status: 'waitlisted', distance: input.distance, position: found?.registration.position },
         201,

@@ -1,5 +1,5 @@
-// Paths of the admin API: tasks and replays, registrations and their export, metrics.
-import { STRATEGIES } from '../../../ports/store.js';
+// Paths of the admin API: tasks and replays, registrations (their export, a withdrawal), metrics and places.
+import { REGISTRATION_STATUSES, STRATEGIES } from '../../../ports/store.js';
 import { TASK_KIND, TASK_STATUSES } from '../../../ports/tasks.js';
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
 import { json } from '../schemas.js';
@@ -23,6 +23,14 @@ const registrationFilters = [
     description: 'First name, last name or email contains (case-insensitive)',
   },
   { name: 'strategy', in: 'query', schema: { type: 'string', enum: [...STRATEGIES] }, description: 'Strategy' },
+  {
+    name: 'status',
+    in: 'query',
+    schema: { type: 'string', enum: [...REGISTRATION_STATUSES] },
+    description:
+      'Only registrations in this status. `waitlisted` lists the waitlist in order — by distance, then position ' +
+      '(1 first) — rather than newest first',
+  },
 ];
 const adminErrors = (...names: ErrorName[]) =>
   errors(['unauthorized', 'admin_rate_limited', ...names, 'internal', 'unavailable'], NO_STORE);
@@ -83,7 +91,11 @@ export const adminPaths = {
     get: {
       tags: ['admin'],
       operationId: 'listRegistrations',
-      summary: 'Registrations with their email status, filtered and cursor-paged, newest first',
+      summary: 'Registrations with their status and email status, filtered and cursor-paged, newest first',
+      description:
+        'With `status=waitlisted`, the waitlist in order (by distance, then position), each runner with their ' +
+        '`position`: e.g. `?status=waitlisted&distance=10`. A cursor pages the list it came from (another list’s ' +
+        'cursor is 422).',
       security: ADMIN,
       parameters: [...registrationFilters, ...cursorParams],
       responses: {
@@ -96,12 +108,40 @@ export const adminPaths = {
       },
     },
   },
+  '/api/admin/registrations/{id}/withdraw': {
+    post: {
+      tags: ['admin'],
+      operationId: 'adminWithdrawRegistration',
+      summary: 'Withdraw a runner, as the runner would through their manage link',
+      description:
+        'From a place, an offer or the waitlist: a place given up is offered, in the same statement, to the head of ' +
+        'the distance’s waitlist, and the runner gets a withdrawal email. Withdrawing again changes nothing and ' +
+        'answers the same.',
+      security: ADMIN,
+      parameters: [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', format: 'uuid' },
+          description: 'The registration id',
+        },
+      ],
+      responses: {
+        '200': { description: 'Withdrawn (or already gone)', headers: NO_STORE, content: json('AdminWithdrawal') },
+        ...adminErrors('not_found'),
+      },
+    },
+  },
   '/api/admin/registrations.csv': {
     get: {
       tags: ['admin'],
       operationId: 'exportRegistrationsCsv',
       summary: 'All registrations as CSV (same filters, no paging), newest first',
-      description: 'At most 50,000 rows; `X-Truncated: true` says there were more (narrow the filters).',
+      description:
+        'Columns: `id, first_name, last_name, email, address, distance, strategy, created_at, email_status, ' +
+        'status, position` (`position` only for waitlisted runners; with `status=waitlisted` in waitlist order). ' +
+        'At most 50,000 rows; `X-Truncated: true` says there were more (narrow the filters).',
       security: ADMIN,
       parameters: registrationFilters,
       responses: {
@@ -126,7 +166,9 @@ export const adminPaths = {
     get: {
       tags: ['admin'],
       operationId: 'getAdminMetrics',
-      summary: 'Delivery figures: tasks by status and by kind, attempts by outcome, oldest due task, delivery state',
+      summary:
+        'Delivery figures (tasks by status and by kind, attempts by outcome, oldest due task, delivery state) and ' +
+        'places per distance (taken, open offers, waitlist)',
       security: ADMIN,
       responses: {
         '200': { description: 'The figures', headers: NO_STORE, content: json('AdminMetrics') },

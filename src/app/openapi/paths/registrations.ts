@@ -12,7 +12,9 @@ export const registrationPaths = {
       summary: 'Register a runner',
       description:
         'Stores the registration and its email task in one statement, answers, then sends the email ' +
-        'after the response; retried until accepted, never twice.',
+        'after the response; retried until accepted, never twice. A full distance refuses the runner (409 ' +
+        '`distance_full`) — unless they asked to join its waitlist (`joinWaitlist`) and the race has one: then ' +
+        'the answer is 201 `waitlisted` with their number, and an email says so.',
       security: PUBLIC,
       parameters: [
         {
@@ -27,7 +29,7 @@ export const registrationPaths = {
       requestBody: registrationBody,
       responses: {
         '201': {
-          description: 'Registered; the email is on its way',
+          description: 'Registered (the email is on its way), or on the distance’s waitlist',
           headers: {
             ...NO_STORE,
             Location: {
@@ -40,7 +42,7 @@ export const registrationPaths = {
               schema: { const: 'true' },
             },
           },
-          content: json('RegistrationCreated'),
+          content: json('RegistrationAnswer'),
         },
         ...errors(
           SIGN_UP_ERRORS.map((name) => (name === 'validation_failed' ? 'validation_or_key_reused' : name)),

@@ -1,5 +1,7 @@
-// The dashboard's counts: places taken per distance, tasks per status.
+// The dashboard's counts: places per distance (taken of the cap, open offers, the waitlist), tasks per
+// status.
 import type { Race } from '../../../domain/race.js';
+import type { RacePlaces } from '../../../ports/admin-store.js';
 import type { TaskStatus } from '../../../ports/tasks.js';
 import { formatCount } from '../format.js';
 
@@ -11,25 +13,40 @@ const TASK_STATUS_LABELS: [TaskStatus, string][] = [
   ['cancelled', 'Cancelled'],
 ];
 
-export function Counts(props: { race: Race; taken: Record<string, number>; taskCounts: Record<TaskStatus, number> }) {
-  const { race, taken, taskCounts } = props;
+function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+export function Counts(props: { race: Race; places: RacePlaces; taskCounts: Record<TaskStatus, number> }) {
+  const { race, places, taskCounts } = props;
   return (
     <section aria-labelledby="counts-title">
       <h2 id="counts-title" class="visually-hidden">
         Counts
       </h2>
-      <ul class="stats" aria-label="Registrations per distance">
+      <ul class="stats" aria-label="Places per distance">
         {race.distances.map((d) => {
-          const n = taken[d.id] ?? 0;
+          const { taken, offersOpen, waitlistLength } = places[d.id] ?? { taken: 0, offersOpen: 0, waitlistLength: 0 };
+          // Offers and the waitlist are shown where the race has a waitlist, or where there are some anyway.
+          const waitlist = race.waitlist !== undefined || offersOpen > 0 || waitlistLength > 0;
           return (
-            <li class="stat">
+            <li class="stat" data-distance={d.id}>
               <span class="label">{d.label}</span>
               <span class="value">
-                {formatCount(n)} <span class="of">/ {formatCount(d.cap)}</span>
+                {formatCount(taken)} <span class="of">/ {formatCount(d.cap)}</span>
               </span>
-              <progress value={Math.min(n, d.cap)} max={d.cap} aria-label={`${d.label}: ${n} of ${d.cap} places taken`}>
-                {n} of {d.cap}
+              <progress
+                value={Math.min(taken, d.cap)}
+                max={d.cap}
+                aria-label={`${d.label}: ${taken} of ${d.cap} places taken`}
+              >
+                {taken} of {d.cap}
               </progress>
+              {waitlist ? (
+                <span class="detail">
+                  {plural(offersOpen, 'open offer', 'open offers')} · {formatCount(waitlistLength)} waiting
+                </span>
+              ) : null}
             </li>
           );
         })}

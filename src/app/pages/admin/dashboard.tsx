@@ -1,13 +1,14 @@
 // The admin dashboard (GET /admin): counts, dead letters, registrations. Everything works without
-// JavaScript: the search is a GET form, paging is links, a replay is a small POST form per dead letter.
+// JavaScript: the search is a GET form, paging is links, a replay is a small POST form per dead letter,
+// a withdrawal a POST form per registration (behind a <details> confirmation).
 import type { Race } from '../../../domain/race.js';
-import type { RegistrationView, TaskView } from '../../../ports/admin-store.js';
+import type { RacePlaces, RegistrationView, TaskView } from '../../../ports/admin-store.js';
 import type { TaskStatus } from '../../../ports/tasks.js';
 import { formatCount } from '../format.js';
 import { Layout, type Site } from '../layout.js';
 import { Counts } from './counts.js';
 import { DeadLetters } from './dead-letters.js';
-import { Registrations } from './registrations.js';
+import { type RegistrationFilters, Registrations } from './registrations.js';
 
 export interface Flash {
   tone: 'ok' | 'error' | 'info';
@@ -17,10 +18,10 @@ export interface Flash {
 export interface AdminDashboardProps {
   site: Site;
   race: Race;
-  taken: Record<string, number>;
+  places: RacePlaces;
   taskCounts: Record<TaskStatus, number>;
   registrations: RegistrationView[];
-  filters: { q?: string; distance?: string };
+  filters: RegistrationFilters;
   /** Link to the next page of registrations, or null on the last page. */
   nextPage: string | null;
   /** True when showing a later page (offer a way back to the first). */
@@ -31,15 +32,17 @@ export interface AdminDashboardProps {
 }
 
 export function AdminDashboardPage(props: AdminDashboardProps) {
-  const { race, taken } = props;
-  const total = Object.values(taken).reduce((sum, n) => sum + n, 0);
+  const { race, places } = props;
+  const taken = Object.values(places).reduce((sum, p) => sum + p.taken, 0);
+  const waiting = Object.values(places).reduce((sum, p) => sum + p.waitlistLength, 0);
   return (
     <Layout title="Admin" site={props.site} section="admin">
       <div class="page-head">
         <div>
           <h1>Admin</h1>
           <p class="muted">
-            {race.name} · {formatCount(total)} {total === 1 ? 'registration' : 'registrations'}
+            {race.name} · {formatCount(taken)} {taken === 1 ? 'place' : 'places'} taken
+            {waiting > 0 ? ` · ${formatCount(waiting)} waiting` : ''}
           </p>
         </div>
         <form method="post" action="/admin/logout">
@@ -54,7 +57,7 @@ export function AdminDashboardPage(props: AdminDashboardProps) {
           <p>{props.flash.text}</p>
         </div>
       ) : null}
-      <Counts race={race} taken={taken} taskCounts={props.taskCounts} />
+      <Counts race={race} places={places} taskCounts={props.taskCounts} />
       <DeadLetters deadLetters={props.deadLetters} />
       <Registrations
         race={race}

@@ -1,12 +1,74 @@
-// The dashboard's registrations: search, distance filter, a page of rows, the CSV link.
+// The dashboard's registrations: search, distance and status filters, a page of rows (each with its
+// status, a waitlisted runner's number, and a Withdraw action behind a confirmation), the CSV link.
+// Waitlisted runners alone are listed in waitlist order: the next place goes to #1.
 import type { Race } from '../../../domain/race.js';
 import type { RegistrationView } from '../../../ports/admin-store.js';
+import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../../ports/store.js';
 import { deliveryWords, formatTimestamp } from '../format.js';
+
+export interface RegistrationFilters {
+  q?: string;
+  distance?: string;
+  status?: RegistrationStatus;
+}
+
+/** A status in words, with the badge's colour (the delivery badges' tones). */
+const STATUS_WORDS: Record<RegistrationStatus, { label: string; tone: string }> = {
+  registered: { label: 'Registered', tone: 'sent' },
+  pending_verification: { label: 'Pending verification', tone: 'sending' },
+  offered: { label: 'Offered a place', tone: 'sending' },
+  waitlisted: { label: 'Waitlisted', tone: 'retrying' },
+  withdrawn: { label: 'Withdrawn', tone: 'cancelled' },
+  expired: { label: 'Expired', tone: 'cancelled' },
+};
+
+/** Statuses a runner can still be withdrawn from. */
+function withdrawable(status: RegistrationStatus): boolean {
+  return status !== 'withdrawn' && status !== 'expired';
+}
+
+/** The runner's status (a waitlisted runner's number, an offer's deadline) and, unless they are gone, Withdraw. */
+function StatusCell(props: { registration: RegistrationView; filters: RegistrationFilters }) {
+  const r = props.registration;
+  const words = STATUS_WORDS[r.status];
+  return (
+    <td>
+      <span class={`badge ${words.tone}`}>{words.label}</span>
+      {r.position !== null ? <span class="mono"> #{r.position}</span> : null}
+      {r.status === 'offered' && r.holdExpiresAt ? (
+        <span class="muted small"> until {formatTimestamp(r.holdExpiresAt)}</span>
+      ) : null}
+      {withdrawable(r.status) ? <WithdrawAction registration={r} filters={props.filters} /> : null}
+    </td>
+  );
+}
+
+/** Withdraw, behind a second button (no script): the freed place goes to the next runner waiting. */
+function WithdrawAction(props: { registration: RegistrationView; filters: RegistrationFilters }) {
+  const r = props.registration;
+  const name = `${r.firstName} ${r.lastName}`;
+  return (
+    <details class="confirm">
+      <summary class="button secondary small">
+        Withdraw<span class="visually-hidden"> {name}</span>
+      </summary>
+      <form method="post" action={`/admin/registrations/${r.id}/withdraw`}>
+        {/* Back to the same list afterwards. */}
+        {props.filters.q ? <input type="hidden" name="q" value={props.filters.q} /> : null}
+        {props.filters.distance ? <input type="hidden" name="distance" value={props.filters.distance} /> : null}
+        {props.filters.status ? <input type="hidden" name="status" value={props.filters.status} /> : null}
+        <button type="submit" class="button danger small" data-registration={r.id}>
+          Confirm withdrawal<span class="visually-hidden"> of {name}</span>
+        </button>
+      </form>
+    </details>
+  );
+}
 
 export interface RegistrationsProps {
   race: Race;
   registrations: RegistrationView[];
-  filters: { q?: string; distance?: string };
+  filters: RegistrationFilters;
   /** Link to the next page of registrations, or null on the last page. */
   nextPage: string | null;
   /** True when showing a later page (offer a way back to the first). */
@@ -18,7 +80,7 @@ export function Registrations(props: RegistrationsProps) {
   const { race, filters } = props;
   const distanceLabel = (id: string) => race.distances.find((d) => d.id === id)?.label ?? id;
   return (
-    <section class="card" aria-labelledby="registrations-title">
+    <section class="card" aria-labelledby="registrations-title" id="registrations">
       <div class="section-head">
         <h2 id="registrations-title">Registrations</h2>
         <a class="button secondary small" href={props.csvHref} download="registrations.csv">
@@ -41,17 +103,33 @@ export function Registrations(props: RegistrationsProps) {
             ))}
           </select>
         </div>
+        <div class="field narrow">
+          <label for="filter-status">Status</label>
+          <select id="filter-status" name="status">
+            <option value="">All statuses</option>
+            {REGISTRATION_STATUSES.map((status) => (
+              <option value={status} selected={filters.status === status}>
+                {STATUS_WORDS[status].label}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" class="button">
           Search
         </button>
-        {filters.q || filters.distance ? (
+        {filters.q || filters.distance || filters.status ? (
           <a class="button secondary" href="/admin">
             Clear
           </a>
         ) : null}
       </form>
+      {filters.status === 'waitlisted' ? (
+        <p class="muted small">In waitlist order: the next place freed on a distance is offered to its #1.</p>
+      ) : null}
       {props.registrations.length === 0 ? (
-        <p class="empty">No registrations {filters.q || filters.distance ? 'match this search' : 'yet'}.</p>
+        <p class="empty">
+          No registrations {filters.q || filters.distance || filters.status ? 'match this search' : 'yet'}.
+        </p>
       ) : (
         <div class="table-wrap">
           <table>
@@ -60,7 +138,8 @@ export function Registrations(props: RegistrationsProps) {
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
                 <th scope="col">Distance</th>
-                <th scope="col">Registered</th>
+                <th scope="col">Status</th>
+                <th scope="col">Signed up</th>
                 <th scope="col">Confirmation email</th>
               </tr>
             </thead>
@@ -76,6 +155,7 @@ export function Registrations(props: RegistrationsProps) {
                     </td>
                     <td>{r.email}</td>
                     <td>{distanceLabel(r.distance)}</td>
+                    <StatusCell registration={r} filters={filters} />
                     <td>{formatTimestamp(r.createdAt)}</td>
                     <td>
                       <span class={`badge ${words.tone}`}>{words.label}</span>
@@ -105,10 +185,11 @@ export function Registrations(props: RegistrationsProps) {
   );
 }
 
-export function firstPageHref(filters: { q?: string; distance?: string }): string {
+export function firstPageHref(filters: RegistrationFilters): string {
   const query = new URLSearchParams();
   if (filters.q) query.set('q', filters.q);
   if (filters.distance) query.set('distance', filters.distance);
+  if (filters.status) query.set('status', filters.status);
   const text = query.toString();
   return text ? `/admin?${text}` : '/admin';
 }
