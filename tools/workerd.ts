@@ -5,12 +5,19 @@
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Where the two bundles are in a build folder: the API Worker's, and the email Worker's in email/. */
 export interface WorkerBundles {
   api: string;
   email: string;
 }
+
+/**
+ * The API Worker's static assets (wrangler.jsonc `assets`): the stylesheet and the icon, answered by the
+ * asset server before the Worker runs, with public/_headers, as on Cloudflare.
+ */
+const ASSETS_DIRECTORY = fileURLToPath(new URL('../public', import.meta.url));
 
 export function bundlesIn(dir: string): WorkerBundles {
   return { api: join(dir, 'main.js'), email: join(dir, 'email', 'main.js') };
@@ -130,6 +137,8 @@ export async function startWorkers({
     ...common,
     bindings: withDatabase(env),
     ratelimits,
+    // Requests that match no asset go on to the Worker (`has_user_worker`, which wrangler sets too).
+    assets: { directory: ASSETS_DIRECTORY, routerConfig: { has_user_worker: true } },
   };
   const workers = emailWorker
     ? [
