@@ -71,6 +71,12 @@ export interface WorkersOptions {
   log?: (line: string) => void;
   /** The email Worker beside the API Worker, bound as EMAIL and EMAIL_QUEUE. */
   emailWorker?: EmailWorkerOptions;
+  /**
+   * The static assets in front of the API Worker, as on Cloudflare (default). Off, every request reaches
+   * the Worker directly: a throughput comparison with a Worker that has none (the asset router is a
+   * Worker of its own in workerd, whose CPU would count against ours; on Cloudflare it does not).
+   */
+  assets?: boolean;
 }
 
 export interface Workers {
@@ -122,6 +128,7 @@ export async function startWorkers({
   hyperdrive = true,
   log,
   emailWorker,
+  assets = true,
 }: WorkersOptions): Promise<Workers> {
   guardProxySockets();
   const common = {
@@ -138,7 +145,7 @@ export async function startWorkers({
     bindings: withDatabase(env),
     ratelimits,
     // Requests that match no asset go on to the Worker (`has_user_worker`, which wrangler sets too).
-    assets: { directory: ASSETS_DIRECTORY, routerConfig: { has_user_worker: true } },
+    ...(assets ? { assets: { directory: ASSETS_DIRECTORY, routerConfig: { has_user_worker: true } } } : {}),
   };
   const workers = emailWorker
     ? [
