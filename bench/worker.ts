@@ -414,6 +414,8 @@ async function measureThroughput(
           EMAIL_RATE_LIMIT_PER_SEC: '0',
           RACE_CONFIG: JSON.stringify(race),
         },
+        // Like the bare Worker, reached directly: no asset router (a Worker of its own in workerd) in front.
+        assets: false,
       }),
     );
     servers.bare = await withPid(() => startBare(barePath));

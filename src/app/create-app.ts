@@ -104,7 +104,7 @@ export function createApp(deps: AppDeps, routes: RouteGroups, services: Services
   // Refused before any route: a Host that is not served (421), a cross-site page post (403).
   if (deps.servedHost) app.use(allowedHosts(deps.servedHost));
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', sameOriginWrites(deps.publicOrigin));
-  app.route('/', assetRoutes());
+  if (routes.assets) app.route('/', assetRoutes(routes.assets));
   app.route('/', healthRoutes());
   app.route('/', raceRoutes(deps));
   app.route('/', registrationRoutes(deps));

@@ -76,4 +76,13 @@ export interface RouteGroups {
   devMailbox: boolean;
   /** `/dev/traces`, over these latest traces (dev mode). */
   devTraces: RecentTraces | undefined;
+  /**
+   * `/assets/*` (the stylesheet, the icon): the files of public/assets/, which the Node entry reads at
+   * start. Absent on Workers: the asset server answers those paths before the Worker runs (wrangler.jsonc
+   * `assets`), so the Worker never bundles them.
+   */
+  assets?: StaticAssets;
 }
+
+/** Files served as they are, by path (`/assets/app.css`): their bytes and Content-Type. */
+export type StaticAssets = ReadonlyMap<string, { body: Uint8Array<ArrayBuffer>; type: string }>;

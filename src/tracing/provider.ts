@@ -60,6 +60,12 @@ export function tracingWanted(options: TracingOptions): boolean {
   return options.otlp !== undefined || options.spanExporter !== undefined || options.keepRecent === true;
 }
 
+/** A part of the SDK that only some runtimes bundle (see TracingSdk), or why it is missing. */
+function part<T>(value: T | undefined, name: string): T {
+  if (!value) throw new Error(`createTracing: this runtime's OpenTelemetry SDK has no ${name}`);
+  return value;
+}
+
 /** `sdk` may be undefined when `tracingWanted(options)` is false (see ./sdk.ts). */
 export function createTracing(options: TracingOptions, sdk: TracingSdk | undefined): Tracing {
   if (!tracingWanted(options)) {
@@ -69,9 +75,15 @@ export function createTracing(options: TracingOptions, sdk: TracingSdk | undefin
   const spanProcessors: SpanProcessor[] = [];
   if (options.otlp) {
     const exporter = createOtlpHttpExporter({ ...options.otlp, serializer: sdk.JsonTraceSerializer });
-    spanProcessors.push(options.runtime === 'node' ? new sdk.BatchSpanProcessor(exporter) : flushOnDemand(exporter));
+    spanProcessors.push(
+      options.runtime === 'node'
+        ? new (part(sdk.BatchSpanProcessor, 'BatchSpanProcessor'))(exporter)
+        : flushOnDemand(exporter),
+    );
   }
-  if (options.spanExporter) spanProcessors.push(new sdk.SimpleSpanProcessor(options.spanExporter));
+  if (options.spanExporter) {
+    spanProcessors.push(new (part(sdk.SimpleSpanProcessor, 'SimpleSpanProcessor'))(options.spanExporter));
+  }
   const recent = options.keepRecent ? createRecentTraces() : undefined;
   if (recent) spanProcessors.push(recent);
   const provider = new sdk.BasicTracerProvider({

@@ -187,4 +187,13 @@ describe('createTracing', () => {
     expect(memory.getFinishedSpans().map((s) => s.name)).toEqual(['traced']);
     await tracing.shutdown();
   });
+
+  it("a Worker's SDK has no span processor of Node's: OTLP spans wait for the flush; Node's are refused", async () => {
+    const { BatchSpanProcessor: _batch, SimpleSpanProcessor: _simple, ...workers } = await loadTracingSdk();
+    const otlp = { endpoint: 'http://127.0.0.1:9/v1/traces', headers: {} };
+    await createTracing({ runtime: 'workerd', otlp }, workers).shutdown();
+    expect(() => createTracing({ runtime: 'node', otlp }, workers)).toThrow(/no BatchSpanProcessor/);
+    const spanExporter = new InMemorySpanExporter();
+    expect(() => createTracing({ runtime: 'workerd', spanExporter }, workers)).toThrow(/no SimpleSpanProcessor/);
+  });
 });

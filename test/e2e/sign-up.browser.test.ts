@@ -378,9 +378,17 @@ describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetNam
     expect(requested.length).toBeGreaterThan(1);
     for (const url of requested) expect(['127.0.0.1', 'localhost'], url).toContain(new URL(url).hostname);
     expect(cspErrors).toEqual([]);
-    const css = await fetch(`${stack.target.url}/assets/app.css`);
-    expect(css.headers.get('content-type')).toContain('text/css');
-    expect(css.headers.get('cache-control')).toBe('public, max-age=3600');
+    // Node's app and, on workerd, the asset server (public/_headers) answer alike.
+    for (const [path, type] of [
+      ['/assets/app.css', 'text/css'],
+      ['/assets/icon.svg', 'image/svg+xml'],
+    ]) {
+      const asset = await fetch(`${stack.target.url}${path}`);
+      expect(asset.status, path).toBe(200);
+      expect(asset.headers.get('content-type'), path).toContain(type);
+      expect(asset.headers.get('cache-control'), path).toBe('public, max-age=3600');
+      expect(asset.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
     await p.close();
   });
 

@@ -1,5 +1,6 @@
 // The pages as HTML strings: no inline style or script anywhere, input escaped, errors wired to their
 // fields, sold-out distances disabled, emails sandboxed. (The browser tests in test/e2e drive them.)
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildConfirmationEmail } from '../../domain/confirmation-email.js';
 import { DEFAULT_RACE } from '../../domain/race.js';
@@ -11,7 +12,9 @@ import { estimateEmailHeight } from './email-height.js';
 import { deliveryWords } from './format.js';
 import { ResendConfirmationPage } from './resend-confirmation.js';
 import { problemsToErrors, SignUpPage } from './sign-up.js';
-import { APP_CSS } from './styles.js';
+
+/** The stylesheet the pages link (/assets/app.css). */
+const APP_CSS = readFileSync(new URL('../../../public/assets/app.css', import.meta.url), 'utf8');
 
 const site = { name: DEFAULT_RACE.name, devMailbox: true, devMode: true };
 

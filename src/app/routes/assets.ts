@@ -1,16 +1,16 @@
-// Static assets, served from string constants (workerd has no filesystem; there is no build step).
+// /assets/*, the stylesheet and the icon, from the files the entry read (`routes.assets`: Node reads
+// public/assets/ at start). On Workers this group is not mounted: the asset server answers these paths
+// from the same folder before the Worker runs (wrangler.jsonc `assets`, caching in public/_headers).
 import { Hono } from 'hono';
-import { APP_CSS, ICON_SVG } from '../pages/styles.js';
+import type { StaticAssets } from '../deps.js';
 
+/** As public/_headers says for the asset server (not fingerprinted: an hour, then fetched again). */
 const CACHE = 'public, max-age=3600';
 
-export function assetRoutes() {
+export function assetRoutes(assets: StaticAssets) {
   const app = new Hono();
-  app.get('/assets/app.css', (c) =>
-    c.body(APP_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': CACHE }),
-  );
-  app.get('/assets/icon.svg', (c) =>
-    c.body(ICON_SVG, 200, { 'content-type': 'image/svg+xml', 'cache-control': CACHE }),
-  );
+  for (const [path, { body, type }] of assets) {
+    app.get(path, (c) => c.body(body, 200, { 'content-type': type, 'cache-control': CACHE }));
+  }
   return app;
 }

@@ -12,6 +12,7 @@ import { buildServices, createAdminAuthLimiter } from '../../services.js';
 import { createTracing, type TracingOptions, tracingWanted } from '../../tracing/provider.js';
 import { loadTracingSdk } from '../../tracing/sdk.js';
 import { registerContextManager } from '../shared/context.js';
+import { readStaticAssets } from './assets.js';
 import { BackgroundWork } from './background.js';
 import { clientInfo } from './client.js';
 import { openDatabase } from './database.js';
@@ -107,7 +108,8 @@ export async function startNodeService(
     providerPost,
   });
   const services = servicesOver(database);
-  const app = createApp(deps, routes, sharedServices(services));
+  // The stylesheet and the icon, from public/assets/ (on Workers the asset server serves them).
+  const app = createApp(deps, { ...routes, assets: readStaticAssets() }, sharedServices(services));
   const background = new BackgroundWork();
 
   // The env carries @hono/node-server's `incoming` (for the client's address); `background` is waitUntil.
