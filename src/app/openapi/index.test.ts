@@ -201,6 +201,8 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
       'post withdrawRegistration',
       'post acceptOffer',
       'post declineOffer',
+      'post verifyRegistration',
+      'post changeDistance',
     ]);
     for (const { path, method, op } of manage) {
       expect(op.security, path).toEqual([]);
@@ -216,6 +218,8 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
     expect(codes('declineOffer')).toEqual(expect.arrayContaining(['200', '404', '409', '429']));
     expect(codes('declineOffer')).not.toContain('410');
     expect(codes('withdrawRegistration')).not.toContain('409');
+    expect(codes('verifyRegistration')).toEqual(expect.arrayContaining(['200', '404', '409', '410', '429']));
+    expect(codes('changeDistance')).toEqual(expect.arrayContaining(['200', '404', '409', '415', '422', '429']));
   });
 
   it('documents the admin’s waitlist: the status filter, status and position of a registration, places, withdrawal', () => {

@@ -2,6 +2,7 @@
 // by status, the sign-up page on a race with a waitlist): what each says, the forms they post, no
 // inline code, input escaped, and valid HTML (html-validate). The browser test in
 // test/e2e/manage.browser.test.ts drives them without JavaScript.
+import { readFileSync } from 'node:fs';
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
@@ -16,8 +17,9 @@ import {
   manageNoticeText,
 } from './manage.js';
 import { SignUpPage } from './sign-up.js';
-import { APP_CSS } from './styles.js';
 
+/** The stylesheet the pages link (/assets/app.css). */
+const APP_CSS = readFileSync(new URL('../../../public/assets/app.css', import.meta.url), 'utf8');
 const site = { name: DEFAULT_RACE.name, devMailbox: false, devMode: false };
 const race: Race = { ...DEFAULT_RACE, waitlist: { offerTtl: '48h' } };
 const TOKEN = 'Ab-_0123456789abcdefghijklmnopqrstuvwxyzABC';

@@ -68,7 +68,7 @@ async function given(status: RegistrationStatus) {
         return { released: true, offeredId: null, catchUpId: null };
       },
     },
-    engine: { deliver: async () => new Map() },
+    engine: { deliver: async () => new Map(), start: async () => {}, expectDue: () => {} },
   });
   const app = new Hono()
     .use(services)
