@@ -81,7 +81,7 @@ function buildApp(options: { delivery?: DeliveryState; admin?: AdminStore; store
     givenServices({
       admin: options.admin ?? data.admin,
       store: options.store ?? data.store,
-      engine: { deliveryState: () => delivery },
+      engine: { deliveryState: () => delivery, start: async () => {}, expectDue: () => {} },
     }),
   );
   app.route(
@@ -207,7 +207,7 @@ describe('admin answers match /openapi.json', () => {
         cancelKinds: [],
         offer,
       }),
-    ).toEqual({ released: true, offeredId: first });
+    ).toEqual({ released: true, offeredId: first, catchUpId: null });
     await data.db.query(`UPDATE registrations SET status = 'expired' WHERE id = $1`, [third]);
     // A place held until the runner confirms their address (the status exists; nothing writes it yet).
     const held = await enqueue();

@@ -81,7 +81,12 @@ function app(): Hono {
     givenServices({
       admin: data.admin,
       store,
-      engine: { deliveryState: () => ({ state: 'running' }), deliver: async () => new Map() },
+      engine: {
+        deliveryState: () => ({ state: 'running' }),
+        deliver: async () => new Map(),
+        start: async () => {},
+        expectDue: () => {},
+      },
     }),
   );
   hono.route('/', adminRoutes({ ...waitlistDeps, ...authDeps, maxAttempts: 3 }));
