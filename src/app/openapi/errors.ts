@@ -1,6 +1,6 @@
 // The OpenAPI document's error answers: every error the API gives, by name, with its status, its
 // codes and the headers it carries, in the one envelope (`Error`).
-import { type JsonSchema, ref } from './schemas.js';
+import { type JsonSchema, ref } from './refs.js';
 
 export type HeaderMap = Record<string, { description: string; required?: boolean; schema: JsonSchema }>;
 

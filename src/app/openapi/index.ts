@@ -1,12 +1,12 @@
-// The API described as OpenAPI 3.1, built from its parts: component schemas (schemas.ts), error
+// The API described as OpenAPI 3.1, built from its parts: component schemas (components.ts), error
 // answers (errors.ts), who may call what (security.ts) and the paths by part (paths/).
 import type { Race } from '../../domain/race.js';
+import { componentSchemas } from './components.js';
 import { adminPaths } from './paths/admin.js';
 import { managePaths } from './paths/manage.js';
 import { registrationPaths } from './paths/registrations.js';
 import { servicePaths } from './paths/service.js';
 import { strategyPaths } from './paths/strategies.js';
-import { componentSchemas } from './schemas.js';
 import { securitySchemes } from './security.js';
 
 export function openApiDocument(race: Race) {

@@ -1,16 +1,22 @@
-// The OpenAPI document's component schemas, as JSON Schema 2020-12. Request bodies come from the SAME
-// Zod schemas that validate requests (z.toJSONSchema), so the description cannot drift from what the
-// server accepts; response schemas are Zod too, and the HTTP contract tests check every real answer
-// against them (Ajv), so they cannot drift from what the server sends either.
+// The OpenAPI document's component schemas, as Zod, and their conversion to JSON Schema 2020-12.
+// Request bodies come from the SAME Zod schemas that validate requests (z.toJSONSchema), so the
+// description cannot drift from what the server accepts; response schemas are Zod too, and the HTTP
+// contract tests check every real answer against them (Ajv), so they cannot drift from what the server
+// sends either.
+//
+// Converted when building, not when serving: `npm run openapi:components` writes the conversion to
+// components.generated.json (for a stand-in race: its one distance is ANY_DISTANCE), and components.ts
+// puts the race's distances in its place at startup. So neither runtime loads Zod's JSON Schema
+// conversion (about 21 KB of the Worker's upload). components.test.ts fails when the file is not what
+// this module makes now, and when components.ts, for any race, gives anything but this conversion.
 // Zod Mini, as the request schemas (src/domain): the same schemas, as functions.
 import * as z from 'zod/mini';
-import type { Race } from '../../domain/race.js';
+import { DEFAULT_RACE, type Race } from '../../domain/race.js';
 import { registrationInputSchema, resendInputSchema } from '../../domain/registration.js';
 import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, STRATEGIES } from '../../ports/store.js';
 import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../../ports/tasks.js';
-
-export type JsonSchema = Record<string, unknown>;
+import { ANY_DISTANCE, type JsonSchema } from './refs.js';
 
 const count = () => z.int().check(z.minimum(0));
 const instant = () => z.iso.datetime();
@@ -260,7 +266,7 @@ function distanceChangeInput(race: Race) {
 }
 
 /** The components, as JSON Schema 2020-12; a schema registered here is a `$ref` wherever it is used. */
-export function componentSchemas(race: Race): Record<string, JsonSchema> {
+export function convertComponentSchemas(race: Race): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   const named: [string, z.ZodMiniType][] = [
     ['RegistrationInput', registrationInputSchema(race)],
@@ -310,9 +316,13 @@ export function componentSchemas(race: Race): Record<string, JsonSchema> {
   );
 }
 
-/** A reference to a component schema, and a JSON body of that schema. */
-export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-export const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+/** The stand-in race of the generated file: its one distance, ANY_DISTANCE, stands for the race's. */
+const ANY_RACE: Race = {
+  ...DEFAULT_RACE,
+  distances: [{ id: ANY_DISTANCE, label: 'Any distance', startTime: '09:00', cap: 1 }],
+};
 
-/** The sign-up's body, on the outbox route and the strategies' alike. */
-export const registrationBody = { required: true, content: json('RegistrationInput') };
+/** The text of components.generated.json, as `npm run openapi:components` writes it. */
+export function componentsFile(): string {
+  return `${JSON.stringify(convertComponentSchemas(ANY_RACE), null, 2)}\n`;
+}

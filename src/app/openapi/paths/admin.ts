@@ -2,7 +2,7 @@
 import { REGISTRATION_STATUSES, STRATEGIES } from '../../../ports/store.js';
 import { TASK_KIND, TASK_STATUSES } from '../../../ports/tasks.js';
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
-import { json } from '../schemas.js';
+import { json } from '../refs.js';
 import { ADMIN } from '../security.js';
 
 const cursorParams = [

@@ -2,7 +2,7 @@
 // (`<PUBLIC_URL>/manage/<token>`): where they stand, withdraw, take up or decline an offered place,
 // confirm a held place, change distance.
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
-import { json } from '../schemas.js';
+import { json } from '../refs.js';
 import { PUBLIC } from '../security.js';
 
 const token = {

@@ -1,7 +1,7 @@
 // Paths of the sign-up: register, re-send the confirmation, follow a registration, the race.
 import { RESEND_WINDOW_MS } from '../../sign-up/resend-confirmation.js';
 import { errors, NO_STORE, SIGN_UP_ERRORS } from '../errors.js';
-import { json, registrationBody } from '../schemas.js';
+import { json, registrationBody } from '../refs.js';
 import { PUBLIC } from '../security.js';
 
 export const registrationPaths = {

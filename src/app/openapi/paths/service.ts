@@ -1,6 +1,6 @@
 // Paths of the service itself: health, the dev mailbox, this document.
 import { errors } from '../errors.js';
-import { json } from '../schemas.js';
+import { json } from '../refs.js';
 import { PUBLIC } from '../security.js';
 
 export const servicePaths = {

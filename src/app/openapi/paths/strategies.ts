@@ -1,6 +1,6 @@
 // Paths of the seed's strategies, kept to compare them (only when STRATEGY_ROUTES is on).
 import { errors, SIGN_UP_ERRORS } from '../errors.js';
-import { registrationBody } from '../schemas.js';
+import { registrationBody } from '../refs.js';
 import { PUBLIC } from '../security.js';
 
 const SEED_ROUTES = [
