@@ -18,7 +18,7 @@ import { waitUntilDelivered } from '../support/delivery.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
-import { TARGETS } from '../support/targets.js';
+import { type StartTarget, startNodeTarget, startWorkerdTargetWithAssets } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';
 
@@ -78,6 +78,12 @@ beforeAll(() => {
 afterAll(async () => {
   await (await launching?.catch(() => undefined))?.close();
 });
+
+// The workerd target with the assets' router in front: these pages load the stylesheet from it.
+const TARGETS: [string, StartTarget][] = [
+  ['node', startNodeTarget],
+  ['workerd', startWorkerdTargetWithAssets],
+];
 
 describe.concurrent.each(TARGETS)('sign-up pages in Chromium, on %s', (targetName, startTarget) => {
   const dir = mkdtempSync(join(tmpdir(), 'finishline-pages-'));
