@@ -336,3 +336,30 @@ describe('servedHosts: which Host names are served (ALLOWED_HOSTS, PUBLIC_URL)',
     expect(prod('race.example.com.evil.example')).toBe(false);
   });
 });
+
+describe('RESEND_WEBHOOK_SECRET', () => {
+  const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+  it('is unset by default, and one or more whsec_ secrets, comma-separated, otherwise', () => {
+    expect(parseConfig({}).resendWebhookSecrets).toBeUndefined();
+    const [a, b] = [secret(), secret()];
+    expect(parseConfig({ RESEND_WEBHOOK_SECRET: a }).resendWebhookSecrets).toEqual([a]);
+    expect(parseConfig({ RESEND_WEBHOOK_SECRET: ` ${a} , ${b},` }).resendWebhookSecrets).toEqual([a, b]);
+  });
+
+  it('refuses what is not a whsec_ secret, without echoing it', () => {
+    for (const value of [
+      'hunter2',
+      'whsec_',
+      `${secret()},nope`,
+      'whsec_not base64!',
+      `whsec_${randomBytes(8).toString('base64')}`,
+      ',',
+    ]) {
+      const message = configError({ RESEND_WEBHOOK_SECRET: value });
+      expect(message).toMatch(/^RESEND_WEBHOOK_SECRET must be/);
+      const key = value.replace(/^whsec_/, '');
+      if (key.length > 6) expect(message).not.toContain(key);
+    }
+  });
+});

@@ -56,6 +56,11 @@ export interface Config {
   publicOrigin: string | undefined;
   /** LINK_SECRET: the key runners' manage tokens are derived with (src/domain/manage-link.ts). */
   linkSecret: string | undefined;
+  /**
+   * RESEND_WEBHOOK_SECRET: the signing secrets of Resend's webhooks (`whsec_…`, several during a
+   * rotation), kept as given; undefined → no webhook route (404).
+   */
+  resendWebhookSecrets: string[] | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -198,6 +203,30 @@ function otlpHeaders(raw: string): Record<string, string> {
   return headers;
 }
 
+/**
+ * RESEND_WEBHOOK_SECRET: `whsec_<base64>`, comma-separated for a rotation. Each key must decode to at
+ * least 16 bytes (Svix's are 24 or 32).
+ */
+function webhookSecrets(env: Env): string[] | undefined {
+  const raw = optional(env, 'RESEND_WEBHOOK_SECRET');
+  if (raw === undefined) return undefined;
+  const fail = () =>
+    new ConfigError(
+      'RESEND_WEBHOOK_SECRET must be one or more whsec_… secrets separated by commas, as Resend shows them ' +
+        "(the webhook's signing secret)",
+    );
+  const secrets = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (secrets.length === 0) throw fail();
+  for (const secret of secrets) {
+    const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.length % 4 !== 0 || (key.length / 4) * 3 < 16) throw fail();
+  }
+  return secrets;
+}
+
 export function parseConfig(env: Env): Config {
   const emailFrom = optional(env, 'EMAIL_FROM') ?? 'Marathon <onboarding@resend.dev>';
   if (/[\r\n]/.test(emailFrom) || !/@/.test(emailFrom)) {
@@ -236,6 +265,7 @@ export function parseConfig(env: Env): Config {
     allowedHosts: hostList(env, 'ALLOWED_HOSTS'),
     publicOrigin: publicOrigin(env),
     linkSecret: secretFrom(env, 'LINK_SECRET'),
+    resendWebhookSecrets: webhookSecrets(env),
   };
   if (config.taskRetryMaxMs < config.taskRetryBaseMs) {
     throw new ConfigError('TASK_RETRY_MAX_MS must be at least TASK_RETRY_BASE_MS');

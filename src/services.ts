@@ -255,6 +255,7 @@ export function buildServices({
       emailWorker,
       servedHost: servedHosts(config, modes),
       publicOrigin: config.publicOrigin,
+      ...(config.resendWebhookSecrets ? { resendWebhookSecrets: config.resendWebhookSecrets } : {}),
       links,
       offerTtlMs: offerTtl,
       holdMs: verificationHoldMs(race),

@@ -25,6 +25,7 @@ import { pageRoutes } from './routes/pages.js';
 import { raceRoutes } from './routes/race.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { strategyRoutes } from './routes/strategies.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export type { AppDeps, RouteGroups, ServicesFor };
 
@@ -109,6 +110,9 @@ export function createApp(deps: AppDeps, routes: RouteGroups, services: Services
   app.route('/', raceRoutes(deps));
   app.route('/', registrationRoutes(deps));
   app.route('/', manageRoutes(deps));
+  if (deps.resendWebhookSecrets) {
+    app.route('/', webhookRoutes({ logger: deps.logger, secrets: deps.resendWebhookSecrets }));
+  }
   if (routes.strategies) app.route('/', strategyRoutes(deps));
   if (routes.devMailbox) app.route('/', devMailRoutes({ site }));
   if (routes.devTraces) app.route('/', devTraceRoutes({ recent: routes.devTraces, site }));

@@ -61,6 +61,11 @@ export interface AppDeps {
    * (the email Worker consumes the queue); the queue strategy sends its emails here. Absent on Node.
    */
   emailQueue?: EmailQueue;
+  /**
+   * RESEND_WEBHOOK_SECRET's `whsec_…` secrets: POST /api/webhooks/resend is mounted with them. Absent:
+   * no such route (404 like any unknown path).
+   */
+  resendWebhookSecrets?: readonly string[];
   /** Workers with the EMAIL Service Binding: the email Worker's RPC, for the service-binding strategy. */
   emailWorker?: EmailWorker;
 }

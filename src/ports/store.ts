@@ -89,6 +89,19 @@ export interface DevMailMessage extends EmailMessage {
   createdAt: Date;
 }
 
+/** One of Resend's webhook events, verified (POST /api/webhooks/resend). */
+export interface EmailEvent {
+  /** `svix-id`: the same across redeliveries of one event. */
+  svixId: string;
+  type: string;
+  /** `data.email_id`, when there is one. */
+  emailId: string | null;
+  /** The event's `created_at`, when it is a valid time. */
+  createdAt: Date | null;
+  /** The whole event, as parsed. */
+  payload: unknown;
+}
+
 /** Every method throws StoreUnavailableError (./errors.ts) when the database cannot be reached. */
 export interface Store extends Waitlist {
   /** Resolves when the database answers. */
@@ -133,4 +146,7 @@ export interface Store extends Waitlist {
   listDevMail(limit: number): Promise<DevMailMessage[]>;
   /** One message of the dev mailbox by id (a well-formed uuid), or null. */
   findDevMail(id: string): Promise<DevMailMessage | null>;
+
+  /** Stores a webhook event once per `svixId`: true when stored now, false for a redelivery. */
+  saveEmailEvent(event: EmailEvent): Promise<boolean>;
 }

@@ -186,3 +186,21 @@ export const sendBudget = pgTable('send_budget', {
   name: text('name').primaryKey(),
   nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
 });
+
+// Resend's delivery webhooks as received (POST /api/webhooks/resend), once each: a redelivery carries
+// the same `svix-id` and adds nothing. Every verified event is kept, whatever its type, so a later
+// step can act on it (delivery status, suppression) by replaying this table.
+export const emailEvents = pgTable(
+  'email_events',
+  {
+    svixId: text('svix_id').primaryKey(),
+    type: text('type').notNull(),
+    // Resend's id of the email (`data.email_id`); absent for events about something else.
+    emailId: text('email_id'),
+    // The event's own time (`created_at`), when it is a valid one: events may arrive out of order.
+    createdAt: timestamp('created_at', { withTimezone: true }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [index('email_events_email_idx').on(t.emailId)],
+);

@@ -25,39 +25,43 @@ export async function readingBody<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-const limit = bodyLimit({
-  maxSize: BODY_LIMIT_BYTES,
-  onError: () => {
-    throw apiErrors.payloadTooLarge(BODY_LIMIT_BYTES);
-  },
-});
-
 /**
- * 413 before the body is read past the limit. Without a Content-Length (chunked), the limit reads the
+ * 413 before the body is read past `maxBytes`. Without a Content-Length (chunked), the limit reads the
  * body itself, so a client that goes away mid-body fails here, not in readJsonBody or readFormBody.
  */
-export const limitBody: MiddlewareHandler = async (c, next) => {
-  // With a Content-Length (and no chunked encoding) the size is known up front, and Node's parser
-  // never delivers more than it: decided from the header, as Hono's bodyLimit does, but without
-  // touching `c.req.raw.body` — on Node that would build a web Request and a ReadableStream for every
-  // request, where reading the body later can take it straight from the socket.
-  const length = c.req.header('content-length');
-  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-    if (Number.parseInt(length, 10) > BODY_LIMIT_BYTES) throw apiErrors.payloadTooLarge(BODY_LIMIT_BYTES);
-    return next();
-  }
-  let downstream = false;
-  try {
-    return await limit(c, () => {
-      downstream = true;
+export function limitBodyTo(maxBytes: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw apiErrors.payloadTooLarge(maxBytes);
+    },
+  });
+  return async (c, next) => {
+    // With a Content-Length (and no chunked encoding) the size is known up front, and Node's parser
+    // never delivers more than it: decided from the header, as Hono's bodyLimit does, but without
+    // touching `c.req.raw.body` — on Node that would build a web Request and a ReadableStream for every
+    // request, where reading the body later can take it straight from the socket.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number.parseInt(length, 10) > maxBytes) throw apiErrors.payloadTooLarge(maxBytes);
       return next();
-    });
-  } catch (error) {
-    // Past the limit, an error is the handlers' (Hono normally answers those through onError already).
-    if (downstream || error instanceof HTTPException) throw error;
-    throw bodyIncomplete();
-  }
-};
+    }
+    let downstream = false;
+    try {
+      return await limit(c, () => {
+        downstream = true;
+        return next();
+      });
+    } catch (error) {
+      // Past the limit, an error is the handlers' (Hono normally answers those through onError already).
+      if (downstream || error instanceof HTTPException) throw error;
+      throw bodyIncomplete();
+    }
+  };
+}
+
+/** The API's bodies: at most BODY_LIMIT_BYTES. */
+export const limitBody: MiddlewareHandler = limitBodyTo(BODY_LIMIT_BYTES);
 
 function isJsonContentType(value: string | undefined): boolean {
   if (!value) return false;

@@ -1,0 +1,189 @@
+// POST /api/webhooks/resend on a real service (each target, real PostgreSQL): signatures checked before
+// anything is parsed or written (valid, wrong secret, rotated secrets, tampered body, old timestamp,
+// missing headers), a redelivered event stored once, malformed JSON after a valid signature refused and
+// not written, a body over the limit refused (413), and no route at all without RESEND_WEBHOOK_SECRET.
+import { createHmac, randomBytes } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack.js';
+import { startNodeTarget, TARGETS } from '../support/targets.js';
+
+const PATH = '/api/webhooks/resend';
+const secretOf = () => `whsec_${randomBytes(24).toString('base64')}`;
+const OLD_SECRET = secretOf();
+const NEW_SECRET = secretOf();
+const OTHER_SECRET = secretOf();
+
+function sign(secret: string, id: string, timestamp: number, body: string | Uint8Array): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), Buffer.from(body)]);
+  return `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+}
+
+interface Delivery {
+  id?: string;
+  timestamp?: number;
+  /** The svix-signature header as sent (default: signed with NEW_SECRET over the body). */
+  signature?: string;
+  /** Omit these headers. */
+  omit?: string[];
+}
+
+let counter = 0;
+const nextId = () => `msg_${Date.now()}_${++counter}`;
+
+function event(type = 'email.delivered', emailId = crypto.randomUUID()) {
+  return JSON.stringify({
+    type,
+    created_at: new Date().toISOString(),
+    data: { email_id: emailId, to: ['runner@example.com'], subject: 'You are in' },
+  });
+}
+
+async function deliver(url: string, body: string | Uint8Array, options: Delivery = {}): Promise<Response> {
+  const id = options.id ?? nextId();
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'svix-id': id,
+    'svix-timestamp': String(timestamp),
+    'svix-signature': options.signature ?? sign(NEW_SECRET, id, timestamp, body),
+  };
+  for (const name of options.omit ?? []) delete headers[name];
+  return fetch(`${url}${PATH}`, { method: 'POST', headers, body });
+}
+
+describe.each(TARGETS)('Resend webhooks on %s', (_name, startTarget) => {
+  const stack = useStack('fl_webhooks', startTarget, { RESEND_WEBHOOK_SECRET: `${OLD_SECRET}, ${NEW_SECRET}` });
+  const rows = () =>
+    stack.db.query<{ svix_id: string; type: string; email_id: string | null }>(
+      'select svix_id, type, email_id from email_events order by received_at',
+    );
+  beforeEach(async () => {
+    await stack.db.query('delete from email_events');
+  });
+
+  async function expectRefused(response: Response, status: number, code: string) {
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await rows()).toEqual([]);
+  }
+
+  it('stores a correctly signed event and answers 200', async () => {
+    const emailId = crypto.randomUUID();
+    const id = nextId();
+    const response = await deliver(stack.target.url, event('email.delivered', emailId), { id });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, duplicate: false });
+    expect(await rows()).toEqual([{ svix_id: id, type: 'email.delivered', email_id: emailId }]);
+  });
+
+  it('takes any secret of the rotation list, and any matching entry of several', async () => {
+    const id = nextId();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = event();
+    const byOld = await deliver(stack.target.url, body, {
+      id,
+      timestamp,
+      signature: sign(OLD_SECRET, id, timestamp, body),
+    });
+    expect(byOld.status).toBe(200);
+    const id2 = nextId();
+    const both = `${sign(OTHER_SECRET, id2, timestamp, body)} ${sign(NEW_SECRET, id2, timestamp, body)}`;
+    expect((await deliver(stack.target.url, body, { id: id2, timestamp, signature: both })).status).toBe(200);
+    expect((await rows()).map((r) => r.svix_id)).toEqual([id, id2]);
+  });
+
+  it('refuses a wrong secret, a tampered body, a changed id, an old or future timestamp (401, nothing stored)', async () => {
+    const id = nextId();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = event();
+    const url = stack.target.url;
+    await expectRefused(
+      await deliver(url, body, { id, timestamp, signature: sign(OTHER_SECRET, id, timestamp, body) }),
+      401,
+      'unauthorized',
+    );
+    const tampered = body.replace('email.delivered', 'email.bounced');
+    await expectRefused(
+      await deliver(url, tampered, { id, timestamp, signature: sign(NEW_SECRET, id, timestamp, body) }),
+      401,
+      'unauthorized',
+    );
+    await expectRefused(
+      await deliver(url, body, { id: nextId(), timestamp, signature: sign(NEW_SECRET, id, timestamp, body) }),
+      401,
+      'unauthorized',
+    );
+    for (const skew of [-6 * 60, 6 * 60]) {
+      const at = timestamp + skew;
+      await expectRefused(
+        await deliver(url, body, { id, timestamp: at, signature: sign(NEW_SECRET, id, at, body) }),
+        401,
+        'unauthorized',
+      );
+    }
+    await expectRefused(await deliver(url, body, { signature: 'v1,not-base64!' }), 401, 'unauthorized');
+    await expectRefused(
+      await deliver(url, body, { signature: `v2,${sign(NEW_SECRET, id, timestamp, body).slice(3)}` }),
+      401,
+      'unauthorized',
+    );
+  });
+
+  it('refuses a request missing any of the three headers (401)', async () => {
+    for (const header of ['svix-id', 'svix-timestamp', 'svix-signature']) {
+      await expectRefused(await deliver(stack.target.url, event(), { omit: [header] }), 401, 'unauthorized');
+    }
+  });
+
+  it('stores a redelivered event once, answering 200 each time', async () => {
+    const id = nextId();
+    const body = event('email.bounced');
+    for (let i = 0; i < 3; i++) {
+      const response = await deliver(stack.target.url, body, { id });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: true, duplicate: i > 0 });
+    }
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it('stores an event of a type it does not know yet, and one without an email id', async () => {
+    expect((await deliver(stack.target.url, JSON.stringify({ type: 'contact.created', data: {} }))).status).toBe(200);
+    expect(await rows()).toEqual([{ svix_id: expect.any(String), type: 'contact.created', email_id: null }]);
+  });
+
+  it('refuses malformed JSON after a valid signature (400 invalid_json, nothing stored)', async () => {
+    const bodies: (string | Uint8Array)[] = [
+      '',
+      '{',
+      '{"type": "email.sent",}',
+      'not json',
+      '{"type":"email.sent","type":"email.bounced"}',
+      '{"type":"email.sent","data":{"to":"\\u0000"}}',
+      '{"type":"email.sent","data":{"to":"\\ud800"}}',
+      new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+    ];
+    for (const body of bodies) await expectRefused(await deliver(stack.target.url, body), 400, 'invalid_json');
+    for (const body of ['[]', '"email.sent"', '{"data":{}}', '{"type":7}']) {
+      expect((await deliver(stack.target.url, body)).status).toBe(422);
+    }
+    expect(await rows()).toEqual([]);
+  });
+
+  it('refuses a body over 64 KiB (413) before checking anything', async () => {
+    const big = JSON.stringify({ type: 'email.sent', data: { pad: 'x'.repeat(64 * 1024) } });
+    await expectRefused(await deliver(stack.target.url, big), 413, 'payload_too_large');
+    // Just under the limit passes.
+    const fits = JSON.stringify({ type: 'email.sent', data: { pad: 'x'.repeat(60 * 1024) } });
+    expect((await deliver(stack.target.url, fits)).status).toBe(200);
+  });
+});
+
+describe('without RESEND_WEBHOOK_SECRET', () => {
+  const stack = useStack('fl_webhooks_off', startNodeTarget, {}, { resend: false });
+  it('has no webhook route (404 like any unknown path)', async () => {
+    const response = await deliver(stack.target.url, event());
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'route not found' } });
+  });
+});
