@@ -7,4 +7,5 @@ CREATE TABLE "email_events" (
 	"payload" jsonb NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "email_events_email_idx" ON "email_events" USING btree ("email_id");
+CREATE INDEX "email_events_email_idx" ON "email_events" USING btree ("email_id");--> statement-breakpoint
+CREATE INDEX "tasks_sent_email_idx" ON "tasks" USING btree (("result" ->> 'id')) WHERE "tasks"."result" IS NOT NULL;

@@ -17,3 +17,41 @@ const BY_TASK_STATUS: Record<TaskStatus, EmailDeliveryStatus> = {
 export function emailDeliveryStatus(taskStatus: TaskStatus | null): EmailDeliveryStatus {
   return taskStatus === null ? 'not_tracked' : BY_TASK_STATUS[taskStatus];
 }
+
+/**
+ * What the provider reported of an email (Resend's webhooks), lowest precedence first. An email's
+ * delivery is the highest of its events, whatever order they arrived in: a late `email.delivered` or
+ * `email.sent` never moves a bounce back, nor a late `email.delivery_delayed` a delivery. Bounced,
+ * complained, failed and suppressed are final over the rest; among them the runner's own complaint
+ * ranks first, then a bounce, a suppression, a failure.
+ */
+export const PROVIDER_DELIVERY_STATUSES = [
+  'sent',
+  'delayed',
+  'delivered',
+  'failed',
+  'suppressed',
+  'bounced',
+  'complained',
+] as const;
+export type ProviderDeliveryStatus = (typeof PROVIDER_DELIVERY_STATUSES)[number];
+
+const BY_EVENT_TYPE: Record<string, ProviderDeliveryStatus> = {
+  'email.sent': 'sent',
+  'email.delivery_delayed': 'delayed',
+  'email.delivered': 'delivered',
+  'email.failed': 'failed',
+  'email.suppressed': 'suppressed',
+  'email.bounced': 'bounced',
+  'email.complained': 'complained',
+};
+
+/** The delivery an email's event types add up to (by precedence); undefined when none tells one. */
+export function providerDeliveryStatus(eventTypes: readonly string[]): ProviderDeliveryStatus | undefined {
+  let best = -1;
+  for (const type of eventTypes) {
+    const status = BY_EVENT_TYPE[type];
+    if (status !== undefined) best = Math.max(best, PROVIDER_DELIVERY_STATUSES.indexOf(status));
+  }
+  return best < 0 ? undefined : PROVIDER_DELIVERY_STATUSES[best];
+}

@@ -2,7 +2,7 @@
 // database answers. The Postgres adapter (src/adapters/db) implements it for every driver; the core
 // never sees SQL or a driver. The task state transitions are the task store's (src/tasks/store.ts).
 import type { EmailMessage } from '../domain/email-layout.js';
-import type { EmailDeliveryStatus } from './email-delivery.js';
+import type { EmailDeliveryStatus, ProviderDeliveryStatus } from './email-delivery.js';
 import type { RegistrationStatus } from './registration-status.js';
 import type { NewTask } from './tasks.js';
 import type { Waitlist } from './waitlist.js';
@@ -80,7 +80,13 @@ export type CapOf = (raceId: string, distance: string) => number;
 
 export interface RegistrationWithDelivery {
   registration: Registration;
-  email: { status: EmailDeliveryStatus; attempts: number; sentAt: Date | null };
+  email: {
+    status: EmailDeliveryStatus;
+    attempts: number;
+    sentAt: Date | null;
+    /** What the provider reported of the confirmation (webhooks), by precedence; absent: nothing yet. */
+    delivery?: ProviderDeliveryStatus;
+  };
 }
 
 export interface DevMailMessage extends EmailMessage {
@@ -100,6 +106,13 @@ export interface EmailEvent {
   createdAt: Date | null;
   /** The whole event, as parsed. */
   payload: unknown;
+}
+
+/** The task an email was sent by: what it was and whom it was for. */
+export interface EmailTask {
+  taskId: string;
+  kind: string;
+  registrationId: string | null;
 }
 
 /** Every method throws StoreUnavailableError (./errors.ts) when the database cannot be reached. */
@@ -149,4 +162,6 @@ export interface Store extends Waitlist {
 
   /** Stores a webhook event once per `svixId`: true when stored now, false for a redelivery. */
   saveEmailEvent(event: EmailEvent): Promise<boolean>;
+  /** The task that sent the provider's email `emailId` (its `result.id`), with its kind and registration, or null. */
+  findEmailTask(emailId: string): Promise<EmailTask | null>;
 }

@@ -4,6 +4,8 @@
 // not written, a body over the limit refused (413), and no route at all without RESEND_WEBHOOK_SECRET.
 import { createHmac, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { runner } from '../support/fixtures.js';
+import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget, TARGETS } from '../support/targets.js';
 
@@ -31,7 +33,7 @@ interface Delivery {
 let counter = 0;
 const nextId = () => `msg_${Date.now()}_${++counter}`;
 
-function event(type = 'email.delivered', emailId = crypto.randomUUID()) {
+function event(type = 'email.delivered', emailId: string = crypto.randomUUID()) {
   return JSON.stringify({
     type,
     created_at: new Date().toISOString(),
@@ -39,7 +41,7 @@ function event(type = 'email.delivered', emailId = crypto.randomUUID()) {
   });
 }
 
-async function deliver(url: string, body: string | Uint8Array, options: Delivery = {}): Promise<Response> {
+async function deliver(url: string, body: string | Uint8Array<ArrayBuffer>, options: Delivery = {}): Promise<Response> {
   const id = options.id ?? nextId();
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
@@ -153,7 +155,7 @@ describe.each(TARGETS)('Resend webhooks on %s', (_name, startTarget) => {
   });
 
   it('refuses malformed JSON after a valid signature (400 invalid_json, nothing stored)', async () => {
-    const bodies: (string | Uint8Array)[] = [
+    const bodies: (string | Uint8Array<ArrayBuffer>)[] = [
       '',
       '{',
       '{"type": "email.sent",}',
@@ -176,6 +178,59 @@ describe.each(TARGETS)('Resend webhooks on %s', (_name, startTarget) => {
     // Just under the limit passes.
     const fits = JSON.stringify({ type: 'email.sent', data: { pad: 'x'.repeat(60 * 1024) } });
     expect((await deliver(stack.target.url, fits)).status).toBe(200);
+  });
+});
+
+describe.each(TARGETS)("a confirmation's delivery from its events on %s", (_name, startTarget) => {
+  const stack = useStack('fl_webhooks_delivery', startTarget, { RESEND_WEBHOOK_SECRET: NEW_SECRET });
+
+  /** A registration whose confirmation was sent, and the provider's id of that email. */
+  async function sentConfirmation(): Promise<{ id: string; emailId: string }> {
+    const response = await post(stack.target, '/api/registrations', runner());
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    let emailId = '';
+    await eventually(async () => {
+      const [row] = await stack.db.query<{ email_id: string | null }>(
+        "select result->>'id' as email_id from tasks where registration_id = $1 and status = 'succeeded'",
+        [id],
+      );
+      expect(row?.email_id).toEqual(expect.any(String));
+      emailId = row?.email_id as string;
+    });
+    return { id, emailId };
+  }
+
+  async function deliveryOf(id: string): Promise<unknown> {
+    const body = (await (await fetch(`${stack.target.url}/api/registrations/${id}`)).json()) as {
+      email: { status: string; delivery?: string };
+    };
+    expect(body.email.status).toBe('sent');
+    return body.email.delivery;
+  }
+
+  it('has no delivery until an event came, then the highest by precedence, whatever the order', async () => {
+    const { id, emailId } = await sentConfirmation();
+    expect(await deliveryOf(id)).toBeUndefined();
+    expect((await deliver(stack.target.url, event('email.delivery_delayed', emailId))).status).toBe(200);
+    expect(await deliveryOf(id)).toBe('delayed');
+    expect((await deliver(stack.target.url, event('email.bounced', emailId))).status).toBe(200);
+    expect(await deliveryOf(id)).toBe('bounced');
+    // Late arrivals of lower rank (and a redelivery) do not move it back.
+    for (const type of ['email.delivered', 'email.sent', 'email.delivery_delayed']) {
+      expect((await deliver(stack.target.url, event(type, emailId))).status).toBe(200);
+    }
+    expect(await deliveryOf(id)).toBe('bounced');
+  });
+
+  it('finds each registration by its own email id; an event for an unknown email is stored and changes nobody', async () => {
+    const [a, b] = [await sentConfirmation(), await sentConfirmation()];
+    await deliver(stack.target.url, event('email.delivered', a.emailId));
+    await deliver(stack.target.url, event('email.complained', b.emailId));
+    const unknown = await deliver(stack.target.url, event('email.bounced', 'no-such-email'));
+    expect(unknown.status).toBe(200);
+    expect(await deliveryOf(a.id)).toBe('delivered');
+    expect(await deliveryOf(b.id)).toBe('complained');
   });
 });
 

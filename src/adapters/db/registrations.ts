@@ -9,7 +9,7 @@
 //                 idempotent response, from the registration
 import { and, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
-import { emailDeliveryStatus } from '../../ports/email-delivery.js';
+import { emailDeliveryStatus, providerDeliveryStatus } from '../../ports/email-delivery.js';
 import type {
   CapOf,
   IdempotentResponse,
@@ -24,6 +24,7 @@ import { HOLDS_A_PLACE } from '../../ports/waitlist.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
+import { EVENT_TYPES_OF_TASK } from './email-events.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
 import { runnerLetter } from './waitlist.js';
@@ -203,6 +204,7 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
       taskStatus: tasks.status,
       attempts: tasks.attempts,
       updatedAt: tasks.updatedAt,
+      eventTypes: EVENT_TYPES_OF_TASK,
     })
     .from(registrations)
     .leftJoin(tasks, and(eq(tasks.registrationId, registrations.id), eq(tasks.kind, SEND_CONFIRMATION_EMAIL)))
@@ -212,12 +214,14 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
   const row = rows[0];
   if (!row) return null;
   const status = emailDeliveryStatus(row.taskStatus);
+  const delivery = row.eventTypes ? providerDeliveryStatus(row.eventTypes.split(' ')) : undefined;
   return {
     registration: toRegistration(row.registration, row.position),
     email: {
       status,
       attempts: row.attempts ?? 0,
       sentAt: status === 'sent' ? (row.updatedAt ?? null) : null,
+      ...(delivery ? { delivery } : {}),
     },
   };
 }

@@ -103,6 +103,9 @@ export const tasks = pgTable(
     index('tasks_registration_idx').on(t.registrationId),
     // The claim's lookup of a claimed task's batch mates.
     index('tasks_batch_idx').on(t.batchId),
+    // A provider event's way to the task that sent its email (and so to its registration): a sent
+    // email's result is `{ id }`, the provider's id (src/tasks/kinds/email.ts).
+    index('tasks_sent_email_idx').on(sql`(${t.result} ->> 'id')`).where(sql`${t.result} IS NOT NULL`),
   ],
 );
 

@@ -13,7 +13,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
 import { registrationInputSchema, resendInputSchema } from '../../domain/registration.js';
-import { EMAIL_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
+import { EMAIL_DELIVERY_STATUSES, PROVIDER_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, STRATEGIES } from '../../ports/store.js';
 import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../../ports/tasks.js';
 import { ANY_DISTANCE, type JsonSchema } from './refs.js';
@@ -92,7 +92,19 @@ const registrationStatus = z.strictObject({
   distance: z.string(),
   strategy,
   createdAt: instant(),
-  email: z.strictObject({ status: emailStatus, attempts: count(), sentAt: z.nullable(instant()) }),
+  email: z.strictObject({
+    status: emailStatus,
+    attempts: count(),
+    sentAt: z.nullable(instant()),
+    delivery: z.optional(z.enum(PROVIDER_DELIVERY_STATUSES)).check(
+      z.meta({
+        description:
+          'What Resend reported of the confirmation (its delivery webhooks), by precedence, not arrival: ' +
+          '`complained`, `bounced`, `suppressed`, `failed` are final over `delivered`, `delayed`, `sent`. ' +
+          'Absent until an event came',
+      }),
+    ),
+  }),
 });
 
 /** A runner's status after a withdrawal. */

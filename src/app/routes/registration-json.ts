@@ -14,6 +14,11 @@ export function registrationJson({ registration, email }: RegistrationWithDelive
     distance: registration.distance,
     strategy: registration.strategy,
     createdAt: registration.createdAt.toISOString(),
-    email: { status: email.status, attempts: email.attempts, sentAt: email.sentAt?.toISOString() ?? null },
+    email: {
+      status: email.status,
+      attempts: email.attempts,
+      sentAt: email.sentAt?.toISOString() ?? null,
+      ...(email.delivery ? { delivery: email.delivery } : {}),
+    },
   };
 }

@@ -3,7 +3,8 @@
 // is a 404 like any unknown one). Order of work: size limit (413), raw bytes, signature and timestamp
 // (401) — nothing is parsed or written before that — then strict JSON (400 `invalid_json`), then the
 // event is stored once per `svix-id` (a redelivery is a 200 that adds nothing) and answered at once.
-// Every verified event is stored, whatever its type: acting on them is a later step's.
+// Every verified event is stored, whatever its type; the confirmation's delivery is read from them
+// (GET /api/registrations/:id, `email.delivery`); acting on them otherwise is a later step's.
 import { Hono } from 'hono';
 import { limitBodyTo, readingBody } from '../body/json-body.js';
 import { findDuplicateKey } from '../body/strict-json.js';
@@ -81,8 +82,17 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
       throw unauthorized(MESSAGES[verdict.reason]);
     }
     const event = parseEvent(bytes);
-    const stored = await c.get('services').store.saveEmailEvent({ svixId: verdict.id, ...event });
-    deps.logger.info('webhook.event', { type: event.type, stored });
+    const { store } = c.get('services');
+    const stored = await store.saveEmailEvent({ svixId: verdict.id, ...event });
+    // Which of our emails it is about: the task that sent it (its result is the provider's id). An
+    // event for an email we do not know is stored all the same, and logged.
+    const task = stored && event.emailId ? await store.findEmailTask(event.emailId) : null;
+    deps.logger.info('webhook.event', {
+      type: event.type,
+      stored,
+      ...(task ? { taskId: task.taskId, kind: task.kind, registrationId: task.registrationId } : {}),
+    });
+    if (stored && event.emailId && !task) deps.logger.warn('webhook.unknown_email', { type: event.type });
     return c.json({ received: true, duplicate: !stored }, 200);
   });
   return app;
