@@ -6,6 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
+import { checkAnswersAgainstOpenApi } from '../support/openapi-contract.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget, TARGETS } from '../support/targets.js';
 
@@ -56,6 +57,8 @@ async function deliver(url: string, body: string | Uint8Array<ArrayBuffer>, opti
 
 describe.each(TARGETS)('Resend webhooks on %s', (_name, startTarget) => {
   const stack = useStack('fl_webhooks', startTarget, { RESEND_WEBHOOK_SECRET: `${OLD_SECRET}, ${NEW_SECRET}` });
+  // Every answer below (200, 400, 401, 413, 422) is checked against /openapi.json.
+  checkAnswersAgainstOpenApi(() => stack.target);
   const rows = () =>
     stack.db.query<{ svix_id: string; type: string; email_id: string | null }>(
       'select svix_id, type, email_id from email_events order by received_at',

@@ -38,6 +38,18 @@ const ERRORS = {
     headers: WWW_AUTHENTICATE,
   },
   not_found: { status: '404', codes: ['not_found'], description: 'Unknown id: `not_found`' },
+  bad_webhook_signature: {
+    status: '401',
+    codes: ['unauthorized'],
+    description:
+      'A svix-id, svix-timestamp or svix-signature header is missing, no `v1,` signature matches, or the ' +
+      'timestamp is more than 5 minutes away: `unauthorized`',
+  },
+  webhook_too_large: {
+    status: '413',
+    codes: ['payload_too_large'],
+    description: 'Body over 64 KiB: `payload_too_large`',
+  },
   unknown_token: {
     status: '404',
     codes: ['not_found'],

@@ -7,6 +7,7 @@ import { managePaths } from './paths/manage.js';
 import { registrationPaths } from './paths/registrations.js';
 import { servicePaths } from './paths/service.js';
 import { strategyPaths } from './paths/strategies.js';
+import { webhookPaths } from './paths/webhooks.js';
 import { securitySchemes } from './security.js';
 
 export function openApiDocument(race: Race) {
@@ -33,12 +34,13 @@ export function openApiDocument(race: Race) {
       },
       { name: 'strategies', description: 'The seed’s background-work strategies, side by side' },
       { name: 'admin', description: 'Tasks, dead letters, registrations, metrics (admin token)' },
+      { name: 'webhooks', description: 'What the email provider tells us: delivery events (signed)' },
       { name: 'health', description: 'Liveness and readiness, for load balancers and orchestrators' },
       { name: 'dev', description: 'Development helpers: exist only in dev mode without a provider key' },
       { name: 'reference', description: 'This description of the API' },
     ],
     // In this order on /docs.
-    paths: { ...registrationPaths, ...managePaths, ...strategyPaths, ...adminPaths, ...servicePaths },
+    paths: { ...registrationPaths, ...managePaths, ...strategyPaths, ...adminPaths, ...webhookPaths, ...servicePaths },
     components: {
       securitySchemes,
       schemas: componentSchemas(race),
