@@ -3,11 +3,11 @@
 // waitlist, "You're on the waitlist, number N"; an offered place with its deadline (on the race's
 // clock); a withdrawal or an expired offer. Ids are unguessable; the page shows the runner's name but
 // not their email or address, nor their manage link (that is in their emails: this page only reads).
-import { formatRaceDate } from '../../domain/confirmation-email.js';
 import { findDistance, type Race } from '../../domain/race.js';
 import type { Registration, RegistrationWithDelivery } from '../../ports/store.js';
 import { deliveryWords, formatDeadline, offerHeldFor } from './format.js';
 import { Layout, type Site } from './layout.js';
+import { RaceFacts } from './race-facts.js';
 
 function TickIcon() {
   return (
@@ -117,12 +117,7 @@ export function ConfirmationPage(props: { site: Site; race: Race; found: Registr
               <dd>{formatDeadline(registration.holdExpiresAt, race)}</dd>
             </>
           ) : null}
-          <dt>Start time</dt>
-          <dd>{distance ? `${distance.startTime} (${race.timeZone})` : 'To be announced'}</dd>
-          <dt>Date</dt>
-          <dd>{formatRaceDate(race)}</dd>
-          <dt>Place</dt>
-          <dd>{race.place}</dd>
+          <RaceFacts race={race} distance={distance} />
           <dt>Registration</dt>
           <dd class="mono">{registration.id}</dd>
         </dl>

@@ -4,11 +4,11 @@
 // JavaScript): accept an offered place at once; withdraw, leave the waitlist or decline an offer only
 // after a second page asks "are you sure?" (ManageConfirmPage). After a post the page comes back with a
 // notice from a fixed list (`?done=<code>`, routes/manage-pages.tsx): nothing of the request is echoed.
-import { formatRaceDate } from '../../domain/confirmation-email.js';
 import { findDistance, type Race } from '../../domain/race.js';
 import type { Registration, RegistrationStatus } from '../../ports/store.js';
 import { formatDeadline, offerHeldFor } from './format.js';
 import { Layout, type Site } from './layout.js';
+import { RaceFacts } from './race-facts.js';
 
 /** What a form post on the page came to, shown once the browser is back on the page. */
 export const MANAGE_NOTICES = [
@@ -102,12 +102,7 @@ function Details(props: { race: Race; registration: Registration }) {
       </dd>
       <dt>Distance</dt>
       <dd>{distance?.label ?? registration.distance}</dd>
-      <dt>Start time</dt>
-      <dd>{distance ? `${distance.startTime} (${race.timeZone})` : 'To be announced'}</dd>
-      <dt>Date</dt>
-      <dd>{formatRaceDate(race)}</dd>
-      <dt>Place</dt>
-      <dd>{race.place}</dd>
+      <RaceFacts race={race} distance={distance} />
       <dt>Status</dt>
       <dd>
         <span class={`badge ${status.tone}`}>{status.label}</span>

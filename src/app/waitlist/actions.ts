@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { findDistance } from '../../domain/race.js';
 import type { Registration, RegistrationStatus } from '../../ports/store.js';
+import type { KeyMode } from '../../ports/tasks.js';
 import { holdKey, RELEASE_CANCELS } from '../../tasks/kinds/expire-hold.js';
 import { EXPIRE_HOLD, passOn } from '../../tasks/kinds/offer.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
@@ -63,6 +64,25 @@ export async function withdraw(c: Context, deps: WaitlistDeps, start: Registrati
   throw new Error(`registration ${registration.id} kept changing under a withdrawal`);
 }
 
+/**
+ * The tasks of a runner who now holds a place (after a take-up or a distance change): the confirmation,
+ * written pending for `startTasks`, and the race-week reminders still ahead, keyed per reminder.
+ */
+async function registeredTasks(c: Context, deps: WaitlistDeps, registration: Registration, keys: KeyMode) {
+  const { engine } = c.get('services');
+  const link = await manageLinkOf(deps, registration.id);
+  const confirmation = engine.task(SEND_CONFIRMATION_EMAIL, confirmationEmailOf(deps, registration, link?.url), {
+    claim: true,
+  });
+  const reminders = remindersOf(deps, registration, link?.url).map((r) =>
+    engine.task(SEND_REMINDER_EMAIL, r.email, {
+      runAt: r.runAt,
+      key: { value: reminderKey(registration.id, r.offset), mode: keys },
+    }),
+  );
+  return [confirmation, ...reminders];
+}
+
 export type AcceptResult = 'registered' | 'expired' | 'not_held';
 
 /**
@@ -79,26 +99,16 @@ async function takeUp(
   if (registration.status === 'registered') return 'registered';
   if (registration.status === 'expired') return 'expired';
   if (registration.status !== from) return 'not_held';
-  const { store, engine } = c.get('services');
-  const link = await manageLinkOf(deps, registration.id);
-  const confirmation = engine.task(SEND_CONFIRMATION_EMAIL, confirmationEmailOf(deps, registration, link?.url), {
-    claim: true,
-  });
-  const reminders = remindersOf(deps, registration, link?.url).map((r) =>
-    engine.task(SEND_REMINDER_EMAIL, r.email, {
-      runAt: r.runAt,
-      key: { value: reminderKey(registration.id, r.offset), mode: 'keep' },
-    }),
-  );
-  const taken = await store.takeUp({
+  const tasks = await registeredTasks(c, deps, registration, 'keep');
+  const taken = await c.get('services').store.takeUp({
     registrationId: registration.id,
     from,
-    tasks: [confirmation, ...reminders],
+    tasks,
     expiry: { kind: EXPIRE_HOLD, key: holdKey(registration.id) },
   });
   if (taken) {
     deps.logger.info('registration.hold_taken_up', { registrationId: registration.id, from });
-    startTasks(c, deps, [confirmation, ...reminders]);
+    startTasks(c, deps, tasks);
     return 'registered';
   }
   // Too late (the deadline passed, or the expiry got there first), or a second accept that lost the race.
@@ -138,25 +148,15 @@ export async function changeDistance(
   for (let round = 0; round < ROUNDS; round++) {
     if (registration.status !== 'registered') return 'not_registered';
     if (registration.distance === distance) return 'unchanged';
-    const { store, engine } = c.get('services');
-    const moved = { ...registration, distance };
-    const link = await manageLinkOf(deps, registration.id);
-    const confirmation = engine.task(SEND_CONFIRMATION_EMAIL, confirmationEmailOf(deps, moved, link?.url), {
-      claim: true,
-    });
-    const reminders = remindersOf(deps, moved, link?.url).map((r) =>
-      engine.task(SEND_REMINDER_EMAIL, r.email, {
-        runAt: r.runAt,
-        key: { value: reminderKey(registration.id, r.offset), mode: 'replace' },
-      }),
-    );
+    // Its reminders are rewritten (`replace`) for the new distance's start.
+    const tasks = await registeredTasks(c, deps, { ...registration, distance }, 'replace');
     const next = passOn(deps);
-    const result = await store.move({
+    const result = await c.get('services').store.move({
       registrationId: registration.id,
       from: registration.distance,
       to: distance,
       cap,
-      tasks: [confirmation, ...reminders],
+      tasks,
       offer: next.offer,
       catchUp: next.catchUp,
     });
@@ -168,7 +168,7 @@ export async function changeDistance(
         to: distance,
         offeredId: result.offeredId,
       });
-      startTasks(c, deps, [confirmation, ...reminders, ...next.written({ released: true, ...result })]);
+      startTasks(c, deps, [...tasks, ...next.written({ released: true, ...result })]);
       return 'moved';
     }
     registration = await reread(c, registration.id);
