@@ -212,6 +212,7 @@ export function buildServices({
           // Emails go in batches (one provider request, one send slot, for up to 100), fast path and sweeps alike.
           kinds: taskKinds({
             mailer: services.mailer,
+            suppressedAmong: (addresses) => services.store.suppressedAmong(addresses),
             waitlist: links && {
               renderLetter: (letter) => renderRunnerLetter(race, config.emailFrom, links, letter),
               waitlist: services.store,

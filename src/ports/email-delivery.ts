@@ -36,21 +36,34 @@ export const PROVIDER_DELIVERY_STATUSES = [
 ] as const;
 export type ProviderDeliveryStatus = (typeof PROVIDER_DELIVERY_STATUSES)[number];
 
-const BY_EVENT_TYPE: Record<string, ProviderDeliveryStatus> = {
-  'email.sent': 'sent',
-  'email.delivery_delayed': 'delayed',
-  'email.delivered': 'delivered',
-  'email.failed': 'failed',
-  'email.suppressed': 'suppressed',
-  'email.bounced': 'bounced',
-  'email.complained': 'complained',
-};
+/** The webhook event type of each provider delivery status, in the same order (precedence). */
+export const PROVIDER_DELIVERY_EVENTS = [
+  'email.sent',
+  'email.delivery_delayed',
+  'email.delivered',
+  'email.failed',
+  'email.suppressed',
+  'email.bounced',
+  'email.complained',
+] as const;
+
+const BY_EVENT_TYPE = new Map<string, ProviderDeliveryStatus>(
+  PROVIDER_DELIVERY_EVENTS.map((type, rank) => [type, PROVIDER_DELIVERY_STATUSES[rank] as ProviderDeliveryStatus]),
+);
+
+/** The delivery status of one event type (undefined: a type that tells no delivery, such as email.opened). */
+export function deliveryOfEvent(type: string): ProviderDeliveryStatus | undefined {
+  return BY_EVENT_TYPE.get(type);
+}
+
+/** Deliveries after which nothing more is sent to the address (it is suppressed: src/adapters/db/email-events.ts). */
+export const UNREACHABLE_DELIVERIES: readonly ProviderDeliveryStatus[] = ['suppressed', 'bounced', 'complained'];
 
 /** The delivery an email's event types add up to (by precedence); undefined when none tells one. */
 export function providerDeliveryStatus(eventTypes: readonly string[]): ProviderDeliveryStatus | undefined {
   let best = -1;
   for (const type of eventTypes) {
-    const status = BY_EVENT_TYPE[type];
+    const status = BY_EVENT_TYPE.get(type);
     if (status !== undefined) best = Math.max(best, PROVIDER_DELIVERY_STATUSES.indexOf(status));
   }
   return best < 0 ? undefined : PROVIDER_DELIVERY_STATUSES[best];

@@ -106,6 +106,11 @@ export interface EmailEvent {
   createdAt: Date | null;
   /** The whole event, as parsed. */
   payload: unknown;
+  /**
+   * The addresses (normalized) the event makes unreachable — a hard bounce, a complaint, a
+   * suppression — stored with the event, in the same statement: no email goes to them any more.
+   */
+  suppress?: { reason: 'bounced' | 'complained' | 'suppressed'; addresses: string[] };
 }
 
 /** The task an email was sent by: what it was and whom it was for. */
@@ -164,4 +169,6 @@ export interface Store extends Waitlist {
   saveEmailEvent(event: EmailEvent): Promise<boolean>;
   /** The task that sent the provider's email `emailId` (its `result.id`), with its kind and registration, or null. */
   findEmailTask(emailId: string): Promise<EmailTask | null>;
+  /** Those of `addresses` (normalized, as `normalizeEmail` gives them) no email may go to any more. */
+  suppressedAmong(addresses: readonly string[]): Promise<Set<string>>;
 }

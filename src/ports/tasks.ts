@@ -18,7 +18,7 @@ export const TASK_KIND = /^[a-z0-9-]{1,60}$/;
  * retry) end an attempt of the engine's; `paused` is one that hit an account-wide failure (it gives its
  * number back); `abandoned` is one whose process died, found when its lease expired.
  */
-export const ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'dead', 'paused', 'abandoned'] as const;
+export const ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'dead', 'paused', 'abandoned', 'skipped'] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** A task as the engine sees it while it holds the lease. */

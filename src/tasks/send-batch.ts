@@ -141,7 +141,7 @@ async function checkFormSend(
       results.set(task.id, await deadAlone(s, task, error));
     }
   }
-  const formed = await formOrKeep(s, ready, results);
+  const formed = await formOrKeep(s, await withoutSkipped(s, kind, ready, results), results);
   if (!formed) return results;
   const { batchId, members, resent } = formed;
   const tasks = members.map((m) => m.task);
@@ -186,6 +186,27 @@ async function checkFormSend(
     durationMs,
   });
   return results;
+}
+
+/** Those of `ready` the kind does not decline (`TaskKind.skip`); a batch re-sent as it was is kept whole. */
+async function withoutSkipped(s: BatchSender, kind: TaskKind, ready: Member[], results: Results) {
+  if (!kind.skip || ready.length === 0 || ready[0]?.task.batchId) return ready;
+  const startedAt = s.now();
+  const reasons = await kind.skip(ready.map((m) => m.payload));
+  const kept: Member[] = [];
+  for (const [i, member] of ready.entries()) {
+    const reason = reasons[i];
+    if (!reason) {
+      kept.push(member);
+      continue;
+    }
+    const { task } = member;
+    const attempt = { startedAt: new Date(startedAt), durationMs: s.now() - startedAt };
+    const held = await s.store.skipTask(task, attempt, reason);
+    s.logger.info('task.skipped', { taskId: task.id, kind: task.kind, reason });
+    results.set(task.id, held ? 'skipped' : 'lease-lost');
+  }
+  return kept;
 }
 
 /**

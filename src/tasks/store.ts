@@ -14,6 +14,7 @@ import { nextDueInMs } from './sql/next-due.js';
 import { overdueTasks } from './sql/overdue.js';
 import { releaseTask } from './sql/release.js';
 import { retryTask } from './sql/retry.js';
+import { skipTask } from './sql/skip.js';
 import { taskStates } from './sql/task-states.js';
 import { upcomingTasks } from './sql/upcoming.js';
 
@@ -34,6 +35,8 @@ export interface TaskStore {
   completeTask(task: LeasedTask, attempt: AttemptRecord, result: unknown): Promise<boolean>;
   retryTask(task: LeasedTask, attempt: AttemptRecord, delayMs: number): Promise<boolean>;
   deadLetterTask(task: LeasedTask, attempt: AttemptRecord): Promise<boolean>;
+  /** running → cancelled with `{ skipped: reason }`: its kind declined it (`TaskKind.skip`). */
+  skipTask(task: LeasedTask, attempt: AttemptRecord, reason: string): Promise<boolean>;
   /** Back to pending without burning an attempt (never started, or hit an account-wide failure). */
   releaseTask(task: LeasedTask, delayMs: number, attempt?: AttemptRecord): Promise<boolean>;
   /** Puts the held ones of `tasks` in batch `batchId` before it is sent; returns their ids. */
@@ -59,6 +62,7 @@ export function createTaskStore(db: SqlDatabase): TaskStore {
     completeTask: (task, attempt, result) => completeTask(db, task, attempt, result),
     retryTask: (task, attempt, delayMs) => retryTask(db, task, attempt, delayMs),
     deadLetterTask: (task, attempt) => deadLetterTask(db, task, attempt),
+    skipTask: (task, attempt, reason) => skipTask(db, task, attempt, reason),
     releaseTask: (task, delayMs, attempt) => releaseTask(db, task, delayMs, attempt),
     formBatch: (batchId, tasks, leaseMs) => formBatch(db, batchId, tasks, leaseMs),
     finishBatch: (batch, outcomes) => finishBatch(db, batch, outcomes),

@@ -29,7 +29,7 @@
  * attempt      One execution of a task: number, start, duration, outcome, error (`task_attempts`).
  *              `tasks.attempts` counts attempts started, including the one running now.
  * outcome      How a recorded attempt ended (`ATTEMPT_OUTCOMES`, src/ports/tasks.ts): succeeded, failed,
- *              dead, paused or abandoned. Not to be confused with an attempt's result (`ATTEMPT_RESULTS`
+ *              dead, paused, abandoned or skipped. Not to be confused with an attempt's result (`ATTEMPT_RESULTS`
  *              below): what `run` tells its caller, including the attempts that recorded nothing.
  * lease        A time-bounded claim (`lease_owner`, `lease_expires_at`) by one engine. Only the holder may
  *              finish the task; an expired lease (its process died) makes the task claimable again.
@@ -63,6 +63,10 @@
  *              a Worker without RESEND_API_KEY outside dev mode): tasks are stored and wait.
  * dead letter  A task that will not be retried automatically (permanent error, or out of attempts).
  *              Kept with its history; an admin can replay it.
+ * skip         A kind declining tasks it holds, before their batch forms (`TaskKind.skip`): the email's
+ *              address is suppressed (a hard bounce, a complaint). The task ends `cancelled` with
+ *              `{ skipped: reason }` as its result and an attempt of outcome `skipped`: never sent, never
+ *              retried (`sql/skip.ts`). A batch re-sent as it was (unknown outcome) is never thinned.
  * replay       An admin's retry of a dead letter: pending and due now, with a fresh budget of attempts,
  *              the same id (so the same Idempotency-Key) and its history kept (`sql/replay.ts`).
  * owner        The id of one engine instance (process or Worker invocation) holding leases.
@@ -90,7 +94,7 @@ import type * as z from 'zod/mini';
 import type { BackoffOptions } from './backoff.js';
 
 /** What `TaskEngine.run` says of one attempt (a span attribute and the callers' logs; never stored). */
-export const ATTEMPT_RESULTS = ['succeeded', 'retry-scheduled', 'dead', 'released', 'lease-lost'] as const;
+export const ATTEMPT_RESULTS = ['succeeded', 'retry-scheduled', 'dead', 'released', 'lease-lost', 'skipped'] as const;
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
 
 /** What a kind's `send` is given with the payloads of one batch. */
@@ -133,6 +137,11 @@ export interface TaskKind<Payload = unknown> {
    * (anything else: the outcome is unknown, and the batch is sent again exactly as it was).
    */
   send(payloads: Payload[], context: BatchContext): Promise<BatchItemOutcome[]>;
+  /**
+   * Why not to send each payload (a reason), or null to send it: asked before a batch forms, never for
+   * a batch re-sent as it was. A task with a reason ends cancelled, with the reason as its result.
+   */
+  skip?(payloads: Payload[]): Promise<(string | null)[]>;
 }
 
 /** A kind as declared: its payload's type checked against its `send`. */

@@ -1,8 +1,12 @@
-// The table of Resend's webhook events (schema.ts, `email_events`): stored once per `svix-id`.
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+// The table of Resend's webhook events (schema.ts, `email_events`): stored once per `svix-id`; an event
+// that makes an address unreachable (a hard bounce, a complaint, a suppression) puts the address in
+// `suppressed_addresses` in the same statement, so a redelivery adds nothing and no event is half-stored.
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { PROVIDER_DELIVERY_EVENTS } from '../../ports/email-delivery.js';
 import type { EmailEvent, EmailTask } from '../../ports/store.js';
-import type { Database } from './database.js';
-import { emailEvents, tasks } from './schema.js';
+import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
+import { type Database, queryRows } from './database.js';
+import { emailEvents, registrations, suppressedAddresses, tasks } from './schema.js';
 
 /** The provider's id of the email a task sent: the engine keeps `{ id }` as a sent email's result. */
 export const SENT_EMAIL_ID = sql<string | null>`(${tasks.result} ->> 'id')`;
@@ -14,14 +18,46 @@ export const SENT_EMAIL_ID = sql<string | null>`(${tasks.result} ->> 'id')`;
 export const EVENT_TYPES_OF_TASK = sql<string | null>`(SELECT string_agg(DISTINCT e.type, ' ') FROM ${emailEvents} e
   WHERE e.email_id = ${SENT_EMAIL_ID})`;
 
+const EVENTS_BY_RANK = sql.raw(`ARRAY[${PROVIDER_DELIVERY_EVENTS.map((t) => `'${t}'`).join(', ')}]::text[]`);
+
+/**
+ * The delivery of the current row of `registrations`' latest confirmation, as its highest-ranked event
+ * type (`email.bounced`…; null: no event, or no confirmation): the SQL twin of `providerDeliveryStatus`,
+ * for lists, filters and counts. The latest confirmation: after an address fix, the one to the new address.
+ */
+export const CONFIRMATION_DELIVERY_EVENT = sql<string | null>`(
+  SELECT e.type FROM ${emailEvents} e
+  WHERE e.email_id = (
+    SELECT t.result ->> 'id' FROM ${tasks} t
+    WHERE t.registration_id = ${registrations.id} AND t.kind = ${SEND_CONFIRMATION_EMAIL}
+    ORDER BY t.created_at DESC LIMIT 1
+  ) AND e.type = ANY(${EVENTS_BY_RANK})
+  ORDER BY array_position(${EVENTS_BY_RANK}, e.type) DESC LIMIT 1)`;
+
 /** True when the event was stored now; false when its `svixId` was stored before (a redelivery). */
 export async function saveEmailEvent(db: Database, event: EmailEvent): Promise<boolean> {
-  const inserted = await db
-    .insert(emailEvents)
-    .values(event)
-    .onConflictDoNothing({ target: emailEvents.svixId })
-    .returning({ svixId: emailEvents.svixId });
-  return inserted.length > 0;
+  const suppress = event.suppress;
+  const stored = sql`
+    INSERT INTO email_events (svix_id, type, email_id, created_at, payload)
+    VALUES (${event.svixId}, ${event.type}, ${event.emailId},
+            ${event.createdAt?.toISOString() ?? null}::timestamptz, ${JSON.stringify(event.payload)}::jsonb)
+    ON CONFLICT (svix_id) DO NOTHING
+    RETURNING svix_id`;
+  const rows = await queryRows<{ stored: boolean }>(
+    db,
+    suppress && suppress.addresses.length > 0
+      ? sql`
+    WITH stored AS (${stored}),
+    suppressed AS (
+      INSERT INTO suppressed_addresses (email_normalized, reason, svix_id)
+      SELECT address, ${suppress.reason}, stored.svix_id
+      FROM stored, jsonb_array_elements_text(${JSON.stringify(suppress.addresses)}::jsonb) AS address
+      ON CONFLICT (email_normalized) DO NOTHING
+    )
+    SELECT EXISTS (SELECT 1 FROM stored) AS stored`
+      : sql`WITH stored AS (${stored}) SELECT EXISTS (SELECT 1 FROM stored) AS stored`,
+  );
+  return rows[0]?.stored === true;
 }
 
 /** The task whose sent email is `emailId` (through `tasks_sent_email_idx`), or null. */
@@ -32,4 +68,14 @@ export async function findEmailTask(db: Database, emailId: string): Promise<Emai
     .where(and(isNotNull(tasks.result), eq(SENT_EMAIL_ID, emailId)))
     .limit(1);
   return row ?? null;
+}
+
+/** Those of `addresses` (normalized) no email may go to any more. */
+export async function suppressedAmong(db: Database, addresses: readonly string[]): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const rows = await db
+    .select({ address: suppressedAddresses.emailNormalized })
+    .from(suppressedAddresses)
+    .where(inArray(suppressedAddresses.emailNormalized, [...new Set(addresses)]));
+  return new Set(rows.map((r) => r.address));
 }

@@ -207,3 +207,16 @@ export const emailEvents = pgTable(
   },
   (t) => [index('email_events_email_idx').on(t.emailId)],
 );
+
+/**
+ * Addresses no email goes to any more (issue 23): Resend reported a hard bounce, a complaint or a
+ * suppression for them. Keyed by the address as registrations normalize it; written in the statement
+ * that stores the event (email-events.ts). A runner who fixes their address leaves the old one here.
+ */
+export const suppressedAddresses = pgTable('suppressed_addresses', {
+  emailNormalized: text('email_normalized').primaryKey(),
+  // What put it here: 'bounced', 'complained' or 'suppressed' (the first event that did).
+  reason: text('reason').notNull(),
+  svixId: text('svix_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

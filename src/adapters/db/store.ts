@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { CapOf, Store } from '../../ports/store.js';
 import type { Database } from './database.js';
 import { findDevMail, listDevMail, saveDevMail } from './dev-mail.js';
-import { findEmailTask, saveEmailEvent } from './email-events.js';
+import { findEmailTask, saveEmailEvent, suppressedAmong } from './email-events.js';
 import { throwingStoreUnavailable } from './errors.js';
 import {
   countRegistrationsByDistance,
@@ -43,5 +43,6 @@ export function createStore(db: Database, capOf?: CapOf): Store {
     findDevMail: (id) => findDevMail(db, id),
     saveEmailEvent: (event) => saveEmailEvent(db, event),
     findEmailTask: (emailId) => findEmailTask(db, emailId),
+    suppressedAmong: (addresses) => suppressedAmong(db, addresses),
   });
 }

@@ -6,6 +6,7 @@
 // Every verified event is stored, whatever its type; the confirmation's delivery is read from them
 // (GET /api/registrations/:id, `email.delivery`); acting on them otherwise is a later step's.
 import { Hono } from 'hono';
+import { normalizeEmail } from '../../domain/registration.js';
 import { limitBodyTo, readingBody } from '../body/json-body.js';
 import { findDuplicateKey } from '../body/strict-json.js';
 import type { AppDeps } from '../deps.js';
@@ -56,7 +57,32 @@ function parseEvent(bytes: Uint8Array<ArrayBuffer>) {
   const emailId = typeof data.email_id === 'string' && data.email_id.length <= 256 ? data.email_id : null;
   const created = typeof event.created_at === 'string' ? new Date(event.created_at) : undefined;
   const createdAt = created && !Number.isNaN(created.getTime()) ? created : null;
-  return { type: event.type, emailId, createdAt, payload: value };
+  return { type: event.type, emailId, createdAt, payload: value, suppress: suppressionOf(event.type, data) };
+}
+
+const SUPPRESSING: Record<string, 'bounced' | 'complained' | 'suppressed'> = {
+  'email.bounced': 'bounced',
+  'email.complained': 'complained',
+  'email.suppressed': 'suppressed',
+};
+
+/**
+ * The addresses an event makes unreachable: those of a bounce (Resend reports only permanent ones as
+ * `email.bounced`; one that says `Transient` all the same is not taken for one), a complaint, or a
+ * suppression — the provider drops later sends to them anyway. Normalized as registrations are.
+ */
+function suppressionOf(type: string, data: Record<string, unknown>) {
+  const reason = SUPPRESSING[type];
+  if (!reason) return undefined;
+  const bounce = data.bounce as { type?: unknown } | undefined;
+  if (reason === 'bounced' && typeof bounce?.type === 'string' && /^transient$/i.test(bounce.type)) return undefined;
+  const to = typeof data.to === 'string' ? [data.to] : Array.isArray(data.to) ? data.to : [];
+  const addresses = to
+    .filter((a): a is string => typeof a === 'string' && a.length <= 320)
+    .map((a) => normalizeEmail(/<([^<>]+)>\s*$/.exec(a)?.[1] ?? a))
+    .filter((a) => a.includes('@'))
+    .slice(0, 50);
+  return addresses.length > 0 ? { reason, addresses } : undefined;
 }
 
 export function webhookRoutes(deps: WebhookRouteDeps) {

@@ -2,8 +2,10 @@
 // request), and its batches go to the provider as ONE request (POST /emails/batch, up to 100 emails) under
 // the batch id as Idempotency-Key; a batch whose outcome is unknown is re-sent exactly as it was. Either
 // way no attempt can cause a second email.
+
+import { normalizeEmail } from '../../domain/registration.js';
 import { type EmailMessage, emailMessageSchema, MailError, type Mailer } from '../../ports/mailer.js';
-import { type RenderLetter, runnerLetterSchema } from '../../ports/runner-letters.js';
+import { type RenderLetter, type RunnerLetter, runnerLetterSchema } from '../../ports/runner-letters.js';
 import type { NewTask, WrittenTask } from '../../ports/tasks.js';
 import type { Waitlist } from '../../ports/waitlist.js';
 import { MAX_BATCH } from '../batcher.js';
@@ -16,6 +18,11 @@ export type EmailPayload = EmailMessage;
 /** What the kinds need to do their work. */
 export interface KindDeps {
   mailer: Mailer;
+  /**
+   * Those of the addresses (normalized) no email may go to any more (a hard bounce, a complaint, a
+   * suppression: src/adapters/db/email-events.ts). Without it, every email is sent.
+   */
+  suppressedAmong?: (addresses: readonly string[]) => Promise<Set<string>>;
   /** The waitlist's kinds: only where the runners' letters can be rendered (manage links on). */
   waitlist?: WaitlistKindDeps;
 }
@@ -75,14 +82,26 @@ async function sendEmails(mailer: Mailer, payloads: EmailPayload[], batchId: str
   }
 }
 
+/** The reason not to send each email (`suppressed`: its address is), or null (TaskKind.skip). */
+async function suppressed(deps: Pick<KindDeps, 'suppressedAmong'>, emails: EmailPayload[]) {
+  if (!deps.suppressedAmong) return emails.map(() => null);
+  const blocked = await deps.suppressedAmong(emails.map((e) => normalizeEmail(e.to)));
+  return emails.map((e) => (blocked.has(normalizeEmail(e.to)) ? 'suppressed' : null));
+}
+
 /** An email kind: its name and priority; batches of up to 100 through the mailer. */
-export function emailKind(name: string, priority: number, { mailer }: Pick<KindDeps, 'mailer'>): TaskKind {
+export function emailKind(
+  name: string,
+  priority: number,
+  deps: Pick<KindDeps, 'mailer' | 'suppressedAmong'>,
+): TaskKind {
   return defineKind({
     name,
     payload: emailMessageSchema,
     priority,
     batchSize: MAX_BATCH,
-    send: (payloads, { batchId, signal }) => sendEmails(mailer, payloads, batchId, signal),
+    skip: (payloads) => suppressed(deps, payloads),
+    send: (payloads, { batchId, signal }) => sendEmails(deps.mailer, payloads, batchId, signal),
   });
 }
 
@@ -90,14 +109,25 @@ export function emailKind(name: string, priority: number, { mailer }: Pick<KindD
 export function letterKind(
   name: string,
   priority: number,
-  deps: Pick<KindDeps, 'mailer'> & Pick<WaitlistKindDeps, 'renderLetter'>,
+  deps: Pick<KindDeps, 'mailer' | 'suppressedAmong'> & Pick<WaitlistKindDeps, 'renderLetter'>,
 ): TaskKind {
+  // A letter rendered to check its address is sent as rendered then (skip and send get the same payloads).
+  const rendered = new WeakMap<object, Promise<EmailPayload>>();
+  const render = (letter: RunnerLetter) => {
+    const known = rendered.get(letter);
+    if (known) return known;
+    const email = deps.renderLetter(letter);
+    rendered.set(letter, email);
+    return email;
+  };
   return defineKind({
     name,
     payload: runnerLetterSchema,
     priority,
     batchSize: MAX_BATCH,
+    skip: async (letters) =>
+      deps.suppressedAmong ? suppressed(deps, await Promise.all(letters.map(render))) : letters.map(() => null),
     send: async (letters, { batchId, signal }) =>
-      sendEmails(deps.mailer, await Promise.all(letters.map(deps.renderLetter)), batchId, signal),
+      sendEmails(deps.mailer, await Promise.all(letters.map(render)), batchId, signal),
   });
 }

@@ -13,7 +13,7 @@ export type { KindDeps };
 export function taskKinds(deps: KindDeps): TaskKind[] {
   const kinds = [sendConfirmationEmail(deps), sendReminderEmail(deps)];
   if (deps.waitlist) {
-    kinds.push(sendRunnerEmail(deps.mailer, deps.waitlist), expireHold(deps.waitlist), offerFreePlaces(deps.waitlist));
+    kinds.push(sendRunnerEmail(deps, deps.waitlist), expireHold(deps.waitlist), offerFreePlaces(deps.waitlist));
   }
   return kinds;
 }

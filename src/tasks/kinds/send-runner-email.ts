@@ -5,5 +5,5 @@ import { type KindDeps, letterKind, type WaitlistKindDeps } from './email.js';
 
 export const SEND_RUNNER_EMAIL = 'send-runner-email';
 
-export const sendRunnerEmail = (mailer: KindDeps['mailer'], deps: WaitlistKindDeps) =>
-  letterKind(SEND_RUNNER_EMAIL, 0, { mailer, renderLetter: deps.renderLetter });
+export const sendRunnerEmail = (deps: KindDeps, waitlist: WaitlistKindDeps) =>
+  letterKind(SEND_RUNNER_EMAIL, 0, { ...deps, renderLetter: waitlist.renderLetter });
