@@ -2,8 +2,8 @@
 // anything is parsed or written (valid, wrong secret, rotated secrets, tampered body, old timestamp,
 // missing headers), a redelivered event stored once, malformed JSON after a valid signature refused and
 // not written, a body over the limit refused (413), and no route at all without RESEND_WEBHOOK_SECRET.
-import { createHmac, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { newWebhookSecret, signWebhook } from '../../tools/webhook-signer.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
 import { checkAnswersAgainstOpenApi } from '../support/openapi-contract.js';
@@ -11,16 +11,12 @@ import { useStack } from '../support/stack.js';
 import { startNodeTarget, TARGETS } from '../support/targets.js';
 
 const PATH = '/api/webhooks/resend';
-const secretOf = () => `whsec_${randomBytes(24).toString('base64')}`;
+const secretOf = newWebhookSecret;
 const OLD_SECRET = secretOf();
 const NEW_SECRET = secretOf();
 const OTHER_SECRET = secretOf();
 
-function sign(secret: string, id: string, timestamp: number, body: string | Uint8Array): string {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), Buffer.from(body)]);
-  return `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
-}
+const sign = signWebhook;
 
 interface Delivery {
   id?: string;
