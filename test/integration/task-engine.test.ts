@@ -512,4 +512,63 @@ describe('task engine: batches', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]!.batchId).not.toBe(calls[0]!.batchId);
   });
+
+  it('skip: an email to a suppressed address ends cancelled as skipped, never sent; the others go in one batch', async () => {
+    const engine = engineWith({ kinds: taskKinds({ mailer, suppressedAmong: store.suppressedAmong }) });
+    const gone = engineWith({ owner: 'gone' });
+    const enqueued = [await enqueue(gone), await enqueue(gone), await enqueue(gone)];
+    await raw(`UPDATE tasks SET lease_expires_at = now() - interval '1 second'`);
+    const [bounced, ...others] = enqueued;
+    const address = bounced!.registration.email;
+    const stored = await store.saveEmailEvent({
+      svixId: 'msg_bounce',
+      type: 'email.bounced',
+      emailId: null,
+      createdAt: null,
+      payload: {},
+      suppress: { reason: 'bounced', addresses: [address.trim().toLowerCase()] },
+    });
+    expect(stored).toBe(true);
+
+    expect(await engine.sweep()).toBe(3);
+    expect(acceptedFor(address)).toBe(0);
+    for (const other of others) expect(acceptedFor(other.registration.email)).toBe(1);
+    expect(standIn.acceptedRequests()).toHaveLength(1);
+    expect(await taskRow(bounced!.task.id)).toMatchObject({ status: 'cancelled', result: { skipped: 'suppressed' } });
+    expect(await attempts(bounced!.task.id)).toEqual([
+      expect.objectContaining({ number: 1, outcome: 'abandoned' }),
+      { number: 2, outcome: 'skipped', error: 'suppressed' },
+    ]);
+    expect((await delivery(bounced!.registration.id))?.status).toBe('cancelled');
+    // Nothing left to do for it: a later sweep finds nothing.
+    await makeDue();
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it('skip is never asked for a batch re-sent as it was: the re-send is the same request', async () => {
+    const { calls, kind } = scriptedBatches([
+      () => {
+        throw new Error('connection reset'); // no answer: unknown outcome
+      },
+    ]);
+    let asked = 0;
+    const skipping: TaskKind = {
+      ...kind,
+      skip: async (payloads) => {
+        asked++;
+        // Suppressed between the first send and its re-send: too late to thin the batch.
+        return payloads.map(() => (asked > 1 ? 'suppressed' : null));
+      },
+    };
+    const engine = engineWith({ kinds: [skipping], retryBaseMs: 1 });
+    await threeAbandoned();
+    expect(await engine.sweep()).toBe(3);
+    await makeDue();
+    expect(await engine.sweep()).toBe(3);
+    expect(asked).toBe(1);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toEqual(calls[0]);
+    const statuses = await raw<{ status: string }>('SELECT DISTINCT status FROM tasks');
+    expect(statuses).toEqual([{ status: 'succeeded' }]);
+  });
 });
