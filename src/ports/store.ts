@@ -169,6 +169,6 @@ export interface Store extends Waitlist {
   saveEmailEvent(event: EmailEvent): Promise<boolean>;
   /** The task that sent the provider's email `emailId` (its `result.id`), with its kind and registration, or null. */
   findEmailTask(emailId: string): Promise<EmailTask | null>;
-  /** Those of `addresses` (normalized, as `normalizeEmail` gives them) no email may go to any more. */
+  /** Those of `addresses` (as given; compared normalized, as registrations are) no email may go to any more. */
   suppressedAmong(addresses: readonly string[]): Promise<Set<string>>;
 }

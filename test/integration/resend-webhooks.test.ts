@@ -2,6 +2,7 @@
 // anything is parsed or written (valid, wrong secret, rotated secrets, tampered body, old timestamp,
 // missing headers), a redelivered event stored once, malformed JSON after a valid signature refused and
 // not written, a body over the limit refused (413), and no route at all without RESEND_WEBHOOK_SECRET.
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newWebhookSecret, signWebhook } from '../../tools/webhook-signer.js';
 import { runner } from '../support/fixtures.js';
@@ -171,6 +172,29 @@ describe.each(TARGETS)('Resend webhooks on %s', (_name, startTarget) => {
     expect(await rows()).toEqual([]);
   });
 
+  it('fuzz: 150 malformed JSON bodies, each correctly signed → 400 invalid_json, nothing written', async () => {
+    const valid = event('email.bounced');
+    const notJson = (text: string) => {
+      try {
+        JSON.parse(text);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    // Broken copies of a real event (cut short, a character put in or taken out) and strings of anything.
+    const broken = fc.oneof(
+      fc.integer({ min: 0, max: valid.length - 1 }).map((n) => valid.slice(0, n)),
+      fc
+        .tuple(fc.integer({ min: 0, max: valid.length }), fc.constantFrom('{', '}', '"', ',', ':', '[', '\\', 'x'))
+        .map(([at, c]) => valid.slice(0, at) + c + valid.slice(at)),
+      fc.integer({ min: 0, max: valid.length - 1 }).map((at) => valid.slice(0, at) + valid.slice(at + 1)),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+    );
+    const bodies = fc.sample(broken.filter(notJson), { numRuns: 150, seed: 23 });
+    for (const body of bodies) await expectRefused(await deliver(stack.target.url, body), 400, 'invalid_json');
+  });
+
   it('refuses a body over 64 KiB (413) before checking anything', async () => {
     const big = JSON.stringify({ type: 'email.sent', data: { pad: 'x'.repeat(64 * 1024) } });
     await expectRefused(await deliver(stack.target.url, big), 413, 'payload_too_large');
@@ -230,6 +254,37 @@ describe.each(TARGETS)("a confirmation's delivery from its events on %s", (_name
     expect(unknown.status).toBe(200);
     expect(await deliveryOf(a.id)).toBe('delivered');
     expect(await deliveryOf(b.id)).toBe('complained');
+  });
+});
+
+describe('suppression from webhook events (node)', () => {
+  const stack = useStack('fl_webhooks_suppress', startNodeTarget, { RESEND_WEBHOOK_SECRET: NEW_SECRET });
+  const suppressed = () =>
+    stack.db.query<{ email_normalized: string; reason: string }>(
+      'SELECT email_normalized, reason FROM suppressed_addresses ORDER BY email_normalized',
+    );
+  const withTo = (type: string, to: unknown, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: 'e1', to, ...extra } });
+
+  it('stores the addresses of a hard bounce, a complaint and a suppression (normalized, once); not of the others', async () => {
+    const id = nextId();
+    const bounce = withTo('email.bounced', ['Runner <Bounced@Example.COM>'], { bounce: { type: 'Permanent' } });
+    for (let i = 0; i < 2; i++) expect((await deliver(stack.target.url, bounce, { id })).status).toBe(200);
+    await deliver(stack.target.url, withTo('email.complained', 'complained@example.com'));
+    await deliver(stack.target.url, withTo('email.suppressed', ['suppressed@example.com']));
+    // The same address again (another event): the first reason stays.
+    await deliver(stack.target.url, withTo('email.complained', ['bounced@example.com']));
+    // Not suppressing: a transient bounce, a delivery, a failure, no recipients, a recipient that is no address.
+    await deliver(stack.target.url, withTo('email.bounced', ['soft@example.com'], { bounce: { type: 'Transient' } }));
+    await deliver(stack.target.url, withTo('email.delivered', ['fine@example.com']));
+    await deliver(stack.target.url, withTo('email.failed', ['failed@example.com']));
+    await deliver(stack.target.url, withTo('email.bounced', []));
+    await deliver(stack.target.url, withTo('email.bounced', [7, 'no-at-sign']));
+    expect(await suppressed()).toEqual([
+      { email_normalized: 'bounced@example.com', reason: 'bounced' },
+      { email_normalized: 'complained@example.com', reason: 'complained' },
+      { email_normalized: 'suppressed@example.com', reason: 'suppressed' },
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@
 // that makes an address unreachable (a hard bounce, a complaint, a suppression) puts the address in
 // `suppressed_addresses` in the same statement, so a redelivery adds nothing and no event is half-stored.
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { normalizeEmail } from '../../domain/registration.js';
 import { PROVIDER_DELIVERY_EVENTS } from '../../ports/email-delivery.js';
 import type { EmailEvent, EmailTask } from '../../ports/store.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
@@ -70,12 +71,13 @@ export async function findEmailTask(db: Database, emailId: string): Promise<Emai
   return row ?? null;
 }
 
-/** Those of `addresses` (normalized) no email may go to any more. */
+/** Those of `addresses` (as given; compared normalized) no email may go to any more. */
 export async function suppressedAmong(db: Database, addresses: readonly string[]): Promise<Set<string>> {
   if (addresses.length === 0) return new Set();
   const rows = await db
     .select({ address: suppressedAddresses.emailNormalized })
     .from(suppressedAddresses)
-    .where(inArray(suppressedAddresses.emailNormalized, [...new Set(addresses)]));
-  return new Set(rows.map((r) => r.address));
+    .where(inArray(suppressedAddresses.emailNormalized, [...new Set(addresses.map(normalizeEmail))]));
+  const blocked = new Set(rows.map((r) => r.address));
+  return new Set(addresses.filter((a) => blocked.has(normalizeEmail(a))));
 }

@@ -205,6 +205,7 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
       attempts: tasks.attempts,
       updatedAt: tasks.updatedAt,
       eventTypes: EVENT_TYPES_OF_TASK,
+      skipped: sql<string | null>`${tasks.result} ->> 'skipped'`,
     })
     .from(registrations)
     .leftJoin(tasks, and(eq(tasks.registrationId, registrations.id), eq(tasks.kind, SEND_CONFIRMATION_EMAIL)))
@@ -214,7 +215,12 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
   const row = rows[0];
   if (!row) return null;
   const status = emailDeliveryStatus(row.taskStatus);
-  const delivery = row.eventTypes ? providerDeliveryStatus(row.eventTypes.split(' ')) : undefined;
+  // Not sent because the address was suppressed: what the provider would have reported (email.suppressed).
+  const delivery = row.skipped
+    ? 'suppressed'
+    : row.eventTypes
+      ? providerDeliveryStatus(row.eventTypes.split(' '))
+      : undefined;
   return {
     registration: toRegistration(row.registration, row.position),
     email: {

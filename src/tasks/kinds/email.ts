@@ -3,7 +3,6 @@
 // the batch id as Idempotency-Key; a batch whose outcome is unknown is re-sent exactly as it was. Either
 // way no attempt can cause a second email.
 
-import { normalizeEmail } from '../../domain/registration.js';
 import { type EmailMessage, emailMessageSchema, MailError, type Mailer } from '../../ports/mailer.js';
 import { type RenderLetter, type RunnerLetter, runnerLetterSchema } from '../../ports/runner-letters.js';
 import type { NewTask, WrittenTask } from '../../ports/tasks.js';
@@ -19,7 +18,7 @@ export type EmailPayload = EmailMessage;
 export interface KindDeps {
   mailer: Mailer;
   /**
-   * Those of the addresses (normalized) no email may go to any more (a hard bounce, a complaint, a
+   * Those of the addresses (as given) no email may go to any more (a hard bounce, a complaint, a
    * suppression: src/adapters/db/email-events.ts). Without it, every email is sent.
    */
   suppressedAmong?: (addresses: readonly string[]) => Promise<Set<string>>;
@@ -85,8 +84,8 @@ async function sendEmails(mailer: Mailer, payloads: EmailPayload[], batchId: str
 /** The reason not to send each email (`suppressed`: its address is), or null (TaskKind.skip). */
 async function suppressed(deps: Pick<KindDeps, 'suppressedAmong'>, emails: EmailPayload[]) {
   if (!deps.suppressedAmong) return emails.map(() => null);
-  const blocked = await deps.suppressedAmong(emails.map((e) => normalizeEmail(e.to)));
-  return emails.map((e) => (blocked.has(normalizeEmail(e.to)) ? 'suppressed' : null));
+  const blocked = await deps.suppressedAmong(emails.map((e) => e.to));
+  return emails.map((e) => (blocked.has(e.to) ? 'suppressed' : null));
 }
 
 /** An email kind: its name and priority; batches of up to 100 through the mailer. */
