@@ -1,8 +1,14 @@
 // The table of Resend's webhook events (schema.ts, `email_events`): stored once per `svix-id`; an event
 // that makes an address unreachable (a hard bounce, a complaint, a suppression) puts the address in
 // `suppressed_addresses` in the same statement, so a redelivery adds nothing and no event is half-stored.
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { PROVIDER_DELIVERY_EVENTS } from '../../ports/email-delivery.js';
+import { and, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import type { DeliveryCounts, EmailMetrics } from '../../ports/admin-store.js';
+import {
+  deliveryOfEvent,
+  PROVIDER_DELIVERY_EVENTS,
+  PROVIDER_DELIVERY_STATUSES,
+  type ProviderDeliveryStatus,
+} from '../../ports/email-delivery.js';
 import type { EmailEvent, EmailTask } from '../../ports/store.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { type Database, queryRows } from './database.js';
@@ -33,6 +39,97 @@ export const CONFIRMATION_DELIVERY_EVENT = sql<string | null>`(
     ORDER BY t.created_at DESC LIMIT 1
   ) AND e.type = ANY(${EVENTS_BY_RANK})
   ORDER BY array_position(${EVENTS_BY_RANK}, e.type) DESC LIMIT 1)`;
+
+/** The highest-ranked delivery event type of the email `emailId` (SQL text; null: none tells a delivery). */
+function topDeliveryEvent(emailId: SQL): SQL<string | null> {
+  return sql<string | null>`(
+  SELECT e.type FROM ${emailEvents} e
+  WHERE e.email_id = ${emailId} AND e.type = ANY(${EVENTS_BY_RANK})
+  ORDER BY array_position(${EVENTS_BY_RANK}, e.type) DESC LIMIT 1)`;
+}
+
+/**
+ * CONFIRMATION_DELIVERY_EVENT of the registration whose id is `registrationId` (e.g. `r.id`), for a
+ * query that gives `registrations` an alias.
+ */
+export function confirmationDeliveryEventOf(registrationId: SQL): SQL<string | null> {
+  return topDeliveryEvent(sql`(
+    SELECT t.result ->> 'id' FROM ${tasks} t
+    WHERE t.registration_id = ${registrationId} AND t.kind = ${SEND_CONFIRMATION_EMAIL}
+    ORDER BY t.created_at DESC LIMIT 1
+  )`);
+}
+
+/** The delivery event type whose rank is the delivery status (`bounced` → `email.bounced`). */
+export function eventOfDelivery(delivery: ProviderDeliveryStatus): string {
+  return PROVIDER_DELIVERY_EVENTS[PROVIDER_DELIVERY_STATUSES.indexOf(delivery)] as string;
+}
+
+function deliveryCounts(): DeliveryCounts {
+  return Object.fromEntries(PROVIDER_DELIVERY_STATUSES.map((status) => [status, 0])) as DeliveryCounts;
+}
+
+/** Registrations by their latest confirmation's top event (null: none yet), one row per type. */
+const REGISTRATIONS_BY_DELIVERY = sql`
+  SELECT 'registration' AS family, ${CONFIRMATION_DELIVERY_EVENT} AS key, count(*)::int AS n
+  FROM ${registrations} GROUP BY 2`;
+
+/** Registrations by their latest confirmation's delivery (every status present; none yet: not counted). */
+export async function countRegistrationDeliveries(db: Database): Promise<DeliveryCounts> {
+  const counts = deliveryCounts();
+  for (const row of await queryRows<MetricRow>(db, REGISTRATIONS_BY_DELIVERY)) addDelivery(counts, row);
+  return counts;
+}
+
+interface MetricRow {
+  family: 'delivery' | 'event' | 'skipped' | 'suppressed' | 'registration';
+  key: string | null;
+  n: number | string;
+}
+
+function addDelivery(counts: DeliveryCounts, row: MetricRow): void {
+  const delivery = row.key === null ? undefined : deliveryOfEvent(row.key);
+  if (delivery !== undefined) counts[delivery] += Number(row.n);
+}
+
+/**
+ * The email figures in one statement, one row per (family, key): sent emails (any kind's task with a
+ * provider id, through `tasks_sent_email_idx`) by their top event, `email.sent` when none came yet;
+ * events by type; skipped tasks by reason (`result.skipped`); suppressed addresses; registrations by
+ * their confirmation's delivery.
+ */
+export async function emailMetrics(db: Database): Promise<EmailMetrics> {
+  const rows = await queryRows<MetricRow>(
+    db,
+    sql`
+      SELECT 'delivery' AS family, coalesce(${topDeliveryEvent(SENT_EMAIL_ID)}, 'email.sent') AS key, count(*)::int AS n
+      FROM ${tasks} WHERE ${tasks.result} IS NOT NULL AND ${SENT_EMAIL_ID} IS NOT NULL GROUP BY 2
+      UNION ALL
+      SELECT 'event', type, count(*)::int FROM ${emailEvents} GROUP BY type
+      UNION ALL
+      SELECT 'skipped', ${tasks.result} ->> 'skipped', count(*)::int
+      FROM ${tasks} WHERE ${tasks.status} = 'cancelled' AND ${tasks.result} ->> 'skipped' IS NOT NULL GROUP BY 2
+      UNION ALL
+      SELECT 'suppressed', NULL, count(*)::int FROM ${suppressedAddresses}
+      UNION ALL
+      ${REGISTRATIONS_BY_DELIVERY}`,
+  );
+  const metrics: EmailMetrics = {
+    emailDeliveries: deliveryCounts(),
+    emailEventsByType: {},
+    emailsSkipped: {},
+    suppressedAddresses: 0,
+    registrationDeliveries: deliveryCounts(),
+  };
+  for (const row of rows) {
+    if (row.family === 'delivery') addDelivery(metrics.emailDeliveries, row);
+    else if (row.family === 'registration') addDelivery(metrics.registrationDeliveries, row);
+    else if (row.family === 'suppressed') metrics.suppressedAddresses = Number(row.n);
+    else if (row.key !== null)
+      (row.family === 'event' ? metrics.emailEventsByType : metrics.emailsSkipped)[row.key] = Number(row.n);
+  }
+  return metrics;
+}
 
 /** True when the event was stored now; false when its `svixId` was stored before (a redelivery). */
 export async function saveEmailEvent(db: Database, event: EmailEvent): Promise<boolean> {
