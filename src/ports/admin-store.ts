@@ -4,7 +4,7 @@
 // in waitlist order (by distance, then ticket). A position is where a page ended; the HTTP edge turns it
 // into an opaque cursor. Nothing here exposes a task's payload (it carries the runner's email): admins
 // see registrations through their own list.
-import type { EmailDeliveryStatus } from './email-delivery.js';
+import type { EmailDeliveryStatus, ProviderDeliveryStatus } from './email-delivery.js';
 import type { RegistrationStatus, Strategy } from './store.js';
 import type { AttemptOutcome, TaskStatus } from './tasks.js';
 
@@ -90,6 +90,11 @@ export interface RegistrationView {
   createdAt: Date;
   /** The delivery status of the registration's latest task (`not_tracked` when it has none). */
   emailStatus: EmailDeliveryStatus;
+  /**
+   * What the provider reported of the latest confirmation (its highest-ranked webhook event,
+   * src/ports/email-delivery.ts); null until an event came (or without a confirmation).
+   */
+  delivery: ProviderDeliveryStatus | null;
   status: RegistrationStatus;
   /** The runner's number in the distance's waitlist now (1 = next), while waitlisted; else null. */
   position: number | null;
@@ -103,6 +108,8 @@ export interface RegistrationListQuery {
   /** Case-insensitive substring of first name, last name or email; `%` and `_` match literally. */
   q?: string;
   strategy?: Strategy;
+  /** Only registrations whose latest confirmation's delivery is this (as `RegistrationView.delivery`). */
+  delivery?: ProviderDeliveryStatus;
   /**
    * Only registrations in this status. `waitlisted` lists in waitlist order (by race and distance, then
    * ticket: position 1 first) and pages by WaitlistPagePosition; every other list is newest first.
@@ -146,13 +153,36 @@ export interface TaskCounts {
   tasksByKind: Record<string, TaskStatusCounts>;
 }
 
-/** The delivery figures behind /metrics and /api/admin/metrics. */
-export interface DeliveryMetrics extends TaskCounts {
+/** The task figures behind /metrics and /api/admin/metrics (task SQL: src/tasks/sql/delivery-metrics.ts). */
+export interface TaskMetrics extends TaskCounts {
   /** Every attempt ever recorded, by outcome; an outcome never recorded is absent. */
   attemptsByOutcome: Partial<Record<AttemptOutcome, number>>;
   /** Age of the oldest task waiting to be sent (pending and due); 0 when none waits. */
   oldestPendingAgeSeconds: number;
 }
+
+/** How many of something are in each provider delivery status (every status present, 0 when none). */
+export type DeliveryCounts = Record<ProviderDeliveryStatus, number>;
+
+/** What became of the emails (Resend's webhooks, the suppression list): one statement. */
+export interface EmailMetrics {
+  /**
+   * Sent emails (tasks of any kind with a provider id) by their delivery, the highest-ranked event; an
+   * email with no event yet counts as `sent` (the provider accepted it).
+   */
+  emailDeliveries: DeliveryCounts;
+  /** Webhook events stored, by type: every type received, also those that tell no delivery (email.opened). */
+  emailEventsByType: Record<string, number>;
+  /** Email tasks the engine skipped (cancelled, never sent), by reason (`suppressed`); a reason never seen is absent. */
+  emailsSkipped: Record<string, number>;
+  /** Addresses no email goes to any more (a bounce, a complaint, a suppression). */
+  suppressedAddresses: number;
+  /** Registrations by their latest confirmation's delivery; one with no event yet is not counted. */
+  registrationDeliveries: DeliveryCounts;
+}
+
+/** The delivery figures behind /metrics and /api/admin/metrics. */
+export interface DeliveryMetrics extends TaskMetrics, EmailMetrics {}
 
 /** Every method throws StoreUnavailableError (./errors.ts) when the database cannot be reached. */
 export interface AdminStore {
@@ -170,6 +200,8 @@ export interface AdminStore {
   listRegistrations(query: RegistrationListQuery): Promise<Page<RegistrationView, RegistrationPagePosition>>;
   /** The places of the race's distances that have registrations (a distance without any is absent). */
   placesByDistance(raceId: string): Promise<Record<string, DistancePlaces>>;
+  /** Registrations by their latest confirmation's delivery (as `RegistrationView.delivery`; none: not counted). */
+  countRegistrationDeliveries(): Promise<DeliveryCounts>;
   deliveryMetrics(): Promise<DeliveryMetrics>;
   /**
    * Starts a dashboard session known by `idHash`, the SHA-256 of its id (the id itself only ever

@@ -238,6 +238,41 @@ describe('admin answers match /openapi.json', () => {
     );
   });
 
+  it('GET /api/admin/registrations and /api/admin/metrics with what Resend reported: every delivery, filtered; 422', async () => {
+    const deliveries = ['sent', 'delayed', 'delivered', 'failed', 'suppressed', 'bounced', 'complained'];
+    const types = ['email.sent', 'email.delivery_delayed', 'email.delivered', 'email.failed', 'email.suppressed'];
+    for (const [i, type] of [...types, 'email.bounced', 'email.complained', 'email.opened'].entries()) {
+      const seeded = await enqueue();
+      await data.db.query(
+        `WITH sent AS (UPDATE tasks SET status = 'succeeded', result = jsonb_build_object('id', $2::text) WHERE id = $1)
+         INSERT INTO email_events (svix_id, type, email_id, payload) VALUES ($3, $4, $2, '{}'::jsonb)`,
+        [seeded.task.id, `email-contract-${i}`, `msg_contract_${i}`, type],
+      );
+    }
+    await data.db.query(
+      `INSERT INTO tasks (id, kind, payload, status, max_attempts, run_at, priority, result)
+       VALUES (gen_random_uuid(), 'send-reminder-email', '{}'::jsonb, 'cancelled', 3, now(), 10, '{"skipped":"suppressed"}'::jsonb)`,
+    );
+    await data.db.query(
+      "INSERT INTO suppressed_addresses (email_normalized, reason, svix_id) VALUES ('x@example.com', 'bounced', 'msg_contract_5')",
+    );
+    await enqueue(); // no event yet: delivery null
+    const body = (await (await call('/api/admin/registrations')).json()) as {
+      registrations: { delivery: string | null }[];
+    };
+    expect(new Set(body.registrations.map((r) => r.delivery))).toEqual(new Set([...deliveries, null]));
+    for (const delivery of deliveries) {
+      const page = (await (await call(`/api/admin/registrations?delivery=${delivery}&limit=1`)).json()) as {
+        registrations: { delivery: string }[];
+      };
+      expect(page.registrations.map((r) => r.delivery)).toEqual([delivery]);
+    }
+    expect((await call('/api/admin/registrations?delivery=opened')).status).toBe(422);
+    expect((await call('/api/admin/registrations.csv?delivery=bounced')).status).toBe(200);
+    const metrics = (await (await call('/api/admin/metrics')).json()) as Record<string, unknown>;
+    expect(metrics).toMatchObject({ emailsSkipped: { suppressed: 1 }, suppressedAddresses: 1 });
+  });
+
   it('GET /api/admin/registrations.csv: 200 text/csv; 422; 401', async () => {
     await enqueue({ firstName: '=SUM(A1)', address: 'Rue "Haute", 3\r\nBruxelles' });
     const res = await call('/api/admin/registrations.csv?distance=half');

@@ -115,6 +115,7 @@ interface RegistrationJson {
   distance: string;
   strategy: string;
   emailStatus: string;
+  delivery: string | null;
 }
 
 async function listTasks(query = '') {
@@ -746,6 +747,7 @@ describe('GET /api/admin/registrations', () => {
       strategy: 'outbox',
       createdAt: expect.any(String),
       emailStatus: 'sending',
+      delivery: null,
       status: 'registered',
       position: null,
       offerExpiresAt: null,
@@ -814,6 +816,7 @@ describe('GET /api/admin/registrations', () => {
     ['?strategy=carrier-pigeon', 'strategy'],
     ['?limit=500', 'limit'],
     ['?cursor=%%%', 'cursor'],
+    ['?delivery=bouncy', 'delivery'],
     [`?q=${'x'.repeat(201)}`, 'q'],
   ])('%s → 422 on %s', async (query, path) => {
     const error = await expectError(await request(`/api/admin/registrations${query}`), 422, 'validation_failed');
@@ -840,7 +843,7 @@ describe('GET /api/admin/registrations.csv', () => {
     const text = await res.text();
     expect(
       text.startsWith(
-        'id,first_name,last_name,email,address,distance,strategy,created_at,email_status,status,position\r\n',
+        'id,first_name,last_name,email,address,distance,strategy,created_at,email_status,status,position,delivery\r\n',
       ),
     ).toBe(true);
 
@@ -857,6 +860,7 @@ describe('GET /api/admin/registrations.csv', () => {
       'email_status',
       'status',
       'position',
+      'delivery',
     ]);
     expect(rows).toHaveLength(2);
     const byId = new Map(rows.map((r) => [r[0], r]));
@@ -875,6 +879,7 @@ describe('GET /api/admin/registrations.csv', () => {
       expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       'failed',
       'registered',
+      '',
       '',
     ]);
     expect(rows[0]?.[0]).toBe(tricky.registration.id); // newest first
@@ -905,11 +910,199 @@ describe('GET /api/admin/registrations.csv', () => {
   it('is only the header when nothing matches', async () => {
     const res = await request('/api/admin/registrations.csv?q=nobody');
     expect(await res.text()).toBe(
-      'id,first_name,last_name,email,address,distance,strategy,created_at,email_status,status,position\r\n',
+      'id,first_name,last_name,email,address,distance,strategy,created_at,email_status,status,position,delivery\r\n',
     );
   });
 
   it('refuses invalid filters', async () => {
     await expectError(await request('/api/admin/registrations.csv?strategy=nope'), 422, 'validation_failed');
+  });
+});
+
+// --- delivery (Resend's webhooks) ------------------------------------------------------------------
+
+describe('delivery: what Resend reported of the confirmations', () => {
+  let svix = 0;
+  /** The task's email was accepted by the provider: succeeded, with its provider id as the result. */
+  async function sent(taskId: string): Promise<string> {
+    const emailId = `email-${randomUUID()}`;
+    await data.db.query(
+      "UPDATE tasks SET status = 'succeeded', result = jsonb_build_object('id', $2::text) WHERE id = $1",
+      [taskId, emailId],
+    );
+    return emailId;
+  }
+  /** Webhook events for the email, stored in this order (their order of arrival). */
+  async function events(emailId: string, ...types: string[]): Promise<void> {
+    for (const type of types) {
+      await data.db.query(
+        "INSERT INTO email_events (svix_id, type, email_id, payload) VALUES ($1, $2, $3, '{}'::jsonb)",
+        [`msg_${++svix}`, type, emailId],
+      );
+    }
+  }
+  /** A registration whose confirmation was sent, then got these events. */
+  async function confirmed(types: string[], overrides: Partial<NewRegistration> = {}): Promise<string> {
+    const seeded = await enqueue(overrides);
+    await events(await sent(seeded.task.id), ...types);
+    return seeded.registration.id;
+  }
+  /** A newer confirmation of the registration (after an address fix), sent, with these events. */
+  async function reconfirmed(registrationId: string, types: string[]): Promise<void> {
+    const taskId = randomUUID();
+    await data.db.query(
+      `INSERT INTO tasks (id, kind, payload, status, max_attempts, run_at, priority, registration_id, created_at)
+       VALUES ($1, 'send-confirmation-email', '{}'::jsonb, 'running', 3, now(), 0, $2, now() + interval '1 minute')`,
+      [taskId, registrationId],
+    );
+    await events(await sent(taskId), ...types);
+  }
+
+  /** Every kind of history, in various orders; returns the ids by the delivery each must show. */
+  async function seedDeliveries() {
+    const delivered = await confirmed(['email.sent', 'email.delivered']);
+    // Late events never move a delivery back: a bounce stays a bounce, a delivery a delivery.
+    const bouncedLate = await confirmed(['email.bounced', 'email.delivered', 'email.sent'], { distance: 'full' });
+    const deliveredLateSent = await confirmed(['email.delivered', 'email.delivery_delayed', 'email.sent']);
+    const complained = await confirmed(['email.delivered', 'email.opened', 'email.complained']);
+    const bounced = await confirmed(['email.sent', 'email.bounced']);
+    const accepted = await confirmed(['email.sent']);
+    const noEvent = await confirmed([]);
+    const openedOnly = await confirmed(['email.opened']);
+    // The latest confirmation decides: an old bounce is forgiven by a newer delivery, and the other way round.
+    const fixed = await confirmed(['email.sent', 'email.bounced']);
+    await reconfirmed(fixed, ['email.delivered']);
+    const broken = await confirmed(['email.delivered']);
+    await reconfirmed(broken, ['email.bounced']);
+    const failed = await enqueueDead();
+    return {
+      delivered: [delivered, deliveredLateSent, fixed],
+      bounced: [bouncedLate, bounced, broken],
+      complained: [complained],
+      sent: [accepted],
+      none: [noEvent, openedOnly, failed.registration.id],
+    };
+  }
+
+  it('shows each registration’s delivery: its latest confirmation’s highest-ranked event, whatever the order', async () => {
+    const ids = await seedDeliveries();
+    const { registrations } = await listRegistrations();
+    const byId = new Map(registrations.map((r) => [r.id, r.delivery]));
+    for (const [delivery, list] of Object.entries(ids)) {
+      for (const id of list) expect(byId.get(id), `${delivery}: ${id}`).toBe(delivery === 'none' ? null : delivery);
+    }
+  });
+
+  it('filters by delivery across pages, alone and with the other filters', async () => {
+    const ids = await seedDeliveries();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listRegistrations(`?delivery=bounced&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.registrations.every((r) => r.delivery === 'bounced')).toBe(true);
+      seen.push(...page.registrations.map((r) => r.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(2);
+    // Newest first, each exactly once.
+    expect(seen).toEqual([...ids.bounced].reverse());
+
+    const only = async (query: string) => (await listRegistrations(query)).registrations.map((r) => r.id);
+    expect(await only('?delivery=bounced&distance=full')).toEqual([ids.bounced[0]]);
+    expect(await only('?delivery=bounced&status=registered&strategy=outbox&q=lovelace')).toEqual(
+      [...ids.bounced].reverse(),
+    );
+    expect(await only('?delivery=complained')).toEqual(ids.complained);
+    expect(await only('?delivery=delivered')).toEqual([...ids.delivered].reverse());
+    expect(await only('?delivery=sent')).toEqual(ids.sent);
+    expect(await only('?delivery=suppressed')).toEqual([]);
+    expect(await only('?delivery=bounced&status=waitlisted')).toEqual([]);
+  });
+
+  it('says which deliveries there are when the filter is not one', async () => {
+    const error = await expectError(
+      await request('/api/admin/registrations?delivery=Bounced'),
+      422,
+      'validation_failed',
+    );
+    expect(error.details).toEqual([
+      {
+        path: 'delivery',
+        message: 'must be one of: sent, delayed, delivered, failed, suppressed, bounced, complained',
+      },
+    ]);
+    await expectError(await request('/api/admin/registrations.csv?delivery=opened'), 422, 'validation_failed');
+  });
+
+  it('exports the delivery as the last CSV column, and filters the export by it', async () => {
+    const ids = await seedDeliveries();
+    const [header, ...rows] = parseCsv(await (await request('/api/admin/registrations.csv')).text());
+    expect(header?.at(-1)).toBe('delivery');
+    const byId = new Map(rows.map((r) => [r[0], r.at(-1)]));
+    expect(byId.get(ids.bounced[0])).toBe('bounced');
+    expect(byId.get(ids.complained[0])).toBe('complained');
+    expect(byId.get(ids.none[0])).toBe('');
+    const [, ...bounced] = parseCsv(await (await request('/api/admin/registrations.csv?delivery=bounced')).text());
+    expect(bounced.map((r) => r[0])).toEqual([...ids.bounced].reverse());
+  });
+
+  it('counts registrations by delivery, and emails, events, skips and suppressions in the metrics', async () => {
+    await seedDeliveries();
+    // A reminder sent and delivered: an email of another kind, counted among the emails, not the registrations.
+    const reminder = await enqueueTask({ kind: REMINDER, key: 'reminder:x' });
+    await events(await sent(reminder.id), 'email.delivered');
+    // A reminder the engine skipped (its address suppressed), and the address itself.
+    await data.db.query(
+      `INSERT INTO tasks (id, kind, payload, status, max_attempts, run_at, priority, result)
+       VALUES (gen_random_uuid(), 'send-reminder-email', '{}'::jsonb, 'cancelled', 3, now(), 10, '{"skipped":"suppressed"}'::jsonb)`,
+    );
+    await data.db.query(
+      "INSERT INTO suppressed_addresses (email_normalized, reason, svix_id) VALUES ('gone@example.com', 'bounced', 'msg_1')",
+    );
+    const registrationDeliveries = {
+      sent: 1,
+      delayed: 0,
+      delivered: 3,
+      failed: 0,
+      suppressed: 0,
+      bounced: 3,
+      complained: 1,
+    };
+    expect(await data.admin.countRegistrationDeliveries()).toEqual(registrationDeliveries);
+
+    const json = await (await request('/api/admin/metrics')).json();
+    expect(json.registrationDeliveries).toEqual(registrationDeliveries);
+    // Every sent email of any kind, the superseded confirmations too; `sent` without an event.
+    expect(json.emailDeliveries).toEqual({
+      sent: 3, // accepted, noEvent, openedOnly (an event that ranks nowhere)
+      delayed: 0,
+      delivered: 5, // delivered, deliveredLateSent, fixed's new one, broken's old one, the reminder
+      failed: 0,
+      suppressed: 0,
+      bounced: 4, // bouncedLate, bounced, fixed's old one, broken's new one
+      complained: 1,
+    });
+    expect(json.emailEventsByType).toEqual({
+      'email.sent': 6,
+      'email.delivered': 7,
+      'email.delivery_delayed': 1,
+      'email.bounced': 4,
+      'email.complained': 1,
+      'email.opened': 2,
+    });
+    expect(json.emailsSkipped).toEqual({ suppressed: 1 });
+    expect(json.suppressedAddresses).toBe(1);
+
+    const text = await (await request('/metrics')).text();
+    expect(text).toContain('# TYPE finishline_email_deliveries gauge\n');
+    expect(text).toContain('finishline_email_deliveries{outcome="bounced"} 4\n');
+    expect(text).toContain('finishline_email_deliveries{outcome="suppressed"} 0\n');
+    expect(text).toContain('finishline_registration_deliveries{outcome="complained"} 1\n');
+    expect(text).toContain('# TYPE finishline_email_events_total counter\n');
+    expect(text).toContain('finishline_email_events_total{type="email.opened"} 2\n');
+    expect(text).toContain('finishline_emails_skipped_total{reason="suppressed"} 1\n');
+    expect(text).toContain('finishline_suppressed_addresses 1\n');
   });
 });

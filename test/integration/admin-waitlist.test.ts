@@ -291,7 +291,7 @@ describe('the waitlist in order', () => {
     const second = await join('half');
     const res = await request('/api/admin/registrations.csv');
     const [header, ...rows] = parseCsv(await res.text());
-    expect(header?.slice(-3)).toEqual(['email_status', 'status', 'position']);
+    expect(header?.slice(-4)).toEqual(['email_status', 'status', 'position', 'delivery']);
     expect(rows.map((r) => [r[0], r[9], r[10]])).toEqual([
       [second.id, 'waitlisted', '2'],
       [first.id, 'waitlisted', '1'],

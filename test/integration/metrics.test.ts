@@ -1,7 +1,8 @@
 // Metrics: tasks by state (in all and per kind), attempts by outcome, dead letters, the oldest pending
-// task's age — as Prometheus text at /metrics and as JSON in the admin API, admin-protected, agreeing
-// with the database.
+// task's age, and what became of the emails (Resend's webhooks, through the real route) — as Prometheus
+// text at /metrics and as JSON in the admin API, admin-protected, agreeing with the database.
 import { describe, expect, it } from 'vitest';
+import { newWebhookSecret, webhookHeaders } from '../../tools/webhook-signer.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
@@ -9,6 +10,7 @@ import { startNodeTarget } from '../support/targets.js';
 
 const ADMIN_TOKEN = 'metrics-admin-token-0123456789';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const WEBHOOK_SECRET = newWebhookSecret();
 
 function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
@@ -27,6 +29,7 @@ describe('metrics', () => {
     TASK_RETRY_BASE_MS: '3600000',
     TASK_RETRY_MAX_MS: '3600000',
     TASK_SWEEP_INTERVAL_MS: '3600000',
+    RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
 
   it('agree with the database, in both formats', async () => {
@@ -88,6 +91,82 @@ describe('metrics', () => {
     expect(samples.get('finishline_dead_letters')).toBe(1);
     expect(samples.get('finishline_oldest_pending_task_age_seconds')).toBeGreaterThanOrEqual(119);
     expect(samples.get('finishline_delivery_paused')).toBe(0);
+  });
+
+  it('count emails by delivery outcome, events by type, skipped emails and suppressed addresses', async () => {
+    const before = await (await fetch(`${stack.target.url}/api/admin/metrics`, { headers: auth })).json();
+    /** The runner's latest confirmation once it has settled (sent, or skipped): its result. */
+    const settled = async (email: string) => {
+      let result: { id?: string; skipped?: string } | undefined;
+      await eventually(async () => {
+        const [row] = await stack.db.query<{ status: string; result: { id?: string; skipped?: string } }>(
+          `SELECT t.status, t.result FROM tasks t JOIN registrations r ON r.id = t.registration_id
+           WHERE r.email = $1 AND t.kind = 'send-confirmation-email' ORDER BY t.created_at DESC LIMIT 1`,
+          [email],
+        );
+        expect(['succeeded', 'cancelled']).toContain(row?.status);
+        result = row?.result;
+      });
+      return result!;
+    };
+    const first = runner();
+    const second = runner();
+    await post(stack.target, '/api/registrations', first);
+    const one = (await settled(first.email)).id!;
+    await post(stack.target, '/api/registrations', second);
+    const two = (await settled(second.email)).id!;
+    let n = 0;
+    const webhook = async (type: string, emailId: string, to: string, extra: Record<string, unknown> = {}) => {
+      const body = JSON.stringify({
+        type,
+        created_at: new Date().toISOString(),
+        data: { email_id: emailId, to: [to], subject: 'You are in', ...extra },
+      });
+      const id = `msg_metrics_${Date.now()}_${++n}`;
+      const res = await fetch(`${stack.target.url}/api/webhooks/resend`, {
+        method: 'POST',
+        headers: webhookHeaders(WEBHOOK_SECRET, id, body),
+        body,
+      });
+      expect(res.status).toBe(200);
+    };
+    // The first delivered (then opened), the second bounced — its late `email.delivered` moves nothing back.
+    await webhook('email.delivered', one, first.email);
+    await webhook('email.opened', one, first.email);
+    await webhook('email.bounced', two, second.email, { bounce: { type: 'Permanent' } });
+    await webhook('email.delivered', two, second.email);
+
+    const json = await (await fetch(`${stack.target.url}/api/admin/metrics`, { headers: auth })).json();
+    const grew = (now: Record<string, number>, then: Record<string, number>, key: string) =>
+      (now[key] ?? 0) - (then[key] ?? 0);
+    expect(grew(json.emailDeliveries, before.emailDeliveries, 'delivered')).toBe(1);
+    expect(grew(json.emailDeliveries, before.emailDeliveries, 'bounced')).toBe(1);
+    expect(grew(json.registrationDeliveries, before.registrationDeliveries, 'bounced')).toBe(1);
+    expect(grew(json.emailEventsByType, before.emailEventsByType, 'email.delivered')).toBe(2);
+    expect(grew(json.emailEventsByType, before.emailEventsByType, 'email.opened')).toBe(1);
+    expect(json.suppressedAddresses - before.suppressedAddresses).toBe(1);
+
+    const samples = parsePrometheus(await (await fetch(`${stack.target.url}/metrics`, { headers: auth })).text());
+    for (const [outcome, count] of Object.entries(json.emailDeliveries as Record<string, number>)) {
+      expect(samples.get(`finishline_email_deliveries{outcome="${outcome}"}`), outcome).toBe(count);
+    }
+    expect(samples.get('finishline_registration_deliveries{outcome="bounced"}')).toBe(
+      json.registrationDeliveries.bounced,
+    );
+    expect(samples.get('finishline_email_events_total{type="email.bounced"}')).toBe(
+      json.emailEventsByType['email.bounced'],
+    );
+    expect(samples.get('finishline_suppressed_addresses')).toBe(json.suppressedAddresses);
+
+    // The bounced runner asks for their confirmation again: the engine skips it (the address is suppressed).
+    await post(stack.target, '/api/registrations/resend-confirmation', { email: second.email });
+    expect(await settled(second.email)).toEqual({ skipped: 'suppressed' });
+    const after = await (await fetch(`${stack.target.url}/api/admin/metrics`, { headers: auth })).json();
+    expect(grew(after.emailsSkipped, json.emailsSkipped, 'suppressed')).toBe(1);
+    const text = await (await fetch(`${stack.target.url}/metrics`, { headers: auth })).text();
+    expect(parsePrometheus(text).get('finishline_emails_skipped_total{reason="suppressed"}')).toBe(
+      after.emailsSkipped.suppressed,
+    );
   });
 
   it('are admin-protected', async () => {

@@ -14,7 +14,7 @@ import {
   type RegistrationView,
   type ReplayResult,
 } from '../../ports/admin-store.js';
-import { emailDeliveryStatus } from '../../ports/email-delivery.js';
+import { deliveryOfEvent, emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type { SqlDatabase } from '../../ports/sql-database.js';
 import type { RegistrationStatus, Strategy } from '../../ports/store.js';
 import type { TaskStatus } from '../../ports/tasks.js';
@@ -26,6 +26,8 @@ import { afterPosition, positionOf, toDate, toPage, whereAll } from '../../tasks
 import { listTasks } from '../../tasks/sql/list-tasks.js';
 import { replayDeadTask } from '../../tasks/sql/replay.js';
 import { type Database, queryRows, sqlDatabase } from './database.js';
+import { confirmationDeliveryEventOf, eventOfDelivery } from './email-events.js';
+import { countRegistrationDeliveries, emailMetrics } from './email-metrics.js';
 import { postgresErrorCode, postgresErrorField, throwingStoreUnavailable } from './errors.js';
 
 /** `%`, `_` and the escape character itself match literally. */
@@ -50,6 +52,8 @@ interface RegistrationRow {
   position: string;
   waitlist_position: number | string | null;
   task_status: TaskStatus | null;
+  /** The latest confirmation's top delivery event type (`email.bounced`…), or null. */
+  delivery_event: string | null;
 }
 
 function toRegistrationView(row: RegistrationRow): RegistrationView {
@@ -63,6 +67,7 @@ function toRegistrationView(row: RegistrationRow): RegistrationView {
     strategy: row.strategy as Strategy,
     createdAt: toDate(row.created_at),
     emailStatus: emailDeliveryStatus(row.task_status ?? null),
+    delivery: row.delivery_event === null ? null : (deliveryOfEvent(row.delivery_event) ?? null),
     status: row.status as RegistrationStatus,
     position: row.waitlist_position === null ? null : Number(row.waitlist_position),
     holdExpiresAt: row.hold_expires_at === null ? null : toDate(row.hold_expires_at),
@@ -86,9 +91,10 @@ function afterRegistration(after: RegistrationPagePosition): SQL {
 
 /**
  * A page of registrations: the page's rows first (the filters, the order, one more row than the page),
- * then for those rows only, the latest confirmation's status and — for waitlisted rows — the runner's
- * number: their row among the waitlisted runners of their distance, by ticket (one pass over those
- * waitlists, not a count per row).
+ * then for those rows only, the latest confirmation's status and delivery and — for waitlisted rows —
+ * the runner's number: their row among the waitlisted runners of their distance, by ticket (one pass
+ * over those waitlists, not a count per row). The delivery filter looks up each candidate's latest
+ * confirmation and its events (two index lookups a row), so a rare delivery may scan the whole list.
  */
 export async function listRegistrations(
   db: Database,
@@ -99,6 +105,9 @@ export async function listRegistrations(
   if (query.distance !== undefined) conditions.push(sql`r.distance = ${query.distance}`);
   if (query.strategy !== undefined) conditions.push(sql`r.strategy = ${query.strategy}`);
   if (query.status !== undefined) conditions.push(sql`r.status = ${query.status}`);
+  if (query.delivery !== undefined) {
+    conditions.push(sql`${confirmationDeliveryEventOf(sql.raw('r.id'))} = ${eventOfDelivery(query.delivery)}`);
+  }
   if (query.q) {
     const pattern = likePattern(query.q);
     conditions.push(
@@ -131,7 +140,8 @@ export async function listRegistrations(
       )
       SELECT page.*, queue.waitlist_position,
              (SELECT t.status FROM tasks t WHERE t.registration_id = page.id AND t.kind = ${SEND_CONFIRMATION_EMAIL}
-               ORDER BY t.created_at DESC LIMIT 1) AS task_status
+               ORDER BY t.created_at DESC LIMIT 1) AS task_status,
+             ${confirmationDeliveryEventOf(sql.raw('page.id'))} AS delivery_event
       FROM page LEFT JOIN queue ON queue.id = page.id
       ORDER BY ${orderOf(waitlistOrder, 'page')}`,
   );
@@ -220,7 +230,12 @@ export function createAdminStore(db: Database): AdminStore {
     replayDeadTask: (id, extraAttempts) => replayTask(tasksDb, id, extraAttempts),
     listRegistrations: (query) => listRegistrations(db, query),
     placesByDistance: (raceId) => placesByDistance(db, raceId),
-    deliveryMetrics: () => deliveryMetrics(tasksDb),
+    countRegistrationDeliveries: () => countRegistrationDeliveries(db),
+    // The task figures (task SQL) and the email figures (webhook events, suppressions): two statements.
+    deliveryMetrics: async () => {
+      const [taskMetrics, emails] = await Promise.all([deliveryMetrics(tasksDb), emailMetrics(db)]);
+      return { ...taskMetrics, ...emails };
+    },
     createSession: (idHash, ttlMs) => createSession(db, idHash, ttlMs),
     sessionActive: (idHash) => sessionActive(db, idHash),
     deleteSession: (idHash) => deleteSession(db, idHash),

@@ -1,9 +1,13 @@
 // The table of Resend's webhook events (schema.ts, `email_events`): stored once per `svix-id`; an event
 // that makes an address unreachable (a hard bounce, a complaint, a suppression) puts the address in
 // `suppressed_addresses` in the same statement, so a redelivery adds nothing and no event is half-stored.
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
-import { PROVIDER_DELIVERY_EVENTS } from '../../ports/email-delivery.js';
+import {
+  PROVIDER_DELIVERY_EVENTS,
+  PROVIDER_DELIVERY_STATUSES,
+  type ProviderDeliveryStatus,
+} from '../../ports/email-delivery.js';
 import type { EmailEvent, EmailTask } from '../../ports/store.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
 import { type Database, queryRows } from './database.js';
@@ -21,19 +25,37 @@ export const EVENT_TYPES_OF_TASK = sql<string | null>`(SELECT string_agg(DISTINC
 
 const EVENTS_BY_RANK = sql.raw(`ARRAY[${PROVIDER_DELIVERY_EVENTS.map((t) => `'${t}'`).join(', ')}]::text[]`);
 
+/** The highest-ranked delivery event type of the email `emailId` (SQL text; null: none tells a delivery). */
+export function topDeliveryEvent(emailId: SQL): SQL<string | null> {
+  return sql<string | null>`(
+  SELECT e.type FROM ${emailEvents} e
+  WHERE e.email_id = ${emailId} AND e.type = ANY(${EVENTS_BY_RANK})
+  ORDER BY array_position(${EVENTS_BY_RANK}, e.type) DESC LIMIT 1)`;
+}
+
+/**
+ * CONFIRMATION_DELIVERY_EVENT of the registration whose id is `registrationId` (e.g. `r.id`), for a
+ * query that gives `registrations` an alias.
+ */
+export function confirmationDeliveryEventOf(registrationId: SQL): SQL<string | null> {
+  return topDeliveryEvent(sql`(
+    SELECT t.result ->> 'id' FROM ${tasks} t
+    WHERE t.registration_id = ${registrationId} AND t.kind = ${SEND_CONFIRMATION_EMAIL}
+    ORDER BY t.created_at DESC LIMIT 1
+  )`);
+}
+
 /**
  * The delivery of the current row of `registrations`' latest confirmation, as its highest-ranked event
  * type (`email.bounced`…; null: no event, or no confirmation): the SQL twin of `providerDeliveryStatus`,
  * for lists, filters and counts. The latest confirmation: after an address fix, the one to the new address.
  */
-export const CONFIRMATION_DELIVERY_EVENT = sql<string | null>`(
-  SELECT e.type FROM ${emailEvents} e
-  WHERE e.email_id = (
-    SELECT t.result ->> 'id' FROM ${tasks} t
-    WHERE t.registration_id = ${registrations.id} AND t.kind = ${SEND_CONFIRMATION_EMAIL}
-    ORDER BY t.created_at DESC LIMIT 1
-  ) AND e.type = ANY(${EVENTS_BY_RANK})
-  ORDER BY array_position(${EVENTS_BY_RANK}, e.type) DESC LIMIT 1)`;
+export const CONFIRMATION_DELIVERY_EVENT = confirmationDeliveryEventOf(sql`${registrations.id}`);
+
+/** The delivery event type whose rank is the delivery status (`bounced` → `email.bounced`). */
+export function eventOfDelivery(delivery: ProviderDeliveryStatus): string {
+  return PROVIDER_DELIVERY_EVENTS[PROVIDER_DELIVERY_STATUSES.indexOf(delivery)] as string;
+}
 
 /** True when the event was stored now; false when its `svixId` was stored before (a redelivery). */
 export async function saveEmailEvent(db: Database, event: EmailEvent): Promise<boolean> {

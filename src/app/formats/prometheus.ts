@@ -7,6 +7,12 @@
 // Places, one series per distance of the race (`{distance}`, every distance, 0 when none): the cap, the
 // places held (`finishline_places_taken`, never above the cap), the open offers among them and the
 // runners waiting — so `finishline_places_cap - finishline_places_taken` is the places left.
+//
+// Emails, from Resend's webhooks: sent emails (tasks of any kind with a provider id) by their delivery
+// outcome, the highest-ranked event (`sent` until one came: the provider accepted it); registrations by
+// their latest confirmation's outcome (none yet: not counted); stored events by type (every type, also
+// those that rank nowhere); tasks skipped by reason (`suppressed`); the suppressed addresses. Outcomes
+// are always all present, 0 when none.
 import type { DeliveryMetrics, RacePlaces } from '../../ports/admin-store.js';
 import type { DeliveryState } from '../../tasks/engine.js';
 
@@ -86,5 +92,32 @@ export function toPrometheus(metrics: DeliveryMetrics, delivery: DeliveryState, 
       'Runners waiting for a place, per distance.',
       perDistance((p) => p.waitlistLength),
     ),
+    metric(
+      'finishline_email_deliveries',
+      'gauge',
+      'Sent emails by delivery outcome: their highest-ranked provider event (sent until one came).',
+      Object.entries(metrics.emailDeliveries).map(([outcome, n]) => [`{outcome="${label(outcome)}"}`, n]),
+    ),
+    metric(
+      'finishline_registration_deliveries',
+      'gauge',
+      "Registrations by their latest confirmation email's delivery outcome (those without an event yet absent).",
+      Object.entries(metrics.registrationDeliveries).map(([outcome, n]) => [`{outcome="${label(outcome)}"}`, n]),
+    ),
+    metric(
+      'finishline_email_events_total',
+      'counter',
+      'Provider webhook events stored, by type.',
+      Object.entries(metrics.emailEventsByType).map(([type, n]) => [`{type="${label(type)}"}`, n]),
+    ),
+    metric(
+      'finishline_emails_skipped_total',
+      'counter',
+      'Emails never sent (their task skipped), by reason.',
+      Object.entries(metrics.emailsSkipped).map(([reason, n]) => [`{reason="${label(reason)}"}`, n]),
+    ),
+    metric('finishline_suppressed_addresses', 'gauge', 'Addresses no email is sent to any more.', [
+      ['', metrics.suppressedAddresses],
+    ]),
   ].join('\n')}\n`;
 }

@@ -13,7 +13,11 @@
 import * as z from 'zod/mini';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
 import { registrationInputSchema, resendInputSchema } from '../../domain/registration.js';
-import { EMAIL_DELIVERY_STATUSES, PROVIDER_DELIVERY_STATUSES } from '../../ports/email-delivery.js';
+import {
+  EMAIL_DELIVERY_STATUSES,
+  PROVIDER_DELIVERY_STATUSES,
+  type ProviderDeliveryStatus,
+} from '../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, STRATEGIES } from '../../ports/store.js';
 import { ATTEMPT_OUTCOMES, TASK_STATUSES, type TaskStatus } from '../../ports/tasks.js';
 import { ANY_DISTANCE, type JsonSchema } from './refs.js';
@@ -212,6 +216,13 @@ const adminRegistration = z.strictObject({
   strategy,
   createdAt: instant(),
   emailStatus,
+  delivery: z.nullable(z.enum(PROVIDER_DELIVERY_STATUSES)).check(
+    z.meta({
+      description:
+        'What Resend reported of the latest confirmation, its highest-ranked event (as `email.delivery` of ' +
+        'GET /api/registrations/{id}); null until an event came',
+    }),
+  ),
   status: registrationStatusWord,
   position: z.nullable(position).check(z.meta({ description: 'While `waitlisted`: the runner’s number; else null' })),
   offerExpiresAt: z
@@ -237,6 +248,14 @@ const countPerTaskStatus = z.strictObject(
   Object.fromEntries(TASK_STATUSES.map((status) => [status, count()])) as Record<TaskStatus, ReturnType<typeof count>>,
 );
 
+/** Every provider delivery status, each with its count (0 when none). */
+const countPerDelivery = z.strictObject(
+  Object.fromEntries(PROVIDER_DELIVERY_STATUSES.map((status) => [status, count()])) as Record<
+    ProviderDeliveryStatus,
+    ReturnType<typeof count>
+  >,
+);
+
 /** Every distance of the race, each with its places. */
 const placesPerDistance = (race: Race) =>
   z
@@ -251,6 +270,25 @@ const adminMetrics = (race: Race) =>
       .check(z.meta({ description: 'Per kind with at least one task: its tasks in each status' })),
     attemptsByOutcome: z.partialRecord(z.enum(ATTEMPT_OUTCOMES), count()),
     oldestPendingAgeSeconds: z.number().check(z.minimum(0)),
+    emailDeliveries: countPerDelivery.check(
+      z.meta({
+        description:
+          'Sent emails (tasks of any kind with a provider id) by delivery: their highest-ranked webhook event, ' +
+          '`sent` until one came',
+      }),
+    ),
+    registrationDeliveries: countPerDelivery.check(
+      z.meta({
+        description: 'Registrations by their latest confirmation’s delivery (those without an event yet: not counted)',
+      }),
+    ),
+    emailEventsByType: z
+      .record(z.string(), count())
+      .check(z.meta({ description: 'Webhook events stored, by type (every type received)' })),
+    emailsSkipped: z
+      .record(z.string(), count())
+      .check(z.meta({ description: 'Email tasks skipped, never sent, by reason (`suppressed`)' })),
+    suppressedAddresses: count().check(z.meta({ description: 'Addresses no email is sent to any more' })),
     delivery: deliveryState,
     places: placesPerDistance(race),
   });

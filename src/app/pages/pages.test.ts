@@ -233,6 +233,7 @@ describe('admin dashboard', () => {
           full: { cap: 2000, taken: 0, offersOpen: 0, waitlistLength: 0 },
         },
         taskCounts: { pending: 1, running: 0, succeeded: 5, dead: 1, cancelled: 2 },
+        deliveries: { sent: 0, delayed: 0, delivered: 4, failed: 0, suppressed: 0, bounced: 2, complained: 0 },
         registrations: [],
         filters: {},
         nextPage: null,
@@ -269,5 +270,10 @@ describe('admin dashboard', () => {
       expect(row).toContain(cell);
     }
     expect(page).toMatch(/<span class="label">Cancelled<\/span><span class="value">2<\/span>/);
+    // Registrations by their confirmation's delivery, each a link to them; a bounce is a warning.
+    expect(page).toMatch(
+      /<li class="stat danger"><span class="label">Bounced<\/span><span class="value"><a href="\/admin\?delivery=bounced#registrations" data-delivery="bounced">2<\/a>/,
+    );
+    expect(page).toContain('<a href="/admin?delivery=complained#registrations" data-delivery="complained">0</a>');
   });
 });

@@ -1,7 +1,8 @@
 // The admin dashboard for browsers: sign in with the admin token through a form, which starts a
 // server-side session (12 h; the browser's HttpOnly, SameSite=Strict cookie holds only a random
 // session id, see admin-session/), then counts (places per distance, offers, waitlists; tasks),
-// registrations (search, distance and status filters, paging, CSV, Withdraw), and dead letters with a
+// registrations by their confirmation's delivery, registrations (search, distance, status and delivery
+// filters, paging, CSV, Withdraw), and dead letters with a
 // Retry button. Signing out deletes the session, so a copied
 // cookie stops working too. Every POST here has had its origin checked (CSRF) before it arrives
 // (middleware/same-origin/, for every page route), and every page and action but the sign-in needs
@@ -10,6 +11,7 @@
 // the pages say so.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { LimitVerdict } from '../../ports/client-limiter.js';
+import { PROVIDER_DELIVERY_STATUSES, type ProviderDeliveryStatus } from '../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../ports/store.js';
 import {
   type AdminAuthDeps,
@@ -95,17 +97,21 @@ export type AdminPageRouteDeps = AdminAuthDeps &
 
 /**
  * The registration filters of a query or a form, forgivingly (a page for people): an unknown distance
- * or status is ignored.
+ * status or delivery is ignored.
  */
 function filtersOf(race: AdminPageRouteDeps['race'], input: (name: string) => string | undefined): RegistrationFilters {
   const q = (input('q') ?? '').trim().slice(0, 200);
   const distance = input('distance');
   const status = input('status');
+  const delivery = input('delivery');
   return {
     ...(q ? { q } : {}),
     ...(distance && race.distances.some((d) => d.id === distance) ? { distance } : {}),
     ...(status && (REGISTRATION_STATUSES as readonly string[]).includes(status)
       ? { status: status as RegistrationStatus }
+      : {}),
+    ...(delivery && (PROVIDER_DELIVERY_STATUSES as readonly string[]).includes(delivery)
+      ? { delivery: delivery as ProviderDeliveryStatus }
       : {}),
   };
 }
@@ -139,9 +145,10 @@ export function adminPageRoutes(deps: AdminPageRouteDeps) {
     const decode = filters.status === 'waitlisted' ? decodeWaitlistCursor : decodeCursor;
     const after = query.cursor ? (decode(query.cursor) ?? undefined) : undefined;
     const { admin } = c.get('services');
-    const [places, taskCounts, page, dead] = await Promise.all([
+    const [places, taskCounts, deliveries, page, dead] = await Promise.all([
       racePlaces(c, deps.race),
       admin.countTasksByStatus(),
+      admin.countRegistrationDeliveries(),
       admin.listRegistrations({ ...filters, limit: PAGE_SIZE, ...(after ? { after } : {}) }),
       admin.listTasks({ status: 'dead', limit: DEAD_LETTERS_SHOWN }),
     ]);
@@ -154,6 +161,7 @@ export function adminPageRoutes(deps: AdminPageRouteDeps) {
         race={deps.race}
         places={places}
         taskCounts={taskCounts}
+        deliveries={deliveries}
         registrations={page.items}
         filters={filters}
         nextPage={nextPage}

@@ -17,6 +17,7 @@ import {
   type TaskView,
   type WaitlistPagePosition,
 } from '../../ports/admin-store.js';
+import { PROVIDER_DELIVERY_STATUSES, type ProviderDeliveryStatus } from '../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, type RegistrationStatus, STRATEGIES, type Strategy } from '../../ports/store.js';
 import { TASK_KIND, TASK_STATUSES } from '../../ports/tasks.js';
 import type { AdminAuthDeps } from '../admin-session/index.js';
@@ -124,6 +125,9 @@ const registrationFilterFields = {
   q: z.optional(z.string().check(z.trim(), z.maxLength(200, 'must be at most 200 characters'))),
   strategy: z.optional(z.enum(STRATEGIES, { error: `must be one of: ${STRATEGIES.join(', ')}` })),
   status: z.optional(z.enum(REGISTRATION_STATUSES, { error: `must be one of: ${REGISTRATION_STATUSES.join(', ')}` })),
+  delivery: z.optional(
+    z.enum(PROVIDER_DELIVERY_STATUSES, { error: `must be one of: ${PROVIDER_DELIVERY_STATUSES.join(', ')}` }),
+  ),
 };
 
 /** Either kind of registration cursor; whether it is the kind the list's order pages by is checked after. */
@@ -165,12 +169,14 @@ function registrationFilters(parsed: {
   q?: string;
   strategy?: Strategy;
   status?: RegistrationStatus;
+  delivery?: ProviderDeliveryStatus;
 }): RegistrationFilters {
   const filters: RegistrationFilters = {};
   if (parsed.distance !== undefined) filters.distance = parsed.distance;
   if (parsed.q) filters.q = parsed.q;
   if (parsed.strategy !== undefined) filters.strategy = parsed.strategy;
   if (parsed.status !== undefined) filters.status = parsed.status;
+  if (parsed.delivery !== undefined) filters.delivery = parsed.delivery;
   return filters;
 }
 
@@ -231,6 +237,7 @@ function registrationJson(r: RegistrationView) {
     strategy: r.strategy,
     createdAt: r.createdAt.toISOString(),
     emailStatus: r.emailStatus,
+    delivery: r.delivery,
     status: r.status,
     position: r.position,
     offerExpiresAt: r.status === 'offered' ? (r.holdExpiresAt?.toISOString() ?? null) : null,
@@ -250,6 +257,7 @@ export const CSV_HEADER = [
   'email_status',
   'status',
   'position',
+  'delivery',
 ] as const;
 
 const noStore: MiddlewareHandler = async (c, next) => {
@@ -375,6 +383,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
             r.emailStatus,
             r.status,
             r.position,
+            r.delivery,
           ]),
         );
       }

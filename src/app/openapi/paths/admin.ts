@@ -1,4 +1,5 @@
 // Paths of the admin API: tasks and replays, registrations (their export, a withdrawal), metrics and places.
+import { PROVIDER_DELIVERY_STATUSES } from '../../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, STRATEGIES } from '../../../ports/store.js';
 import { TASK_KIND, TASK_STATUSES } from '../../../ports/tasks.js';
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
@@ -30,6 +31,14 @@ const registrationFilters = [
     description:
       'Only registrations in this status. `waitlisted` lists the waitlist in order — by distance, then position ' +
       '(1 first) — rather than newest first',
+  },
+  {
+    name: 'delivery',
+    in: 'query',
+    schema: { type: 'string', enum: [...PROVIDER_DELIVERY_STATUSES] },
+    description:
+      'Only registrations whose latest confirmation’s delivery (its highest-ranked Resend event) is this: ' +
+      '`bounced` and `complained` list the runners the race cannot reach',
   },
 ];
 const adminErrors = (...names: ErrorName[]) =>
@@ -91,7 +100,7 @@ export const adminPaths = {
     get: {
       tags: ['admin'],
       operationId: 'listRegistrations',
-      summary: 'Registrations with their status and email status, filtered and cursor-paged, newest first',
+      summary: 'Registrations with their status, email status and delivery, filtered and cursor-paged, newest first',
       description:
         'With `status=waitlisted`, the waitlist in order (by distance, then position), each runner with their ' +
         '`position`: e.g. `?status=waitlisted&distance=10`. A cursor pages the list it came from (another list’s ' +
@@ -140,7 +149,8 @@ export const adminPaths = {
       summary: 'All registrations as CSV (same filters, no paging), newest first',
       description:
         'Columns: `id, first_name, last_name, email, address, distance, strategy, created_at, email_status, ' +
-        'status, position` (`position` only for waitlisted runners; with `status=waitlisted` in waitlist order). ' +
+        'status, position, delivery` (`position` only for waitlisted runners; with `status=waitlisted` in waitlist ' +
+        'order; `delivery` empty until Resend reported on the latest confirmation). ' +
         'At most 50,000 rows; `X-Truncated: true` says there were more (narrow the filters).',
       security: ADMIN,
       parameters: registrationFilters,
@@ -167,8 +177,9 @@ export const adminPaths = {
       tags: ['admin'],
       operationId: 'getAdminMetrics',
       summary:
-        'Delivery figures (tasks by status and by kind, attempts by outcome, oldest due task, delivery state) and ' +
-        'places per distance (taken, open offers, waitlist)',
+        'Delivery figures (tasks by status and by kind, attempts by outcome, oldest due task, delivery state), ' +
+        'what became of the emails (sent emails and registrations by delivery outcome, webhook events by type, ' +
+        'skipped emails, suppressed addresses) and places per distance (taken, open offers, waitlist)',
       security: ADMIN,
       responses: {
         '200': { description: 'The figures', headers: NO_STORE, content: json('AdminMetrics') },

@@ -2,7 +2,7 @@
 // JavaScript: the search is a GET form, paging is links, a replay is a small POST form per dead letter,
 // a withdrawal a POST form per registration (behind a <details> confirmation).
 import type { Race } from '../../../domain/race.js';
-import type { RacePlaces, RegistrationView, TaskView } from '../../../ports/admin-store.js';
+import type { DeliveryCounts, RacePlaces, RegistrationView, TaskView } from '../../../ports/admin-store.js';
 import type { TaskStatus } from '../../../ports/tasks.js';
 import { formatCount } from '../format.js';
 import { Layout, type Site } from '../layout.js';
@@ -20,6 +20,8 @@ export interface AdminDashboardProps {
   race: Race;
   places: RacePlaces;
   taskCounts: Record<TaskStatus, number>;
+  /** Registrations by their latest confirmation's delivery. */
+  deliveries: DeliveryCounts;
   registrations: RegistrationView[];
   filters: RegistrationFilters;
   /** Link to the next page of registrations, or null on the last page. */
@@ -57,7 +59,7 @@ export function AdminDashboardPage(props: AdminDashboardProps) {
           <p>{props.flash.text}</p>
         </div>
       ) : null}
-      <Counts race={race} places={places} taskCounts={props.taskCounts} />
+      <Counts race={race} places={places} taskCounts={props.taskCounts} deliveries={props.deliveries} />
       <DeadLetters deadLetters={props.deadLetters} />
       <Registrations
         race={race}

@@ -1,8 +1,10 @@
-// The dashboard's registrations: search, distance and status filters, a page of rows (each with its
-// status, a waitlisted runner's number, and a Withdraw action behind a confirmation), the CSV link.
+// The dashboard's registrations: search, distance, status and delivery filters, a page of rows (each
+// with its status, a waitlisted runner's number, a Withdraw action behind a confirmation, and what Resend
+// reported of the confirmation), the CSV link.
 // Waitlisted runners alone are listed in waitlist order: the next place goes to #1.
 import type { Race } from '../../../domain/race.js';
 import type { RegistrationView } from '../../../ports/admin-store.js';
+import { PROVIDER_DELIVERY_STATUSES, type ProviderDeliveryStatus } from '../../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../../ports/store.js';
 import { deliveryWords, formatTimestamp } from '../format.js';
 
@@ -10,6 +12,7 @@ export interface RegistrationFilters {
   q?: string;
   distance?: string;
   status?: RegistrationStatus;
+  delivery?: ProviderDeliveryStatus;
 }
 
 /** A status in words, with the badge's colour (the delivery badges' tones). */
@@ -20,6 +23,17 @@ const STATUS_WORDS: Record<RegistrationStatus, { label: string; tone: string }> 
   waitlisted: { label: 'Waitlisted', tone: 'retrying' },
   withdrawn: { label: 'Withdrawn', tone: 'cancelled' },
   expired: { label: 'Expired', tone: 'cancelled' },
+};
+
+/** What the provider reported in words, with a delivery badge's colour: the final misfortunes are red. */
+export const PROVIDER_DELIVERY_WORDS: Record<ProviderDeliveryStatus, { label: string; tone: string }> = {
+  sent: { label: 'Sent', tone: 'sending' },
+  delayed: { label: 'Delayed', tone: 'retrying' },
+  delivered: { label: 'Delivered', tone: 'sent' },
+  failed: { label: 'Failed', tone: 'failed' },
+  suppressed: { label: 'Suppressed', tone: 'failed' },
+  bounced: { label: 'Bounced', tone: 'failed' },
+  complained: { label: 'Complained', tone: 'failed' },
 };
 
 /** Statuses a runner can still be withdrawn from. */
@@ -57,6 +71,7 @@ function WithdrawAction(props: { registration: RegistrationView; filters: Regist
         {props.filters.q ? <input type="hidden" name="q" value={props.filters.q} /> : null}
         {props.filters.distance ? <input type="hidden" name="distance" value={props.filters.distance} /> : null}
         {props.filters.status ? <input type="hidden" name="status" value={props.filters.status} /> : null}
+        {props.filters.delivery ? <input type="hidden" name="delivery" value={props.filters.delivery} /> : null}
         <button type="submit" class="button danger small" data-registration={r.id}>
           Confirm withdrawal<span class="visually-hidden"> of {name}</span>
         </button>
@@ -79,6 +94,7 @@ export interface RegistrationsProps {
 export function Registrations(props: RegistrationsProps) {
   const { race, filters } = props;
   const distanceLabel = (id: string) => race.distances.find((d) => d.id === id)?.label ?? id;
+  const filtered = Boolean(filters.q || filters.distance || filters.status || filters.delivery);
   return (
     <section class="card" aria-labelledby="registrations-title" id="registrations">
       <div class="section-head">
@@ -114,10 +130,21 @@ export function Registrations(props: RegistrationsProps) {
             ))}
           </select>
         </div>
+        <div class="field narrow">
+          <label for="filter-delivery">Delivery</label>
+          <select id="filter-delivery" name="delivery">
+            <option value="">Any delivery</option>
+            {PROVIDER_DELIVERY_STATUSES.map((delivery) => (
+              <option value={delivery} selected={filters.delivery === delivery}>
+                {PROVIDER_DELIVERY_WORDS[delivery].label}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" class="button">
           Search
         </button>
-        {filters.q || filters.distance || filters.status ? (
+        {filtered ? (
           <a class="button secondary" href="/admin">
             Clear
           </a>
@@ -127,9 +154,7 @@ export function Registrations(props: RegistrationsProps) {
         <p class="muted small">In waitlist order: the next place freed on a distance is offered to its #1.</p>
       ) : null}
       {props.registrations.length === 0 ? (
-        <p class="empty">
-          No registrations {filters.q || filters.distance || filters.status ? 'match this search' : 'yet'}.
-        </p>
+        <p class="empty">No registrations {filtered ? 'match this search' : 'yet'}.</p>
       ) : (
         <div class="table-wrap">
           <table>
@@ -141,6 +166,7 @@ export function Registrations(props: RegistrationsProps) {
                 <th scope="col">Status</th>
                 <th scope="col">Signed up</th>
                 <th scope="col">Confirmation email</th>
+                <th scope="col">Delivery</th>
               </tr>
             </thead>
             <tbody>
@@ -160,6 +186,7 @@ export function Registrations(props: RegistrationsProps) {
                     <td>
                       <span class={`badge ${words.tone}`}>{words.label}</span>
                     </td>
+                    <DeliveryCell delivery={r.delivery} />
                   </tr>
                 );
               })}
@@ -185,11 +212,25 @@ export function Registrations(props: RegistrationsProps) {
   );
 }
 
+/** What Resend reported of the latest confirmation; a dash until it reported anything. */
+function DeliveryCell(props: { delivery: ProviderDeliveryStatus | null }) {
+  if (props.delivery === null) return <td class="muted">—</td>;
+  const words = PROVIDER_DELIVERY_WORDS[props.delivery];
+  return (
+    <td>
+      <span class={`badge ${words.tone}`} data-delivery={props.delivery}>
+        {words.label}
+      </span>
+    </td>
+  );
+}
+
 export function firstPageHref(filters: RegistrationFilters): string {
   const query = new URLSearchParams();
   if (filters.q) query.set('q', filters.q);
   if (filters.distance) query.set('distance', filters.distance);
   if (filters.status) query.set('status', filters.status);
+  if (filters.delivery) query.set('delivery', filters.delivery);
   const text = query.toString();
   return text ? `/admin?${text}` : '/admin';
 }
