@@ -875,9 +875,10 @@ describe('webhooks', () => {
     expect(standIn.pendingWebhooks()).toBe(0);
   });
 
-  it('checks its settings', () => {
+  it('checks its settings', async () => {
     expect(() => standIn.setWebhooks({ url: receiver.url, secret: 'not-a-secret' })).toThrow(/whsec_/);
-    expect(() => standIn.flushWebhooks({ redeliverFraction: 2 })).toThrow(RangeError);
+    await expect(standIn.flushWebhooks({ redeliverFraction: 2 })).rejects.toThrow(RangeError);
+    await expect(standIn.flushWebhooks({ concurrency: 0 })).rejects.toThrow(RangeError);
   });
 
   it('reset clears events, outbox, counts, lists and suppressions, and keeps the endpoint', async () => {

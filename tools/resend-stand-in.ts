@@ -638,9 +638,10 @@ class Webhooks {
     }
   }
 
-  flush(options: FlushWebhooksOptions): Promise<void> {
+  /** Rejects (never throws) on a missing endpoint or a bad option. */
+  async flush(options: FlushWebhooksOptions): Promise<void> {
     const { redeliverFraction = 0, shuffle = false, random = Math.random, concurrency = 1 } = options;
-    if (!this.config()) return Promise.reject(new Error('Resend stand-in: flushWebhooks needs setWebhooks first'));
+    if (!this.config()) throw new Error('Resend stand-in: flushWebhooks needs setWebhooks first');
     if (!(redeliverFraction >= 0 && redeliverFraction <= 1))
       throw new RangeError(`redeliverFraction must be in [0, 1], got ${redeliverFraction}`);
     if (!(Number.isInteger(concurrency) && concurrency >= 1))
@@ -648,7 +649,7 @@ class Webhooks {
     const events = this.outbox.splice(0);
     const sends = [...events, ...events.filter(() => redeliverFraction > 0 && random() < redeliverFraction)];
     if (shuffle) shuffleInPlace(sends, random);
-    return this.deliverAll(sends, concurrency);
+    await this.deliverAll(sends, concurrency);
   }
 
   /** At most `concurrency` deliveries in flight; resolves when each was answered 2xx or abandoned. */
