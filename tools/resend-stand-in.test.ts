@@ -1,5 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ResendStandIn, startResendStandIn } from './resend-stand-in.js';
+import { verifyWebhook, webhookKeys } from '../src/app/webhooks/verify-signature.js';
+import { type ResendStandIn, startResendStandIn, type WebhookEvent } from './resend-stand-in.js';
+import { newWebhookSecret } from './webhook-signer.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -581,5 +585,324 @@ describe('close', () => {
     await standIn.close();
     expect(await Promise.all([slow, held])).toEqual(['failed', 'failed']);
     expect(standIn.acceptedCount()).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------- webhooks
+
+interface Delivery {
+  id: string;
+  timestamp: number;
+  signature: string;
+  body: string;
+  event: { type: string; created_at: string; data: Record<string, unknown> };
+}
+
+/**
+ * A tiny webhook endpoint: checks each POST's signature with the service's own verifier, answers 401
+ * to a bad one, 500 to the next `failNext` good ones, and keeps the rest (answered 200).
+ */
+async function startReceiver(secret: string) {
+  const keys = await webhookKeys([secret]);
+  const deliveries: Delivery[] = [];
+  let refused = 0;
+  let failures = 0;
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const bytes = new Uint8Array(Buffer.concat(chunks));
+    const header = (name: string) => req.headers[name] as string | undefined;
+    const headers = { id: header('svix-id'), timestamp: header('svix-timestamp'), signature: header('svix-signature') };
+    const verdict = await verifyWebhook(keys, headers, bytes, Date.now());
+    if (!verdict.ok) {
+      refused++;
+      return void res.writeHead(401).end();
+    }
+    if (failures > 0) {
+      failures--;
+      return void res.writeHead(500).end();
+    }
+    const body = Buffer.from(bytes).toString('utf8');
+    deliveries.push({
+      id: verdict.id,
+      timestamp: verdict.timestamp,
+      signature: headers.signature ?? '',
+      body,
+      event: JSON.parse(body),
+    });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/resend`,
+    deliveries,
+    types: () => deliveries.map((d) => d.event.type),
+    refused: () => refused,
+    failNext: (n: number) => {
+      failures = n;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A seeded generator (mulberry32), so a shuffle is the same on every run. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const typesOf = (events: WebhookEvent[]) => events.map((e) => e.type);
+
+describe('webhooks', () => {
+  const secret = newWebhookSecret();
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeEach(async () => {
+    receiver = await startReceiver(secret);
+    standIn.setWebhooks({ url: receiver.url, secret });
+  });
+
+  afterEach(async () => {
+    await standIn.close(); // before the receiver, so no delivery is left talking to it
+    await receiver.close();
+  });
+
+  it('records sent then delivered for an accepted email, and delivers them signed on flush', async () => {
+    const id = await sendOk(email({ to: 'Runner <Runner@example.com>', tags: [{ name: 'kind', value: 'confirm' }] }), {
+      key: 'k1',
+    });
+    await sendOk(email({ to: 'Runner <Runner@example.com>', tags: [{ name: 'kind', value: 'confirm' }] }), {
+      key: 'k1',
+    }); // a replay: no new events
+    const events = standIn.webhookEvents();
+    expect(typesOf(events)).toEqual(['email.sent', 'email.delivered']);
+    expect(events.every((e) => e.emailId === id && /^msg_\w+$/.test(e.svixId))).toBe(true);
+    expect(new Set(events.map((e) => e.svixId)).size).toBe(2);
+    expect(events[0]?.to).toEqual(['Runner@example.com']);
+    expect(standIn.pendingWebhooks()).toBe(2);
+    expect(receiver.deliveries).toEqual([]); // not auto: nothing goes before the flush
+
+    await standIn.flushWebhooks();
+    expect(receiver.types()).toEqual(['email.sent', 'email.delivered']);
+    expect(receiver.deliveries.map((d) => d.id)).toEqual(events.map((e) => e.svixId));
+    expect(receiver.deliveries[1]?.event).toEqual({
+      type: 'email.delivered',
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      data: {
+        email_id: id,
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        from: 'Finishline <race@finishline.test>',
+        to: ['Runner@example.com'],
+        subject: 'You are in',
+        tags: { kind: 'confirm' },
+      },
+    });
+    expect(receiver.refused()).toBe(0);
+    expect(standIn.pendingWebhooks()).toBe(0);
+    expect(standIn.webhookDeliveries()).toEqual({ posts: 2, ok: 2, failed: 0, abandoned: 0 });
+  });
+
+  it('bounceFor: the email bounces, the address is suppressed, a later email to it is accepted but suppressed', async () => {
+    standIn.bounceFor(['Gone@Example.com']);
+    const first = await sendOk(email({ to: 'gone@example.com' }));
+    const second = await sendOk(email({ to: 'GONE@example.com' }));
+    expect(second).not.toBe(first);
+    await sendOk(email({ to: 'here@example.com' }));
+    await standIn.flushWebhooks();
+
+    expect(receiver.types()).toEqual([
+      'email.sent',
+      'email.bounced',
+      'email.sent',
+      'email.suppressed',
+      'email.sent',
+      'email.delivered',
+    ]);
+    const [, bounced, , suppressed] = receiver.deliveries;
+    expect(bounced?.event.data).toMatchObject({
+      email_id: first,
+      to: ['gone@example.com'],
+      bounce: { type: 'Permanent', subType: 'General', message: expect.any(String) },
+    });
+    expect(suppressed?.event.data).toMatchObject({
+      email_id: second,
+      suppressed: { type: 'hard_bounce', message: expect.any(String) },
+    });
+    expect(standIn.acceptedCount()).toBe(3);
+  });
+
+  it('complainFor: delivered, then complained; a later email to the address is suppressed (complaint)', async () => {
+    standIn.complainFor(['spam-button@example.com']);
+    await sendOk(email({ to: 'spam-button@example.com' }));
+    await sendOk(email({ to: 'spam-button@example.com' }));
+    await standIn.flushWebhooks();
+    expect(receiver.types()).toEqual([
+      'email.sent',
+      'email.delivered',
+      'email.complained',
+      'email.sent',
+      'email.suppressed',
+    ]);
+    expect(receiver.deliveries[4]?.event.data.suppressed).toMatchObject({ type: 'complaint' });
+  });
+
+  it("Resend's test addresses (with or without a +label) are delivered, bounce or complain, every time", async () => {
+    const to = [
+      'delivered@resend.dev',
+      'bounced@resend.dev',
+      'complained+signup@resend.dev',
+      'Bounced+again@Resend.dev',
+      'complained@resend.dev',
+    ];
+    const res = await post(
+      '/emails/batch',
+      to.map((address) => email({ to: address })),
+    );
+    expect(res.status).toBe(200);
+    const byAddress: Record<string, string[]> = {};
+    for (const event of standIn.webhookEvents()) {
+      const address = event.to[0] ?? '';
+      byAddress[address] = [...(byAddress[address] ?? []), event.type];
+    }
+    expect(byAddress).toEqual({
+      'delivered@resend.dev': ['email.sent', 'email.delivered'],
+      'bounced@resend.dev': ['email.sent', 'email.bounced'],
+      'complained+signup@resend.dev': ['email.sent', 'email.delivered', 'email.complained'],
+      // Not suppressed by the bounce or complaint before: a test address can be used again.
+      'Bounced+again@Resend.dev': ['email.sent', 'email.bounced'],
+      'complained@resend.dev': ['email.sent', 'email.delivered', 'email.complained'],
+    });
+  });
+
+  it('redelivers a share of the events: same svix-id and body, a new timestamp and signature', async () => {
+    for (let i = 0; i < 3; i++) await sendOk(email({ to: `r${i}@example.com` }));
+    await standIn.flushWebhooks({ redeliverFraction: 1 });
+    expect(receiver.deliveries).toHaveLength(12);
+    for (const event of standIn.webhookEvents()) {
+      const copies = receiver.deliveries.filter((d) => d.id === event.svixId);
+      expect(copies).toHaveLength(2);
+      expect(copies.map((c) => c.body)).toEqual([event.body, event.body]);
+      expect(copies[1]?.timestamp).toBeGreaterThan(copies[0]?.timestamp ?? Number.POSITIVE_INFINITY);
+      expect(copies[1]?.signature).not.toBe(copies[0]?.signature);
+    }
+
+    // A fraction draws per event; none at 0.
+    await sendOk();
+    await standIn.flushWebhooks({ redeliverFraction: 0, random: () => 0 });
+    expect(receiver.deliveries).toHaveLength(14);
+    expect(standIn.webhookDeliveries()).toEqual({ posts: 14, ok: 14, failed: 0, abandoned: 0 });
+  });
+
+  it('shuffle delivers every event once in another order, the same for the same seed', async () => {
+    for (let i = 0; i < 10; i++) await sendOk(email({ to: `r${i}@example.com` }));
+    const produced = standIn.webhookEvents().map((e) => e.svixId);
+    await standIn.flushWebhooks({ shuffle: true, random: seeded(7), concurrency: 1 });
+    const delivered = receiver.deliveries.map((d) => d.id);
+    expect(delivered).not.toEqual(produced);
+    expect([...delivered].sort()).toEqual([...produced].sort());
+
+    // The same seed shuffles the same way (positions, as the ids are new).
+    standIn.reset();
+    receiver.deliveries.length = 0;
+    for (let i = 0; i < 10; i++) await sendOk(email({ to: `r${i}@example.com` }));
+    const again = standIn.webhookEvents().map((e) => e.svixId);
+    await standIn.flushWebhooks({ shuffle: true, random: seeded(7) });
+    const positions = (ids: string[], order: string[]) => order.map((id) => ids.indexOf(id));
+    expect(
+      positions(
+        again,
+        receiver.deliveries.map((d) => d.id),
+      ),
+    ).toEqual(positions(produced, delivered));
+  });
+
+  it('concurrency: every event is delivered once with several deliveries in flight', async () => {
+    for (let i = 0; i < 8; i++) await sendOk(email({ to: `r${i}@example.com` }));
+    await standIn.flushWebhooks({ concurrency: 4 });
+    expect(new Set(receiver.deliveries.map((d) => d.id))).toEqual(
+      new Set(standIn.webhookEvents().map((e) => e.svixId)),
+    );
+    expect(standIn.webhookDeliveries()).toEqual({ posts: 16, ok: 16, failed: 0, abandoned: 0 });
+  });
+
+  it('auto: events are POSTed in order after acceptance, without a flush', async () => {
+    standIn.setWebhooks({ url: receiver.url, secret, auto: true });
+    standIn.bounceFor(['gone@example.com']);
+    await sendOk(email({ to: 'gone@example.com' }));
+    await sendOk(email({ to: 'here@example.com' }));
+    await standIn.waitForWebhooks();
+    expect(receiver.types()).toEqual(['email.sent', 'email.bounced', 'email.sent', 'email.delivered']);
+    expect(standIn.pendingWebhooks()).toBe(0);
+  });
+
+  it('auto from the start option, and events waiting in the outbox go once auto is set', async () => {
+    await standIn.close();
+    standIn = await startResendStandIn({ webhooks: { url: receiver.url, secret, auto: true } });
+    await sendOk();
+    await standIn.waitForWebhooks();
+    expect(receiver.types()).toEqual(['email.sent', 'email.delivered']);
+
+    standIn.setWebhooks(undefined);
+    await sendOk();
+    expect(standIn.pendingWebhooks()).toBe(2);
+    await expect(standIn.flushWebhooks()).rejects.toThrow(/setWebhooks/);
+    await expect(standIn.waitForWebhooks(20)).rejects.toThrow(/2 still in the outbox/);
+    standIn.setWebhooks({ url: receiver.url, secret, auto: true });
+    await standIn.waitForWebhooks();
+    expect(receiver.deliveries).toHaveLength(4);
+  });
+
+  it('retries a delivery answered 500, and counts the failures', async () => {
+    await sendOk();
+    receiver.failNext(2); // the first POST and its first retry
+    await standIn.flushWebhooks();
+    expect(receiver.types()).toEqual(['email.sent', 'email.delivered']);
+    expect(standIn.webhookDeliveries()).toEqual({ posts: 4, ok: 2, failed: 2, abandoned: 0 });
+  });
+
+  it('gives a delivery up after its retries when the endpoint cannot be reached', async () => {
+    const gone = await startReceiver(secret);
+    await gone.close(); // a port nothing listens on any more
+    standIn.setWebhooks({ url: gone.url, secret });
+    await sendOk();
+    await standIn.flushWebhooks();
+    expect(standIn.webhookDeliveries()).toEqual({ posts: 8, ok: 0, failed: 8, abandoned: 2 });
+    expect(standIn.pendingWebhooks()).toBe(0);
+  });
+
+  it('checks its settings', async () => {
+    expect(() => standIn.setWebhooks({ url: receiver.url, secret: 'not-a-secret' })).toThrow(/whsec_/);
+    await expect(standIn.flushWebhooks({ redeliverFraction: 2 })).rejects.toThrow(RangeError);
+    await expect(standIn.flushWebhooks({ concurrency: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('reset clears events, outbox, counts, lists and suppressions, and keeps the endpoint', async () => {
+    standIn.bounceFor(['gone@example.com']);
+    standIn.complainFor(['spam@example.com']);
+    await sendOk(email({ to: 'gone@example.com' }));
+    await sendOk(email({ to: 'spam@example.com' }));
+    await standIn.flushWebhooks();
+    await sendOk();
+    standIn.reset();
+    expect(standIn.webhookEvents()).toEqual([]);
+    expect(standIn.pendingWebhooks()).toBe(0);
+    expect(standIn.webhookDeliveries()).toEqual({ posts: 0, ok: 0, failed: 0, abandoned: 0 });
+
+    receiver.deliveries.length = 0;
+    await sendOk(email({ to: 'gone@example.com' }));
+    await sendOk(email({ to: 'spam@example.com' }));
+    expect(typesOf(standIn.webhookEvents())).toEqual([
+      'email.sent',
+      'email.delivered',
+      'email.sent',
+      'email.delivered',
+    ]);
+    await standIn.flushWebhooks();
+    expect(receiver.deliveries).toHaveLength(4);
   });
 });

@@ -14,12 +14,29 @@
 // Batches: `x-batch-validation: strict` (the default) refuses the whole batch (422) when one email is
 // invalid; `permissive` sends the valid ones and answers `{ data: [ids of the valid ones, in order],
 // errors: [{ index, message }] }` (the header is part of the idempotent request's fingerprint).
-// Not modelled: attachments content, quotas, scheduled delivery.
+//
+// Webhooks (Resend's delivery events, signed the Svix way by tools/webhook-signer.ts): every email it
+// accepts (not a replay) produces `email.sent`, then `email.delivered` — or `email.bounced` (a
+// Permanent/General bounce) for an address of `bounceFor`, or `email.delivered` then
+// `email.complained` for one of `complainFor`. As at Resend, a hard bounce or a complaint puts the
+// address on the stand-in's suppression list: a later email to it is still accepted (200, an id) but
+// produces `email.suppressed` (`data.suppressed.type` `hard_bounce` or `complaint`) instead of delivered.
+// Resend's test addresses behave as documented, `+label` forms included: `delivered@resend.dev` is
+// delivered, `bounced@resend.dev` bounces, `complained@resend.dev` complains — every time (they are
+// never suppressed, so a test can use them again). Each event has its own svix-id (`msg_…`) and one
+// body for every delivery of it. Delivery (setWebhooks / the `webhooks` option, the full endpoint URL):
+// `auto` POSTs the events in order shortly after acceptance; otherwise they wait in an outbox until
+// `flushWebhooks`, which can shuffle them and deliver a share twice (same svix-id and body, a new
+// timestamp and signature, as a Svix redelivery). A POST answered non-2xx or failing at network level
+// is retried WEBHOOK_RETRIES times after a short delay, and counted (webhookDeliveries).
+//
+// Not modelled: attachments content, quotas, scheduled delivery, opens and clicks, delayed delivery.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { webhookHeaders } from './webhook-signer.js';
 
 export type FaultName = 'error500' | 'rateLimit429' | 'hang' | 'acceptThenDrop';
 /** Probability in [0, 1] of each fault per POST send; missing = 0. */
@@ -67,11 +84,64 @@ export interface Gate {
   release(): void;
 }
 
+export type WebhookEventType =
+  | 'email.sent'
+  | 'email.delivered'
+  | 'email.bounced'
+  | 'email.complained'
+  | 'email.suppressed';
+
+export interface WebhookConfig {
+  /** The receiving endpoint in full, e.g. http://127.0.0.1:1234/api/webhooks/resend. */
+  url: string;
+  /** The `whsec_…` secret every delivery is signed with. */
+  secret: string;
+  /** POST each event, in order, shortly after its email is accepted; otherwise they wait for flushWebhooks. */
+  auto?: boolean;
+}
+
+/** One event the stand-in produced (delivered or not yet). */
+export interface WebhookEvent {
+  /** `svix-id` (`msg_…`): the same on every delivery of this event. */
+  svixId: string;
+  type: WebhookEventType;
+  /** The accepted email's id (`data.email_id`). */
+  emailId: string;
+  /** Its recipients' addresses (`data.to`). */
+  to: string[];
+  /** The exact JSON body every delivery of this event carries. */
+  body: string;
+}
+
+export interface FlushWebhooksOptions {
+  /** Share in [0, 1] of the events delivered a second time (same svix-id and body). */
+  redeliverFraction?: number;
+  /** Deliver in a random order rather than in the order the events were produced. */
+  shuffle?: boolean;
+  /** The draws of shuffle and redeliverFraction; Math.random by default. */
+  random?: () => number;
+  /** Deliveries in flight at once; 1 (one after the other) by default. */
+  concurrency?: number;
+}
+
+export interface WebhookDeliveries {
+  /** POSTs made, retries and redeliveries included. */
+  posts: number;
+  /** POSTs answered 2xx. */
+  ok: number;
+  /** POSTs answered non-2xx or failed at network level (each is retried, up to WEBHOOK_RETRIES times). */
+  failed: number;
+  /** Deliveries that still failed after every retry: their event was not received. */
+  abandoned: number;
+}
+
 export interface ResendStandInOptions {
   apiKey?: string;
   latencyMs?: number;
   rateLimitPerSec?: number;
   now?: () => number;
+  /** Where to POST the events; setWebhooks when the receiver's URL is only known later. */
+  webhooks?: WebhookConfig;
 }
 
 export interface ResendStandIn {
@@ -107,7 +177,29 @@ export interface ResendStandIn {
    */
   refuseRecipients(addresses: string[]): void;
   hold(): Gate;
-  /** Clears emails, keys, counters, faults, latency and the gate; requests in progress are dropped. */
+  /** Where events go from now on (`undefined`: nowhere; they stay in the outbox). */
+  setWebhooks(config: WebhookConfig | undefined): void;
+  /** Emails to these addresses bounce (hard), which suppresses them; replaces the previous list. */
+  bounceFor(addresses: string[]): void;
+  /** Emails to these addresses are delivered then complained about, which suppresses them; replaces the list. */
+  complainFor(addresses: string[]): void;
+  /** Every event produced since the start or reset(), in order, delivered or not. */
+  webhookEvents(): WebhookEvent[];
+  /** Events waiting in the outbox for flushWebhooks (or for auto delivery). */
+  pendingWebhooks(): number;
+  webhookDeliveries(): WebhookDeliveries;
+  /**
+   * Delivers every event in the outbox; resolves when each was answered 2xx or abandoned after its
+   * retries. Rejects without setWebhooks.
+   */
+  flushWebhooks(options?: FlushWebhooksOptions): Promise<void>;
+  /** Resolves once the outbox is empty and no delivery is in flight (auto mode); rejects after timeoutMs. */
+  waitForWebhooks(timeoutMs?: number): Promise<void>;
+  /**
+   * Clears emails, keys, counters, faults, latency, the gate, and the webhook events, outbox, counts,
+   * bounce and complaint lists and suppression list; requests and deliveries in progress are dropped.
+   * The webhook endpoint (setWebhooks) stays, as the API key does.
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -422,6 +514,201 @@ class HoldGate implements Gate {
   }
 }
 
+// ---------------------------------------------------------------- webhooks
+
+/** Further POSTs of a delivery that failed (Svix retries too, over hours; here after a short delay). */
+const WEBHOOK_RETRIES = 3;
+const WEBHOOK_RETRY_DELAY_MS = 20;
+/** A receiver that does not answer in this time has failed that POST (Svix waits 15 s). */
+const WEBHOOK_TIMEOUT_MS = 5_000;
+const TEST_ADDRESS = /^(delivered|bounced|complained)(?:\+[^@]*)?@resend\.dev$/i;
+const BOUNCE = {
+  type: 'Permanent',
+  subType: 'General',
+  message: "The recipient's email provider rejected the email permanently (stand-in: the address bounces).",
+};
+type Suppression = 'hard_bounce' | 'complaint';
+const SUPPRESSED_MESSAGES: Record<Suppression, string> = {
+  hard_bounce: 'The address is on the suppression list because it has a history of hard bounces.',
+  complaint: 'The address is on the suppression list because its recipient marked an email as spam.',
+};
+type Outcome = [WebhookEventType, Body?][];
+
+/** Fisher–Yates with the given draws, in place. */
+function shuffleInPlace<T>(items: T[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+}
+
+/**
+ * The webhook side of one stand-in's life (replaced by reset(), so deliveries still in flight from
+ * before count into an object nobody reads): the events, the outbox, the outcomes' address lists.
+ */
+class Webhooks {
+  readonly events: WebhookEvent[] = [];
+  readonly counts: WebhookDeliveries = { posts: 0, ok: 0, failed: 0, abandoned: 0 };
+  bouncing = new Set<string>();
+  complaining = new Set<string>();
+  private outbox: WebhookEvent[] = [];
+  /** Deliveries taken from the outbox and not finished yet. */
+  private busy = 0;
+  private draining = false;
+  private readonly suppressed = new Map<string, Suppression>();
+  /** The last `svix-timestamp` each event was sent with: every later POST of it gets a later one. */
+  private readonly lastTimestamp = new Map<string, number>();
+
+  constructor(
+    private readonly config: () => WebhookConfig | undefined,
+    private readonly now: () => number,
+    private readonly changes: Changes,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  pending = () => this.outbox.length;
+  settled = () => this.outbox.length === 0 && this.busy === 0;
+
+  /** The events an accepted email produces, in the order Resend would send them. */
+  record(email: AcceptedEmail): void {
+    for (const [type, extra] of this.outcome(email)) {
+      const event = this.event(email, type, extra);
+      this.events.push(event);
+      this.outbox.push(event);
+    }
+    this.kick();
+  }
+
+  /** Suppression first (as Resend checks its list before sending), then a bounce, then a complaint. */
+  private outcome(email: AcceptedEmail): Outcome {
+    const recipients = email.to.map((to) => addressOf(to).toLowerCase());
+    const testKind = (kind: string) => recipients.some((r) => TEST_ADDRESS.exec(r)?.[1]?.toLowerCase() === kind);
+    const real = recipients.filter((r) => !TEST_ADDRESS.test(r));
+    const suppression = real.map((r) => this.suppressed.get(r)).find((s) => s !== undefined);
+    if (suppression) {
+      const suppressed = { type: suppression, message: SUPPRESSED_MESSAGES[suppression] };
+      return [['email.sent'], ['email.suppressed', { suppressed }]];
+    }
+    const bouncing = real.filter((r) => this.bouncing.has(r));
+    if (bouncing.length > 0 || testKind('bounced')) {
+      for (const r of bouncing) this.suppressed.set(r, 'hard_bounce');
+      return [['email.sent'], ['email.bounced', { bounce: BOUNCE }]];
+    }
+    const complaining = real.filter((r) => this.complaining.has(r));
+    for (const r of complaining) this.suppressed.set(r, 'complaint');
+    const delivered: Outcome = [['email.sent'], ['email.delivered']];
+    return complaining.length > 0 || testKind('complained') ? [...delivered, ['email.complained']] : delivered;
+  }
+
+  private event(email: AcceptedEmail, type: WebhookEventType, extra: Body = {}): WebhookEvent {
+    const to = email.to.map(addressOf);
+    const tags = email.tags.length > 0 ? { tags: Object.fromEntries(email.tags.map((t) => [t.name, t.value])) } : {};
+    const payload = {
+      type,
+      created_at: new Date(this.now()).toISOString(),
+      data: {
+        email_id: email.id,
+        created_at: new Date(email.createdAt).toISOString(),
+        from: email.from,
+        to,
+        subject: email.subject,
+        ...tags,
+        ...extra,
+      },
+    };
+    const svixId = `msg_${randomUUID().replaceAll('-', '')}`;
+    return { svixId, type, emailId: email.id, to, body: JSON.stringify(payload) };
+  }
+
+  /** In auto mode, drains the outbox soon (not inside the send that produced the events). */
+  kick(): void {
+    if (this.draining || !this.config()?.auto) return;
+    this.draining = true;
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.outbox.length > 0 && this.config()?.auto && !this.signal.aborted) {
+        await this.deliverAll(this.outbox.splice(0), 1);
+      }
+    } finally {
+      this.draining = false;
+      this.changes.notify();
+    }
+  }
+
+  /** Rejects (never throws) on a missing endpoint or a bad option. */
+  async flush(options: FlushWebhooksOptions): Promise<void> {
+    const { redeliverFraction = 0, shuffle = false, random = Math.random, concurrency = 1 } = options;
+    if (!this.config()) throw new Error('Resend stand-in: flushWebhooks needs setWebhooks first');
+    if (!(redeliverFraction >= 0 && redeliverFraction <= 1))
+      throw new RangeError(`redeliverFraction must be in [0, 1], got ${redeliverFraction}`);
+    if (!(Number.isInteger(concurrency) && concurrency >= 1))
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    const events = this.outbox.splice(0);
+    const sends = [...events, ...events.filter(() => redeliverFraction > 0 && random() < redeliverFraction)];
+    if (shuffle) shuffleInPlace(sends, random);
+    await this.deliverAll(sends, concurrency);
+  }
+
+  /** At most `concurrency` deliveries in flight; resolves when each was answered 2xx or abandoned. */
+  private async deliverAll(sends: WebhookEvent[], concurrency: number): Promise<void> {
+    const config = this.config();
+    if (!config) return;
+    this.busy += sends.length; // in the same tick as the outbox was emptied: never "settled" in between
+    let next = 0;
+    const worker = async () => {
+      for (let event = sends[next++]; event; event = sends[next++]) {
+        try {
+          await this.deliver(event, config);
+        } finally {
+          this.busy--;
+          this.changes.notify();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, sends.length) }, worker));
+  }
+
+  private async deliver(event: WebhookEvent, config: WebhookConfig): Promise<void> {
+    for (let attempt = 0; attempt <= WEBHOOK_RETRIES; attempt++) {
+      if (attempt > 0)
+        await delay(WEBHOOK_RETRY_DELAY_MS * attempt, undefined, { signal: this.signal }).catch(() => {});
+      if (this.signal.aborted) return; // reset() or close(): dropped, not abandoned
+      if (await this.post(event, config)) return;
+    }
+    this.counts.abandoned++;
+  }
+
+  /** One signed POST; true when answered 2xx. */
+  private async post(event: WebhookEvent, config: WebhookConfig): Promise<boolean> {
+    const timestamp = Math.max(Math.floor(Date.now() / 1000), (this.lastTimestamp.get(event.svixId) ?? 0) + 1);
+    this.lastTimestamp.set(event.svixId, timestamp);
+    this.counts.posts++;
+    try {
+      const res = await fetch(config.url, {
+        method: 'POST',
+        headers: {
+          ...webhookHeaders(config.secret, event.svixId, event.body, timestamp),
+          'user-agent': 'Svix-Webhooks',
+        },
+        body: event.body,
+        signal: AbortSignal.any([this.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
+      });
+      await res.arrayBuffer(); // read to the end, so the connection can be reused
+      if (res.ok) {
+        this.counts.ok++;
+        return true;
+      }
+    } catch {
+      if (this.signal.aborted) return false;
+    }
+    this.counts.failed++;
+    return false;
+  }
+}
+
 // ---------------------------------------------------------------- the server
 
 class StandIn implements ResendStandIn {
@@ -451,6 +738,8 @@ class StandIn implements ResendStandIn {
   private readonly rate: RateWindow;
   // Aborted by reset() and close(): wakes sleeping requests, which then drop their connection.
   private epoch = StandIn.newEpoch();
+  private webhookConfig: WebhookConfig | undefined;
+  private hooks: Webhooks;
   private readonly server = createServer((req, res) => void this.onRequest(req, res));
 
   constructor(
@@ -461,6 +750,12 @@ class StandIn implements ResendStandIn {
     this.latencyMs = options.latencyMs ?? 0;
     this.keys = new IdempotencyStore(now);
     this.rate = new RateWindow(now, options.rateLimitPerSec);
+    this.webhookConfig = options.webhooks && checkedWebhooks(options.webhooks);
+    this.hooks = this.newWebhooks();
+  }
+
+  private newWebhooks(): Webhooks {
+    return new Webhooks(() => this.webhookConfig, this.now, this.changes, this.epoch.signal);
   }
 
   async listen(): Promise<void> {
@@ -527,6 +822,30 @@ class StandIn implements ResendStandIn {
     return this.gate;
   };
 
+  setWebhooks = (config: WebhookConfig | undefined) => {
+    this.webhookConfig = config && checkedWebhooks(config);
+    this.hooks.kick(); // events produced before auto was on go now
+  };
+
+  bounceFor = (addresses: string[]) => {
+    this.hooks.bouncing = new Set(addresses.map((a) => addressOf(a).toLowerCase()));
+  };
+
+  complainFor = (addresses: string[]) => {
+    this.hooks.complaining = new Set(addresses.map((a) => addressOf(a).toLowerCase()));
+  };
+
+  webhookEvents = () => this.hooks.events.map((e) => ({ ...e, to: [...e.to] }));
+  pendingWebhooks = () => this.hooks.pending();
+  webhookDeliveries = () => ({ ...this.hooks.counts });
+  flushWebhooks = (options: FlushWebhooksOptions = {}) => this.hooks.flush(options);
+
+  waitForWebhooks = (timeoutMs = 10_000) => {
+    const hooks = this.hooks;
+    const describe = () => `expected every webhook event delivered, ${hooks.pending()} still in the outbox`;
+    return this.changes.waitFor(() => hooks.settled(), timeoutMs, describe);
+  };
+
   reset = () => {
     this.emails = [];
     this.byId.clear();
@@ -544,6 +863,7 @@ class StandIn implements ResendStandIn {
     this.latencyMs = 0;
     this.epoch.abort();
     this.epoch = StandIn.newEpoch();
+    this.hooks = this.newWebhooks();
     this.gate?.release();
     this.changes.notify();
   };
@@ -661,6 +981,7 @@ class StandIn implements ResendStandIn {
       const email = { ...draft, id: randomUUID(), idempotencyKey: key ?? null, userAgent, createdAt };
       this.emails.push(email);
       this.byId.set(email.id, email);
+      this.hooks.record(email);
       ids.push({ id: email.id });
     }
     this.acceptedRequestLog.push({
@@ -706,6 +1027,12 @@ class StandIn implements ResendStandIn {
     res.writeHead(status, { 'content-type': 'application/json', ...this.rate.headers(), ...headers });
     res.end(JSON.stringify(body));
   }
+}
+
+function checkedWebhooks(config: WebhookConfig): WebhookConfig {
+  if (!config.secret.startsWith('whsec_')) throw new RangeError('The webhook secret must be a whsec_… secret');
+  new URL(config.url); // throws on a URL fetch could not use
+  return { ...config };
 }
 
 /** The id of a `GET /emails/:id`; other routes and methods are 404 / 405 (POST sends never get here). */

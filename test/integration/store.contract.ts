@@ -1081,6 +1081,74 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await f.store.findDevMail(id)).toMatchObject({ id, idempotencyKey: 'key-find', ...message(1) });
         expect(await f.store.findDevMail(randomUUID())).toBeNull();
       });
+
+      /** The webhook events stored for a dev message (raw SQL: no port reads them back). */
+      const devEvents = async (id: string) => {
+        if (!f.query) return undefined;
+        return f.query<{ svix_id: string; type: string; payload: { type: string; data: Record<string, unknown> } }>(
+          `SELECT svix_id, type, payload FROM email_events WHERE email_id = '${id}' ORDER BY received_at, svix_id`,
+        );
+      };
+      const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+      it("a newly saved dev mail has one email.delivered event in Resend's shape; the same key adds none", async () => {
+        const id = await f.store.saveDevMail(message(1), 'key-event', randomUUID());
+        expect(await f.store.saveDevMail(message(1), 'key-event', randomUUID())).toBe(id);
+        const events = await devEvents(id);
+        if (events) {
+          expect(events.map((e) => [e.svix_id, e.type])).toEqual([[`dev_${id}`, 'email.delivered']]);
+          expect(events[0]?.payload).toEqual({
+            type: 'email.delivered',
+            created_at: expect.stringMatching(ISO),
+            data: {
+              email_id: id,
+              created_at: expect.stringMatching(ISO),
+              from: message(1).from,
+              to: [message(1).to],
+              subject: message(1).subject,
+            },
+          });
+        }
+        await expectCount(1, 'email_events');
+        await expectCount(0, 'suppressed_addresses');
+        expect(await f.store.suppressedAmong(['runner1@example.com'])).toEqual(new Set());
+      });
+
+      it('bounced@resend.dev (a +label too): email.bounced, and the address is suppressed, once', async () => {
+        const bounced = { ...message(1), to: 'Runner <Bounced+Signup@Resend.dev>' };
+        const id = await f.store.saveDevMail(bounced, 'key-bounce', randomUUID());
+        await f.store.saveDevMail(bounced, 'key-bounce', randomUUID());
+        const events = await devEvents(id);
+        if (events) {
+          expect(events.map((e) => [e.svix_id, e.type])).toEqual([[`dev_${id}`, 'email.bounced']]);
+          expect(events[0]?.payload.data).toMatchObject({
+            email_id: id,
+            bounce: { type: 'Permanent', subType: 'General', message: expect.any(String) },
+          });
+        }
+        expect(await f.store.suppressedAmong(['bounced+signup@resend.dev', 'runner1@example.com'])).toEqual(
+          new Set(['bounced+signup@resend.dev']),
+        );
+        await expectCount(1, 'email_events');
+        await expectCount(1, 'suppressed_addresses', `reason = 'bounced' AND svix_id = 'dev_${id}'`);
+      });
+
+      it('complained@resend.dev: delivered then complained, and suppressed; delivered@resend.dev: delivered', async () => {
+        const id = await f.store.saveDevMail({ ...message(1), to: 'complained@resend.dev' }, 'key-c', randomUUID());
+        const other = await f.store.saveDevMail({ ...message(2), to: 'delivered@resend.dev' }, 'key-d', randomUUID());
+        const events = await devEvents(id);
+        if (events) {
+          expect(events.map((e) => [e.svix_id, e.type]).sort()).toEqual([
+            [`dev_${id}`, 'email.delivered'],
+            [`dev_${id}_complained`, 'email.complained'],
+          ]);
+          expect((await devEvents(other))?.map((e) => e.type)).toEqual(['email.delivered']);
+        }
+        expect(await f.store.suppressedAmong(['complained@resend.dev', 'delivered@resend.dev'])).toEqual(
+          new Set(['complained@resend.dev']),
+        );
+        await expectCount(1, 'suppressed_addresses', `reason = 'complained' AND svix_id = 'dev_${id}_complained'`);
+      });
     });
   });
 }

@@ -1,5 +1,7 @@
 // The dev mailbox: used when RESEND_API_KEY is unset. Keeps every message in the database (so it
-// survives restarts) and shows it at /dev/mail. Idempotent per key, like Resend.
+// survives restarts) and shows it at /dev/mail. Idempotent per key, like Resend. Each new message also
+// gets the webhook events Resend would send (delivered; bounced or complained for Resend's test
+// addresses), stored with it by `saveDevMail`, so delivery states and suppressions work in dev too.
 import type { Mailer } from '../../ports/mailer.js';
 import type { Store } from '../../ports/store.js';
 
