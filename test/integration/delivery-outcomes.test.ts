@@ -2,6 +2,7 @@
 // Resend stand-in): 1,000 events for 250 confirmations, a fifth of them delivered twice, all in shuffled
 // order and at once → each confirmation's delivery is the one its events add up to by precedence, each
 // event is stored once, and exactly the hard-bounced and complained addresses are suppressed, once each.
+// The whole loop with the stand-in sending the webhooks (shuffled, some twice) for what it accepted.
 // Then: a bounce stops a later reminder (skipped, never sent), while a delivered runner's one goes out.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -179,6 +180,55 @@ describe.each(TARGETS)('delivery outcomes from webhooks on %s', (_name, startTar
       .map(({ email, scenario }) => ({ email_normalized: email.to.toLowerCase(), reason: scenario.suppressed }))
       .sort((a, b) => (a.email_normalized < b.email_normalized ? -1 : 1));
     expect(suppressed).toEqual(expected);
+  });
+});
+
+describe.each(TARGETS)('the whole loop with the stand-in playing Resend on %s', (name, startTarget) => {
+  const stack = useStack(`fl_webhook_loop_${name}`, startTarget, {
+    RESEND_WEBHOOK_SECRET: SECRET,
+    EMAIL_RATE_LIMIT_PER_SEC: '0',
+  });
+
+  it('its webhooks (shuffled, a fifth twice) bring each delivery; a bounced address gets nothing more', async () => {
+    const { resend, target } = stack;
+    resend.setWebhooks({ url: `${target.url}${PATH}`, secret: SECRET });
+    const runners = Array.from({ length: 12 }, () => runner());
+    const bounced = runners.slice(0, 4).map((r) => r.email);
+    const complained = runners.slice(4, 6).map((r) => r.email);
+    resend.bounceFor(bounced);
+    resend.complainFor(complained);
+    const ids: string[] = [];
+    for (const input of runners) {
+      const answer = await post(target, '/api/registrations', input);
+      expect(answer.status).toBe(201);
+      ids.push(((await answer.json()) as { id: string }).id);
+    }
+    await resend.waitForAccepted(runners.length, 30_000);
+    await resend.flushWebhooks({ shuffle: true, redeliverFraction: 0.2, random: seeded(7) });
+    expect(resend.webhookDeliveries().failed).toBe(0);
+
+    const expected = (email: string) =>
+      bounced.includes(email) ? 'bounced' : complained.includes(email) ? 'complained' : 'delivered';
+    for (const [i, input] of runners.entries()) {
+      const body = (await (await fetch(`${target.url}/api/registrations/${ids[i]}`)).json()) as {
+        email: { delivery?: string };
+      };
+      expect(body.email.delivery, input.email).toBe(expected(input.email));
+    }
+    const [events] = await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM email_events');
+    expect(events?.n).toBe(resend.webhookEvents().length);
+
+    // A bounced runner asks for their confirmation again: skipped by us, never sent to the provider.
+    const again = await post(target, '/api/registrations/resend-confirmation', { email: bounced[0] });
+    expect(again.status).toBe(202);
+    await eventually(async () => {
+      const rows = await stack.db.query<{ result: unknown }>(
+        `SELECT result FROM tasks WHERE registration_id = $1 AND status = 'cancelled'`,
+        [ids[0]],
+      );
+      expect(rows).toEqual([{ result: { skipped: 'suppressed' } }]);
+    });
+    expect(resend.acceptedFor(bounced[0] as string)).toBe(1);
   });
 });
 
