@@ -113,6 +113,35 @@ export interface EmailEvent {
   suppress?: { reason: 'bounced' | 'complained' | 'suppressed'; addresses: string[] };
 }
 
+/**
+ * A runner's new address, through their manage link: the row's `email` and `email_normalized`, and
+ * the tasks that go with the change, in ONE statement.
+ */
+export interface EmailChange {
+  registrationId: string;
+  /** The status the runner was read in: the statement changes nothing if the row has moved on since. */
+  from: RegistrationStatus;
+  /** The new address as the runner typed it (validated: trimmed, NFC); compared normalized. */
+  email: string;
+  /**
+   * Written from the changed row, only when the address changed: a registered runner's new
+   * confirmation (pending) and reminders (keyed, `replace`: the pending ones are rewritten).
+   */
+  tasks: NewTask[];
+  /** The kind of the runner's earlier confirmations: those still live are cancelled (they are to the old address). */
+  supersededKind: string;
+  /** The kind of the runner's letters: those still pending (not in a batch) are re-addressed (`to`). */
+  letterKind: string;
+}
+
+/**
+ * What an address change came to: changed (and its tasks written); unchanged (the row already has
+ * this address: nothing written); suppressed (the address is in suppressed_addresses: nothing
+ * changed); already_registered (another registration of the race has it: nothing changed); stale (the
+ * row is no longer in `from`: read it again).
+ */
+export type EmailChangeOutcome = 'changed' | 'unchanged' | 'suppressed' | 'already_registered' | 'stale';
+
 /** The task an email was sent by: what it was and whom it was for. */
 export interface EmailTask {
   taskId: string;
@@ -153,6 +182,11 @@ export interface Store extends Waitlist {
    * True when it was written.
    */
   enqueueRegistrationTask(registrationId: string, task: NewTask, withinMs: number): Promise<boolean>;
+  /**
+   * Changes the runner's address in ONE statement, only if it differs (normalized) and no email may
+   * still go to it; the duplicate rule of sign-up applies (the race's unique index on addresses).
+   */
+  changeEmail(change: EmailChange): Promise<EmailChangeOutcome>;
   /**
    * Places held per distance of the race (registered, pending verification, offered): what the cap
    * bounds, so cap minus this is the places left. A distance with none is absent.

@@ -4,7 +4,8 @@
 // waitlist") and gets number 1; A opens the manage link from their email and withdraws (after the
 // "are you sure?" page); B's page then shows the offer with its deadline, and B accepts it. A decline
 // sent from a page left open meanwhile finds nothing offered: a notice says so. The JSON manage API
-// agrees at every step.
+// agrees at every step. A runner whose confirmation bounced is asked for another address, and the form
+// sends the confirmation there.
 //
 // PUBLIC_URL is the service's own address (a port chosen first), as in production: the links in the
 // emails point there, and the pages' cross-site check expects it as the posts' Origin — which Chromium
@@ -18,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manageToken } from '../../src/domain/manage-link.js';
 import { launchChromium } from '../../tools/chromium.js';
 import { describeViolations, seriousAxeViolations } from '../support/axe.js';
-import { runner } from '../support/fixtures.js';
+import { runner, uniqueEmail } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 import { startNodeTarget } from '../support/targets.js';
@@ -266,5 +267,35 @@ describe('the manage pages in Chromium without JavaScript (node)', () => {
     expect(crossSite.headers.get('content-type')).toContain('text/html');
     expect(await apiStatus(link)).toBe('registered');
     expect(checked).toHaveLength(8);
+  });
+
+  it('a bounced confirmation: the page asks for another address, and its form sends the confirmation there', async () => {
+    const d = runner({ firstName: 'Dee', distance: '10k' });
+    const { id } = await (await post(stack.target, '/api/registrations', d)).json();
+    const link = await manageLinkOf(d.email, 1);
+    // The provider reports a bounce (as the webhook stores it), once the task has the provider's id.
+    await eventually(async () => {
+      const stored = await stack.db.query(
+        `INSERT INTO email_events (svix_id, type, email_id, payload)
+         SELECT 'msg_' || gen_random_uuid(), 'email.bounced', result ->> 'id', '{}'::jsonb FROM tasks
+         WHERE registration_id = $1 AND kind = 'send-confirmation-email' AND result ->> 'id' IS NOT NULL
+         RETURNING svix_id`,
+        [id],
+      );
+      expect(stored).toHaveLength(1);
+    });
+    await page.goto(link);
+    expect(await text(page.locator('#address-title'))).toBe('We could not reach you at r…@example.com');
+    await axe('manage, confirmation bounced', link);
+    await axe('manage, another address refused', `${link}?done=email-unreachable`);
+    const fresh = uniqueEmail('dee');
+    await page.getByLabel('Your email address').fill(fresh);
+    const fixed = await postBy(page, () => page.getByRole('button', { name: 'Use this address' }).click());
+    expect(fixed.status()).toBe(303);
+    expect(await text(page.locator('[role=status]'))).toBe(
+      'Your email address is changed. Your confirmation email is on its way to it.',
+    );
+    await eventually(() => expect(stack.resend.acceptedFor(fresh)).toBe(1));
+    expect(stack.resend.acceptedFor(d.email)).toBe(1);
   });
 });

@@ -287,6 +287,86 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe("changeEmail (a runner's new address, in one statement)", () => {
+      const change = (registrationId: string, email: string, tasks: NewTask[] = []) =>
+        f.store.changeEmail({
+          registrationId,
+          from: 'registered',
+          email,
+          tasks,
+          supersededKind: KIND,
+          letterKind: 'send-runner-email',
+        });
+      const confirmation = () => newTask('owner-c', { start: 'claim', payload: { to: 'new@example.com' } });
+
+      it('changes the address with its tasks; the same address again writes nothing; the old confirmation is cancelled', async () => {
+        const registration = newRegistration();
+        const first = newTask('owner-a', { start: 'claim' });
+        expect(await f.store.insertRegistrationWithTask(registration, first)).toBe('stored');
+        // A letter still pending (a waitlist letter, say) is re-addressed with the change.
+        const letter = newTask('owner-l', {
+          kind: 'send-runner-email',
+          start: 'claim',
+          payload: { letter: 'waitlist', to: registration.email },
+          key: { value: `letter:${registration.id}`, mode: 'keep' },
+        });
+        expect(await f.store.enqueueRegistrationTask(registration.id, letter, 0)).toBe(true);
+        const next = confirmation();
+        expect(await change(registration.id, 'New@Example.com', [next])).toBe('changed');
+        const readdressed = await taskRow(letter.id);
+        if (readdressed) expect(readdressed.payload).toEqual({ letter: 'waitlist', to: 'New@Example.com' });
+        expect((await f.store.findRegistration(registration.id))?.registration.email).toBe('New@Example.com');
+        expect(await taskRow(next.id)).toMatchObject({ status: 'pending', registration_id: registration.id });
+        expect(await taskRow(first.id)).toMatchObject({ status: 'cancelled' });
+        // Compared normalized: the same address, however written, changes nothing.
+        const again = confirmation();
+        expect(await change(registration.id, ' new@example.COM', [again])).toBe('unchanged');
+        await expectCount(0, 'tasks', `id = '${again.id}'`);
+        // The row is no longer in the status it was read in: stale, nothing written.
+        const gone = newRegistration();
+        expect(await f.store.insertRegistration(gone)).toBe('stored');
+        expect(
+          await f.store.changeEmail({
+            registrationId: gone.id,
+            from: 'waitlisted',
+            email: 'other@example.com',
+            tasks: [],
+            supersededKind: KIND,
+            letterKind: 'send-runner-email',
+          }),
+        ).toBe('stale');
+      });
+
+      it("another registration's address, or a suppressed one: nothing changes", async () => {
+        const a = newRegistration();
+        const b = newRegistration();
+        expect(await f.store.insertRegistration(a)).toBe('stored');
+        expect(await f.store.insertRegistration(b)).toBe('stored');
+        const task = confirmation();
+        expect(await change(a.id, b.email.toUpperCase(), [task])).toBe('already_registered');
+        expect((await f.store.findRegistration(a.id))?.registration.email).toBe(a.email);
+        await expectCount(0, 'tasks');
+        if (!f.query) return;
+        await f.query(
+          "INSERT INTO suppressed_addresses (email_normalized, reason, svix_id) VALUES ('gone@example.com', 'bounced', 'msg_1')",
+        );
+        expect(await change(a.id, 'Gone@example.com', [confirmation()])).toBe('suppressed');
+        expect((await f.store.findRegistration(a.id))?.registration.email).toBe(a.email);
+        await expectCount(0, 'tasks');
+      });
+
+      it('of 5 concurrent changes to one address, exactly one is made', async () => {
+        const registration = newRegistration();
+        expect(await f.store.insertRegistration(registration)).toBe('stored');
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () => change(registration.id, 'once@example.com', [confirmation()])),
+        );
+        expect(results.filter((r) => r === 'changed')).toHaveLength(1);
+        expect(results.every((r) => r === 'changed' || r === 'stale' || r === 'unchanged')).toBe(true);
+        await expectCount(1, 'tasks');
+      });
+    });
+
     describe('insertRegistrationWithTask (the outbox enqueue)', () => {
       it('writes the registration and its already-leased task together', async () => {
         const registration = newRegistration();

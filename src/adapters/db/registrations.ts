@@ -12,6 +12,8 @@ import { normalizeEmail } from '../../domain/registration.js';
 import { emailDeliveryStatus, providerDeliveryStatus } from '../../ports/email-delivery.js';
 import type {
   CapOf,
+  EmailChange,
+  EmailChangeOutcome,
   IdempotentResponse,
   InsertOutcome,
   NewRegistration,
@@ -22,6 +24,7 @@ import type {
 import type { NewTask } from '../../ports/tasks.js';
 import { HOLDS_A_PLACE } from '../../ports/waitlist.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-email.js';
+import { cancelTasksOf } from '../../tasks/sql/cancel.js';
 import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
 import { EVENT_TYPES_OF_TASK } from './email-events.js';
@@ -278,6 +281,56 @@ export async function enqueueRegistrationTask(
       SELECT (SELECT count(*) FROM task_0)::int AS written`,
   );
   return Number(row?.written) === 1;
+}
+
+/**
+ * A runner's new address, in ONE statement:
+ *
+ *   barred     the address is suppressed (a bounce, a complaint): nothing changes
+ *   changed    the row, only while it is in the status it was read in and has another address. Two
+ *              changes to one address at once queue on the row lock; the second re-reads the row, finds
+ *              the address already there and changes nothing (so writes no task). Another registration
+ *              of the race with the address: the unique index refuses it, undoing the whole statement
+ *   tasks      from the changed row: the new confirmation, the reminders rewritten by key; the earlier
+ *              confirmations still live cancelled, the pending letters re-addressed
+ */
+export async function changeEmail(db: Database, change: EmailChange): Promise<EmailChangeOutcome> {
+  const normalized = normalizeEmail(change.email);
+  const statement = sql`
+    WITH target AS (
+      SELECT email_normalized FROM registrations WHERE id = ${change.registrationId}
+    ),
+    barred AS (
+      SELECT 1 FROM suppressed_addresses WHERE email_normalized = ${normalized}
+    ),
+    changed AS (
+      UPDATE registrations r SET email = ${change.email}, email_normalized = ${normalized}
+      WHERE r.id = ${change.registrationId} AND r.status = ${change.from} AND r.email_normalized <> ${normalized}
+        AND NOT EXISTS (SELECT 1 FROM barred)
+      RETURNING r.id, r.email
+    )${insertTasks(change.tasks, sql`changed`)}${cancelTasksOf('superseded', change.supersededKind, sql`changed`)},
+    readdressed AS (
+      UPDATE tasks t SET payload = t.payload || jsonb_build_object('to', changed.email), updated_at = now()
+      FROM changed
+      WHERE t.registration_id = changed.id AND t.kind = ${change.letterKind} AND t.status = 'pending'
+        AND t.batch_id IS NULL
+      RETURNING t.id
+    )
+    SELECT (SELECT count(*) FROM changed)::int AS changed, EXISTS (SELECT 1 FROM barred) AS suppressed,
+           COALESCE((SELECT email_normalized = ${normalized} FROM target), false) AS same`;
+  try {
+    const [row] = await queryRows<{ changed: number; suppressed: boolean; same: boolean }>(db, statement);
+    if (row?.suppressed) return 'suppressed';
+    if (Number(row?.changed) === 1) return 'changed';
+    return row?.same ? 'unchanged' : 'stale';
+  } catch (error) {
+    // The race's unique index on addresses (a driver that names no constraint: the only one this can hit).
+    const constraint = postgresErrorField(error, 'constraint');
+    if (postgresErrorCode(error) !== '23505' || (constraint && constraint !== 'registrations_race_email_key')) {
+      throw error;
+    }
+    return 'already_registered';
+  }
 }
 
 /** The places held per distance (registered, pending verification, offered): what the cap bounds. */

@@ -7,6 +7,7 @@ import { findDevMail, listDevMail, saveDevMail } from './dev-mail.js';
 import { findEmailTask, saveEmailEvent, suppressedAmong } from './email-events.js';
 import { throwingStoreUnavailable } from './errors.js';
 import {
+  changeEmail,
   countRegistrationsByDistance,
   enqueueRegistrationTask,
   findIdempotentResponse,
@@ -33,6 +34,7 @@ export function createStore(db: Database, capOf?: CapOf): Store {
     findRegistrationByTokenHash: (hash) => findRegistrationByTokenHash(db, hash),
     enqueueRegistrationTask: (registrationId, task, withinMs) =>
       enqueueRegistrationTask(db, registrationId, task, withinMs),
+    changeEmail: (change) => changeEmail(db, change),
     countRegistrationsByDistance: (raceId) => countRegistrationsByDistance(db, raceId),
     release: (r) => release(db, r),
     move: (m) => move(db, m),

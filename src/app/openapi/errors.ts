@@ -99,6 +99,20 @@ const ERRORS = {
       'The new distance has no room (`distance_full`: the runner keeps their place), or the runner holds no ' +
       'place to move (`not_registered`)',
   },
+  email_refused: {
+    status: '409',
+    codes: ['already_registered', 'registration_closed'],
+    description:
+      'Another registration of the race has this address (`already_registered`), or this one is withdrawn or ' +
+      'expired (`registration_closed`): nothing changed',
+  },
+  email_invalid: {
+    status: '422',
+    codes: ['validation_failed', 'address_unreachable'],
+    description:
+      '`validation_failed` (not an object of `email` alone, or not an address sign-up accepts) or ' +
+      '`address_unreachable` (an earlier email to it bounced, was marked as spam or was suppressed: use another)',
+  },
   payload_too_large: {
     status: '413',
     codes: ['payload_too_large'],

@@ -203,6 +203,7 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
       'post declineOffer',
       'post verifyRegistration',
       'post changeDistance',
+      'post changeEmail',
     ]);
     for (const { path, method, op } of manage) {
       expect(op.security, path).toEqual([]);
@@ -220,6 +221,9 @@ describe('openapi.json is a complete, valid OpenAPI 3.1 document', () => {
     expect(codes('withdrawRegistration')).not.toContain('409');
     expect(codes('verifyRegistration')).toEqual(expect.arrayContaining(['200', '404', '409', '410', '429']));
     expect(codes('changeDistance')).toEqual(expect.arrayContaining(['200', '404', '409', '415', '422', '429']));
+    expect(codes('changeEmail')).toEqual(
+      expect.arrayContaining(['200', '400', '404', '409', '413', '415', '422', '429']),
+    );
   });
 
   it('documents the admin’s waitlist: the status filter, status and position of a registration, places, withdrawal', () => {

@@ -128,6 +128,19 @@ const offerDeclined = z.strictObject({ status: z.literal('withdrawn') });
 
 const distanceChanged = z.strictObject({ status: z.literal('registered'), distance: z.string() });
 
+const emailChanged = z
+  .strictObject({
+    status: z.enum(['registered', 'pending_verification', 'offered', 'waitlisted']),
+    email: z.string().check(z.meta({ description: 'The address now on the registration, as sent' })),
+  })
+  .check(
+    z.meta({
+      description:
+        'The address is the runner’s (again: the same answer, nothing sent). Registered: a new confirmation is ' +
+        'on its way to it, and the pending reminders go to it',
+    }),
+  );
+
 const raceDistance = z.strictObject({
   id: z.string(),
   label: z.string(),
@@ -332,6 +345,8 @@ export function convertComponentSchemas(race: Race): Record<string, JsonSchema> 
     ['OfferDeclined', offerDeclined],
     ['DistanceChangeInput', distanceChangeInput(race)],
     ['DistanceChanged', distanceChanged],
+    ['EmailChangeInput', resendInputSchema(race)],
+    ['EmailChanged', emailChanged],
     ['Race', raceView],
     ['RaceDistance', raceDistance],
     ['Health', health],

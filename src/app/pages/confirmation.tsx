@@ -1,11 +1,12 @@
 // The confirmation page (GET /registrations/:id): "You're in", the registration's details and the
-// confirmation email's delivery status in words — or, for a sign-up that joined a full distance's
-// waitlist, "You're on the waitlist, number N"; an offered place with its deadline (on the race's
-// clock); a withdrawal or an expired offer. Ids are unguessable; the page shows the runner's name but
-// not their email or address, nor their manage link (that is in their emails: this page only reads).
+// confirmation email's delivery status in words, with what the provider reported of it ("Delivered to
+// your inbox", "Bounced — …") — or, for a sign-up that joined a full distance's waitlist, "You're on
+// the waitlist, number N"; an offered place with its deadline (on the race's clock); a withdrawal or an
+// expired offer. Ids are unguessable; the page shows the runner's name but not their email or address,
+// nor their manage link (that is in their emails: this page only reads).
 import { findDistance, type Race } from '../../domain/race.js';
 import type { Registration, RegistrationWithDelivery } from '../../ports/store.js';
-import { deliveryWords, formatDeadline, offerHeldFor } from './format.js';
+import { deliveryWords, formatDeadline, offerHeldFor, providerDeliveryWords } from './format.js';
 import { Layout, type Site } from './layout.js';
 import { RaceFacts } from './race-facts.js';
 
@@ -128,6 +129,11 @@ export function ConfirmationPage(props: { site: Site; race: Race; found: Registr
                 Confirmation email: <span class={`badge ${words.tone}`}>{words.label}</span>
               </h2>
               <p class="muted">{words.sentence}</p>
+              {email.delivery ? (
+                <p>
+                  <strong>{providerDeliveryWords(email.delivery)}.</strong>
+                </p>
+              ) : null}
             </div>
           </section>
         ) : null}

@@ -2,7 +2,7 @@
 import { formatDateTimeInZone } from '../../domain/date-in-zone.js';
 import { durationInWords, parseDuration } from '../../domain/duration.js';
 import type { Race } from '../../domain/race.js';
-import type { EmailDeliveryStatus } from '../../ports/email-delivery.js';
+import type { EmailDeliveryStatus, ProviderDeliveryStatus } from '../../ports/email-delivery.js';
 
 /**
  * The badge's CSS modifier: the API's word for the status (`not_tracked` too), except that a pending
@@ -46,6 +46,29 @@ export function deliveryWords(status: EmailDeliveryStatus, attempts?: number): D
       return { label: 'Cancelled', tone: 'cancelled', sentence: 'This confirmation email was cancelled.' };
     case 'not_tracked':
       return { label: 'Not tracked', tone: 'not_tracked', sentence: 'This sign-up has no tracked confirmation email.' };
+  }
+}
+
+/**
+ * What the provider reported of the confirmation (Resend's webhooks), as a short line for the runner:
+ * "Delivered to your inbox", "On its way", "Bounced — …".
+ */
+export function providerDeliveryWords(delivery: ProviderDeliveryStatus): string {
+  switch (delivery) {
+    case 'sent':
+      return 'On its way';
+    case 'delayed':
+      return 'Delayed — your mail server has not taken it yet; we keep trying';
+    case 'delivered':
+      return 'Delivered to your inbox';
+    case 'failed':
+      return 'Not delivered — it could not be sent to this address';
+    case 'suppressed':
+      return 'Not sent — this address refused our emails before';
+    case 'bounced':
+      return 'Bounced — your mail server refused it';
+    case 'complained':
+      return 'Marked as spam — we send nothing more to this address';
   }
 }
 

@@ -1,12 +1,12 @@
-// The runner's pages as HTML strings (the manage page, its "are you sure?" step, the confirmation page
-// by status, the sign-up page on a race with a waitlist): what each says, the forms they post, no
+// The runner's pages as HTML strings (the manage page, its "are you sure?" step, its form for another
+// address, the confirmation page by status and its delivery, the sign-up page on a race with a waitlist): what each says, the forms they post, no
 // inline code, input escaped, and valid HTML (html-validate). The browser test in
 // test/e2e/manage.browser.test.ts drives them without JavaScript.
 import { readFileSync } from 'node:fs';
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
-import type { Registration, RegistrationStatus } from '../../ports/store.js';
+import type { Registration, RegistrationStatus, RegistrationWithDelivery } from '../../ports/store.js';
 import { ConfirmationPage } from './confirmation.js';
 import {
   confirmationFor,
@@ -15,6 +15,7 @@ import {
   ManageConfirmPage,
   ManagePage,
   manageNoticeText,
+  maskEmail,
 } from './manage.js';
 import { SignUpPage } from './sign-up.js';
 
@@ -178,6 +179,47 @@ describe('the manage page’s notices', () => {
   });
 });
 
+describe('the manage page when the confirmation could not reach the runner', () => {
+  const bounced: RegistrationWithDelivery['email'] = { status: 'sent', attempts: 1, sentAt: now, delivery: 'bounced' };
+  const withEmail = (
+    r: Registration,
+    email: RegistrationWithDelivery['email'],
+    notice?: (typeof MANAGE_NOTICES)[number],
+  ) => html(ManagePage({ site, race, registration: r, path, now, email, notice }));
+
+  it('masks the address: its first character, then the domain', () => {
+    expect(maskEmail('ada@example.com')).toBe('a…@example.com');
+    expect(maskEmail('Émile.Zola@Example.ORG')).toBe('É…@Example.ORG');
+    expect(maskEmail('😀x@example.com')).toBe('😀…@example.com');
+  });
+
+  it('says so, with the address masked, and a labelled form posting another one', async () => {
+    const page = await withEmail(registration('registered'), bounced);
+    await expectValid(page, 'manage-bounced');
+    expect(text(page)).toContain('We could not reach you at a…@example.com');
+    expect(text(page)).toContain('Bounced — your mail server refused it.');
+    expect(page).toContain(`<form method="post" action="${path}/email" class="stack">`);
+    expect(page).toContain('<label for="new-email">Your email address</label>');
+    expect(page).not.toContain('ada@example.com');
+    expect(page).not.toContain('aria-invalid');
+    for (const cls of ['.error-message{', '.field label', 'form.stack']) expect(APP_CSS).toContain(cls);
+  });
+
+  it('a refused address is said at the field, not at the top', async () => {
+    const page = await withEmail(registration('registered'), bounced, 'email-unreachable');
+    await expectValid(page, 'manage-bounced-refused');
+    expect(page).toContain('aria-invalid="true" aria-describedby="new-email-error"');
+    expect(page).toContain(
+      '<span class="error-message" id="new-email-error">We could not reach this address before; use another.</span>',
+    );
+    expect(page).not.toContain('role="status"');
+    // Without the form (nothing to fix), the same notice is at the top.
+    const delivered = await withEmail(registration('registered'), { ...bounced, delivery: 'delivered' }, 'email-taken');
+    expect(delivered).toContain('<div class="alert error" role="status"><p>That address is already registered');
+    expect(text(delivered)).toContain('Confirmation email Delivered to your inbox');
+  });
+});
+
 describe('the confirmation step', () => {
   it('asks what the status gives up, posts the action, and leads back', async () => {
     const cases = [
@@ -226,6 +268,28 @@ describe('the confirmation page, by status', () => {
     await expectValid(page, 'confirmation-registered');
     expect(text(page)).toContain("You're in, Ada!");
     expect(text(page)).toContain('Confirmation email: Sent');
+  });
+
+  it('registered: what the provider reported of the confirmation, in a short line', async () => {
+    for (const [delivery, line] of [
+      ['delivered', 'Delivered to your inbox.'],
+      ['sent', 'On its way.'],
+      ['complained', 'Marked as spam — we send nothing more to this address.'],
+    ] as const) {
+      const page = await html(
+        ConfirmationPage({
+          site,
+          race,
+          found: {
+            registration: registration('registered'),
+            email: { status: 'sent', attempts: 1, sentAt: now, delivery },
+          },
+        }),
+      );
+      await expectValid(page, `confirmation-${delivery}`);
+      expect(text(page)).toContain(line);
+      expect(page).not.toContain('ada@example.com');
+    }
   });
 
   it('waitlisted: "You’re on the waitlist, number N", no confirmation email to wait for', async () => {

@@ -1,13 +1,15 @@
 // The manage page's routes over app.request(), with the store stubbed: a bad token is the HTML 404;
 // the page and its answers are never stored; notices come only from the fixed list; the confirmation
 // step leads back when there is nothing to give up; every post is a 303 back to the page, the API's
-// 409/410 a notice there. (test/e2e/manage.browser.test.ts runs it all on a real stack, in Chromium.)
+// 409/410 a notice there. The form for another address is there only when the confirmation could not
+// reach this one, and its refusals are said at its field. (test/e2e/manage.browser.test.ts runs it all on a real stack, in Chromium.)
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { givenServices } from '../../../test/support/services.js';
 import { manageToken, manageTokenHash } from '../../domain/manage-link.js';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
-import type { Registration, RegistrationStatus } from '../../ports/store.js';
+import type { ProviderDeliveryStatus } from '../../ports/email-delivery.js';
+import type { EmailChange, EmailChangeOutcome, Registration, RegistrationStatus } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
 import type { Release } from '../../ports/waitlist.js';
 import { handleError } from '../errors.js';
@@ -37,11 +39,21 @@ function registration(status: RegistrationStatus): Registration {
   };
 }
 
-/** The routes over a store holding one runner in `status`; `releases` records what was released. */
-async function given(status: RegistrationStatus) {
+/**
+ * The routes over a store holding one runner in `status`, whose confirmation's delivery is `delivery`;
+ * `releases` records what was released, `changes` the address changes (each answered `changeOutcome`).
+ */
+async function given(
+  status: RegistrationStatus,
+  {
+    delivery,
+    changeOutcome = 'changed',
+  }: { delivery?: ProviderDeliveryStatus; changeOutcome?: EmailChangeOutcome } = {},
+) {
   const token = await manageToken(SECRET, ID);
   const hash = await manageTokenHash(token);
   const releases: Release[] = [];
+  const changes: EmailChange[] = [];
   let current = registration(status);
   const deps = {
     race,
@@ -60,15 +72,26 @@ async function given(status: RegistrationStatus) {
       findRegistrationByTokenHash: async (h: string) => (h === hash ? current : null),
       findRegistration: async () => ({
         registration: current,
-        email: { status: 'not_tracked', attempts: 0, sentAt: null },
+        email: { status: delivery ? 'sent' : 'not_tracked', attempts: delivery ? 1 : 0, sentAt: null, delivery },
       }),
+      changeEmail: async (change: EmailChange) => {
+        changes.push(change);
+        if (changeOutcome === 'changed') current = { ...current, email: change.email };
+        return changeOutcome;
+      },
       release: async (r: Release) => {
         releases.push(r);
         current = { ...current, status: r.to };
         return { released: true, offeredId: null, catchUpId: null };
       },
     },
-    engine: { deliver: async () => new Map(), start: async () => {}, expectDue: () => {} },
+    engine: {
+      deliver: async () => new Map(),
+      start: async () => {},
+      expectDue: () => {},
+      task: (kind: string, payload: unknown) =>
+        ({ id: crypto.randomUUID(), kind, payload, start: 'claim' }) as unknown as NewTask,
+    },
   });
   const app = new Hono()
     .use(services)
@@ -76,9 +99,9 @@ async function given(status: RegistrationStatus) {
     .onError(handleError(silent, (c, error) => errorPage(c, site, error)));
   const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} };
   const request = (path: string, init?: RequestInit) => app.request(path, init, undefined, ctx);
-  const post = (path: string) =>
-    request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
-  return { token, path: `/manage/${token}`, request, post, releases };
+  const post = (path: string, body = '') =>
+    request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  return { token, path: `/manage/${token}`, request, post, releases, changes };
 }
 
 describe('the manage page’s routes', () => {
@@ -158,5 +181,74 @@ describe('the manage page’s routes', () => {
     expect((await withdrawn.post(`${withdrawn.path}/withdraw`)).headers.get('location')).toBe(withdrawn.path);
     expect(withdrawn.releases).toEqual([]);
     expect(registered.releases).toEqual([]);
+  });
+
+  it('asks for another address only when the confirmation could not reach this one, masked', async () => {
+    for (const delivery of ['bounced', 'complained', 'suppressed', 'failed'] as const) {
+      const { request, path } = await given('registered', { delivery });
+      const page = await (await request(path)).text();
+      expect(page, delivery).toContain('We could not reach you at <span class="address">a…@example.com</span>');
+      expect(page).toContain(`<form method="post" action="${path}/email" class="stack">`);
+      expect(page).not.toContain('ada@example.com');
+    }
+    for (const delivery of [undefined, 'sent', 'delayed', 'delivered'] as const) {
+      const { request, path } = await given('registered', { delivery });
+      const page = await (await request(path)).text();
+      expect(page, delivery).not.toContain('We could not reach you');
+      expect(page).not.toContain('name="email"');
+    }
+    // The delivery in words; a closed registration has nothing to fix.
+    const delivered = await given('registered', { delivery: 'delivered' });
+    expect(await (await delivered.request(delivered.path)).text()).toContain(
+      '<dt>Confirmation email</dt><dd>Delivered to your inbox</dd>',
+    );
+    const gone = await given('withdrawn', { delivery: 'bounced' });
+    expect(await (await gone.request(gone.path)).text()).not.toContain('We could not reach you');
+  });
+
+  it('the form posts the new address and goes back to the page with its notice; refusals are said at the field', async () => {
+    const fix = await given('registered', { delivery: 'bounced' });
+    const res = await fix.post(`${fix.path}/email`, 'email=%20Grace%40Example.org%20');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`${fix.path}?done=email-changed`);
+    expect(fix.changes).toMatchObject([{ registrationId: ID, from: 'registered', email: 'Grace@Example.org' }]);
+    // A registered runner's new confirmation and reminders go with the change.
+    expect(fix.changes[0]?.tasks.map((t) => t.kind)).toContain('send-confirmation-email');
+    expect(await (await fix.request(`${fix.path}?done=email-changed`)).text()).toContain(
+      'Your email address is changed. Your confirmation email is on its way to it.',
+    );
+
+    const waiting = await given('waitlisted', { delivery: 'bounced' });
+    expect((await waiting.post(`${waiting.path}/email`, 'email=w%40example.org')).headers.get('location')).toBe(
+      `${waiting.path}?done=email-updated`,
+    );
+    expect(waiting.changes[0]?.tasks).toEqual([]);
+
+    const bad = await given('registered', { delivery: 'bounced' });
+    for (const body of ['email=not-an-address', '', 'email=a%40b', `email=${'a'.repeat(250)}%40example.org`]) {
+      const refused = await bad.post(`${bad.path}/email`, body);
+      expect(refused.headers.get('location'), body).toBe(`${bad.path}?done=email-invalid`);
+    }
+    expect(bad.changes).toEqual([]);
+    const atField = await (await bad.request(`${bad.path}?done=email-invalid`)).text();
+    expect(atField).toContain('aria-invalid="true" aria-describedby="new-email-error"');
+    expect(atField).toContain('<span class="error-message" id="new-email-error">That is not an email address');
+    expect(atField).not.toContain('role="status"');
+
+    for (const [outcome, done] of [
+      ['suppressed', 'email-unreachable'],
+      ['already_registered', 'email-taken'],
+      ['unchanged', undefined],
+    ] as const) {
+      const refused = await given('registered', { delivery: 'bounced', changeOutcome: outcome });
+      expect((await refused.post(`${refused.path}/email`, 'email=b%40example.org')).headers.get('location')).toBe(
+        done ? `${refused.path}?done=${done}` : refused.path,
+      );
+    }
+    const closed = await given('withdrawn', { delivery: 'bounced' });
+    expect((await closed.post(`${closed.path}/email`, 'email=b%40example.org')).headers.get('location')).toBe(
+      `${closed.path}?done=email-closed`,
+    );
+    expect(closed.changes).toEqual([]);
   });
 });

@@ -1,12 +1,15 @@
 // The runner's manage page, the link in every email (`/manage/<token>`): the JSON manage API
-// (routes/manage.ts) as pages and plain form posts, no JavaScript. The actions are the API's own
-// (waitlist/actions.ts). Every post answers 303 back to the page (Post/Redirect/Get) with a notice
-// named from a fixed list (`?done=<code>`); an offer that ran out (the API's 410) or none to take (409)
-// is such a notice too. An unknown or malformed token is the 404 page, after the same lookup as a known
-// one. The token is in the address, so these answers are never stored (no-store), and their Referer
-// never carries the path (`Referrer-Policy: strict-origin`, create-app.ts).
+// (routes/manage.ts) as pages and plain form posts, no JavaScript — another address for one the
+// confirmation could not reach, too. The actions are the API's own (waitlist/actions.ts). Every post
+// answers 303 back to the page (Post/Redirect/Get) with a notice named from a fixed list
+// (`?done=<code>`); an offer that ran out (the API's 410) or none to take (409) is such a notice too.
+// An unknown or malformed token is the 404 page, after the same lookup as a known one. The token is in
+// the address, so these answers are never stored (no-store), and their Referer never carries the path
+// (`Referrer-Policy: strict-origin`, create-app.ts).
 import { type Context, Hono } from 'hono';
+import { validateResendInput } from '../../domain/registration.js';
 import type { Registration } from '../../ports/store.js';
+import { pickFields, readFormBody } from '../body/form-body.js';
 import { limitBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
@@ -21,7 +24,15 @@ import {
   type ManageNotice,
   ManagePage,
 } from '../pages/manage.js';
-import { accept, decline, verify, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
+import {
+  accept,
+  changeEmail,
+  decline,
+  type EmailChangeOutcome,
+  verify,
+  type WaitlistDeps,
+  withdraw,
+} from '../waitlist/actions.js';
 import { runnerByToken } from '../waitlist/runner.js';
 
 /** The manage pages' paths: their answers get the Referrer-Policy that keeps the token in (create-app.ts). */
@@ -55,11 +66,15 @@ export function managePageRoutes(deps: ManagePageRouteDeps) {
   app.get('/manage/:token', async (c) => {
     const runner = await runnerOf(c, deps);
     const done = c.req.query('done');
+    // The confirmation's delivery (the provider's webhooks): the page asks for another address when it
+    // could not reach this one.
+    const found = await c.get('services').store.findRegistration(runner.registration.id);
     return c.html(
       <ManagePage
         site={site}
         race={race}
-        registration={runner.registration}
+        registration={found?.registration ?? runner.registration}
+        email={found?.email}
         path={runner.path}
         notice={isManageNotice(done) ? done : undefined}
         now={new Date()}
@@ -116,6 +131,25 @@ export function managePageRoutes(deps: ManagePageRouteDeps) {
     const result = await decline(c, deps, runner.registration);
     if (result === 'withdrawn') return back(c, runner, was === 'withdrawn' ? undefined : 'declined');
     return back(c, runner, 'not-offered');
+  });
+
+  // Another address: the API's rule and action (routes/manage.ts); each refusal is a notice at the field.
+  // The same address again changes nothing and comes back without one.
+  const emailNotices: Record<EmailChangeOutcome, ManageNotice | undefined> = {
+    changed: 'email-changed',
+    unchanged: undefined,
+    closed: 'email-closed',
+    already_registered: 'email-taken',
+    suppressed: 'email-unreachable',
+  };
+  app.post('/manage/:token/email', ...guard, async (c) => {
+    const runner = await runnerOf(c, deps);
+    const parsed = validateResendInput(race, pickFields(await readFormBody(c), ['email']));
+    if (!parsed.ok) return back(c, runner, 'email-invalid');
+    const { outcome, status } = await changeEmail(c, deps, runner.registration, parsed.value.email);
+    // Only a registered runner's confirmation goes out again; the others' next letters go to the address.
+    if (outcome === 'changed' && status !== 'registered') return back(c, runner, 'email-updated');
+    return back(c, runner, emailNotices[outcome]);
   });
 
   return app;

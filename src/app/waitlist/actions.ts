@@ -1,7 +1,7 @@
 // What a runner (through their manage link) or an admin does to a registration: withdraw, accept or
-// decline an offer. Each is one statement (src/ports/waitlist.ts), guarded by the status the runner was
-// read in: if another request moved the row first, the statement changes nothing and the runner is
-// read again. Emails written by the statement are started after the response (`startTasks`).
+// decline an offer, change distance or address. Each is one statement (src/ports/waitlist.ts,
+// src/ports/store.ts), guarded by the status the runner was read in: if another request moved the row
+// first, the statement changes nothing and the runner is read again. Emails written by the statement are started after the response (`startTasks`).
 import type { Context } from 'hono';
 import { findDistance } from '../../domain/race.js';
 import type { Registration, RegistrationStatus } from '../../ports/store.js';
@@ -174,4 +174,55 @@ export async function changeDistance(
     registration = await reread(c, registration.id);
   }
   throw new Error(`registration ${registration.id} kept changing under a distance change`);
+}
+
+export type EmailChangeOutcome = 'changed' | 'unchanged' | 'closed' | 'suppressed' | 'already_registered';
+
+/** What an address change came to, and the runner's status it was made in. */
+export interface EmailChangeResult {
+  outcome: EmailChangeOutcome;
+  status: RegistrationStatus;
+}
+
+/**
+ * The runner's new address (validated as at sign-up), in one statement that changes it only if it
+ * differs: the same address again writes nothing and sends nothing. A registered runner gets a new
+ * confirmation at it, and their pending reminders are rewritten to it (by key); earlier confirmations
+ * still pending are cancelled. A runner waitlisted, offered or holding a place gets no new email: the
+ * page they are on shows where they stand, and every later letter is addressed from the row (pending
+ * ones are re-addressed in the statement). A withdrawn or expired registration is closed: nothing changes.
+ */
+export async function changeEmail(
+  c: Context,
+  deps: WaitlistDeps,
+  start: Registration,
+  email: string,
+): Promise<EmailChangeResult> {
+  let registration = start;
+  for (let round = 0; round < ROUNDS; round++) {
+    if (GONE.includes(registration.status)) return { outcome: 'closed', status: registration.status };
+    const from = registration.status;
+    const tasks = from === 'registered' ? await registeredTasks(c, deps, { ...registration, email }, 'replace') : [];
+    const outcome = await c.get('services').store.changeEmail({
+      registrationId: registration.id,
+      from,
+      email,
+      tasks,
+      supersededKind: SEND_CONFIRMATION_EMAIL,
+      letterKind: SEND_RUNNER_EMAIL,
+    });
+    if (outcome === 'changed') {
+      // No address in the log: the registration and what was written say enough.
+      deps.logger.info('registration.email_changed', {
+        registrationId: registration.id,
+        status: from,
+        tasks: tasks.length,
+      });
+      startTasks(c, deps, tasks);
+      return { outcome, status: from };
+    }
+    if (outcome !== 'stale') return { outcome, status: from };
+    registration = await reread(c, registration.id);
+  }
+  throw new Error(`registration ${registration.id} kept changing under an address change`);
 }

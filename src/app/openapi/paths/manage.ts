@@ -1,6 +1,6 @@
 // Paths of the manage API: a runner's own registration through the manage link in every email
 // (`<PUBLIC_URL>/manage/<token>`): where they stand, withdraw, take up or decline an offered place,
-// confirm a held place, change distance.
+// confirm a held place, change distance, give another address.
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
 import { json } from '../refs.js';
 import { PUBLIC } from '../security.js';
@@ -111,6 +111,26 @@ export const managePaths = {
       responses: {
         '200': { description: 'Moved (or already there)', headers: NO_STORE, content: json('DistanceChanged') },
         ...actionErrors('unsupported_media_type', 'invalid_json', 'validation_failed', 'distance_refused'),
+      },
+    },
+  },
+  '/api/manage/{token}/email': {
+    post: {
+      tags: ['manage'],
+      operationId: 'changeEmail',
+      summary: 'Give another address (one the confirmation could not reach, or a typo)',
+      description:
+        'The address sign-up accepts, in one statement: changed only if it differs (the same address again answers ' +
+        'the same and sends nothing). A registered runner gets a new confirmation at it and their pending ' +
+        'reminders are rewritten to it; for a runner waiting, offered or holding a place nothing is sent now, and ' +
+        'every later email goes to it. Another registration of the race with the address: 409 ' +
+        '`already_registered`. An address we could not reach before: 422 `address_unreachable`.',
+      security: PUBLIC,
+      parameters: [token],
+      requestBody: { required: true, content: json('EmailChangeInput') },
+      responses: {
+        '200': { description: 'The address is the runner’s', headers: NO_STORE, content: json('EmailChanged') },
+        ...actionErrors('unsupported_media_type', 'invalid_json', 'email_invalid', 'email_refused'),
       },
     },
   },
