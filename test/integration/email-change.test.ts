@@ -164,6 +164,50 @@ describe.each(TARGETS)('an address fix through the manage link (%s)', (name, sta
     await eventually(() => expect(stack.resend.acceptedFor(fresh)).toBe(1));
   });
 
+  it('the confirmation page: a fix for whoever also gives the address signed up with, and only while it asks', async () => {
+    const d = await signUp();
+    await eventually(() => expect(stack.resend.acceptedFor(d.email)).toBe(1));
+    const path = `/registrations/${d.id}`;
+    const form = (body: Record<string, string>) =>
+      fetch(`${stack.target.url}${path}/email`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { origin: PUBLIC_URL, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      });
+    const fresh = uniqueEmail('page');
+    // Delivered (or no word yet): no form, and a post changes nothing.
+    expect(await (await fetch(`${stack.target.url}${path}`)).text()).not.toContain('We could not reach you');
+    const early = await form({ current: d.email, email: fresh });
+    expect(early.headers.get('location')).toBe(path);
+    expect(await emailOf(d.id)).toBe(d.email);
+
+    await bounce(d.id);
+    const asked = await (await fetch(`${stack.target.url}${path}`)).text();
+    expect(asked).toContain('We could not reach you at <span class="address">r…@example.com</span>');
+    expect(asked).toContain('name="current"');
+    expect(asked).not.toContain(d.email);
+    // The id alone is not enough: a wrong address signed up with changes nothing.
+    const wrong = await form({ current: 'someone@example.com', email: fresh });
+    expect(wrong.headers.get('location')).toBe(`${path}?done=email-not-yours`);
+    expect(await emailOf(d.id)).toBe(d.email);
+    const refused = await (await fetch(`${stack.target.url}${path}?done=email-not-yours`)).text();
+    expect(refused).toContain('That is not the address this registration was made with.');
+    expect(await form({ current: d.email, email: 'nope' }).then((r) => r.headers.get('location'))).toBe(
+      `${path}?done=email-invalid`,
+    );
+    const done = await form({ current: ` ${d.email.toUpperCase()} `, email: fresh });
+    expect(done.headers.get('location')).toBe(`${path}?done=email-changed`);
+    expect(await emailOf(d.id)).toBe(fresh);
+    await eventually(() => expect(stack.resend.acceptedFor(fresh)).toBe(1));
+    await confirmationsSettled(d.id);
+    expect(stack.resend.acceptedFor(fresh)).toBe(1);
+    // The new confirmation has no word yet: the page stops asking, and a second post changes nothing.
+    const again = await form({ current: fresh, email: uniqueEmail('again') });
+    expect(again.headers.get('location')).toBe(path);
+    expect(await emailOf(d.id)).toBe(fresh);
+  });
+
   describe('answers match /openapi.json', () => {
     checkAnswersAgainstOpenApi(() => stack.target);
 

@@ -3,9 +3,11 @@
 // your inbox", "Bounced — …") — or, for a sign-up that joined a full distance's waitlist, "You're on
 // the waitlist, number N"; an offered place with its deadline (on the race's clock); a withdrawal or an
 // expired offer. Ids are unguessable; the page shows the runner's name but not their email or address,
-// nor their manage link (that is in their emails: this page only reads).
+// nor their manage link (that is in their emails). The one thing it changes: when the confirmation could
+// not be delivered, the address (AddressFix) — for whoever also knows the address signed up with.
 import { findDistance, type Race } from '../../domain/race.js';
 import type { Registration, RegistrationWithDelivery } from '../../ports/store.js';
+import { AddressFix, asksForAnotherAddress, EMAIL_REFUSALS, type EmailNotice, emailNoticeText } from './address-fix.js';
 import { deliveryWords, formatDeadline, offerHeldFor, providerDeliveryWords } from './format.js';
 import { Layout, type Site } from './layout.js';
 import { RaceFacts } from './race-facts.js';
@@ -79,7 +81,13 @@ function headline(race: Race, registration: Registration, label: string): { titl
   }
 }
 
-export function ConfirmationPage(props: { site: Site; race: Race; found: RegistrationWithDelivery }) {
+export function ConfirmationPage(props: {
+  site: Site;
+  race: Race;
+  found: RegistrationWithDelivery;
+  /** What the address form's post came to (`?done=`). */
+  notice?: EmailNotice;
+}) {
   const { race } = props;
   const { registration, email } = props.found;
   const distance = findDistance(race, registration.distance);
@@ -89,9 +97,18 @@ export function ConfirmationPage(props: { site: Site; race: Race; found: Registr
   const head = headline(race, registration, label);
   // Only a place confirmed has a confirmation email (and a tick).
   const registered = registration.status === 'registered';
+  const fix = asksForAnotherAddress(registration, email) ? email.delivery : undefined;
+  const notice = props.notice ? emailNoticeText(props.notice, race) : undefined;
+  // A refused address is said at its field when the form is there; any other notice at the top.
+  const atField = fix && props.notice && EMAIL_REFUSALS.includes(props.notice) ? notice : undefined;
   return (
     <Layout title={head.title} site={props.site}>
       <article class="card confirmation" aria-labelledby="title">
+        {notice && !atField ? (
+          <div class={`alert ${notice.tone}`} role="status">
+            <p>{notice.text}</p>
+          </div>
+        ) : null}
         {registered ? (
           <div class="tick">
             <TickIcon />
@@ -136,6 +153,15 @@ export function ConfirmationPage(props: { site: Site; race: Race; found: Registr
               ) : null}
             </div>
           </section>
+        ) : null}
+        {fix ? (
+          <AddressFix
+            registration={registration}
+            delivery={fix}
+            action={`${path}/email`}
+            error={atField?.text}
+            askCurrent
+          />
         ) : null}
         <div class="actions">
           <a class="button secondary" href={path}>

@@ -7,6 +7,7 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
 import type { Registration, RegistrationStatus, RegistrationWithDelivery } from '../../ports/store.js';
+import { maskEmail } from './address-fix.js';
 import { ConfirmationPage } from './confirmation.js';
 import {
   confirmationFor,
@@ -15,7 +16,6 @@ import {
   ManageConfirmPage,
   ManagePage,
   manageNoticeText,
-  maskEmail,
 } from './manage.js';
 import { SignUpPage } from './sign-up.js';
 
@@ -290,6 +290,26 @@ describe('the confirmation page, by status', () => {
       expect(text(page)).toContain(line);
       expect(page).not.toContain('ada@example.com');
     }
+  });
+
+  it('registered, bounced: the address masked and the form asking for it and another; a refusal at its field', async () => {
+    const bounced = {
+      registration: registration('registered'),
+      email: { status: 'sent' as const, attempts: 1, sentAt: now, delivery: 'bounced' as const },
+    };
+    const page = await html(ConfirmationPage({ site, race, found: bounced }));
+    await expectValid(page, 'confirmation-bounced');
+    expect(text(page)).toContain('We could not reach you at a…@example.com');
+    expect(page).toContain(`<form method="post" action="/registrations/${bounced.registration.id}/email"`);
+    expect(page).toContain('name="current"');
+    expect(page).not.toContain('ada@example.com');
+    const refused = await html(ConfirmationPage({ site, race, found: bounced, notice: 'email-not-yours' }));
+    await expectValid(refused, 'confirmation-bounced-refused');
+    expect(refused).toContain('aria-invalid="true"');
+    expect(text(refused)).toContain('That is not the address this registration was made with.');
+    // Delivered: nothing to fix.
+    const delivered = { ...bounced, email: { ...bounced.email, delivery: 'delivered' as const } };
+    expect(await html(ConfirmationPage({ site, race, found: delivered }))).not.toContain('<form');
   });
 
   it('waitlisted: "You’re on the waitlist, number N", no confirmation email to wait for', async () => {

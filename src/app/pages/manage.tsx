@@ -7,8 +7,8 @@
 // When the provider could not deliver the confirmation (a bounce, a complaint, a suppression, a failure)
 // the page says so, with the address masked, and asks for another (AddressFix).
 import { findDistance, type Race } from '../../domain/race.js';
-import { type ProviderDeliveryStatus, UNREACHABLE_DELIVERIES } from '../../ports/email-delivery.js';
 import type { Registration, RegistrationStatus, RegistrationWithDelivery } from '../../ports/store.js';
+import { AddressFix, asksForAnotherAddress, EMAIL_NOTICES, EMAIL_REFUSALS, emailNoticeText } from './address-fix.js';
 import { formatDeadline, offerHeldFor, providerDeliveryWords } from './format.js';
 import { Layout, type Site } from './layout.js';
 import { RaceFacts } from './race-facts.js';
@@ -23,17 +23,9 @@ export const MANAGE_NOTICES = [
   'not-offered',
   'verified',
   'hold-expired',
-  'email-changed',
-  'email-updated',
-  'email-invalid',
-  'email-taken',
-  'email-unreachable',
-  'email-closed',
+  ...EMAIL_NOTICES,
 ] as const;
 export type ManageNotice = (typeof MANAGE_NOTICES)[number];
-
-/** The notices that refuse a new address: shown at the address's field when the form is on the page. */
-const EMAIL_REFUSALS: readonly ManageNotice[] = ['email-invalid', 'email-taken', 'email-unreachable'];
 
 export function isManageNotice(code: string | undefined): code is ManageNotice {
   return (MANAGE_NOTICES as readonly (string | undefined)[]).includes(code);
@@ -70,38 +62,9 @@ export function manageNoticeText(
         tone: 'error',
         text: 'Too late: the place was held until a deadline that has passed, and it has been released.',
       };
-    case 'email-changed':
-      return { tone: 'ok', text: 'Your email address is changed. Your confirmation email is on its way to it.' };
-    case 'email-updated':
-      return { tone: 'ok', text: 'Your email address is changed: our next emails go to it.' };
-    case 'email-invalid':
-      return { tone: 'error', text: 'That is not an email address we can use: check it and try again.' };
-    case 'email-taken':
-      return { tone: 'error', text: `That address is already registered for ${race.name}: use another.` };
-    case 'email-unreachable':
-      return { tone: 'error', text: 'We could not reach this address before; use another.' };
-    case 'email-closed':
-      return { tone: 'error', text: 'This registration is closed: its address can no longer change.' };
+    default:
+      return emailNoticeText(notice, race);
   }
-}
-
-/** The deliveries after which the page asks for another address: nothing more reaches this one. */
-const ASK_FOR_ANOTHER: readonly ProviderDeliveryStatus[] = [...UNREACHABLE_DELIVERIES, 'failed'];
-
-/** `a…@example.com`: enough for the runner to recognise their address, not enough to give it away. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  const first = Array.from(email.slice(0, Math.max(at, 0)))[0] ?? '';
-  return `${first}…${at >= 0 ? email.slice(at) : ''}`;
-}
-
-/** Whether the page asks for another address: the confirmation could not reach this one, and the registration is open. */
-function asksForAnotherAddress(
-  registration: Registration,
-  email: RegistrationWithDelivery['email'] | undefined,
-): boolean {
-  if (registration.status === 'withdrawn' || registration.status === 'expired') return false;
-  return email?.delivery !== undefined && ASK_FOR_ANOTHER.includes(email.delivery);
 }
 
 const STATUS_WORDS: Record<RegistrationStatus, { label: string; tone: string }> = {
@@ -284,60 +247,13 @@ function Standing(props: { race: Race; registration: Registration; path: string;
   }
 }
 
-/**
- * "We could not reach you at a…@example.com": the provider's word on the confirmation, and the form
- * for another address (a plain post; a refusal comes back as a notice shown at the field).
- */
-function AddressFix(props: {
-  registration: Registration;
-  delivery: ProviderDeliveryStatus;
-  path: string;
-  error?: string;
-}) {
-  const { registration, error } = props;
-  return (
-    <section class="status" aria-labelledby="address-title">
-      <div>
-        <h2 id="address-title">
-          We could not reach you at <span class="address">{maskEmail(registration.email)}</span>
-        </h2>
-        <p class="muted">
-          {providerDeliveryWords(props.delivery)}. Enter another address: we send your confirmation there, and our
-          emails from now on.
-        </p>
-        <form method="post" action={`${props.path}/email`} class="stack">
-          <div class="field">
-            <label for="new-email">Your email address</label>
-            <input
-              type="email"
-              id="new-email"
-              name="email"
-              autocomplete="email"
-              required
-              maxlength={254}
-              {...(error ? { 'aria-invalid': 'true', 'aria-describedby': 'new-email-error' } : {})}
-            />
-            {error ? (
-              <span class="error-message" id="new-email-error">
-                {error}
-              </span>
-            ) : null}
-          </div>
-          <button type="submit" class="button">
-            Use this address
-          </button>
-        </form>
-      </div>
-    </section>
-  );
-}
-
 export function ManagePage(props: ManagePageProps) {
   const { race, registration, email } = props;
   const notice = props.notice ? manageNoticeText(props.notice, race) : undefined;
   const fix = asksForAnotherAddress(registration, email) ? email?.delivery : undefined;
   // A refused address is said at its field when the form is there; any other notice at the top.
-  const atField = fix && props.notice && EMAIL_REFUSALS.includes(props.notice) ? notice : undefined;
+  const atField =
+    fix && props.notice && (EMAIL_REFUSALS as readonly string[]).includes(props.notice) ? notice : undefined;
   return (
     <Layout title="Your registration" site={props.site}>
       <article class="card confirmation" aria-labelledby="title">
@@ -347,7 +263,9 @@ export function ManagePage(props: ManagePageProps) {
           </div>
         ) : null}
         <Standing race={race} registration={registration} path={props.path} now={props.now} />
-        {fix ? <AddressFix registration={registration} delivery={fix} path={props.path} error={atField?.text} /> : null}
+        {fix ? (
+          <AddressFix registration={registration} delivery={fix} action={`${props.path}/email`} error={atField?.text} />
+        ) : null}
         <Details race={race} registration={registration} email={email} />
         <p class="muted small">
           This page is yours: its address is the link in your emails. Anyone with the link can change your registration,

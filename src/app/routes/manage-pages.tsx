@@ -15,6 +15,7 @@ import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit/index.js';
 import { noStore } from '../middleware/no-store/index.js';
+import { emailChangeNotice } from '../pages/address-fix.js';
 import type { Site } from '../pages/layout.js';
 import {
   confirmationFor,
@@ -24,15 +25,7 @@ import {
   type ManageNotice,
   ManagePage,
 } from '../pages/manage.js';
-import {
-  accept,
-  changeEmail,
-  decline,
-  type EmailChangeOutcome,
-  verify,
-  type WaitlistDeps,
-  withdraw,
-} from '../waitlist/actions.js';
+import { accept, changeEmail, decline, verify, type WaitlistDeps, withdraw } from '../waitlist/actions.js';
 import { runnerByToken } from '../waitlist/runner.js';
 
 /** The manage pages' paths: their answers get the Referrer-Policy that keeps the token in (create-app.ts). */
@@ -134,22 +127,12 @@ export function managePageRoutes(deps: ManagePageRouteDeps) {
   });
 
   // Another address: the API's rule and action (routes/manage.ts); each refusal is a notice at the field.
-  // The same address again changes nothing and comes back without one.
-  const emailNotices: Record<EmailChangeOutcome, ManageNotice | undefined> = {
-    changed: 'email-changed',
-    unchanged: undefined,
-    closed: 'email-closed',
-    already_registered: 'email-taken',
-    suppressed: 'email-unreachable',
-  };
   app.post('/manage/:token/email', ...guard, async (c) => {
     const runner = await runnerOf(c, deps);
     const parsed = validateResendInput(race, pickFields(await readFormBody(c), ['email']));
     if (!parsed.ok) return back(c, runner, 'email-invalid');
     const { outcome, status } = await changeEmail(c, deps, runner.registration, parsed.value.email);
-    // Only a registered runner's confirmation goes out again; the others' next letters go to the address.
-    if (outcome === 'changed' && status !== 'registered') return back(c, runner, 'email-updated');
-    return back(c, runner, emailNotices[outcome]);
+    return back(c, runner, emailChangeNotice(outcome, status));
   });
 
   return app;

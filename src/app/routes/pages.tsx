@@ -3,17 +3,20 @@
 // confirmation again" (POST and GET /resend-confirmation). The form post goes through the same
 // validation and the same outbox path as POST /api/registrations (signUp in sign-up/register.ts); only
 // the body format differs. Form posts answer 303 (Post/Redirect/Get), a refused one back to the page
-// that shows why.
+// that shows why. When the confirmation could not be delivered, the confirmation page takes another
+// address (POST /registrations/:id/email) from whoever also gives the address signed up with: the id
+// alone only reads.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { findDistance } from '../../domain/race.js';
-import { validateRegistration } from '../../domain/registration.js';
+import { normalizeEmail, validateRegistration, validateResendInput } from '../../domain/registration.js';
 import { pickFields, readFormBody } from '../body/form-body.js';
 import { limitBody } from '../body/json-body.js';
 import type { AppDeps } from '../deps.js';
 import { apiErrors } from '../errors.js';
 import { clientLimit } from '../middleware/client-limit/index.js';
 import { noStore } from '../middleware/no-store/index.js';
+import { asksForAnotherAddress, type EmailNotice, emailChangeNotice, isEmailNotice } from '../pages/address-fix.js';
 import { ConfirmationPage } from '../pages/confirmation.js';
 import type { Site } from '../pages/layout.js';
 import { ResendConfirmationPage } from '../pages/resend-confirmation.js';
@@ -27,10 +30,13 @@ import {
 } from '../sign-up/form-flash.js';
 import { type SignUpDeps, signUp } from '../sign-up/register.js';
 import { RESEND_WINDOW_MS, resendConfirmation, validResendEmail } from '../sign-up/resend-confirmation.js';
+import { changeEmail, type WaitlistDeps } from '../waitlist/actions.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type PageRouteDeps = SignUpDeps & Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'isHttps'> & { site: Site };
+export type PageRouteDeps = SignUpDeps &
+  WaitlistDeps &
+  Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'isHttps'> & { site: Site };
 
 export function pageRoutes(deps: PageRouteDeps) {
   const app = new Hono();
@@ -121,8 +127,37 @@ export function pageRoutes(deps: PageRouteDeps) {
     if (!UUID.test(id)) throw apiErrors.notFound('registration');
     const found = await c.get('services').store.findRegistration(id.toLowerCase());
     if (!found) throw apiErrors.notFound('registration');
-    return c.html(<ConfirmationPage site={site} race={deps.race} found={found} />);
+    const done = c.req.query('done');
+    return c.html(
+      <ConfirmationPage site={site} race={deps.race} found={found} notice={isEmailNotice(done) ? done : undefined} />,
+    );
   });
+
+  // Another address for one the confirmation could not reach: only while the page asks for it, and only
+  // for whoever knows the address signed up with (the page masks it; the id alone only reads). The
+  // manage page's action (waitlist/actions.ts), its notices, back to the page (303).
+  app.post(
+    '/registrations/:id/email',
+    noStore,
+    clientLimit(deps.clientLimiter, deps.clientKey),
+    limitBody,
+    async (c) => {
+      const id = c.req.param('id');
+      if (!UUID.test(id)) throw apiErrors.notFound('registration');
+      const found = await c.get('services').store.findRegistration(id.toLowerCase());
+      if (!found) throw apiErrors.notFound('registration');
+      const { registration } = found;
+      const back = (done?: EmailNotice) =>
+        c.redirect(`/registrations/${registration.id}${done ? `?done=${done}` : ''}`, 303);
+      if (!asksForAnotherAddress(registration, found.email)) return back();
+      const form = pickFields(await readFormBody(c), ['current', 'email']);
+      if (normalizeEmail(form.current ?? '') !== normalizeEmail(registration.email)) return back('email-not-yours');
+      const parsed = validateResendInput(deps.race, { email: form.email });
+      if (!parsed.ok) return back('email-invalid');
+      const { outcome, status } = await changeEmail(c, deps, registration, parsed.value.email);
+      return back(emailChangeNotice(outcome, status));
+    },
+  );
 
   return app;
 }
