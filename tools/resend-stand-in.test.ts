@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhook, webhookKeys } from '../src/app/webhooks/verify-signature.js';
 import { type ResendStandIn, startResendStandIn, type WebhookEvent } from './resend-stand-in.js';
+import { seededRandom } from './seeded-random.js';
 import { newWebhookSecret } from './webhook-signer.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -645,17 +646,6 @@ async function startReceiver(secret: string) {
   };
 }
 
-/** A seeded generator (mulberry32), so a shuffle is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const typesOf = (events: WebhookEvent[]) => events.map((e) => e.type);
 
 describe('webhooks', () => {
@@ -801,7 +791,7 @@ describe('webhooks', () => {
   it('shuffle delivers every event once in another order, the same for the same seed', async () => {
     for (let i = 0; i < 10; i++) await sendOk(email({ to: `r${i}@example.com` }));
     const produced = standIn.webhookEvents().map((e) => e.svixId);
-    await standIn.flushWebhooks({ shuffle: true, random: seeded(7), concurrency: 1 });
+    await standIn.flushWebhooks({ shuffle: true, random: seededRandom(7), concurrency: 1 });
     const delivered = receiver.deliveries.map((d) => d.id);
     expect(delivered).not.toEqual(produced);
     expect([...delivered].sort()).toEqual([...produced].sort());
@@ -811,7 +801,7 @@ describe('webhooks', () => {
     receiver.deliveries.length = 0;
     for (let i = 0; i < 10; i++) await sendOk(email({ to: `r${i}@example.com` }));
     const again = standIn.webhookEvents().map((e) => e.svixId);
-    await standIn.flushWebhooks({ shuffle: true, random: seeded(7) });
+    await standIn.flushWebhooks({ shuffle: true, random: seededRandom(7) });
     const positions = (ids: string[], order: string[]) => order.map((id) => ids.indexOf(id));
     expect(
       positions(

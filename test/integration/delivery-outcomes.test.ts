@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RACE, type Race } from '../../src/domain/race.js';
 import { SEND_CONFIRMATION_EMAIL } from '../../src/tasks/kinds/send-confirmation-email.js';
 import { SEND_REMINDER_EMAIL } from '../../src/tasks/kinds/send-reminder-email.js';
+import { seededRandom } from '../../tools/seeded-random.js';
 import { newWebhookSecret, webhookHeaders } from '../../tools/webhook-signer.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
@@ -20,18 +21,6 @@ import { TARGETS, type Target } from '../support/targets.js';
 
 const PATH = '/api/webhooks/resend';
 const SECRET = newWebhookSecret();
-
-/** A seeded random in [0, 1) (mulberry32): the same shuffle on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];
@@ -136,7 +125,7 @@ describe.each(TARGETS)('delivery outcomes from webhooks on %s', (_name, startTar
   }
 
   it('1,000 events, a fifth redelivered, shuffled and at once: each delivery right, each effect once', async () => {
-    const random = seeded(23);
+    const random = seededRandom(23);
     const emails = await sentConfirmations(250);
     const plan = emails.map((email, i) => ({ email, scenario: SCENARIOS[i % SCENARIOS.length]! }));
     const events = plan.flatMap(({ email, scenario }) => scenario.events.map((type) => eventsOf(type, email)));
@@ -204,7 +193,7 @@ describe.each(TARGETS)('the whole loop with the stand-in playing Resend on %s', 
       ids.push(((await answer.json()) as { id: string }).id);
     }
     await resend.waitForAccepted(runners.length, 30_000);
-    await resend.flushWebhooks({ shuffle: true, redeliverFraction: 0.2, random: seeded(7) });
+    await resend.flushWebhooks({ shuffle: true, redeliverFraction: 0.2, random: seededRandom(7) });
     expect(resend.webhookDeliveries().failed).toBe(0);
 
     const expected = (email: string) =>

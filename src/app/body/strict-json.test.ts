@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../tools/seeded-random.js';
 import { findDuplicateKey } from './strict-json.js';
 
 /** Every case is valid JSON: the function's precondition, checked here so a typo cannot hide. */
@@ -120,7 +121,7 @@ describe('findDuplicateKey', () => {
 
   describe('agrees with a straightforward recursive reference on random documents', () => {
     it('10,000 random documents', () => {
-      const random = seeded(20260702);
+      const random = seededRandom(20260702);
       let withDuplicates = 0;
       for (let n = 0; n < 10_000; n += 1) {
         const text = randomJson(random, 0);
@@ -137,18 +138,6 @@ describe('findDuplicateKey', () => {
 });
 
 // ---------------------------------------------------------------- reference and generator
-
-/** Mulberry32: a small deterministic generator, so a failure replays. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Spellings of a few keys, several of them the same key once decoded.
 const KEY_SPELLINGS = ['a', '\\u0061', 'b', '\\u0062', 'a\\"', 'a\\u0022', '\\\\', '\\u005C', '', 'é', '\\u00e9', 'ab'];
