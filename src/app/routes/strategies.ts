@@ -22,7 +22,9 @@ import {
 export const THANKS = 'Thanks for registering for our Marathon';
 
 export type StrategyRouteDeps = SignUpDeps &
-  Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'sendTimeoutMs' | 'emailWorker'>;
+  Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'sendTimeoutMs' | 'emailWorker' | 'registrationWorkflow'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function strategyRoutes(deps: StrategyRouteDeps) {
   const app = new Hono();
@@ -121,6 +123,33 @@ export function strategyRoutes(deps: StrategyRouteDeps) {
       throw apiErrors.emailFailed();
     }
     return c.text(THANKS, 202);
+  });
+
+  // Validate, then create a Workflow instance (its id the registration's) and answer 202 with the id:
+  // the instance stores the registration and sends its email, each step checkpointed and retried by
+  // the platform. Nothing is stored before the answer, so a duplicate or a full distance is not an
+  // answer but the instance's failure, read from GET …/:id.
+  app.post('/api/marathon-workflow', ...guard, async (c) => {
+    const workflow = deps.registrationWorkflow;
+    if (!workflow) throw apiErrors.strategyUnavailable('REGISTRATION_WORKFLOW');
+    const prepared = await readPrepared(c, 'workflow');
+    try {
+      await workflow.start(prepared);
+    } catch (error) {
+      // Nothing was created or stored: the runner may simply try again.
+      logFailure('workflow', 'create')(error);
+      throw apiErrors.unavailable();
+    }
+    return c.json({ id: prepared.registration.id }, 202);
+  });
+
+  app.get('/api/marathon-workflow/:id', async (c) => {
+    const workflow = deps.registrationWorkflow;
+    if (!workflow) throw apiErrors.strategyUnavailable('REGISTRATION_WORKFLOW');
+    const id = c.req.param('id');
+    const found = UUID.test(id) ? await workflow.status(id) : null;
+    if (!found) throw apiErrors.notFound('workflow instance');
+    return c.json({ id, ...found });
   });
 
   // The durable one, with the seed's plain-text answer.
