@@ -4,11 +4,12 @@
 // fails, or accepts an email and drops the connection before answering — each runner gets exactly one
 // email and one registration row; a duplicate or a refused email ends its instance, visible through
 // GET /api/marathon-workflow/:id. On Node there is no Workflow: 501.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tools/postgres.js';
 import { type ResendStandIn, startResendStandIn } from '../../tools/resend-stand-in.js';
 import { runner } from '../support/fixtures.js';
 import { eventually, post } from '../support/http.js';
+import { checkAnswersAgainstOpenApi } from '../support/openapi-contract.js';
 import { startNodeTarget, startWorkerdTarget, type Target } from '../support/targets.js';
 
 // Retries within a second or two (the steps' delay is TASK_RETRY_BASE_MS, doubling).
@@ -31,7 +32,7 @@ describe('workflow strategy (workerd, two Workers and a Workflow)', () => {
   let resend: ResendStandIn;
   let target: Target;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase('fl_workflow');
     resend = await startResendStandIn();
     target = await startWorkerdTarget({
@@ -40,11 +41,15 @@ describe('workflow strategy (workerd, two Workers and a Workflow)', () => {
       emailWorker: {},
     });
   });
-  afterEach(async () => {
+  // Every test waits for its instances to end: the next one starts with a quiet provider.
+  beforeEach(() => resend.reset());
+  afterAll(async () => {
     await target?.stop();
     await resend?.close();
     await db?.drop();
   });
+  // Every answer of these tests (202, the statuses, 404, 422) as /openapi.json documents it.
+  checkAnswersAgainstOpenApi(() => target);
 
   async function register(body: Record<string, unknown>): Promise<string> {
     const res = await post(target, ROUTE, body);
@@ -140,14 +145,15 @@ describe('workflow strategy on Node', () => {
   let db: TestDatabase;
   let target: Target;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase('fl_workflow_node');
     target = await startNodeTarget({ databaseUrl: db.url });
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await target?.stop();
     await db?.drop();
   });
+  checkAnswersAgainstOpenApi(() => target);
 
   it('has no Workflow: both routes answer 501 strategy_unavailable, nothing is stored', async () => {
     const body = runner();

@@ -49,34 +49,129 @@ const SEED_ROUTES = [
   ],
 ] as const;
 
-export const strategyPaths = Object.fromEntries(
-  SEED_ROUTES.map(([path, operationId, name, status, description]) => [
-    path,
-    {
-      post: {
-        tags: ['strategies'],
-        operationId,
-        summary: `Register (${name} strategy)`,
-        description:
-          `${description} Kept to compare strategies; see the README. Exists only when \`STRATEGY_ROUTES\` ` +
-          'is on (off by default in production, where this path answers 404).',
-        security: PUBLIC,
-        requestBody: registrationBody,
-        responses: {
-          [status]: {
-            description: 'Registered',
-            content: {
-              'text/plain': { schema: { type: 'string', const: 'Thanks for registering for our Marathon' } },
+const SWITCHED_OFF =
+  'Kept to compare strategies; see the README. Exists only when `STRATEGY_ROUTES` is on (off by default in ' +
+  'production, where this path answers 404).';
+
+/** The workflow strategy (Workers only): the instance's id, then its status. */
+const workflowPaths = {
+  '/api/marathon-workflow': {
+    post: {
+      tags: ['strategies'],
+      operationId: 'registerWorkflow',
+      summary: 'Register (workflow strategy)',
+      description:
+        'Validates, then creates a Cloudflare Workflow instance (`REGISTRATION_WORKFLOW`, Workers only) whose id ' +
+        'is the new registration’s, and answers with it: the instance stores the registration, then sends its ' +
+        'email, each a retried step. Nothing is stored yet: a duplicate email or a full distance ends the ' +
+        'instance, read from `GET /api/marathon-workflow/{id}`. 503 `unavailable`: the Workflow refused the ' +
+        `instance (nothing was created). ${SWITCHED_OFF}`,
+      security: PUBLIC,
+      requestBody: registrationBody,
+      responses: {
+        '202': {
+          description: 'The instance was created: it will store the registration and send its email',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['id'],
+                additionalProperties: false,
+                properties: {
+                  id: { type: 'string', format: 'uuid', description: 'The instance’s and the registration’s id' },
+                },
+              },
             },
           },
-          ...errors([
-            ...SIGN_UP_ERRORS,
-            'not_enabled',
-            ...(name === 'sequential' || name === 'queue' ? (['email_failed'] as const) : []),
-            ...(name === 'service-binding' || name === 'queue' ? (['strategy_unavailable'] as const) : []),
-          ]),
         },
+        ...errors([...SIGN_UP_ERRORS.filter((name) => name !== 'conflict'), 'not_enabled', 'strategy_unavailable']),
       },
     },
-  ]),
-);
+  },
+  '/api/marathon-workflow/{id}': {
+    get: {
+      tags: ['strategies'],
+      operationId: 'workflowStatus',
+      summary: 'A workflow-strategy instance’s status',
+      description:
+        'The status `instance.status()` reports: `complete` once the email was accepted; `errored` with the ' +
+        'error when the email is already registered (`already_registered`), the distance is full ' +
+        '(`distance_full`), the provider refused the email for good, or the retries ran out. ' +
+        SWITCHED_OFF,
+      security: PUBLIC,
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The id POST answered' },
+      ],
+      responses: {
+        '200': {
+          description: 'The instance’s status',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['id', 'status'],
+                additionalProperties: false,
+                properties: {
+                  id: { type: 'string', format: 'uuid' },
+                  status: {
+                    enum: [
+                      'queued',
+                      'running',
+                      'paused',
+                      'errored',
+                      'terminated',
+                      'complete',
+                      'waiting',
+                      'waitingForPause',
+                      'unknown',
+                    ],
+                  },
+                  error: {
+                    type: 'object',
+                    required: ['name', 'message'],
+                    additionalProperties: false,
+                    properties: { name: { type: 'string' }, message: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        ...errors(['unknown_instance', 'internal', 'strategy_unavailable']),
+      },
+    },
+  },
+};
+
+export const strategyPaths = {
+  ...Object.fromEntries(
+    SEED_ROUTES.map(([path, operationId, name, status, description]) => [
+      path,
+      {
+        post: {
+          tags: ['strategies'],
+          operationId,
+          summary: `Register (${name} strategy)`,
+          description: `${description} ${SWITCHED_OFF}`,
+          security: PUBLIC,
+          requestBody: registrationBody,
+          responses: {
+            [status]: {
+              description: 'Registered',
+              content: {
+                'text/plain': { schema: { type: 'string', const: 'Thanks for registering for our Marathon' } },
+              },
+            },
+            ...errors([
+              ...SIGN_UP_ERRORS,
+              'not_enabled',
+              ...(name === 'sequential' || name === 'queue' ? (['email_failed'] as const) : []),
+              ...(name === 'service-binding' || name === 'queue' ? (['strategy_unavailable'] as const) : []),
+            ]),
+          },
+        },
+      },
+    ]),
+  ),
+  ...workflowPaths,
+};
