@@ -61,16 +61,14 @@ const workflowPaths = {
       operationId: 'registerWorkflow',
       summary: 'Register (workflow strategy)',
       description:
-        'Validates, then creates a Cloudflare Workflow instance (`REGISTRATION_WORKFLOW`, Workers only) whose id ' +
-        'is the new registration’s, and answers with it: the instance stores the registration, then sends its ' +
-        'email, each a retried step. Nothing is stored yet: a duplicate email or a full distance ends the ' +
-        'instance, read from `GET /api/marathon-workflow/{id}`. 503 `unavailable`: the Workflow refused the ' +
-        `instance (nothing was created). ${SWITCHED_OFF}`,
+        'Creates a Workflow instance (`REGISTRATION_WORKFLOW`, Workers only), its id the new registration’s: it ' +
+        'stores the registration, then sends the email, each a retried step. A duplicate or a full distance ends ' +
+        `the instance (see GET). 503: the instance could not be created. ${SWITCHED_OFF}`,
       security: PUBLIC,
       requestBody: registrationBody,
       responses: {
         '202': {
-          description: 'The instance was created: it will store the registration and send its email',
+          description: 'The instance was created',
           content: {
             'application/json': {
               schema: {
@@ -78,7 +76,7 @@ const workflowPaths = {
                 required: ['id'],
                 additionalProperties: false,
                 properties: {
-                  id: { type: 'string', format: 'uuid', description: 'The instance’s and the registration’s id' },
+                  id: { type: 'string', format: 'uuid' },
                 },
               },
             },
@@ -94,10 +92,8 @@ const workflowPaths = {
       operationId: 'workflowStatus',
       summary: 'A workflow-strategy instance’s status',
       description:
-        'The status `instance.status()` reports: `complete` once the email was accepted; `errored` with the ' +
-        'error when the email is already registered (`already_registered`), the distance is full ' +
-        '(`distance_full`), the provider refused the email for good, or the retries ran out. ' +
-        SWITCHED_OFF,
+        '`instance.status()`: `complete` once the email was accepted; `errored`, with the error, for a duplicate ' +
+        `(\`already_registered\`), a full distance (\`distance_full\`) or an email refused for good. ${SWITCHED_OFF}`,
       security: PUBLIC,
       parameters: [
         { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The id POST answered' },
