@@ -14,29 +14,11 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloud
 import { NonRetryableError } from 'cloudflare:workflows';
 import type { ExecutionContext } from 'hono';
 import { createJsonLogger } from '../../../ports/logger.js';
-import { MailError } from '../../../ports/mailer.js';
 import type { RegistrationWorkflowParams } from '../../../ports/registration-workflow.js';
-import type { NewRegistration, Store } from '../../../ports/store.js';
 import { type Invocation, isolateFor, type WorkerBindings, withInvocation } from '../service.js';
+import { isFinal, storeOnce } from './workflow-steps.js';
 
 const logger = createJsonLogger();
-
-/** Stores the registration once: a second run of the step finds its own row and reports it stored. */
-async function storeOnce(
-  store: Pick<Store, 'insertRegistration' | 'findRegistration'>,
-  registration: NewRegistration,
-): Promise<'stored' | 'already_registered' | 'distance_full'> {
-  const outcome = await store.insertRegistration(registration);
-  if (outcome === 'stored') return outcome;
-  if (await store.findRegistration(registration.id)) return 'stored';
-  // insertRegistration never waitlists (only the outbox joins a waitlist): a full distance is full.
-  return outcome === 'already_registered' ? outcome : 'distance_full';
-}
-
-/** A failure retrying cannot mend: the provider refused this email, or refuses the whole account. */
-function isFinal(error: unknown): error is MailError {
-  return error instanceof MailError && error.kind !== 'retryable';
-}
 
 export class RegistrationWorkflow extends WorkflowEntrypoint<WorkerBindings, RegistrationWorkflowParams> {
   override async run(event: Readonly<WorkflowEvent<RegistrationWorkflowParams>>, step: WorkflowStep) {
