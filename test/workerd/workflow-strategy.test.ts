@@ -141,6 +141,47 @@ describe('workflow strategy (workerd, two Workers and a Workflow)', () => {
   }, 60_000);
 });
 
+describe('workflow strategy (workerd): retries that run out', () => {
+  let db: TestDatabase;
+  let resend: ResendStandIn;
+  let target: Target;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('fl_workflow_retries');
+    resend = await startResendStandIn();
+    // Three attempts: retried after 100 and 200 ms, then the instance fails.
+    target = await startWorkerdTarget({
+      databaseUrl: db.url,
+      env: { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url, ...QUICK, TASK_MAX_ATTEMPTS: '3' },
+      emailWorker: {},
+    });
+  });
+  afterAll(async () => {
+    await target?.stop();
+    await resend?.close();
+    await db?.drop();
+  });
+
+  it('a provider down for every attempt: the instance errored after TASK_MAX_ATTEMPTS sends, its error without the provider’s words', async () => {
+    resend.setFaults({ error500: 1 });
+    const body = runner();
+    const res = await post(target, ROUTE, body);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    let last: InstanceStatus | undefined;
+    await eventually(async () => {
+      last = (await (await fetch(`${target.url}${ROUTE}/${id}`)).json()) as InstanceStatus;
+      expect(last.status).toBe('errored');
+    }, 30_000);
+    // The step's error as the Worker rethrew it: the MailError's name and code.
+    expect(last?.error?.message).toMatch(/^MailError: /);
+    expect(resend.requestCount()).toBe(3);
+    expect(resend.acceptedFor(body.email)).toBe(0);
+    const rows = await db.query('SELECT id FROM registrations WHERE id = $1', [id]);
+    expect(rows).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('workflow strategy on Node', () => {
   let db: TestDatabase;
   let target: Target;

@@ -13,6 +13,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers';
 import { NonRetryableError } from 'cloudflare:workflows';
 import type { ExecutionContext } from 'hono';
+import { describeError } from '../../../ports/errors.js';
 import { createJsonLogger } from '../../../ports/logger.js';
 import type { RegistrationWorkflowParams } from '../../../ports/registration-workflow.js';
 import { type Invocation, isolateFor, type WorkerBindings, withInvocation } from '../service.js';
@@ -30,11 +31,21 @@ export class RegistrationWorkflow extends WorkflowEntrypoint<WorkerBindings, Reg
       backoff: 'exponential' as const,
     };
     // Each step is an invocation of its own: its database is opened for the step and closed after it.
-    const inStep = <T>(work: (invocation: Invocation) => Promise<T>) =>
-      withInvocation(this.env, this.ctx as unknown as ExecutionContext, logger, work);
+    const inStep = async <T>(name: string, work: (invocation: Invocation) => Promise<T>): Promise<T> => {
+      try {
+        return await withInvocation(this.env, this.ctx as unknown as ExecutionContext, logger, work);
+      } catch (error) {
+        if (error instanceof NonRetryableError) throw error;
+        // The platform keeps a failed attempt's error, and the status route shows the last one: its
+        // name and code only, never a driver's message (it can carry SQL and the runner's data).
+        const described = describeError(error);
+        logger.warn('workflow.step_failed', { registrationId: registration.id, step: name, error: described });
+        throw new Error(described);
+      }
+    };
 
     await step.do('store', { retries }, () =>
-      inStep(async (invocation) => {
+      inStep('store', async (invocation) => {
         const outcome = await storeOnce(invocation.services.store, registration);
         if (outcome === 'stored') return outcome;
         logger.warn('workflow.refused', { registrationId: registration.id, outcome });
@@ -42,7 +53,7 @@ export class RegistrationWorkflow extends WorkflowEntrypoint<WorkerBindings, Reg
       }),
     );
     const sent = await step.do('send', { retries }, () =>
-      inStep(async (invocation) => {
+      inStep('send', async (invocation) => {
         try {
           return await invocation.services.mailer.send(email, {
             idempotencyKey: registration.id,
