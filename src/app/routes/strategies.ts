@@ -1,6 +1,7 @@
 // The strategies, kept side by side so they can be run, traced and compared (docs/design.md:
 // Strategies). The four seed strategies are the non-durable ways the project started from.
-// Only `outbox` is durable; the weaknesses of the others are documented in docs/strategies.md, not hidden.
+// Only `outbox` is durable in our database (queue and workflow are, once Cloudflare has the message or
+// the instance); the weaknesses of the others are documented in docs/strategies.md, not hidden.
 import { type Context, Hono } from 'hono';
 import { emailMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
@@ -136,7 +137,8 @@ export function strategyRoutes(deps: StrategyRouteDeps) {
     try {
       await workflow.start(prepared);
     } catch (error) {
-      // Nothing was created or stored: the runner may simply try again.
+      // Not created, or its outcome unknown: nothing is stored yet, so the runner may try again (should
+      // both instances run, the second finds the email registered and sends nothing).
       logFailure('workflow', 'create')(error);
       throw apiErrors.unavailable();
     }
