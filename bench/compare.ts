@@ -14,8 +14,10 @@
 //    for both. There the outbox delivers through the queue, as deployed (the consumer waits up to
 //    max_batch_timeout, 1 s, for a batch to fill). The Cron sweeper is not run: retries go through
 //    the queue.
-//    A strategy whose route answers 501 `strategy_unavailable` (service-binding and queue need the
-//    email Worker's bindings: on Node) is shown as n/a, not measured.
+//    The workflow strategy's instances run in the email Worker (its Workflow, REGISTRATION_WORKFLOW),
+//    their steps retried after TASK_RETRY_BASE_MS, doubling.
+//    A strategy whose route answers 501 `strategy_unavailable` (service-binding, queue and workflow need
+//    the email Worker's bindings: on Node) is shown as n/a, not measured.
 // 2. Per pass (failure rate 0 and then 0.2, or only `--failure-rate` when given; failures are HTTP 500s
 //    from the stand-in), each strategy in turn: `--warmup` registrations (default: as many as `--runs`,
 //    not counted) so connection pools fit its load, then `--runs` registrations at `--concurrency`, then a settle
@@ -350,6 +352,9 @@ function expectations(passes: Pass[], runtime: Runtime): Expectation[] {
   // Once enqueued, Queues retries the email; its registration id is the Idempotency-Key.
   each('queue', 'loses nothing', (s) => s.lost, none);
   each('queue', 'doubles nothing', (s) => s.doubled, none);
+  // The Workflow retries its steps; the store step finds its own row, the send step reuses its key.
+  each('workflow', 'loses nothing', (s) => s.lost, none);
+  each('workflow', 'doubles nothing', (s) => s.doubled, none);
   for (const pass of passes) {
     if (pass.failureRate === 0) {
       // On Workers the runtime may cancel fire-and-forget's send after the answer: its losses at 0 %
@@ -448,7 +453,9 @@ function markdown(results: CompareResults): string {
     ? `Service: the API Worker and the email Worker (bundles from \`wrangler deploy --dry-run\`) in one Miniflare, ${results.service}; ` +
       'the API Worker reaches PostgreSQL 15 on loopback through the local Hyperdrive binding and calls the email Worker over the Service Binding EMAIL ' +
       '(service-binding) and the queue EMAIL_QUEUE (queue, and the outbox: its tasks are announced to the queue and sent by the consumer, ' +
-      'max_batch_size 100, max_batch_timeout 1 s, max_retries 10, as in wrangler.email.jsonc; the Cron sweeper is not run, retries go through the queue). '
+      'max_batch_size 100, max_batch_timeout 1 s, max_retries 10, as in wrangler.email.jsonc; the Cron sweeper is not run, retries go through the queue), ' +
+      "and creates the workflow strategy's instances through REGISTRATION_WORKFLOW (the Workflow in the email Worker: a store step, then a send step, " +
+      'each retried after TASK_RETRY_BASE_MS, doubling, up to TASK_MAX_ATTEMPTS attempts). '
     : 'Service: the Node service, PostgreSQL 15 on loopback. ';
   const out = [
     `# Strategies compared${workerd ? ' in workerd' : ''}: response time and what reaches the runner`,
@@ -492,7 +499,7 @@ function markdown(results: CompareResults): string {
     "- **answered, not stored**: answered 2xx, but no registration row after the settle window (parallel's weakness; with unique emails and the database up it does not happen here).",
     '- **sends**: POST /emails the service made for these runners, retries included (recorded by a pass-through in front of the stand-in). **Cut off**: the service hung up before the provider answered (the pass-through then drops its upstream request, but a request the stand-in has received in full is still carried out, as an HTTP server does: its email is accepted unless that send was drawn to fail).',
     '- "Loses emails at 20 % failures" is a matter of chance: with 50 runs a strategy that drops every failed send loses none with probability 0.8^50 ≈ 0.0014 %; with 10 runs, 11 %.',
-    "- **n/a**: the route answered 501 `strategy_unavailable`: service-binding and queue need the email Worker's bindings, which only the Workers have (`npm run compare -- --runtime workerd`).",
+    "- **n/a**: the route answered 501 `strategy_unavailable`: service-binding, queue and workflow need the email Worker's bindings, which only the Workers have (`npm run compare -- --runtime workerd`).",
     "- Every runner has a unique email. The waterfall shows the run whose response time is closest to the pass's p50; its lower lane the same among the runs whose first send failed and that had the fewest failed sends.",
     '',
   );

@@ -42,7 +42,15 @@ import { noopTracer } from './tracing/tracer.js';
 export interface ServiceOptions
   extends Pick<
     AppDeps,
-    'race' | 'logger' | 'clientLimiter' | 'adminAuthLimiter' | 'clientKey' | 'isHttps' | 'emailQueue' | 'emailWorker'
+    | 'race'
+    | 'logger'
+    | 'clientLimiter'
+    | 'adminAuthLimiter'
+    | 'clientKey'
+    | 'isHttps'
+    | 'emailQueue'
+    | 'emailWorker'
+    | 'registrationWorkflow'
   > {
   config: Config;
   /** Dev mode, strategy routes and the mailer, as the entry resolved them (`resolveModes`). */
@@ -148,6 +156,7 @@ export function buildServices({
   recentTraces,
   emailQueue,
   emailWorker,
+  registrationWorkflow,
   providerPost,
 }: ServiceOptions): Services {
   const mailers = mailerWiring(modes, config, tracer, providerPost);
@@ -254,6 +263,7 @@ export function buildServices({
       tracer,
       emailQueue,
       emailWorker,
+      registrationWorkflow,
       servedHost: servedHosts(config, modes),
       publicOrigin: config.publicOrigin,
       ...(config.resendWebhookSecrets ? { resendWebhookSecrets: config.resendWebhookSecrets } : {}),

@@ -69,7 +69,7 @@ export interface WorkersOptions {
   hyperdrive?: boolean;
   /** Receives workerd's output, line by line (the Workers' JSON logs). */
   log?: (line: string) => void;
-  /** The email Worker beside the API Worker, bound as EMAIL and EMAIL_QUEUE. */
+  /** The email Worker beside the API Worker, bound as EMAIL, EMAIL_QUEUE and REGISTRATION_WORKFLOW. */
   emailWorker?: EmailWorkerOptions;
   /**
    * The static assets in front of the API Worker, as on Cloudflare (default). Off, every request reaches
@@ -119,7 +119,30 @@ export default (env) => {
   };
 };`;
 
-/** The API Worker (and, when asked, the email Worker with its queues) in one Miniflare, on a free port. */
+/** As in wrangler.jsonc and wrangler.email.jsonc. */
+const COMPATIBILITY_FLAGS = [
+  'nodejs_compat',
+  'nodejs_compat_do_not_populate_process_env',
+  'workflows_preserve_non_retryable_error_message',
+];
+
+/**
+ * The workflow strategy's Workflow, as both wrangler configs declare it: its class in the email Worker,
+ * bound as REGISTRATION_WORKFLOW in both. Its engine gets the Workers' flags (wrangler does the same).
+ */
+const WORKFLOWS = {
+  REGISTRATION_WORKFLOW: {
+    name: 'finishline-registration',
+    className: 'RegistrationWorkflow',
+    scriptName: 'finishline-email',
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+  },
+};
+
+/**
+ * The API Worker (and, when asked, the email Worker with its queues and its Workflow) in one Miniflare,
+ * on a free port.
+ */
 export async function startWorkers({
   bundles,
   databaseUrl,
@@ -134,7 +157,7 @@ export async function startWorkers({
   const common = {
     modules: true,
     compatibilityDate: '2026-04-20',
-    compatibilityFlags: ['nodejs_compat', 'nodejs_compat_do_not_populate_process_env'],
+    compatibilityFlags: COMPATIBILITY_FLAGS,
     hyperdrives: hyperdrive ? { HYPERDRIVE: databaseUrl } : {},
   };
   const withDatabase = (vars: Record<string, string>) => (hyperdrive ? vars : { ...vars, DATABASE_URL: databaseUrl });
@@ -152,6 +175,7 @@ export async function startWorkers({
         {
           ...api,
           serviceBindings: { EMAIL: { name: 'finishline-email', entrypoint: 'EmailService' } },
+          workflows: WORKFLOWS,
           ...(emailWorker.refuseSends
             ? {
                 wrappedBindings: {
@@ -165,6 +189,7 @@ export async function startWorkers({
           scriptPath: bundles.email,
           ...common,
           ...(emailWorker.databaseUrl ? { hyperdrives: {} } : {}),
+          workflows: WORKFLOWS,
           // Its own queue's producer too (wrangler.email.jsonc): tasks its tasks write are announced.
           queueProducers: { EMAIL_QUEUE: { queueName: 'finishline-email' } },
           bindings: emailWorker.databaseUrl

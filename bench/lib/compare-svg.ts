@@ -32,7 +32,7 @@ export function esc(value: string | number): string {
     .replaceAll("'", '&apos;');
 }
 
-const WAYS: Record<number, string> = { 5: 'five', 6: 'six', 7: 'seven' };
+const WAYS: Record<number, string> = { 5: 'five', 6: 'six', 7: 'seven', 8: 'eight' };
 const n = (v: number) => String(Math.round(v * 10) / 10);
 const fmtMs = (v: number) => (v < 10 ? v.toFixed(1) : Math.round(v).toString());
 const pct = (r: number) => `${Math.round(r * 1000) / 10} %`;

@@ -3,8 +3,8 @@ import type { Machine } from './machine.js';
 
 /**
  * The strategies in the order the tables show them, with the answer each gives when all goes well.
- * The last two need the email Worker's bindings (EMAIL, EMAIL_QUEUE): elsewhere their routes answer
- * 501 `strategy_unavailable`, and the compare shows them as n/a.
+ * The last three need the email Worker's bindings (EMAIL, EMAIL_QUEUE, REGISTRATION_WORKFLOW): elsewhere
+ * their routes answer 501 `strategy_unavailable`, and the compare shows them as n/a.
  */
 export const STRATEGIES = [
   { name: 'sequential', route: '/api/marathon-sequential', answers: 200 },
@@ -14,6 +14,7 @@ export const STRATEGIES = [
   { name: 'outbox', route: '/api/registrations', answers: 201 },
   { name: 'service-binding', route: '/api/marathon-service-binding', answers: 201 },
   { name: 'queue', route: '/api/marathon-queue', answers: 202 },
+  { name: 'workflow', route: '/api/marathon-workflow', answers: 202 },
 ] as const;
 
 /** Where the compare runs the service: Node in the bench's process, or both Workers in workerd (Miniflare). */

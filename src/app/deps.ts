@@ -14,6 +14,7 @@ import type { ClientLimiter, FailureLimiter } from '../ports/client-limiter.js';
 import type { EmailQueue } from '../ports/email-queue.js';
 import type { EmailWorker } from '../ports/email-worker.js';
 import type { Logger } from '../ports/logger.js';
+import type { RegistrationWorkflow } from '../ports/registration-workflow.js';
 import type { NewTask } from '../ports/tasks.js';
 import type { RecentTraces } from '../tracing/recent-traces.js';
 
@@ -68,6 +69,8 @@ export interface AppDeps {
   resendWebhookSecrets?: readonly string[];
   /** Workers with the EMAIL Service Binding: the email Worker's RPC, for the service-binding strategy. */
   emailWorker?: EmailWorker;
+  /** Workers with the REGISTRATION_WORKFLOW binding: the workflow strategy's instances. */
+  registrationWorkflow?: RegistrationWorkflow;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Waitlist } from './waitlist.js';
 export { REGISTRATION_STATUSES, type RegistrationStatus } from './registration-status.js';
 
 /**
- * The ways of handling the email, each a route (docs/strategies.md). The last two
+ * The ways of handling the email, each a route (docs/strategies.md). The last three
  * need the email Worker's bindings (Cloudflare Workers only).
  */
 export const STRATEGIES = [
@@ -21,6 +21,7 @@ export const STRATEGIES = [
   'outbox',
   'service-binding',
   'queue',
+  'workflow',
 ] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 

@@ -163,16 +163,17 @@ describe('npm run compare', () => {
     }
   });
 
-  it('shows the two Workers-only strategies as n/a on Node, not as failures', () => {
+  it('shows the three Workers-only strategies as n/a on Node, not as failures', () => {
     for (const pass of results.passes) {
       const na = pass.strategies.filter((s) => s.unavailable);
       expect(na.map((s) => [s.strategy, s.unavailable])).toEqual([
         ['service-binding', 'Workers only'],
         ['queue', 'Workers only'],
+        ['workflow', 'Workers only'],
       ]);
       for (const s of na) expect(s.runs).toEqual([]);
     }
-    expect(results.expectations.map((e) => e.claim).join('\n')).not.toMatch(/service-binding|queue/);
+    expect(results.expectations.map((e) => e.claim).join('\n')).not.toMatch(/service-binding|queue|workflow/);
     const md = readFileSync(join(dir, 'compare.md'), 'utf8');
     expect(md).toMatch(/\| service-binding +\| n\/a \(Workers only\) +\|/);
   });
@@ -229,7 +230,7 @@ describe('npm run compare -- --runtime workerd', () => {
     results = await workerdRun;
   }, WORKERD_TIMEOUT_MS + 10_000);
 
-  it('runs all seven strategies in workerd, the Workers-only ones included', () => {
+  it('runs all eight strategies in workerd, the Workers-only ones included', () => {
     expect(results.parameters.runtime).toBe('workerd');
     expect(results.service).toMatch(/^workerd .* \(Miniflare .*\)$/);
     const [pass] = results.passes;
@@ -240,10 +241,11 @@ describe('npm run compare -- --runtime workerd', () => {
     }
     expect(summary('service-binding').statuses).toEqual({ '201': WORKERD_RUNS });
     expect(summary('queue').statuses).toEqual({ '202': WORKERD_RUNS });
+    expect(summary('workflow').statuses).toEqual({ '202': WORKERD_RUNS });
   });
 
-  it('the queue and the outbox (through the queue) deliver every email once', () => {
-    for (const name of ['queue', 'outbox', 'service-binding']) {
+  it('the queue, the workflow and the outbox (through the queue) deliver every email once', () => {
+    for (const name of ['queue', 'workflow', 'outbox', 'service-binding']) {
       expect(summary(name), name).toMatchObject({ delivered: WORKERD_RUNS, lost: 0, doubled: 0 });
     }
     expect(results.passes[0]?.unfinishedTasks).toBe(0);

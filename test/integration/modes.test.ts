@@ -30,6 +30,7 @@ const STRATEGY_ROUTES = [
   '/api/marathon-outbox',
   '/api/marathon-service-binding',
   '/api/marathon-queue',
+  '/api/marathon-workflow',
 ];
 const DEV_PATHS = ['/dev/mail', '/dev/traces', '/api/dev/mail'];
 
@@ -111,6 +112,10 @@ async function expectProduction(target: Target, resend: ResendStandIn | undefine
     expect(res.status, route).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'route not found' } });
   }
+  // The workflow strategy's status read is off too.
+  const status = await fetch(`${target.url}/api/marathon-workflow/${crypto.randomUUID()}`);
+  expect(status.status).toBe(404);
+  expect(await status.json()).toEqual({ error: { code: 'not_found', message: 'route not found' } });
   for (const path of DEV_PATHS) expect((await fetch(`${target.url}${path}`)).status, path).toBe(404);
   // The page links nowhere near them either.
   const home = await (await fetch(`${target.url}/`)).text();

@@ -50,6 +50,11 @@ const ERRORS = {
     codes: ['payload_too_large'],
     description: 'Body over 64 KiB: `payload_too_large`',
   },
+  unknown_instance: {
+    status: '404',
+    codes: ['not_found'],
+    description: 'No workflow instance has this id (or the route is switched off): `not_found`',
+  },
   unknown_token: {
     status: '404',
     codes: ['not_found'],

@@ -1,6 +1,7 @@
 // The strategies, kept side by side so they can be run, traced and compared (docs/design.md:
 // Strategies). The four seed strategies are the non-durable ways the project started from.
-// Only `outbox` is durable; the weaknesses of the others are documented in docs/strategies.md, not hidden.
+// Only `outbox` is durable in our database (queue and workflow are, once Cloudflare has the message or
+// the instance); the weaknesses of the others are documented in docs/strategies.md, not hidden.
 import { type Context, Hono } from 'hono';
 import { emailMessage } from '../../ports/email-queue.js';
 import { describeError } from '../../ports/errors.js';
@@ -22,7 +23,9 @@ import {
 export const THANKS = 'Thanks for registering for our Marathon';
 
 export type StrategyRouteDeps = SignUpDeps &
-  Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'sendTimeoutMs' | 'emailWorker'>;
+  Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'sendTimeoutMs' | 'emailWorker' | 'registrationWorkflow'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function strategyRoutes(deps: StrategyRouteDeps) {
   const app = new Hono();
@@ -121,6 +124,34 @@ export function strategyRoutes(deps: StrategyRouteDeps) {
       throw apiErrors.emailFailed();
     }
     return c.text(THANKS, 202);
+  });
+
+  // Validate, then create a Workflow instance (its id the registration's) and answer 202 with the id:
+  // the instance stores the registration and sends its email, each step checkpointed and retried by
+  // the platform. Nothing is stored before the answer, so a duplicate or a full distance is not an
+  // answer but the instance's failure, read from GET …/:id.
+  app.post('/api/marathon-workflow', ...guard, async (c) => {
+    const workflow = deps.registrationWorkflow;
+    if (!workflow) throw apiErrors.strategyUnavailable('REGISTRATION_WORKFLOW');
+    const prepared = await readPrepared(c, 'workflow');
+    try {
+      await workflow.start(prepared);
+    } catch (error) {
+      // Not created, or its outcome unknown: nothing is stored yet, so the runner may try again (should
+      // both instances run, the second finds the email registered and sends nothing).
+      logFailure('workflow', 'create')(error);
+      throw apiErrors.unavailable();
+    }
+    return c.json({ id: prepared.registration.id }, 202);
+  });
+
+  app.get('/api/marathon-workflow/:id', async (c) => {
+    const workflow = deps.registrationWorkflow;
+    if (!workflow) throw apiErrors.strategyUnavailable('REGISTRATION_WORKFLOW');
+    const id = c.req.param('id');
+    const found = UUID.test(id) ? await workflow.status(id) : null;
+    if (!found) throw apiErrors.notFound('workflow instance');
+    return c.json({ id, ...found });
   });
 
   // The durable one, with the seed's plain-text answer.

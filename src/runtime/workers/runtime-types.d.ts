@@ -7,6 +7,7 @@ declare global {
   type Hyperdrive = Workers.Hyperdrive;
   type RateLimit = Workers.RateLimit;
   type Queue<Body = unknown> = Workers.Queue<Body>;
+  type Workflow<Params = unknown> = Workers.Workflow<Params>;
   // The RPC methods are typed by the port instead (src/adapters/cloudflare/email-worker.ts).
   type Service<_Entrypoint = undefined> = Workers.Fetcher;
 }

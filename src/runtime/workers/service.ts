@@ -7,6 +7,10 @@
 import type { ExecutionContext, Hono } from 'hono';
 import { cloudflareEmailQueue } from '../../adapters/cloudflare/email-queue.js';
 import { serviceBindingEmailWorker } from '../../adapters/cloudflare/email-worker.js';
+import {
+  cloudflareRegistrationWorkflow,
+  type WorkflowBinding,
+} from '../../adapters/cloudflare/registration-workflow.js';
 import type { DatabaseHandle } from '../../adapters/db/database.js';
 import { createApp } from '../../app/create-app.js';
 import { openedOnUse, type RequestServices, type ServicesFor } from '../../app/request-services.js';
@@ -114,6 +118,10 @@ function buildIsolate(env: WorkerBindings, logger: Logger): Isolate {
     // The email Worker's bindings (wrangler.jsonc): with EMAIL_QUEUE the outbox delivers through it.
     emailQueue: env.EMAIL_QUEUE ? cloudflareEmailQueue(env.EMAIL_QUEUE) : undefined,
     emailWorker: env.EMAIL ? serviceBindingEmailWorker(env.EMAIL) : undefined,
+    // The workflow strategy's instances, run by the email Worker's RegistrationWorkflow.
+    registrationWorkflow: env.REGISTRATION_WORKFLOW
+      ? cloudflareRegistrationWorkflow(env.REGISTRATION_WORKFLOW as unknown as WorkflowBinding)
+      : undefined,
   });
   let app: Hono | undefined;
   return {

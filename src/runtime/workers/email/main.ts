@@ -1,6 +1,8 @@
 // The email Worker's entry (wrangler.email.jsonc; docs/design.md: Queues on Workers):
 // - `EmailService.send`, the RPC the API Worker calls over its Service Binding (service-binding strategy);
-// - `queue`, the consumer of `finishline-email` and of its dead-letter queue (./consumer.ts).
+// - `queue`, the consumer of `finishline-email` and of its dead-letter queue (./consumer.ts);
+// - `RegistrationWorkflow`, the workflow strategy's Workflow (./registration-workflow.ts), which the API
+//   Worker's REGISTRATION_WORKFLOW binding names (`script_name`).
 // It opens the same database as the API Worker, with the same settings and the same engine, built the
 // same way: once per isolate, the database per invocation (../service.ts).
 import { WorkerEntrypoint } from 'cloudflare:workers';
@@ -13,6 +15,8 @@ import { consumeDeadLetters, consumeEmailQueue, isDeadLetterQueue, type QueueBat
 
 const logger = createJsonLogger();
 registerContextManager();
+
+export { RegistrationWorkflow } from './registration-workflow.js';
 
 export class EmailService extends WorkerEntrypoint<WorkerBindings> {
   /** Sends one email through this Worker's mailer; resolves with the provider's id. */
