@@ -195,6 +195,19 @@ describe.each(TARGETS)('Resend webhooks on %s', (_name, startTarget) => {
     for (const body of bodies) await expectRefused(await deliver(stack.target.url, body), 400, 'invalid_json');
   });
 
+  it('refuses JSON nested deeper than 32 levels (400), and keeps a created_at PostgreSQL cannot store as no time', async () => {
+    const deep = (n: number) => `{"type":"email.sent","data":${'['.repeat(n)}${']'.repeat(n)}}`;
+    await expectRefused(await deliver(stack.target.url, deep(20_000)), 400, 'invalid_json');
+    await expectRefused(await deliver(stack.target.url, deep(40)), 400, 'invalid_json');
+    expect((await deliver(stack.target.url, deep(20))).status).toBe(200);
+    for (const at of ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '99999-99-99']) {
+      const body = JSON.stringify({ type: 'email.sent', created_at: at, data: {} });
+      expect((await deliver(stack.target.url, body)).status).toBe(200);
+    }
+    const times = await stack.db.query<{ created_at: Date | null }>('SELECT created_at FROM email_events');
+    expect(times).toEqual([{ created_at: null }, { created_at: null }, { created_at: null }, { created_at: null }]);
+  });
+
   it('refuses a body over 64 KiB (413) before checking anything', async () => {
     const big = JSON.stringify({ type: 'email.sent', data: { pad: 'x'.repeat(64 * 1024) } });
     await expectRefused(await deliver(stack.target.url, big), 413, 'payload_too_large');

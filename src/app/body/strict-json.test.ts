@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../tools/seeded-random.js';
-import { findDuplicateKey } from './strict-json.js';
+import { findDuplicateKey, nestsDeeperThan } from './strict-json.js';
 
 /** Every case is valid JSON: the function's precondition, checked here so a typo cannot hide. */
 function dup(text: string): string | undefined {
@@ -221,3 +221,19 @@ function referenceDuplicate(text: string): string | undefined {
   readValue();
   return found;
 }
+
+describe('nestsDeeperThan', () => {
+  it('counts objects and arrays, not brackets inside strings', () => {
+    expect(nestsDeeperThan('{"a":[1,{"b":[]}]}', 4)).toBe(false);
+    expect(nestsDeeperThan('{"a":[1,{"b":[]}]}', 3)).toBe(true);
+    expect(nestsDeeperThan('{"a":"[[[[[[{{{{"}', 1)).toBe(false);
+    expect(nestsDeeperThan('["\\"[[[["]', 1)).toBe(false);
+    expect(nestsDeeperThan('7', 0)).toBe(false);
+  });
+
+  it('takes any depth without recursion', () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expect(nestsDeeperThan(deep, 199_999)).toBe(true);
+    expect(nestsDeeperThan(deep, 200_000)).toBe(false);
+  });
+});

@@ -37,17 +37,7 @@ export function findDuplicateKey(text: string): string | undefined {
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      // Scan to the closing quote; an escape always takes the next code unit with it.
-      let end = i + 1;
-      let escaped = false;
-      while (end < length) {
-        const d = text.charCodeAt(end);
-        if (d === QUOTE) break;
-        if (d === BACKSLASH) {
-          escaped = true;
-          end += 2;
-        } else end += 1;
-      }
+      const { end, escaped } = stringEnd(text, i);
       if (top?.expectKey) {
         const key = escaped ? decodeString(text, i, end) : text.slice(i + 1, end);
         if (top.keys.has(key)) return key;
@@ -75,6 +65,38 @@ export function findDuplicateKey(text: string): string | undefined {
     i += 1;
   }
   return undefined;
+}
+
+/** The closing quote of the string literal opening at `start`; an escape always takes the next code unit with it. */
+function stringEnd(text: string, start: number): { end: number; escaped: boolean } {
+  let end = start + 1;
+  let escaped = false;
+  while (end < text.length) {
+    const d = text.charCodeAt(end);
+    if (d === QUOTE) break;
+    if (d === BACKSLASH) {
+      escaped = true;
+      end += 2;
+    } else end += 1;
+  }
+  return { end, escaped };
+}
+
+/**
+ * Whether valid JSON `text` nests objects and arrays deeper than `limit`: what a recursive consumer
+ * (JSON.stringify, PostgreSQL's jsonb) could not take. One linear pass, like findDuplicateKey.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) i = stringEnd(text, i).end;
+    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth -= 1;
+  }
+  return false;
 }
 
 /** The decoded value of the JSON string literal whose opening quote is at `start` and closing at `end`. */

@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { normalizeEmail } from '../../domain/registration.js';
 import { limitBodyTo, readingBody } from '../body/json-body.js';
-import { findDuplicateKey } from '../body/strict-json.js';
+import { findDuplicateKey, nestsDeeperThan } from '../body/strict-json.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, apiErrors } from '../errors.js';
 import { verifyWebhook, webhookKeys } from '../webhooks/verify-signature.js';
@@ -27,6 +27,11 @@ const MESSAGES = {
   bad_signature: 'no svix-signature entry matches this request',
 } as const;
 
+/** Resend's events nest four levels; far deeper is no event, and recursive consumers could not take it. */
+const MAX_DEPTH = 32;
+/** 10000-01-01: later `created_at` values are kept as no time. */
+const LATEST_EVENT_TIME = Date.UTC(10_000, 0, 1);
+
 // Stateless between calls: one decoder serves every request.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 // PostgreSQL's jsonb takes neither U+0000 nor a lone surrogate: both are escapes in JSON.stringify's
@@ -43,6 +48,9 @@ function parseEvent(bytes: Uint8Array<ArrayBuffer>) {
     throw apiErrors.invalidJson();
   }
   if (findDuplicateKey(text) !== undefined) throw new ApiError(400, 'invalid_json', 'duplicate key in JSON object');
+  if (nestsDeeperThan(text, MAX_DEPTH)) {
+    throw new ApiError(400, 'invalid_json', `JSON nested deeper than ${MAX_DEPTH} levels`);
+  }
   if (UNSTORABLE.test(JSON.stringify(value))) {
     throw new ApiError(400, 'invalid_json', 'body has a \\u0000 or a lone surrogate');
   }
@@ -56,7 +64,8 @@ function parseEvent(bytes: Uint8Array<ArrayBuffer>) {
   const data = typeof event.data === 'object' && event.data !== null ? (event.data as Record<string, unknown>) : {};
   const emailId = typeof data.email_id === 'string' && data.email_id.length <= 256 ? data.email_id : null;
   const created = typeof event.created_at === 'string' ? new Date(event.created_at) : undefined;
-  const createdAt = created && !Number.isNaN(created.getTime()) ? created : null;
+  // A time PostgreSQL can store and that could be an event's (JavaScript's dates reach further).
+  const createdAt = created && created.getTime() >= 0 && created.getTime() < LATEST_EVENT_TIME ? created : null;
   return { type: event.type, emailId, createdAt, payload: value, suppress: suppressionOf(event.type, data) };
 }
 
