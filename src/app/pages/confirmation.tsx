@@ -139,7 +139,7 @@ export function ConfirmationPage(props: {
           <dt>Registration</dt>
           <dd class="mono">{registration.id}</dd>
         </dl>
-        {registered ? (
+        {registered && !fix ? (
           <section class="status" aria-labelledby="email-title">
             <div>
               <h2 id="email-title">
