@@ -289,7 +289,7 @@ describe('the manage pages in Chromium without JavaScript (node)', () => {
     await axe('manage, confirmation bounced', link);
     await axe('manage, another address refused', `${link}?done=email-unreachable`);
     const fresh = uniqueEmail('dee');
-    await page.getByLabel('Your email address').fill(fresh);
+    await page.getByLabel('Your correct address').fill(fresh);
     const fixed = await postBy(page, () => page.getByRole('button', { name: 'Use this address' }).click());
     expect(fixed.status()).toBe(303);
     expect(await text(page.locator('[role=status]'))).toBe(

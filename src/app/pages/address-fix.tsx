@@ -126,7 +126,7 @@ export function AddressFix(props: {
             </div>
           ) : null}
           <div class="field">
-            <label for="new-email">{props.askCurrent ? 'Your correct address' : 'Your email address'}</label>
+            <label for="new-email">Your correct address</label>
             <input
               type="email"
               id="new-email"

@@ -199,7 +199,7 @@ describe('the manage page when the confirmation could not reach the runner', () 
     expect(text(page)).toContain('We could not reach you at a…@example.com');
     expect(text(page)).toContain('Bounced — your mail server refused it.');
     expect(page).toContain(`<form method="post" action="${path}/email" class="stack">`);
-    expect(page).toContain('<label for="new-email">Your email address</label>');
+    expect(page).toContain('<label for="new-email">Your correct address</label>');
     expect(page).not.toContain('ada@example.com');
     expect(page).not.toContain('aria-invalid');
     for (const cls of ['.error-message{', '.field label', 'form.stack']) expect(APP_CSS).toContain(cls);
