@@ -155,6 +155,11 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase().normalize('NFC');
 }
 
+/** A recipient as an email's `to` may give it (`Name <a@b.c>` or a bare address), normalized as above. */
+export function normalizeRecipient(recipient: string): string {
+  return normalizeEmail(/<([^<>]+)>\s*$/.exec(recipient)?.[1] ?? recipient);
+}
+
 /**
  * "Send me my confirmation again": the address alone, under the same rule as at sign-up (an address
  * that could not have registered is refused as it would be there).

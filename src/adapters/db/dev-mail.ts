@@ -5,9 +5,10 @@
 // a delivery then a complaint, whose address goes into `suppressed_addresses` as a real event's would.
 import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { EmailMessage } from '../../domain/confirmation-email.js';
-import { normalizeEmail } from '../../domain/registration.js';
+import { normalizeRecipient } from '../../domain/registration.js';
 import type { DevMailMessage } from '../../ports/store.js';
 import { type Database, queryRows } from './database.js';
+import { suppressAddresses } from './email-events.js';
 import { devMail } from './schema.js';
 
 const TEST_ADDRESS = /^(delivered|bounced|complained)(?:\+[^@]*)?@resend\.dev$/;
@@ -49,15 +50,15 @@ function eventsFor(address: string): { events: DevEvent[]; suppress?: { type: st
  * the events are written only with a newly inserted message, so a repeated key adds none.
  */
 export async function saveDevMail(db: Database, message: EmailMessage, idempotencyKey: string, id: string) {
-  const address = normalizeEmail(/<([^<>]+)>\s*$/.exec(message.to)?.[1] ?? message.to);
+  const address = normalizeRecipient(message.to);
   const { events, suppress } = eventsFor(address);
   const shared = { from: message.from, to: [message.to], subject: message.subject };
   const suppressed: SQL = suppress
-    ? sql`, suppressed AS (
-      INSERT INTO suppressed_addresses (email_normalized, reason, svix_id)
-      SELECT ${address}, ${suppress.reason}, stored.svix_id FROM stored WHERE stored.type = ${suppress.type}
-      ON CONFLICT (email_normalized) DO NOTHING
-    )`
+    ? sql`, suppressed AS (${suppressAddresses(
+        [address],
+        suppress.reason,
+        sql`(SELECT svix_id FROM stored WHERE type = ${suppress.type})`,
+      )})`
     : sql``;
   const inserted = await queryRows<{ id: string }>(
     db,

@@ -57,6 +57,19 @@ export function eventOfDelivery(delivery: ProviderDeliveryStatus): string {
   return PROVIDER_DELIVERY_EVENTS[PROVIDER_DELIVERY_STATUSES.indexOf(delivery)] as string;
 }
 
+/**
+ * The INSERT (a CTE's body) that suppresses `addresses` (normalized) for the events of `events` (rows
+ * with their `svix_id`: only an event stored now, so a redelivery suppresses nothing again). The first
+ * reason an address got stays.
+ */
+export function suppressAddresses(addresses: readonly string[], reason: string, events: SQL): SQL {
+  return sql`
+      INSERT INTO suppressed_addresses (email_normalized, reason, svix_id)
+      SELECT address, ${reason}, event.svix_id
+      FROM ${events} AS event, jsonb_array_elements_text(${JSON.stringify(addresses)}::jsonb) AS address
+      ON CONFLICT (email_normalized) DO NOTHING`;
+}
+
 /** True when the event was stored now; false when its `svixId` was stored before (a redelivery). */
 export async function saveEmailEvent(db: Database, event: EmailEvent): Promise<boolean> {
   const suppress = event.suppress;
@@ -71,12 +84,7 @@ export async function saveEmailEvent(db: Database, event: EmailEvent): Promise<b
     suppress && suppress.addresses.length > 0
       ? sql`
     WITH stored AS (${stored}),
-    suppressed AS (
-      INSERT INTO suppressed_addresses (email_normalized, reason, svix_id)
-      SELECT address, ${suppress.reason}, stored.svix_id
-      FROM stored, jsonb_array_elements_text(${JSON.stringify(suppress.addresses)}::jsonb) AS address
-      ON CONFLICT (email_normalized) DO NOTHING
-    )
+    suppressed AS (${suppressAddresses(suppress.addresses, suppress.reason, sql`stored`)})
     SELECT EXISTS (SELECT 1 FROM stored) AS stored`
       : sql`WITH stored AS (${stored}) SELECT EXISTS (SELECT 1 FROM stored) AS stored`,
   );

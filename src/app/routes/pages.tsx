@@ -34,6 +34,15 @@ import { changeEmail, type WaitlistDeps } from '../waitlist/actions.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The registration of the path's `:id` with its confirmation's delivery; 404 for a malformed or unknown id. */
+async function registrationOf(c: Context) {
+  const id = c.req.param('id') ?? '';
+  if (!UUID.test(id)) throw apiErrors.notFound('registration');
+  const found = await c.get('services').store.findRegistration(id.toLowerCase());
+  if (!found) throw apiErrors.notFound('registration');
+  return found;
+}
+
 export type PageRouteDeps = SignUpDeps &
   WaitlistDeps &
   Pick<AppDeps, 'clientLimiter' | 'clientKey' | 'isHttps'> & { site: Site };
@@ -123,10 +132,7 @@ export function pageRoutes(deps: PageRouteDeps) {
 
   // The runner's details: no-store (also its 404, so a cache never learns which ids exist).
   app.get('/registrations/:id', noStore, async (c) => {
-    const id = c.req.param('id');
-    if (!UUID.test(id)) throw apiErrors.notFound('registration');
-    const found = await c.get('services').store.findRegistration(id.toLowerCase());
-    if (!found) throw apiErrors.notFound('registration');
+    const found = await registrationOf(c);
     const done = c.req.query('done');
     return c.html(
       <ConfirmationPage site={site} race={deps.race} found={found} notice={isEmailNotice(done) ? done : undefined} />,
@@ -142,10 +148,7 @@ export function pageRoutes(deps: PageRouteDeps) {
     clientLimit(deps.clientLimiter, deps.clientKey),
     limitBody,
     async (c) => {
-      const id = c.req.param('id');
-      if (!UUID.test(id)) throw apiErrors.notFound('registration');
-      const found = await c.get('services').store.findRegistration(id.toLowerCase());
-      if (!found) throw apiErrors.notFound('registration');
+      const found = await registrationOf(c);
       const { registration } = found;
       const back = (done?: EmailNotice) =>
         c.redirect(`/registrations/${registration.id}${done ? `?done=${done}` : ''}`, 303);

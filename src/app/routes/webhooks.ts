@@ -6,7 +6,7 @@
 // Every verified event is stored, whatever its type; the confirmation's delivery is read from them
 // (GET /api/registrations/:id, `email.delivery`); acting on them otherwise is a later step's.
 import { Hono } from 'hono';
-import { normalizeEmail } from '../../domain/registration.js';
+import { normalizeRecipient } from '../../domain/registration.js';
 import { limitBodyTo, readingBody } from '../body/json-body.js';
 import { findDuplicateKey, nestsDeeperThan } from '../body/strict-json.js';
 import type { AppDeps } from '../deps.js';
@@ -88,7 +88,7 @@ function suppressionOf(type: string, data: Record<string, unknown>) {
   const to = typeof data.to === 'string' ? [data.to] : Array.isArray(data.to) ? data.to : [];
   const addresses = to
     .filter((a): a is string => typeof a === 'string' && a.length <= 320)
-    .map((a) => normalizeEmail(/<([^<>]+)>\s*$/.exec(a)?.[1] ?? a))
+    .map(normalizeRecipient)
     .filter((a) => a.includes('@'))
     .slice(0, 50);
   return addresses.length > 0 ? { reason, addresses } : undefined;
