@@ -65,6 +65,31 @@ const FIRST_NAMES: [string, string][] = [
   ['long Unicode', longUnicode],
 ];
 
+/** A letter with a deadline for Ada and one for Grace, and how each deadline is written. */
+export interface TwoDeadlines {
+  ada: { email: EmailMessage; deadline: string };
+  grace: { email: EmailMessage; deadline: string };
+}
+
+/**
+ * Each letter with a deadline carries its own runner's deadline, name and link, and none of the other's
+ * (the template kept between letters holds no runner's values).
+ */
+export function expectOwnDeadlines({ ada, grace }: TwoDeadlines): void {
+  for (const part of [grace.email.text, grace.email.html]) {
+    expect(part).toContain(grace.deadline);
+    expect(part).toContain('Hi Grace,');
+    expect(part).toContain(GRACE.manageUrl);
+    expect(part).not.toContain(ada.deadline);
+    expect(part).not.toContain(RUNNER.manageUrl);
+  }
+  for (const part of [ada.email.text, ada.email.html]) {
+    expect(part).toContain(ada.deadline);
+    expect(part).not.toContain(grace.deadline);
+    expect(part).not.toContain(GRACE.manageUrl);
+  }
+}
+
 /** `filename` names the email in html-validate's messages. */
 export function runnerEmailSuite(filename: string, build: BuildEmail, options: SuiteOptions = {}): void {
   const email = build(DEFAULT_RACE, FROM, RUNNER);
