@@ -3,7 +3,7 @@ import { PROVIDER_DELIVERY_STATUSES } from '../../../ports/email-delivery.js';
 import { REGISTRATION_STATUSES, STRATEGIES } from '../../../ports/store.js';
 import { TASK_KIND, TASK_STATUSES } from '../../../ports/tasks.js';
 import { type ErrorName, errors, NO_STORE } from '../errors.js';
-import { json } from '../refs.js';
+import { idParam, json } from '../refs.js';
 import { ADMIN } from '../security.js';
 
 const cursorParams = [
@@ -81,15 +81,7 @@ export const adminPaths = {
         'A task of any kind. It becomes `pending`, due now, with a fresh budget of attempts; its history is ' +
         'kept. Refused (`key_taken`) when a pending or running task of its kind has taken its key since it died.',
       security: ADMIN,
-      parameters: [
-        {
-          name: 'id',
-          in: 'path',
-          required: true,
-          schema: { type: 'string', format: 'uuid' },
-          description: 'The task id',
-        },
-      ],
+      parameters: [idParam('The task id')],
       responses: {
         '200': { description: 'Replayed', headers: NO_STORE, content: json('TaskReplayed') },
         ...adminErrors('not_found', 'not_dead'),
@@ -127,15 +119,7 @@ export const adminPaths = {
         'the distance’s waitlist, and the runner gets a withdrawal email. Withdrawing again changes nothing and ' +
         'answers the same.',
       security: ADMIN,
-      parameters: [
-        {
-          name: 'id',
-          in: 'path',
-          required: true,
-          schema: { type: 'string', format: 'uuid' },
-          description: 'The registration id',
-        },
-      ],
+      parameters: [idParam('The registration id')],
       responses: {
         '200': { description: 'Withdrawn (or already gone)', headers: NO_STORE, content: json('AdminWithdrawal') },
         ...adminErrors('not_found'),

@@ -1,7 +1,7 @@
 // Paths of the sign-up: register, re-send the confirmation, follow a registration, the race.
 import { RESEND_WINDOW_MS } from '../../sign-up/resend-confirmation.js';
 import { errors, NO_STORE, SIGN_UP_ERRORS } from '../errors.js';
-import { json, registrationBody } from '../refs.js';
+import { idParam, json, registrationBody } from '../refs.js';
 import { PUBLIC } from '../security.js';
 
 export const registrationPaths = {
@@ -91,15 +91,7 @@ export const registrationPaths = {
       operationId: 'getRegistration',
       summary: 'One registration and its email delivery status',
       security: PUBLIC,
-      parameters: [
-        {
-          name: 'id',
-          in: 'path',
-          required: true,
-          schema: { type: 'string', format: 'uuid' },
-          description: 'The id from the 201 answer (random, so it is the only way in)',
-        },
-      ],
+      parameters: [idParam('The id from the 201 answer (random, so it is the only way in)')],
       responses: {
         '200': { description: 'Found', headers: NO_STORE, content: json('RegistrationStatus') },
         ...errors(['not_found', 'internal', 'unavailable'], NO_STORE),
