@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { providerDeliveryStatus } from './email-delivery.js';
+import { deliveryOfEvent, PROVIDER_DELIVERY_EVENTS, PROVIDER_DELIVERY_STATUSES } from './email-delivery.js';
 
-describe('providerDeliveryStatus: precedence, not arrival', () => {
-  it('is undefined without an email event it knows', () => {
-    expect(providerDeliveryStatus([])).toBeUndefined();
-    expect(providerDeliveryStatus(['email.opened', 'contact.created'])).toBeUndefined();
+// The precedence itself (an email's highest-ranked event, whatever the order) is read in SQL: the store
+// contract checks it on every driver (test/integration/store.contract.ts).
+describe('deliveryOfEvent', () => {
+  it('names the delivery of each ranked event type, rank for rank', () => {
+    expect(PROVIDER_DELIVERY_EVENTS).toHaveLength(PROVIDER_DELIVERY_STATUSES.length);
+    expect(PROVIDER_DELIVERY_EVENTS.map(deliveryOfEvent)).toEqual([...PROVIDER_DELIVERY_STATUSES]);
+    expect(deliveryOfEvent('email.delivery_delayed')).toBe('delayed');
   });
 
-  it('moves forward only: sent < delayed < delivered < failed < suppressed < bounced < complained', () => {
-    const cases: [string[], string][] = [
-      [['email.sent'], 'sent'],
-      [['email.delivery_delayed', 'email.sent'], 'delayed'],
-      [['email.delivered', 'email.delivery_delayed', 'email.sent'], 'delivered'],
-      [['email.bounced', 'email.delivered', 'email.sent'], 'bounced'],
-      [['email.delivered', 'email.complained'], 'complained'],
-      [['email.suppressed', 'email.sent'], 'suppressed'],
-      [['email.failed', 'email.delivered'], 'failed'],
-    ];
-    for (const [types, expected] of cases) {
-      expect(providerDeliveryStatus(types)).toBe(expected);
-      expect(providerDeliveryStatus([...types].reverse())).toBe(expected);
+  it('is undefined for a type that tells no delivery', () => {
+    for (const type of ['email.opened', 'email.clicked', 'contact.created', '']) {
+      expect(deliveryOfEvent(type)).toBeUndefined();
     }
   });
 });

@@ -36,7 +36,10 @@ export const PROVIDER_DELIVERY_STATUSES = [
 ] as const;
 export type ProviderDeliveryStatus = (typeof PROVIDER_DELIVERY_STATUSES)[number];
 
-/** The webhook event type of each provider delivery status, in the same order (precedence). */
+/**
+ * The webhook event type of each provider delivery status, in the same order (precedence): an email's
+ * delivery is the one of its highest-ranked event (in SQL: `topDeliveryEvent`, src/adapters/db/email-events.ts).
+ */
 export const PROVIDER_DELIVERY_EVENTS = [
   'email.sent',
   'email.delivery_delayed',
@@ -58,13 +61,3 @@ export function deliveryOfEvent(type: string): ProviderDeliveryStatus | undefine
 
 /** Deliveries after which nothing more is sent to the address (it is suppressed: src/adapters/db/email-events.ts). */
 export const UNREACHABLE_DELIVERIES: readonly ProviderDeliveryStatus[] = ['suppressed', 'bounced', 'complained'];
-
-/** The delivery an email's event types add up to (by precedence); undefined when none tells one. */
-export function providerDeliveryStatus(eventTypes: readonly string[]): ProviderDeliveryStatus | undefined {
-  let best = -1;
-  for (const type of eventTypes) {
-    const status = BY_EVENT_TYPE.get(type);
-    if (status !== undefined) best = Math.max(best, PROVIDER_DELIVERY_STATUSES.indexOf(status));
-  }
-  return best < 0 ? undefined : PROVIDER_DELIVERY_STATUSES[best];
-}

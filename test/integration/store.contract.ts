@@ -1130,6 +1130,43 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe("a confirmation's delivery from its events (by precedence, not arrival)", () => {
+      /** A registration whose confirmation was sent as provider email `emailId`, then got `types`. */
+      async function deliveredAfter(types: readonly string[]) {
+        const registration = newRegistration();
+        const task = newTask('owner-a');
+        expect(await f.store.insertRegistrationWithTask(registration, task)).toBe('stored');
+        const emailId = `email-${randomUUID()}`;
+        expect(await f.tasks.completeTask(leased(task), attemptRecord(), { id: emailId })).toBe(true);
+        for (const type of types) {
+          const event = { svixId: `msg_${randomUUID()}`, type, emailId, createdAt: null, payload: {} };
+          expect(await f.store.saveEmailEvent(event)).toBe(true);
+        }
+        return (await f.store.findRegistration(registration.id))?.email.delivery;
+      }
+
+      it('none until an event that tells a delivery came', async () => {
+        expect(await deliveredAfter([])).toBeUndefined();
+        expect(await deliveredAfter(['email.opened', 'contact.created'])).toBeUndefined();
+      });
+
+      it('moves forward only: sent < delayed < delivered < failed < suppressed < bounced < complained', async () => {
+        const cases: [string[], string][] = [
+          [['email.sent'], 'sent'],
+          [['email.delivery_delayed', 'email.sent'], 'delayed'],
+          [['email.delivered', 'email.delivery_delayed', 'email.sent'], 'delivered'],
+          [['email.bounced', 'email.delivered', 'email.sent'], 'bounced'],
+          [['email.delivered', 'email.complained'], 'complained'],
+          [['email.suppressed', 'email.sent'], 'suppressed'],
+          [['email.failed', 'email.delivered'], 'failed'],
+        ];
+        for (const [types, expected] of cases) {
+          expect(await deliveredAfter(types)).toBe(expected);
+          expect(await deliveredAfter([...types].reverse())).toBe(expected);
+        }
+      });
+    });
+
     describe('dev mailbox', () => {
       it('saveDevMail is idempotent per key', async () => {
         const firstId = randomUUID();

@@ -16,13 +16,6 @@ import { emailEvents, registrations, suppressedAddresses, tasks } from './schema
 /** The provider's id of the email a task sent: the engine keeps `{ id }` as a sent email's result. */
 export const SENT_EMAIL_ID = sql<string | null>`(${tasks.result} ->> 'id')`;
 
-/**
- * The event types received for the email the current row of `tasks` sent, space-separated (null: none),
- * for `providerDeliveryStatus`.
- */
-export const EVENT_TYPES_OF_TASK = sql<string | null>`(SELECT string_agg(DISTINCT e.type, ' ') FROM ${emailEvents} e
-  WHERE e.email_id = ${SENT_EMAIL_ID})`;
-
 const EVENTS_BY_RANK = sql.raw(`ARRAY[${PROVIDER_DELIVERY_EVENTS.map((t) => `'${t}'`).join(', ')}]::text[]`);
 
 /** The highest-ranked delivery event type of the email `emailId` (SQL text; null: none tells a delivery). */
@@ -47,7 +40,7 @@ export function confirmationDeliveryEventOf(registrationId: SQL): SQL<string | n
 
 /**
  * The delivery of the current row of `registrations`' latest confirmation, as its highest-ranked event
- * type (`email.bounced`…; null: no event, or no confirmation): the SQL twin of `providerDeliveryStatus`,
+ * type (`email.bounced`…; null: no event, or no confirmation): by the precedence of `PROVIDER_DELIVERY_EVENTS`,
  * for lists, filters and counts. The latest confirmation: after an address fix, the one to the new address.
  */
 export const CONFIRMATION_DELIVERY_EVENT = confirmationDeliveryEventOf(sql`${registrations.id}`);

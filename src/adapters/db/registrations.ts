@@ -9,7 +9,7 @@
 //                 idempotent response, from the registration
 import { and, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../../domain/registration.js';
-import { emailDeliveryStatus, providerDeliveryStatus } from '../../ports/email-delivery.js';
+import { deliveryOfEvent, emailDeliveryStatus } from '../../ports/email-delivery.js';
 import type {
   CapOf,
   EmailChange,
@@ -27,7 +27,7 @@ import { SEND_CONFIRMATION_EMAIL } from '../../tasks/kinds/send-confirmation-ema
 import { cancelTasksOf } from '../../tasks/sql/cancel.js';
 import { insertTask, insertTasks } from '../../tasks/sql/enqueue.js';
 import { type Database, queryRows } from './database.js';
-import { EVENT_TYPES_OF_TASK } from './email-events.js';
+import { SENT_EMAIL_ID, topDeliveryEvent } from './email-events.js';
 import { postgresErrorCode, postgresErrorField } from './errors.js';
 import { idempotencyKeys, registrations, tasks } from './schema.js';
 import { runnerLetter } from './waitlist.js';
@@ -207,7 +207,7 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
       taskStatus: tasks.status,
       attempts: tasks.attempts,
       updatedAt: tasks.updatedAt,
-      eventTypes: EVENT_TYPES_OF_TASK,
+      deliveryEvent: topDeliveryEvent(SENT_EMAIL_ID),
       skipped: sql<string | null>`${tasks.result} ->> 'skipped'`,
     })
     .from(registrations)
@@ -219,11 +219,7 @@ export async function findRegistration(db: Database, id: string): Promise<Regist
   if (!row) return null;
   const status = emailDeliveryStatus(row.taskStatus);
   // Not sent because the address was suppressed: what the provider would have reported (email.suppressed).
-  const delivery = row.skipped
-    ? 'suppressed'
-    : row.eventTypes
-      ? providerDeliveryStatus(row.eventTypes.split(' '))
-      : undefined;
+  const delivery = row.skipped ? 'suppressed' : row.deliveryEvent ? deliveryOfEvent(row.deliveryEvent) : undefined;
   return {
     registration: toRegistration(row.registration, row.position),
     email: {
