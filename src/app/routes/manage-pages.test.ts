@@ -9,6 +9,7 @@ import { givenServices } from '../../../test/support/services.js';
 import { manageToken, manageTokenHash } from '../../domain/manage-link.js';
 import { DEFAULT_RACE, type Race } from '../../domain/race.js';
 import type { ProviderDeliveryStatus } from '../../ports/email-delivery.js';
+import { silentLogger } from '../../ports/logger.js';
 import type { EmailChange, EmailChangeOutcome, Registration, RegistrationStatus } from '../../ports/store.js';
 import type { NewTask } from '../../ports/tasks.js';
 import type { Release } from '../../ports/waitlist.js';
@@ -20,7 +21,6 @@ const race: Race = { ...DEFAULT_RACE, waitlist: { offerTtl: '1h' } };
 const site = { name: race.name, devMailbox: false, devMode: false };
 const SECRET = 'manage-pages-test-secret-0123456789abcdef';
 const ID = '0b6f1c1e-8a57-4e0c-9b2f-3f4d5e6a7b8c';
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
 function registration(status: RegistrationStatus): Registration {
   return {
@@ -59,7 +59,7 @@ async function given(
     race,
     site,
     emailFrom: 'Race <race@example.com>',
-    logger: silent,
+    logger: silentLogger,
     links: { publicUrl: 'https://race.example.test', secret: SECRET },
     offerTtlMs: 3_600_000,
     newTask: (kind: string, payload: unknown, priority: number) =>
@@ -96,7 +96,7 @@ async function given(
   const app = new Hono()
     .use(services)
     .route('/', managePageRoutes(deps))
-    .onError(handleError(silent, (c, error) => errorPage(c, site, error)));
+    .onError(handleError(silentLogger, (c, error) => errorPage(c, site, error)));
   const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} };
   const request = (path: string, init?: RequestInit) => app.request(path, init, undefined, ctx);
   const post = (path: string, body = '') =>
